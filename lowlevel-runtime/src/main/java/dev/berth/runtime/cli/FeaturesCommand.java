@@ -1,0 +1,15 @@
+package dev.berth.runtime.cli;
+
+import dev.berth.runtime.spec.Features;
+import dev.berth.runtime.spec.Json;
+import java.util.List;
+
+/** {@code features}: what this runtime supports, as runc's features document. */
+final class FeaturesCommand implements Command {
+    @Override
+    public int run(Context ctx, List<String> argv) {
+        Command.requireArgs(new Flags().parse(argv, false), "features", 0, 0);
+        ctx.out.println(Json.writePretty(Features.json(), 4));
+        return 0;
+    }
+}

@@ -1,0 +1,391 @@
+package dev.berth.runtime.container;
+
+import static dev.berth.runtime.container.ContainerException.Kind.FAILED_PRECONDITION;
+import static dev.berth.runtime.container.ContainerException.Kind.INTERNAL;
+
+import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.cgroup.CgroupException;
+import dev.berth.runtime.cgroup.CgroupStats;
+import dev.berth.runtime.namespace.NamespaceKind;
+import dev.berth.runtime.namespace.NamespacePlan;
+import dev.berth.runtime.process.InitException;
+import dev.berth.runtime.process.ParentProcess;
+import dev.berth.runtime.process.PlanBuilder;
+import dev.berth.runtime.process.ProcessSetup;
+import dev.berth.runtime.spec.Json;
+import dev.berth.runtime.spec.JsonObject;
+import dev.berth.runtime.spec.LinuxResources;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.syscall.Errno;
+import dev.berth.runtime.syscall.SyscallException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A container under the runtime's root: its lifecycle after create (start, kill, pause, resume, exec, delete)
+ * and its state. Each operation checks the current {@link ContainerStatus} first; an illegal transition is a
+ * FAILED_PRECONDITION whose message keeps runc's wording.
+ */
+public final class Container {
+    static final String OCI_VERSION = "1.2.0";
+    private static final int SIGKILL = 9;
+
+    private final OciRuntime runtime;
+    private final Path dir;
+    private final ContainerState state;
+    private Cgroup cgroup;
+
+    Container(OciRuntime runtime, Path dir, ContainerState state) {
+        this.runtime = runtime;
+        this.dir = dir;
+        this.state = state;
+    }
+
+    public String id() {
+        return state.id();
+    }
+
+    /** The host pid of the container's init process. */
+    public int pid() {
+        return state.initPid();
+    }
+
+    public String bundle() {
+        return state.bundle();
+    }
+
+    public String created() {
+        return state.created();
+    }
+
+    private Path fifo() {
+        return dir.resolve("exec.fifo");
+    }
+
+    private Cgroup cgroup() {
+        if (cgroup == null) {
+            cgroup = runtime.cgroups().load(state.cgroupPaths());
+        }
+        return cgroup;
+    }
+
+    /** The container's process as its config.json describes it: the base of {@code exec} without --process. */
+    public Spec.Process configProcess() {
+        return spec().process();
+    }
+
+    private Spec spec() {
+        return Spec.fromJson(new JsonObject(state.config(), ""));
+    }
+
+    /** The status now, derived from the init process, exec.fifo and the freezer. */
+    public ContainerStatus status() {
+        var start = ProcStat.liveStartTime(state.initPid());
+        if (start.isEmpty() || start.getAsLong() != state.initStartTime()) {
+            return ContainerStatus.STOPPED;
+        }
+        if (Files.exists(fifo())) {
+            return ContainerStatus.CREATED;
+        }
+        try {
+            if (cgroup().isFrozen()) {
+                return ContainerStatus.PAUSED;
+            }
+        } catch (CgroupException e) {
+            // no freezer: the container cannot be paused
+        }
+        return ContainerStatus.RUNNING;
+    }
+
+    /** The runtime spec's state document, as {@code state} prints it. */
+    public Map<String, Object> ociState() {
+        ContainerStatus status = status();
+        return ociState(OCI_VERSION, id(), status == ContainerStatus.STOPPED ? 0 : state.initPid(), status,
+                state.bundle(), state.rootfs(), state.created(), state.annotations());
+    }
+
+    static Map<String, Object> ociState(String version, String id, int pid, ContainerStatus status, String bundle,
+                                        String rootfs, String created, Map<String, String> annotations) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ociVersion", version == null || version.isEmpty() ? OCI_VERSION : version);
+        m.put("id", id);
+        m.put("pid", (long) pid);
+        m.put("status", status.word());
+        m.put("bundle", bundle);
+        m.put("rootfs", rootfs);
+        m.put("created", created);
+        m.put("owner", "");
+        if (!annotations.isEmpty()) {
+            m.put("annotations", annotations);
+        }
+        return m;
+    }
+
+    /** Releases the init process from exec.fifo so that it execs the user process; then runs poststart hooks. */
+    public void start() {
+        String op = "start " + id();
+        ContainerStatus status = status();
+        if (!status.canStart()) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": " + switch (status) {
+                case STOPPED -> "cannot start a container that has stopped";
+                case RUNNING, PAUSED -> "cannot start an already running container";
+                default -> "cannot start a container in the " + status.word() + " state";
+            });
+        }
+        releaseFifo(op);
+        HookRunner.run("poststart", spec().hooks().poststart(), Json.write(ociState()));
+    }
+
+    /**
+     * Opening exec.fifo for reading completes the init's blocked open for writing. The open blocks until then, so
+     * it runs on a virtual thread while this one watches that the init is still alive.
+     */
+    private void releaseFifo(String op) {
+        Path fifo = fifo();
+        Future<byte[]> read;
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            read = executor.submit(() -> {
+                try (InputStream in = Files.newInputStream(fifo)) {
+                    return in.readAllBytes();
+                }
+            });
+            while (true) {
+                try {
+                    byte[] data = read.get(50, TimeUnit.MILLISECONDS);
+                    if (data.length == 0) {
+                        throw new ContainerException(INTERNAL, op + ": cannot start a container that has stopped");
+                    }
+                    break;
+                } catch (TimeoutException e) {
+                    if (status() == ContainerStatus.STOPPED) {
+                        read.cancel(true);
+                        // unblock the reader's open(2) by opening the other end ourselves
+                        try (var unblock = Files.newOutputStream(fifo)) {
+                            unblock.flush();
+                        } catch (IOException ignored) {
+                            // nothing left to unblock
+                        }
+                        throw new ContainerException(FAILED_PRECONDITION,
+                                op + ": cannot start a container that has stopped");
+                    }
+                } catch (ExecutionException e) {
+                    throw new ContainerException(INTERNAL, op + ": read " + fifo + ": " + e.getCause().getMessage(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ContainerException(INTERNAL, op + ": interrupted");
+                }
+            }
+        }
+        try {
+            Files.deleteIfExists(fifo);
+        } catch (IOException e) {
+            throw new ContainerException(INTERNAL, op + ": remove " + fifo + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends a signal to the init, or with {@code all} to every process in the container's cgroup. */
+    public void kill(int signal, boolean all) {
+        String op = "kill " + id();
+        ContainerStatus status = status();
+        if (!all && !status.canKill()) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": container not running");
+        }
+        try {
+            if (all) {
+                signalAll(signal);
+            } else {
+                runtime.sys().kill(state.initPid(), signal);
+            }
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESRCH) {
+                throw new ContainerException(FAILED_PRECONDITION, op + ": container not running");
+            }
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void signalAll(int signal) {
+        Cgroup cg = cgroup();
+        // freeze first so that no process forks away between listing and signalling, as runc does
+        boolean frozen = false;
+        try {
+            cg.freeze();
+            frozen = true;
+        } catch (CgroupException e) {
+            // without a freezer, signal what is there
+        }
+        try {
+            for (int pid : cg.pids()) {
+                try {
+                    runtime.sys().kill(pid, signal);
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.ESRCH) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (frozen) {
+                cg.thaw();
+            }
+        }
+    }
+
+    public void pause() {
+        String op = "pause " + id();
+        if (!status().canPause()) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": container not running");
+        }
+        try {
+            cgroup().freeze();
+        } catch (CgroupException e) {
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void resume() {
+        String op = "resume " + id();
+        if (!status().canResume()) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": container not paused");
+        }
+        try {
+            cgroup().thaw();
+        } catch (CgroupException e) {
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Pids of every process in the container (host view). */
+    public List<Integer> pids() {
+        return cgroup().pids();
+    }
+
+    public CgroupStats stats() {
+        return cgroup().stats();
+    }
+
+    public long oomKillCount() {
+        return cgroup().oomKillCount();
+    }
+
+    /** Changes the container's resource limits. */
+    public void update(LinuxResources resources) {
+        String op = "update " + id();
+        if (status() == ContainerStatus.STOPPED) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": container not running");
+        }
+        try {
+            cgroup().set(resources);
+        } catch (CgroupException e) {
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts one more process in the container's namespaces and cgroup; returns its host pid. */
+    public int exec(Spec.Process process, ExecOptions options) {
+        String op = "exec " + id();
+        ContainerStatus status = status();
+        if (!status.canExec()) {
+            throw new ContainerException(FAILED_PRECONDITION, op + ": " + (status == ContainerStatus.PAUSED
+                    ? "cannot exec in a paused container" : "cannot exec in a stopped container"));
+        }
+        Validation.checkProcess(process, op, options.consoleSocket() != null);
+        ProcessSetup setup = ProcessResolver.resolve(process, false);
+        Map<NamespaceKind, String> listed = new EnumMap<>(NamespaceKind.class);
+        state.namespaces().forEach((type, path) -> NamespaceKind.fromSpecName(type).ifPresent(k -> listed.put(k, path)));
+        int consoleFd = options.consoleSocket() == null ? -1
+                : runtime.sys().connectUnix(options.consoleSocket().toString());
+        try {
+            int pid = runtime.parent().run(
+                    PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), setup, options.preserveFds()),
+                    new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, true),
+                    new ParentProcess.Callbacks() {
+                        @Override
+                        public void onSpawned(int initPid) {
+                            cgroup().apply(initPid);
+                        }
+
+                        @Override
+                        public byte[] onHooks(int containerPid) {
+                            throw new InitException("exec: unexpected hooks request");
+                        }
+                    });
+            if (options.pidFile() != null) {
+                AtomicFiles.write(options.pidFile(), Integer.toString(pid));
+            }
+            return pid;
+        } catch (InitException | CgroupException | SyscallException e) {
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        } finally {
+            if (consoleFd >= 0) {
+                runtime.sys().close(consoleFd);
+            }
+        }
+    }
+
+    /**
+     * Removes the container: its processes (with {@code force}, or when it was only created), its cgroup and its
+     * state; then runs the poststop hooks.
+     */
+    public void delete(boolean force) {
+        String op = "delete " + id();
+        ContainerStatus status = status();
+        if (!status.canDeleteWithoutForce() && !force) {
+            throw new ContainerException(FAILED_PRECONDITION,
+                    op + ": cannot delete container " + id() + " that is not stopped: " + status.word());
+        }
+        if (status != ContainerStatus.STOPPED) {
+            killAndWait(op);
+        }
+        try {
+            cgroup().destroy();
+        } catch (CgroupException e) {
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        }
+        Spec spec = spec();
+        ContainerCreator.deleteTree(dir);
+        HookRunner.run("poststop", spec.hooks().poststop(), Json.write(ociState(OCI_VERSION, id(), 0,
+                ContainerStatus.STOPPED, state.bundle(), state.rootfs(), state.created(), state.annotations())));
+    }
+
+    private void killAndWait(String op) {
+        Cgroup cg = cgroup();
+        try {
+            if (status() == ContainerStatus.PAUSED) {
+                cg.thaw();
+            }
+            signalAll(SIGKILL);
+            runtime.sys().kill(state.initPid(), SIGKILL);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+            }
+        }
+        // The init is not our child (after create it belongs to the caller's subreaper): poll until it is a
+        // zombie or gone, and until the cgroup is empty.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            boolean initGone = ProcStat.liveStartTime(state.initPid()).isEmpty();
+            if (initGone && cg.pids().isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerException(INTERNAL, op + ": interrupted");
+            }
+        }
+        throw new ContainerException(INTERNAL, op + ": processes still running after SIGKILL");
+    }
+}

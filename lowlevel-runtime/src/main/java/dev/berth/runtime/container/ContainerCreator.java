@@ -1,0 +1,177 @@
+package dev.berth.runtime.container;
+
+import static dev.berth.runtime.container.ContainerException.Kind.ALREADY_EXISTS;
+import static dev.berth.runtime.container.ContainerException.Kind.INTERNAL;
+import static dev.berth.runtime.container.ContainerException.Kind.INVALID_ARGUMENT;
+
+import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.cgroup.CgroupException;
+import dev.berth.runtime.namespace.NamespaceKind;
+import dev.berth.runtime.namespace.NamespacePlan;
+import dev.berth.runtime.process.ContainerSetup;
+import dev.berth.runtime.process.InitException;
+import dev.berth.runtime.process.ParentProcess;
+import dev.berth.runtime.process.PlanBuilder;
+import dev.berth.runtime.process.ProcessSetup;
+import dev.berth.runtime.rootfs.RootfsPlan;
+import dev.berth.runtime.spec.Json;
+import dev.berth.runtime.spec.JsonException;
+import dev.berth.runtime.spec.JsonObject;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecException;
+import dev.berth.runtime.syscall.SyscallException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code create} operation: validates the bundle, claims the state directory, builds the cgroup, runs the
+ * init plan and saves the state. Whatever fails, nothing stays behind: no state directory, cgroup or process.
+ */
+final class ContainerCreator {
+    private ContainerCreator() {}
+
+    static Container create(OciRuntime runtime, String id, Path bundle, CreateOptions options) {
+        String op = "create " + id;
+        Path dir = claimStateDir(runtime.root(), id, op);
+        Cgroup cgroup = null;
+        try {
+            Spec spec = loadSpec(bundle, op);
+            Validation.check(spec, op, options);
+            NamespacePlan namespaces = NamespacePlan.forCreate(spec.linux());
+            cgroup = runtime.cgroups().open(spec.linux().cgroupsPath(), id);
+            RootfsPlan rootfs = RootfsPlan.from(spec, bundle, namespaces.creates(NamespaceKind.USER),
+                    CgroupMounts.dirs(cgroup));
+            ProcessSetup process = ProcessResolver.resolve(spec.process(), true);
+            Path fifo = dir.resolve("exec.fifo");
+            runtime.sys().mkfifo(fifo.toString(), 0622);
+            Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
+
+            ContainerSetup setup = new ContainerSetup(namespaces, rootfs, process, spec.hostname(),
+                    spec.domainname(), spec.linux().sysctl(), spec.process().oomScoreAdj(),
+                    NamespacePlan.timeOffsets(spec.linux()), fifo.toString(), spec.hooks().createContainer(),
+                    spec.hooks().startContainer(), options.noPivot(), options.preserveFds());
+            String created = Instant.now().toString();
+            Cgroup cg = cgroup;
+            int consoleFd = options.consoleSocket() == null ? -1
+                    : runtime.sys().connectUnix(options.consoleSocket().toString());
+            int pid;
+            try {
+                pid = runtime.parent().run(PlanBuilder.forCreate(setup),
+                        new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, false),
+                        new ParentProcess.Callbacks() {
+                            @Override
+                            public void onSpawned(int initPid) {
+                                cg.apply(initPid);
+                                cg.set(DeviceRules.withDefaults(spec));
+                            }
+
+                            @Override
+                            public byte[] onHooks(int containerPid) {
+                                String state = Json.write(Container.ociState(spec.ociVersion(), id, containerPid,
+                                        ContainerStatus.CREATING, bundle.toString(), rootfs.rootfs(), created,
+                                        spec.annotations()));
+                                HookRunner.run("prestart", spec.hooks().prestart(), state);
+                                HookRunner.run("createRuntime", spec.hooks().createRuntime(), state);
+                                return state.getBytes(StandardCharsets.UTF_8);
+                            }
+                        });
+            } finally {
+                if (consoleFd >= 0) {
+                    runtime.sys().close(consoleFd);
+                }
+            }
+            long startTime = ProcStat.liveStartTime(pid).orElseThrow(() -> new ContainerException(INTERNAL,
+                    op + ": the container process exited during create"));
+            Map<String, String> nsPaths = new LinkedHashMap<>();
+            namespaces.listed().forEach((kind, path) -> nsPaths.put(kind.specName(), path));
+            ContainerState state = new ContainerState(id, pid, startTime, bundle.toString(), rootfs.rootfs(), created,
+                    spec.annotations(), cgroup.savedPaths(), nsPaths, JsonObject.parse(Files.readString(
+                            bundle.resolve("config.json"))).raw());
+            AtomicFiles.write(dir.resolve("state.json"), state.toJson());
+            if (options.pidFile() != null) {
+                AtomicFiles.write(options.pidFile(), Integer.toString(pid));
+            }
+            return new Container(runtime, dir, state);
+        } catch (SpecException | JsonException e) {
+            cleanUp(cgroup, dir);
+            throw new ContainerException(INVALID_ARGUMENT, op + ": " + e.getMessage(), e);
+        } catch (InitException | CgroupException | SyscallException e) {
+            cleanUp(cgroup, dir);
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            cleanUp(cgroup, dir);
+            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanUp(cgroup, dir);
+            throw e;
+        }
+    }
+
+    private static Spec loadSpec(Path bundle, String op) {
+        if (!Files.isDirectory(bundle)) {
+            throw new SpecException("chdir " + bundle + ": no such file or directory");
+        }
+        try {
+            Spec spec = Spec.load(bundle);
+            if (spec.process() == null) {
+                throw new SpecException("process is required");
+            }
+            return spec;
+        } catch (IOException e) {
+            throw new UncheckedIOException(op + ": read " + bundle.resolve("config.json"), e);
+        }
+    }
+
+    private static Path claimStateDir(Path root, String id, String op) {
+        Path dir = root.resolve(id);
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(dir);
+            // 0711: a container root mapped to another host uid must still reach exec.fifo by path
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            return dir;
+        } catch (FileAlreadyExistsException e) {
+            throw new ContainerException(ALREADY_EXISTS, op + ": container with given ID already exists");
+        } catch (IOException e) {
+            throw new ContainerException(INTERNAL, op + ": create state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void cleanUp(Cgroup cgroup, Path dir) {
+        if (cgroup != null) {
+            try {
+                cgroup.destroy();
+            } catch (CgroupException e) {
+                // the original failure is the one to report
+            }
+        }
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path dir) {
+        try {
+            List<Path> paths = new ArrayList<>();
+            try (var walk = Files.walk(dir)) {
+                walk.forEach(paths::add);
+            }
+            for (int i = paths.size() - 1; i >= 0; i--) {
+                Files.deleteIfExists(paths.get(i));
+            }
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.runtime.container;
+
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecException;
+
+/** Checks for what the spec allows but this runtime or machine cannot do: a clear error, never silent success. */
+final class Validation {
+    private Validation() {}
+
+    static void check(Spec spec, String op, CreateOptions options) {
+        checkProcess(spec.process(), op, options.consoleSocket() != null);
+        if (!spec.linux().mountLabel().isEmpty()) {
+            throw new SpecException("linux.mountLabel: SELinux is not supported on this system");
+        }
+        if (spec.linux().hasIntelRdt()) {
+            throw new SpecException("linux.intelRdt: Intel RDT is not supported on this system");
+        }
+        if (spec.linux().seccomp() != null && !spec.linux().seccomp().listenerPath().isEmpty()) {
+            throw new SpecException("linux.seccomp.listenerPath: seccomp user notification is not supported yet");
+        }
+        if (spec.root() == null) {
+            throw new SpecException("root is required");
+        }
+    }
+
+    static void checkProcess(Spec.Process p, String op, boolean hasConsoleSocket) {
+        if (p.args().isEmpty()) {
+            throw new SpecException("process.args must not be empty");
+        }
+        if (!p.cwd().startsWith("/")) {
+            throw new SpecException("process.cwd " + p.cwd() + " is not an absolute path");
+        }
+        if (!p.apparmorProfile().isEmpty()) {
+            throw new SpecException("process.apparmorProfile: AppArmor is not supported on this system");
+        }
+        if (!p.selinuxLabel().isEmpty()) {
+            throw new SpecException("process.selinuxLabel: SELinux is not supported on this system");
+        }
+        if (p.scheduler() != null) {
+            throw new SpecException("process.scheduler is not supported yet");
+        }
+        if (p.ioPriority() != null) {
+            throw new SpecException("process.ioPriority is not supported yet");
+        }
+        if (p.terminal() && !hasConsoleSocket) {
+            throw new SpecException("cannot allocate tty if runc will detach without setting console socket");
+        }
+        if (!p.terminal() && hasConsoleSocket) {
+            throw new SpecException("cannot use console socket if runc will not detach or allocate tty");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.berth.runtime.process;
+
+import dev.berth.runtime.syscall.Errno;
+import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.runtime.syscall.Syscalls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The runtime's side of starting a container process: spawns berth-init from a sealed copy, lets the caller put
+ * it in its cgroup, sends the plan and answers berth-init at each synchronisation point (docs/init-protocol.md).
+ *
+ * <p>On any failure the processes it started are killed and reaped before the exception leaves; their mounts
+ * vanish with their mount namespace.
+ */
+public final class ParentProcess {
+    private static final int SIGKILL = 9;
+
+    private final Syscalls sys;
+    private final Path initBinary;
+    private int sealedInit = -1;
+
+    public ParentProcess(Syscalls sys, Path initBinary) {
+        this.sys = sys;
+        this.initBinary = initBinary;
+    }
+
+    /** The fd number berth-init finds its end of the sync socket at, after the preserved fds. */
+    public static int syncFd(int preserveFds) {
+        return 3 + preserveFds;
+    }
+
+    /** The fd number berth-init finds the console socket at, if there is one. */
+    public static int consoleFd(int preserveFds) {
+        return 4 + preserveFds;
+    }
+
+    /** What the caller does at the protocol's synchronisation points. */
+    public interface Callbacks {
+        /** berth-init (P) is running and has not read its plan: the moment to place it in the cgroup. */
+        void onSpawned(int initPid);
+
+        /** The container's mounts are done: run the runtime's hooks and return the state JSON for its own. */
+        byte[] onHooks(int containerPid);
+    }
+
+    /**
+     * How to start berth-init.
+     *
+     * @param stdio child fd (0, 1, 2) → parent fd; empty to inherit this process's
+     * @param consoleSocketFd a connected console socket to hand over, or -1
+     * @param waitForExec read on after READY until the execve happened (exec) instead of returning at READY
+     */
+    public record Launch(int preserveFds, Map<Integer, Integer> stdio, int consoleSocketFd, boolean waitForExec) {}
+
+    /** Runs a plan; returns the host pid of the container process once it is ready (or has exec'd). */
+    public int run(InitPlan plan, Launch launch, Callbacks callbacks) {
+        int[] pair = sys.socketpair();
+        int initPid = -1;
+        int containerPid = -1;
+        try (SyncChannel channel = new SyncChannel(sys, pair[0])) {
+            try {
+                Map<Integer, Integer> fds = new TreeMap<>(launch.stdio());
+                fds.put(syncFd(launch.preserveFds()), pair[1]);
+                if (launch.consoleSocketFd() >= 0) {
+                    fds.put(consoleFd(launch.preserveFds()), launch.consoleSocketFd());
+                }
+                initPid = sys.spawn("/proc/self/fd/" + sealedInit(), List.of("berth-init"),
+                        List.of("_BERTH_SYNC_FD=" + syncFd(launch.preserveFds())), fds);
+            } finally {
+                sys.close(pair[1]);
+            }
+            callbacks.onSpawned(initPid);
+            channel.sendPlan(plan.encode());
+            boolean ready = false;
+            while (true) {
+                SyncMessage m = channel.awaitMessage();
+                switch (m) {
+                    case SyncMessage.Pid p -> containerPid = p.pid();
+                    case SyncMessage.Hooks h -> channel.sendHooksDone(callbacks.onHooks(containerPid));
+                    case SyncMessage.Ready r -> ready = true;
+                    case SyncMessage.Error e -> throw new InitException(
+                            e.errno() == 0 ? e.text() : e.text() + ": " + Errno.message(e.errno()), e.errno());
+                    case SyncMessage.Eof eof -> {
+                        if (!ready) {
+                            throw new InitException("berth-init exited before the container process was ready"
+                                    + exitDetail(initPid));
+                        }
+                    }
+                }
+                if ((ready && !launch.waitForExec()) || m instanceof SyncMessage.Eof) {
+                    break;
+                }
+            }
+            reap(initPid);
+            initPid = -1;
+            return containerPid;
+        } catch (RuntimeException e) {
+            killAndReap(containerPid);
+            killAndReap(initPid);
+            throw e;
+        }
+    }
+
+    private String exitDetail(int initPid) {
+        return sys.waitpid(initPid, true)
+                .map(s -> s.signal() != 0 ? " (killed by signal " + s.signal() + ")"
+                        : " (exit status " + s.exitCode() + ")")
+                .orElse("");
+    }
+
+    private void reap(int pid) {
+        try {
+            sys.waitpid(pid, false);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ECHILD) {
+                throw e;
+            }
+        }
+    }
+
+    private void killAndReap(int pid) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            sys.kill(pid, SIGKILL);
+        } catch (SyscallException e) {
+            // already gone
+        }
+        reap(pid);
+    }
+
+    private synchronized int sealedInit() {
+        if (sealedInit < 0) {
+            try {
+                sealedInit = sys.sealedCopy("berth-init", Files.readAllBytes(initBinary));
+            } catch (IOException e) {
+                throw new UncheckedIOException("read " + initBinary, e);
+            }
+        }
+        return sealedInit;
+    }
+}

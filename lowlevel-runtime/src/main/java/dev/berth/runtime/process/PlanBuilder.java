@@ -1,0 +1,133 @@
+package dev.berth.runtime.process;
+
+import dev.berth.runtime.namespace.NamespaceKind;
+import dev.berth.runtime.namespace.NamespacePlan;
+import dev.berth.runtime.rootfs.RootfsPlan;
+import dev.berth.runtime.spec.Spec;
+import java.util.List;
+
+/** Orders the steps of an init plan for a new container or for a process joining one (docs/init-protocol.md). */
+public final class PlanBuilder {
+    private PlanBuilder() {}
+
+    /** The plan that creates a container: namespaces, filesystem, process, then the wait on exec.fifo. */
+    public static InitPlan forCreate(ContainerSetup c) {
+        InitPlan plan = new InitPlan();
+        plan.fdCloexecFrom(ParentProcess.syncFd(c.preserveFds()));
+        NamespacePlan ns = c.namespaces();
+        for (NamespacePlan.Join join : ns.joins()) {
+            plan.setns(join.kind().cloneFlag(), join.path());
+        }
+        if (c.oomScoreAdj() != null) {
+            plan.oomScoreAdj(c.oomScoreAdj());
+        }
+        if (ns.newTimeNamespace()) {
+            plan.unshareTime(c.timeOffsets());
+        }
+        // P opens the fifo while it is still root in the host's user namespace; C inherits the fd
+        plan.execFifoOpen(c.execFifo());
+        plan.cloneProcess(ns.cloneFlags(), ns.uidMap(), ns.gidMap(), "");
+
+        plan.setsid();
+        if (c.hostname() != null && !c.hostname().isEmpty()) {
+            plan.hostname(c.hostname());
+        }
+        if (c.domainname() != null && !c.domainname().isEmpty()) {
+            plan.domainname(c.domainname());
+        }
+        RootfsPlan fs = c.rootfs();
+        boolean newMountNs = ns.creates(NamespaceKind.MOUNT);
+        if (newMountNs) {
+            plan.rootfs(fs.rootfs(), fs.initialPropagation());
+            for (RootfsPlan.Step step : fs.steps()) {
+                switch (step) {
+                    case RootfsPlan.MountStep m -> plan.mount(m.source(), m.destination(), m.type(), m.flags(),
+                            m.data(), m.propagation(), m.fileTarget());
+                    case RootfsPlan.DeviceStep d -> plan.mknod(d.path(), d.fileType(), d.major(), d.minor(),
+                            d.mode(), d.uid(), d.gid());
+                    case RootfsPlan.BindDeviceStep b -> plan.bindDevice(b.path());
+                    case RootfsPlan.SymlinkStep s -> plan.symlink(s.target(), s.linkPath());
+                }
+            }
+        }
+        plan.hooks();
+        addHooks(plan, "createContainer", c.createContainerHooks());
+        if (newMountNs) {
+            plan.pivot(c.noPivot());
+            fs.maskedPaths().forEach(plan::mask);
+            fs.readonlyPaths().forEach(plan::readonly);
+        }
+        c.sysctl().forEach(plan::sysctl);
+        if (newMountNs) {
+            if (fs.finalPropagation() != 0) {
+                plan.rootPropagation(fs.finalPropagation());
+            }
+            if (fs.readonlyRoot()) {
+                plan.rootReadonly();
+            }
+        }
+        addProcess(plan, c.process(), c.preserveFds(), true);
+        plan.waitFifo();
+        addHooks(plan, "startContainer", c.startContainerHooks());
+        finish(plan, c.process());
+        return plan;
+    }
+
+    /** The plan for {@code exec}: join the container's namespaces and start one more process in them. */
+    public static InitPlan forExec(NamespacePlan joins, ProcessSetup process, int preserveFds) {
+        InitPlan plan = new InitPlan();
+        plan.fdCloexecFrom(ParentProcess.syncFd(preserveFds));
+        for (NamespacePlan.Join join : joins.joins()) {
+            plan.setns(join.kind().cloneFlag(), join.path());
+        }
+        plan.cloneProcess(0, "", "", "");
+        if (process.terminal()) {
+            plan.setsid();
+        }
+        addProcess(plan, process, preserveFds, false);
+        finish(plan, process);
+        return plan;
+    }
+
+    private static void addProcess(InitPlan plan, ProcessSetup p, int preserveFds, boolean init) {
+        if (p.terminal()) {
+            plan.console(ParentProcess.consoleFd(preserveFds), p.consoleRows(), p.consoleCols());
+        }
+        for (ProcessSetup.Rlimit r : p.rlimits()) {
+            plan.rlimit(r.resource(), r.soft(), r.hard());
+        }
+        if (init && p.personality() != null) {
+            plan.personality(p.personality());
+        }
+        if (p.umask() != null) {
+            plan.umask(p.umask());
+        }
+        // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which the identity change may drop:
+        // install it first, as runc does; the profile must then allow the remaining set-up calls.
+        if (p.seccomp() != null && !p.noNewPrivileges()) {
+            plan.seccomp(p.seccomp().flags(), p.seccomp().program());
+        }
+        plan.identity(p.uid(), p.gid(), p.capabilities(), p.additionalGids());
+        plan.cwd(p.cwd());
+        if (p.noNewPrivileges()) {
+            plan.noNewPrivs();
+        }
+        plan.env(p.env());
+        plan.resolveExec(p.args().getFirst());
+        plan.ready();
+    }
+
+    private static void finish(InitPlan plan, ProcessSetup p) {
+        if (p.seccomp() != null && p.noNewPrivileges()) {
+            plan.seccomp(p.seccomp().flags(), p.seccomp().program());
+        }
+        plan.exec(p.args());
+    }
+
+    private static void addHooks(InitPlan plan, String phase, List<Spec.Hook> hooks) {
+        for (Spec.Hook h : hooks) {
+            List<String> args = h.args().isEmpty() ? List.of(h.path()) : h.args();
+            plan.runHook(phase, h.path(), h.timeout() == null ? 0 : h.timeout(), args, h.env());
+        }
+    }
+}

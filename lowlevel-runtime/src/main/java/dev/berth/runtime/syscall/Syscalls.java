@@ -1,0 +1,73 @@
+package dev.berth.runtime.syscall;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The system calls the Java side of the runtime makes. Every call checks its result and turns a failure into a
+ * {@link SyscallException} naming the operation, the object and the errno; calls are retried on EINTR where that
+ * is safe. {@link LinuxSyscalls} binds them with FFM; tests use a recording fake.
+ */
+public interface Syscalls {
+
+    /** A connected pair of close-on-exec unix stream sockets. */
+    int[] socketpair();
+
+    /** Reads up to {@code len} bytes; 0 means end of file. */
+    int read(int fd, byte[] buf, int off, int len);
+
+    /** Writes all of {@code buf}. */
+    void writeFully(int fd, byte[] buf);
+
+    void close(int fd);
+
+    /**
+     * Starts a program with {@code posix_spawn}: safe in a multithreaded JVM (no fork). Signal dispositions are
+     * reset to default and the signal mask is emptied in the child.
+     *
+     * @param fds child fd number → parent fd to dup onto it; every other fd follows its close-on-exec flag
+     * @return the child's pid
+     */
+    int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
+
+    /** Waits for a child; with {@code noHang}, returns empty if it has not changed state. */
+    Optional<ExitStatus> waitpid(int pid, boolean noHang);
+
+    /** Sends a signal; throws with ESRCH if the process is gone. */
+    void kill(int pid, int signal);
+
+    /** True if a process with this pid exists (it may be a zombie). */
+    boolean processExists(int pid);
+
+    /**
+     * An anonymous, sealed, close-on-exec copy of a file (a {@code memfd}); returns its fd. Executing it through
+     * {@code /proc/self/fd/N} means no process can reach or overwrite the file on disk through
+     * {@code /proc/PID/exe}.
+     */
+    int sealedCopy(String name, byte[] contents);
+
+    void mkfifo(String path, int mode);
+
+    /** Marks this process as the child subreaper: orphaned descendants are reparented to it. */
+    void setChildSubreaper();
+
+    int getpid();
+
+    /** Connects a close-on-exec unix stream socket to a path and returns its fd. */
+    int connectUnix(String path);
+
+    /** Receives one file descriptor sent with {@code SCM_RIGHTS}. */
+    int receiveFd(int socketFd);
+
+    /** Sets a terminal's window size. */
+    void setWindowSize(int fd, int rows, int cols);
+
+    /** How a waited-for process ended. */
+    record ExitStatus(int pid, int exitCode, int signal) {
+        /** The shell's convention: the exit code, or 128 + the signal that killed it. */
+        public int shellStatus() {
+            return signal != 0 ? 128 + signal : exitCode;
+        }
+    }
+}
