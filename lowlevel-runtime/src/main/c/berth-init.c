@@ -28,7 +28,8 @@
  * - CLONE: C is always released over a pipe, also without a user namespace,
  *   and only after P has sent PID. So R always sees PID before any message of
  *   C (an early ERROR of C cannot overtake it). If P fails after the clone,
- *   it SIGKILLs C, which R does not know about yet.
+ *   it SIGKILLs C and still sends PID before ERROR, so that R, whose child
+ *   C is, knows which pid to reap.
  * - ROOTFS: a propagation of 0 skips the mount(NULL, "/", ...) call (the
  *   kernel would reject flags 0 with EINVAL). The mount holding the rootfs is
  *   found as runc does: try MS_PRIVATE on the path and walk up while the
@@ -226,6 +227,7 @@ static uint32_t hook_state_len = 0;
 static char **exec_env = NULL;    /* ENV */
 static char *exec_path = NULL;    /* RESOLVE_EXEC */
 static pid_t clone_child = -1;    /* in P after CLONE: C, killed if P fails */
+static bool pid_sent = false;     /* in P: PID has been sent */
 
 /* ---------------------------------------------------------------- errors */
 
@@ -307,13 +309,22 @@ static void __attribute__((noreturn)) vdie(int status, int err, const char *fmt,
 	else
 		fprintf(stderr, "berth-init: %s\n", text);
 
+	/*
+	 * P failing after the clone: kill C, then tell R its pid anyway, so
+	 * that R (whose child C is) can reap it like any other failed C.
+	 */
+	if (clone_child > 0) {
+		kill(clone_child, SIGKILL);
+		if (!pid_sent) {
+			put_u32(msg, (uint32_t)clone_child);
+			send_msg(MSG_PID, msg, 4);
+		}
+	}
 	size_t len = strlen(text);
 	put_u32(msg, (uint32_t)err);
 	memcpy(msg + 4, text, len);
 	if (sync_fd >= 0)
 		send_msg(MSG_ERROR, msg, (uint32_t)(4 + len));
-	if (clone_child > 0)
-		kill(clone_child, SIGKILL);
 	_exit(status);
 }
 
@@ -764,6 +775,7 @@ static void do_clone(struct step *s)
 	put_u32(msg, (uint32_t)pid);
 	if (send_msg(MSG_PID, msg, sizeof(msg)) < 0)
 		bail("send PID");
+	pid_sent = true;
 	if (write_full(release[1], "R", 1) < 0)
 		bail("clone: release child");
 	exit(0);
@@ -1255,8 +1267,10 @@ static void do_cwd(struct step *s)
 	 * in CVE-2024-21626) makes getcwd fail with ENOENT or return a path
 	 * starting with "(unreachable)".
 	 */
-	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
-		fail(EPERM, "cwd %s: outside the container root", path);
+	if (getcwd(buf, sizeof(buf)) == NULL)
+		bail("cwd %s: outside the container root", path);
+	if (buf[0] != '/')
+		fail(0, "cwd %s: outside the container root", path);
 }
 
 static void do_env(struct step *s)
