@@ -1,6 +1,6 @@
 package dev.berth.runtime.cli;
 
-import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
 import dev.berth.runtime.syscall.LinuxSyscalls;
 import dev.berth.runtime.syscall.Syscalls;
@@ -33,7 +33,7 @@ final class Context {
     OciRuntime runtime() {
         if (runtime == null) {
             runtime = new OciRuntime(sys(), Path.of(System.getProperty("berth.init", "berth-init")),
-                    Cgroups.system(), root);
+                    CgroupHost.system(), root);
         }
         return runtime;
     }

@@ -1,6 +1,10 @@
 package dev.berth.runtime.cli;
 
+import dev.berth.runtime.rootfs.MountOptions;
+import dev.berth.runtime.security.Capabilities;
+import dev.berth.runtime.security.SeccompFeatures;
 import dev.berth.runtime.spec.Features;
+import dev.berth.runtime.syscall.LibSeccomp;
 import dev.berth.runtime.spec.Json;
 import java.util.List;
 
@@ -9,7 +13,8 @@ final class FeaturesCommand implements Command {
     @Override
     public int run(Context ctx, List<String> argv) {
         Command.requireArgs(new Flags().parse(argv, false), "features", 0, 0);
-        ctx.out.println(Json.writePretty(Features.json(), 4));
+        ctx.out.println(Json.writePretty(Features.document(MountOptions.known(), Capabilities.known(),
+                SeccompFeatures.probe(LibSeccomp.load())), 4));
         return 0;
     }
 }

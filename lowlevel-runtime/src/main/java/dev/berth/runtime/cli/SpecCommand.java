@@ -17,7 +17,12 @@ final class SpecCommand implements Command {
         if (Files.exists(file)) {
             throw new IllegalStateException("spec: file " + file + " exists: remove it first");
         }
-        Files.writeString(file, Json.writePretty(DefaultSpec.config(p.has("rootless")), 4) + "\n");
+        Files.writeString(file, Json.writePretty(p.has("rootless") ? DefaultSpec.rootless(owner("unix:uid"), owner("unix:gid")) : DefaultSpec.standard(), 4) + "\n");
         return 0;
+    }
+
+    /** This process's uid or gid: the owner of /proc/self. */
+    private static long owner(String attribute) throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), attribute)).longValue();
     }
 }

@@ -6,6 +6,8 @@ import static dev.berth.runtime.container.ContainerException.Kind.INTERNAL;
 import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupException;
 import dev.berth.runtime.cgroup.CgroupStats;
+import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.cgroup.FreezerState;
 import dev.berth.runtime.namespace.NamespaceKind;
 import dev.berth.runtime.namespace.NamespacePlan;
 import dev.berth.runtime.process.InitException;
@@ -74,7 +76,7 @@ public final class Container {
 
     private Cgroup cgroup() {
         if (cgroup == null) {
-            cgroup = runtime.cgroups().load(state.cgroupPaths());
+            cgroup = Cgroups.load(state.cgroupPaths(), runtime.cgroupHost());
         }
         return cgroup;
     }
@@ -98,7 +100,7 @@ public final class Container {
             return ContainerStatus.CREATED;
         }
         try {
-            if (cgroup().isFrozen()) {
+            if (cgroup().freezerState() == FreezerState.FROZEN) {
                 return ContainerStatus.PAUSED;
             }
         } catch (CgroupException e) {
@@ -225,9 +227,9 @@ public final class Container {
             // without a freezer, signal what is there
         }
         try {
-            for (int pid : cg.pids()) {
+            for (long pid : cg.pids()) {
                 try {
-                    runtime.sys().kill(pid, signal);
+                    runtime.sys().kill((int) pid, signal);
                 } catch (SyscallException e) {
                     if (e.errno() != Errno.ESRCH) {
                         throw e;
@@ -267,7 +269,7 @@ public final class Container {
 
     /** Pids of every process in the container (host view). */
     public List<Integer> pids() {
-        return cgroup().pids();
+        return cgroup().pids().stream().map(Long::intValue).toList();
     }
 
     public CgroupStats stats() {
@@ -300,7 +302,7 @@ public final class Container {
                     ? "cannot exec in a paused container" : "cannot exec in a stopped container"));
         }
         Validation.checkProcess(process, op, options.consoleSocket() != null);
-        ProcessSetup setup = ProcessResolver.resolve(process, false);
+        ProcessSetup setup = ProcessResolver.resolve(process, spec().linux());
         Map<NamespaceKind, String> listed = new EnumMap<>(NamespaceKind.class);
         state.namespaces().forEach((type, path) -> NamespaceKind.fromSpecName(type).ifPresent(k -> listed.put(k, path)));
         int consoleFd = options.consoleSocket() == null ? -1

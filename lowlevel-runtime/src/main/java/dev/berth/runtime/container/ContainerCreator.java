@@ -6,6 +6,7 @@ import static dev.berth.runtime.container.ContainerException.Kind.INVALID_ARGUME
 
 import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupException;
+import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.namespace.NamespaceKind;
 import dev.berth.runtime.namespace.NamespacePlan;
 import dev.berth.runtime.process.ContainerSetup;
@@ -49,10 +50,10 @@ final class ContainerCreator {
             Spec spec = loadSpec(bundle, op);
             Validation.check(spec, op, options);
             NamespacePlan namespaces = NamespacePlan.forCreate(spec.linux());
-            cgroup = runtime.cgroups().open(spec.linux().cgroupsPath(), id);
+            cgroup = Cgroups.open(spec.linux().cgroupsPath(), id, runtime.cgroupHost());
             RootfsPlan rootfs = RootfsPlan.from(spec, bundle, namespaces.creates(NamespaceKind.USER),
                     CgroupMounts.dirs(cgroup));
-            ProcessSetup process = ProcessResolver.resolve(spec.process(), true);
+            ProcessSetup process = ProcessResolver.resolve(spec.process(), spec.linux());
             Path fifo = dir.resolve("exec.fifo");
             runtime.sys().mkfifo(fifo.toString(), 0622);
             Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
@@ -96,7 +97,7 @@ final class ContainerCreator {
             Map<String, String> nsPaths = new LinkedHashMap<>();
             namespaces.listed().forEach((kind, path) -> nsPaths.put(kind.specName(), path));
             ContainerState state = new ContainerState(id, pid, startTime, bundle.toString(), rootfs.rootfs(), created,
-                    spec.annotations(), cgroup.savedPaths(), nsPaths, JsonObject.parse(Files.readString(
+                    spec.annotations(), cgroup.paths(), nsPaths, JsonObject.parse(Files.readString(
                             bundle.resolve("config.json"))).raw());
             AtomicFiles.write(dir.resolve("state.json"), state.toJson());
             if (options.pidFile() != null) {

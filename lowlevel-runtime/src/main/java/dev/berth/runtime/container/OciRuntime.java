@@ -1,6 +1,6 @@
 package dev.berth.runtime.container;
 
-import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.process.ParentProcess;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
@@ -26,13 +26,13 @@ public final class OciRuntime {
 
     private final Syscalls sys;
     private final ParentProcess parent;
-    private final Cgroups cgroups;
+    private final CgroupHost cgroupHost;
     private final Path root;
 
-    public OciRuntime(Syscalls sys, Path initBinary, Cgroups cgroups, Path root) {
+    public OciRuntime(Syscalls sys, Path initBinary, CgroupHost cgroupHost, Path root) {
         this.sys = sys;
         this.parent = new ParentProcess(sys, initBinary);
-        this.cgroups = cgroups;
+        this.cgroupHost = cgroupHost;
         this.root = root;
     }
 
@@ -44,8 +44,8 @@ public final class OciRuntime {
         return parent;
     }
 
-    Cgroups cgroups() {
-        return cgroups;
+    CgroupHost cgroupHost() {
+        return cgroupHost;
     }
 
     public Path root() {

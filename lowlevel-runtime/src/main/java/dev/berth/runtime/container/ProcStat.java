@@ -12,8 +12,9 @@ final class ProcStat {
     /** The start time (clock ticks after boot), or empty if the process is gone or a zombie. */
     static OptionalLong liveStartTime(int pid) {
         String stat;
-        try {
-            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // a stream, not Files.readString: proc files report size 0 and JDK 25 then reads a truncated prefix
+        try (var in = Files.newInputStream(Path.of("/proc/" + pid + "/stat"))) {
+            stat = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
         } catch (IOException e) {
             return OptionalLong.empty();
         }

@@ -56,6 +56,14 @@ public record MountOptions(long flags, long propagation, String data) {
             "slave", SLAVE, "rslave", SLAVE | REC,
             "unbindable", UNBINDABLE, "runbindable", UNBINDABLE | REC);
 
+    /** Every option word this runtime understands, sorted (what {@code features} lists). */
+    public static List<String> known() {
+        List<String> all = new ArrayList<>(FLAGS.keySet());
+        all.addAll(PROPAGATION.keySet());
+        all.sort(null);
+        return all;
+    }
+
     /** Parses a mount's options; {@code what} names the mount in errors. */
     public static MountOptions parse(List<String> options, String what) {
         long flags = 0;
