@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  * refuses it); a syscall name libseccomp cannot resolve is skipped (it may be newer than the library); when two
  * conditions of a rule test the same argument, each becomes its own rule (libseccomp cannot AND them); the
  * no_new_privs attribute is cleared because berth-init sets no_new_privs as the spec says. An unknown action, operator,
- * architecture or flag is an error. {@code SCMP_ACT_NOTIFY} is refused: Berth has no seccomp agent support.
+ * architecture or flag is an error. {@code SCMP_ACT_NOTIFY} is refused: Berth has no seccomp agent support. When
+ * the default action refuses, {@link EnosysStub} makes syscalls newer than the profile fail with ENOSYS, as runc does.
  */
 public final class SeccompCompiler {
 
@@ -40,6 +41,13 @@ public final class SeccompCompiler {
         }
         int flags = flags(seccomp.flags());
         List<Rule> rules = rules(seccomp.syscalls(), defaultAction);
+        List<Integer> archTokens = new ArrayList<>();
+        for (String arch : seccomp.architectures()) {
+            int token = arch(arch);
+            if (!archTokens.contains(token)) {
+                archTokens.add(token);
+            }
+        }
         try (LibSeccomp.Filter filter = lib.newFilter(defaultAction)) {
             for (String arch : seccomp.architectures()) {
                 filter.addArch(arch(arch), arch);
@@ -57,7 +65,12 @@ public final class SeccompCompiler {
             for (Rule rule : rules) {
                 add(filter, rule);
             }
-            return new CompiledSeccomp(flags, filter.exportBpf());
+            byte[] program = filter.exportBpf();
+            if (EnosysStub.wanted(defaultAction)) {
+                List<String> names = seccomp.syscalls().stream().flatMap(call -> call.names().stream()).toList();
+                program = EnosysStub.prepend(EnosysStub.lastSyscalls(lib, archTokens, names), program);
+            }
+            return new CompiledSeccomp(flags, program);
         }
     }
 
