@@ -7,7 +7,10 @@ import dev.berth.runtime.syscall.LibSeccomp.ArgCmp;
 import dev.berth.runtime.syscall.LibSeccomp.Attribute;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -41,17 +44,12 @@ public final class SeccompCompiler {
         }
         int flags = flags(seccomp.flags());
         List<Rule> rules = rules(seccomp.syscalls(), defaultAction);
-        List<Integer> archTokens = new ArrayList<>();
+        Map<String, Integer> archTokens = new LinkedHashMap<>();
         for (String arch : seccomp.architectures()) {
-            int token = arch(arch);
-            if (!archTokens.contains(token)) {
-                archTokens.add(token);
-            }
+            archTokens.put(arch, arch(arch));
         }
         try (LibSeccomp.Filter filter = lib.newFilter(defaultAction)) {
-            for (String arch : seccomp.architectures()) {
-                filter.addArch(arch(arch), arch);
-            }
+            archTokens.forEach((name, token) -> filter.addArch(token, name));
             filter.setAttribute(Attribute.CTL_NNP, 0);
             if ((flags & CompiledSeccomp.FLAG_LOG) != 0) {
                 filter.setAttribute(Attribute.CTL_LOG, 1);
@@ -68,7 +66,8 @@ public final class SeccompCompiler {
             byte[] program = filter.exportBpf();
             if (EnosysStub.wanted(defaultAction)) {
                 List<String> names = seccomp.syscalls().stream().flatMap(call -> call.names().stream()).toList();
-                program = EnosysStub.prepend(EnosysStub.lastSyscalls(lib, archTokens, names), program);
+                List<Integer> tokens = List.copyOf(new LinkedHashSet<>(archTokens.values()));
+                program = EnosysStub.prepend(EnosysStub.lastSyscalls(lib, tokens, names), program);
             }
             return new CompiledSeccomp(flags, program);
         }
