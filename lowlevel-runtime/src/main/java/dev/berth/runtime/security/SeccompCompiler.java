@@ -7,7 +7,10 @@ import dev.berth.runtime.syscall.LibSeccomp.ArgCmp;
 import dev.berth.runtime.syscall.LibSeccomp.Attribute;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -18,7 +21,8 @@ import java.util.OptionalInt;
  * refuses it); a syscall name libseccomp cannot resolve is skipped (it may be newer than the library); when two
  * conditions of a rule test the same argument, each becomes its own rule (libseccomp cannot AND them); the
  * no_new_privs attribute is cleared because berth-init sets no_new_privs as the spec says. An unknown action, operator,
- * architecture or flag is an error. {@code SCMP_ACT_NOTIFY} is refused: Berth has no seccomp agent support.
+ * architecture or flag is an error. {@code SCMP_ACT_NOTIFY} is refused: Berth has no seccomp agent support. When
+ * the default action refuses, {@link EnosysStub} makes syscalls newer than the profile fail with ENOSYS, as runc does.
  */
 public final class SeccompCompiler {
 
@@ -40,10 +44,12 @@ public final class SeccompCompiler {
         }
         int flags = flags(seccomp.flags());
         List<Rule> rules = rules(seccomp.syscalls(), defaultAction);
+        Map<String, Integer> archTokens = new LinkedHashMap<>();
+        for (String arch : seccomp.architectures()) {
+            archTokens.put(arch, arch(arch));
+        }
         try (LibSeccomp.Filter filter = lib.newFilter(defaultAction)) {
-            for (String arch : seccomp.architectures()) {
-                filter.addArch(arch(arch), arch);
-            }
+            archTokens.forEach((name, token) -> filter.addArch(token, name));
             filter.setAttribute(Attribute.CTL_NNP, 0);
             if ((flags & CompiledSeccomp.FLAG_LOG) != 0) {
                 filter.setAttribute(Attribute.CTL_LOG, 1);
@@ -57,7 +63,13 @@ public final class SeccompCompiler {
             for (Rule rule : rules) {
                 add(filter, rule);
             }
-            return new CompiledSeccomp(flags, filter.exportBpf());
+            byte[] program = filter.exportBpf();
+            if (EnosysStub.wanted(defaultAction)) {
+                List<String> names = seccomp.syscalls().stream().flatMap(call -> call.names().stream()).toList();
+                List<Integer> tokens = List.copyOf(new LinkedHashSet<>(archTokens.values()));
+                program = EnosysStub.prepend(EnosysStub.lastSyscalls(lib, tokens, names), program);
+            }
+            return new CompiledSeccomp(flags, program);
         }
     }
 

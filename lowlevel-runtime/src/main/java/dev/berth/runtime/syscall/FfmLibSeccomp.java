@@ -44,6 +44,16 @@ final class FfmLibSeccomp implements LibSeccomp {
     }
 
     @Override
+    public OptionalInt resolveSyscall(int arch, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            int nr = (int) call("seccomp_syscall_resolve_name_arch",
+                    () -> (int) Bindings.RESOLVE_SYSCALL_ARCH.invokeExact(arch, cName));
+            return nr == Bindings.NR_SCMP_ERROR ? OptionalInt.empty() : OptionalInt.of(nr);
+        }
+    }
+
+    @Override
     public OptionalInt resolveArch(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cName = arena.allocateFrom(name);
@@ -236,6 +246,8 @@ final class FfmLibSeccomp implements LibSeccomp {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         static final MethodHandle RESOLVE_SYSCALL = seccomp("seccomp_syscall_resolve_name",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle RESOLVE_SYSCALL_ARCH = seccomp("seccomp_syscall_resolve_name_arch",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         static final MethodHandle RULE_ADD_ARRAY = seccomp("seccomp_rule_add_array",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
         static final MethodHandle EXPORT_BPF = seccomp("seccomp_export_bpf",

@@ -48,6 +48,9 @@ public interface LibSeccomp {
     /** {@code seccomp_syscall_resolve_name}: the native number (or libseccomp's pseudo number); empty if unknown. */
     OptionalInt resolveSyscall(String name);
 
+    /** {@code seccomp_syscall_resolve_name_arch}: the number on {@code arch}; negative if it has none there. */
+    OptionalInt resolveSyscall(int arch, String name);
+
     /** {@code seccomp_arch_resolve_name} ({@code "x86_64"}, {@code "aarch64"}): the arch token; empty if unknown. */
     OptionalInt resolveArch(String name);
 

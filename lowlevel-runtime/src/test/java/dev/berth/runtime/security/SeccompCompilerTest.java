@@ -230,6 +230,59 @@ class SeccompCompilerTest {
     }
 
     @Test
+    void compile_refusingDefault_newerSyscallsGetEnosys() {
+        assumeX86_64();
+        int enosys = 0x00050000 | 38;
+        Bpf bpf = compiled(profile("SCMP_ACT_ERRNO", null,
+                List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"), List.of(),
+                rule("SCMP_ACT_ALLOW", "getpid", "mkdir")));
+
+        // x86_64: the profile's last syscall is mkdir (83)
+        assertEquals(ALLOW, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, NR_MKDIR)));
+        assertEquals(ERRNO_EPERM, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 50)));
+        assertEquals(enosys, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 84)));
+        assertEquals(enosys, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435)));
+        // i386: mkdir is 39
+        assertEquals(ALLOW, bpf.run(Bpf.data(AUDIT_ARCH_I386, NR_I386_MKDIR)));
+        assertEquals(ERRNO_EPERM, bpf.run(Bpf.data(AUDIT_ARCH_I386, 30)));
+        assertEquals(enosys, bpf.run(Bpf.data(AUDIT_ARCH_I386, 40)));
+        // x32: x86_64's numbers with bit 30
+        assertEquals(ALLOW, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, NR_MKDIR | X32_BIT)));
+        assertEquals(ERRNO_EPERM, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 50 | X32_BIT)));
+        assertEquals(enosys, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435 | X32_BIT)));
+        // an architecture the profile does not list still gets libseccomp's bad-arch action
+        assertEquals(KILL_THREAD, bpf.run(Bpf.data(Bpf.AUDIT_ARCH_AARCH64, 435)));
+    }
+
+    @Test
+    void compile_refusingDefaultWithoutX32_x32CallsGoToTheFilter() {
+        assumeX86_64();
+        Bpf bpf = compiled(profile("SCMP_ACT_ERRNO", null, List.of("SCMP_ARCH_X86_64"), List.of(),
+                rule("SCMP_ACT_ALLOW", "getpid", "mkdir")));
+
+        assertEquals(0x00050000 | 38, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435)));
+        assertEquals(KILL_THREAD, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435 | X32_BIT)));
+    }
+
+    @Test
+    void compile_enosysDefault_noStubNeeded() {
+        assumeX86_64();
+        Bpf bpf = compiled(profile("SCMP_ACT_ERRNO", 38L, List.of("SCMP_ARCH_X86_64"), List.of(),
+                rule("SCMP_ACT_ALLOW", "getpid")));
+
+        assertEquals(0x00050000 | 38, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435)));
+        assertEquals(0x00050000 | 38, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 20)));
+    }
+
+    @Test
+    void compile_allowDefault_newerSyscallsAllowed() {
+        assumeX86_64();
+        Bpf bpf = compiled(allowAllBut(rule("SCMP_ACT_ERRNO", "mkdir")));
+
+        assertEquals(ALLOW, bpf.run(Bpf.data(AUDIT_ARCH_X86_64, 435)));
+    }
+
+    @Test
     void compile_unknownAction_errorNamesIt() {
         SpecException e = assertThrows(SpecException.class,
                 () -> compiler.compile(allowAllBut(rule("SCMP_ACT_BOGUS", "mkdir"))));
