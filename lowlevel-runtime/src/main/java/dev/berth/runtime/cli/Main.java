@@ -14,7 +14,7 @@ import java.util.Map;
 /** The berth-runtime command line: runc's global flags and verbs, each verb a {@link Command}. */
 public final class Main {
     static final String VERSION = "0.1.0";
-    static final String SPEC_VERSION = "1.2.0";
+    static final String SPEC_VERSION = dev.berth.runtime.spec.Features.OCI_VERSION_MAX;
 
     private static final Map<String, Command> COMMANDS = Map.ofEntries(
             Map.entry("create", new CreateCommand()),

@@ -14,6 +14,7 @@ import dev.berth.runtime.process.InitException;
 import dev.berth.runtime.process.ParentProcess;
 import dev.berth.runtime.process.PlanBuilder;
 import dev.berth.runtime.process.ProcessSetup;
+import dev.berth.runtime.spec.Features;
 import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.LinuxResources;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  * FAILED_PRECONDITION whose message keeps runc's wording.
  */
 public final class Container {
-    static final String OCI_VERSION = "1.2.0";
+    static final String OCI_VERSION = Features.OCI_VERSION_MAX;
     private static final int SIGKILL = 9;
 
     private final OciRuntime runtime;
