@@ -51,8 +51,10 @@
  * - RESOLVE_EXEC of a name containing '/': ERROR `exec: "<name>"` with the
  *   errno of stat (or EACCES when no execute bit is set, EISDIR/EACCES when
  *   it is not a regular file).
- * - Errors that have no errno (wrong message, exit status of a hook) carry
- *   errno 0; stderr then shows only the text.
+ * - Failures that have no errno carry errno 0 and stderr shows only the
+ *   text: the sync socket closed, a hook's exit status, signal or timeout,
+ *   a cwd whose getcwd() does not start with '/'. An unexpected message
+ *   type is EPROTO.
  * - At start-up the signal mask is emptied and every signal disposition reset
  *   to SIG_DFL: the spawning JVM thread blocks SIGQUIT, and ignored signals
  *   would survive execve into the container process.
