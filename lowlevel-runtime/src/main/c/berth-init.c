@@ -51,8 +51,10 @@
  * - RESOLVE_EXEC of a name containing '/': ERROR `exec: "<name>"` with the
  *   errno of stat (or EACCES when no execute bit is set, EISDIR/EACCES when
  *   it is not a regular file).
- * - Errors that have no errno (wrong message, exit status of a hook) carry
- *   errno 0; stderr then shows only the text.
+ * - Failures that have no errno carry errno 0 and stderr shows only the
+ *   text: the sync socket closed, a hook's exit status, signal or timeout,
+ *   a cwd whose getcwd() does not start with '/'. An unexpected message
+ *   type is EPROTO.
  * - At start-up the signal mask is emptied and every signal disposition reset
  *   to SIG_DFL: the spawning JVM thread blocks SIGQUIT, and ignored signals
  *   would survive execve into the container process.
@@ -1202,8 +1204,17 @@ static void do_rlimit(struct step *s)
 		.rlim_cur = s->f[1].i == -1 ? RLIM_INFINITY : (rlim_t)s->f[1].i,
 		.rlim_max = s->f[2].i == -1 ? RLIM_INFINITY : (rlim_t)s->f[2].i,
 	};
-	if (prlimit(0, (int)s->f[0].i, &rl, NULL) < 0)
-		bail("setrlimit %lld", (long long)s->f[0].i);
+	static const char *const names[] = {
+		"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+		"RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+		"RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+	};
+	int64_t resource = s->f[0].i;
+	if (prlimit(0, (int)resource, &rl, NULL) < 0) {
+		if (resource >= 0 && resource < (int64_t)(sizeof(names) / sizeof(names[0])))
+			bail("setrlimit %s", names[resource]);
+		bail("setrlimit %lld", (long long)resource);
+	}
 }
 
 static void do_identity(struct step *s)
