@@ -54,10 +54,13 @@ public final class PlanBuilder {
         addHooks(plan, "createContainer", c.createContainerHooks());
         if (newMountNs) {
             plan.pivot(c.noPivot());
+        }
+        // sysctls first: /proc/sys is usually among the read-only paths
+        c.sysctl().forEach(plan::sysctl);
+        if (newMountNs) {
             fs.maskedPaths().forEach(plan::mask);
             fs.readonlyPaths().forEach(plan::readonly);
         }
-        c.sysctl().forEach(plan::sysctl);
         if (newMountNs) {
             if (fs.finalPropagation() != 0) {
                 plan.rootPropagation(fs.finalPropagation());

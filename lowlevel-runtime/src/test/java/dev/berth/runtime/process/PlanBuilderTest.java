@@ -35,7 +35,7 @@ class PlanBuilderTest {
         List<InitPlan.Op> ops = ops(PlanBuilder.forCreate(setup(process(true, true))));
         assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.EXEC_FIFO_OPEN, InitPlan.Op.CLONE,
                 InitPlan.Op.SETSID, InitPlan.Op.HOSTNAME, InitPlan.Op.ROOTFS, InitPlan.Op.MOUNT, InitPlan.Op.HOOKS,
-                InitPlan.Op.PIVOT, InitPlan.Op.MASK, InitPlan.Op.READONLY, InitPlan.Op.SYSCTL,
+                InitPlan.Op.PIVOT, InitPlan.Op.SYSCTL, InitPlan.Op.MASK, InitPlan.Op.READONLY,
                 InitPlan.Op.ROOT_READONLY, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
                 InitPlan.Op.NO_NEW_PRIVS, InitPlan.Op.ENV, InitPlan.Op.RESOLVE_EXEC, InitPlan.Op.READY,
                 InitPlan.Op.WAIT_FIFO, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC), ops);
