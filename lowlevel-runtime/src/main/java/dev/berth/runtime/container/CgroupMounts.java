@@ -13,8 +13,8 @@ final class CgroupMounts {
     static List<RootfsPlan.CgroupDir> dirs(Cgroup cgroup) {
         List<RootfsPlan.CgroupDir> dirs = new ArrayList<>();
         for (Hierarchy h : cgroup.hierarchies()) {
-            // named hierarchies (name=systemd) appear under their name, as on the host
-            String name = h.controllers().startsWith("name=") ? h.controllers().substring(5) : h.controllers();
+            // each hierarchy appears under its host mount point's name (cpu,cpuacct, systemd); v2 is the mount itself
+            String name = h.controllers().isEmpty() ? "" : h.mountPoint().getFileName().toString();
             dirs.add(new RootfsPlan.CgroupDir(name, h.path().toString()));
         }
         return dirs;

@@ -29,8 +29,9 @@ final class ProcessResolver {
         }
         CapabilitySets caps;
         if (p.capabilities() == null) {
-            // no capabilities section: keep what the user has (all for root, none for others), as runc does
-            long all = lastCap >= 63 ? -1L : (1L << (lastCap + 1)) - 1;
+            // no capabilities section: keep what the user has (all the runtime holds for root, none for others),
+            // as runc does; a sandbox may hold fewer than the kernel knows
+            long all = OwnCapabilities.permitted();
             long user = p.user().uid() == 0 ? all : 0;
             caps = new CapabilitySets(all, user, user, 0, 0);
         } else {
