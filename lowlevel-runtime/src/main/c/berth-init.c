@@ -151,7 +151,9 @@ enum {
 	OP_WAIT_FIFO = 37,
 	OP_SECCOMP = 38,
 	OP_EXEC = 39,
-	OP_MAX = 40,
+	OP_MKDIR = 40,
+	OP_DEFAULT_HOME = 41,
+	OP_MAX = 42,
 };
 
 /*
@@ -201,6 +203,8 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_WAIT_FIFO] = { "WAIT_FIFO", "" },
 	[OP_SECCOMP] = { "SECCOMP", "ib" },
 	[OP_EXEC] = { "EXEC", "ss*" },
+	[OP_MKDIR] = { "MKDIR", "s" },
+	[OP_DEFAULT_HOME] = { "DEFAULT_HOME", "i" },
 };
 
 /* One field of a record: strings are NUL-terminated copies, integers decoded. */
@@ -1293,6 +1297,49 @@ static void do_env(struct step *s)
 		exec_env[k] = s->f[k].s;
 }
 
+/*
+ * HOME for a spec environment without one, as runc sets it: the home field of
+ * uid's line in the container's /etc/passwd, else "/". It runs after
+ * pivot_root, so the file read is the container's own.
+ */
+static void do_default_home(struct step *s)
+{
+	size_t n = 0;
+	for (; exec_env != NULL && exec_env[n] != NULL; n++)
+		if (strncmp(exec_env[n], "HOME=", 5) == 0)
+			return;
+	const char *home = "/";
+	char line[4096];
+	char *found = NULL;
+	FILE *f = fopen("/etc/passwd", "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *fields[7] = { 0 };
+		char *p = line;
+		int k = 0;
+		for (; k < 7 && p != NULL; k++)
+			fields[k] = strsep(&p, ":");
+		if (k == 7 && fields[2] != NULL && fields[5] != NULL &&
+		    strtoll(fields[2], NULL, 10) == s->f[0].i && fields[2][0] != '\0') {
+			found = fields[5];
+			break;
+		}
+	}
+	if (found != NULL && found[0] != '\0')
+		home = found;
+	char **env = calloc(n + 2, sizeof(char *));
+	char *entry = malloc(strlen(home) + 6);
+	if (env == NULL || entry == NULL)
+		bail("default home: malloc");
+	sprintf(entry, "HOME=%s", home);
+	for (size_t k = 0; k < n; k++)
+		env[k] = exec_env[k];
+	env[n] = entry;
+	exec_env = env;
+	if (f != NULL)
+		fclose(f);
+}
+
 /* Go's exec.LookPath, which runc uses: a regular file with an execute bit. */
 static int check_executable(const char *path)
 {
@@ -1453,6 +1500,8 @@ static void run_step(struct step *s)
 			bail("prctl PR_SET_NO_NEW_PRIVS");
 		break;
 	case OP_ENV: do_env(s); break;
+	case OP_DEFAULT_HOME: do_default_home(s); break;
+	case OP_MKDIR: close(mkdir_in_root(s->f[0].s)); break;
 	case OP_RESOLVE_EXEC: do_resolve_exec(s); break;
 	case OP_READY:
 		if (send_msg(MSG_READY, NULL, 0) < 0)

@@ -33,7 +33,7 @@ final class Context {
     OciRuntime runtime() {
         if (runtime == null) {
             runtime = new OciRuntime(sys(), Path.of(System.getProperty("berth.init", "berth-init")),
-                    CgroupHost.system(), root);
+                    CgroupHost.system(), root, log::warn);
         }
         return runtime;
     }

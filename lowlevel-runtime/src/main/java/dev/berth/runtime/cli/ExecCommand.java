@@ -57,7 +57,12 @@ final class ExecCommand implements Command {
             throw new Flags.UsageException("exec: no command given: pass COMMAND or --process");
         }
         List<String> env = new ArrayList<>(base.env());
-        env.addAll(p.all("env"));
+        for (String kv : p.all("env")) {
+            // a variable given again replaces the spec's, in place
+            String key = kv.contains("=") ? kv.substring(0, kv.indexOf('=') + 1) : kv + "=";
+            env.removeIf(e -> e.startsWith(key));
+            env.add(kv);
+        }
         Spec.User user = base.user();
         if (p.has("user")) {
             String[] ug = p.get("user", "").split(":", 2);
@@ -76,7 +81,7 @@ final class ExecCommand implements Command {
         }
         return new Spec.Process(p.has("tty"), 0, 0, user, List.copyOf(args), List.copyOf(env),
                 p.get("cwd", base.cwd()), caps, base.rlimits(), base.noNewPrivileges() || p.has("no-new-privs"),
-                p.get("apparmor", ""), null, p.get("process-label", ""), null, null);
+                p.get("apparmor", ""), base.oomScoreAdj(), p.get("process-label", ""), null, null);
     }
 
     private static List<String> plus(List<String> set, List<String> more) {

@@ -146,7 +146,7 @@ public final class Container {
             });
         }
         releaseFifo(op);
-        HookRunner.run("poststart", spec().hooks().poststart(), Json.write(ociState()));
+        HookRunner.runAll(runtime.sys(), "poststart", spec().hooks().poststart(), Json.write(ociState()), runtime::warn);
     }
 
     /**
@@ -347,7 +347,8 @@ public final class Container {
             throw new ContainerException(FAILED_PRECONDITION,
                     op + ": cannot delete container " + id() + " that is not stopped: " + status.word());
         }
-        if (status != ContainerStatus.STOPPED) {
+        // a stopped init may leave processes behind (exec'd ones, or any without a pid namespace of its own)
+        if (status != ContainerStatus.STOPPED || !cgroup().pids().isEmpty()) {
             killAndWait(op);
         }
         try {
@@ -357,8 +358,9 @@ public final class Container {
         }
         Spec spec = spec();
         ContainerCreator.deleteTree(dir);
-        HookRunner.run("poststop", spec.hooks().poststop(), Json.write(ociState(OCI_VERSION, id(), 0,
-                ContainerStatus.STOPPED, state.bundle(), state.rootfs(), state.created(), state.annotations())));
+        HookRunner.runAll(runtime.sys(), "poststop", spec.hooks().poststop(), Json.write(ociState(OCI_VERSION, id(), 0,
+                ContainerStatus.STOPPED, state.bundle(), state.rootfs(), state.created(), state.annotations())),
+                runtime::warn);
     }
 
     private void killAndWait(String op) {

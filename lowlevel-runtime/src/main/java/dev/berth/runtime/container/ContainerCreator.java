@@ -59,7 +59,7 @@ final class ContainerCreator {
             Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
 
             ContainerSetup setup = new ContainerSetup(namespaces, rootfs, process, spec.hostname(),
-                    spec.domainname(), spec.linux().sysctl(), spec.process().oomScoreAdj(),
+                    spec.domainname(), spec.linux().sysctl(),
                     NamespacePlan.timeOffsets(spec.linux()), fifo.toString(), spec.hooks().createContainer(),
                     spec.hooks().startContainer(), options.noPivot(), options.preserveFds());
             String created = Instant.now().toString();
@@ -82,8 +82,8 @@ final class ContainerCreator {
                                 String state = Json.write(Container.ociState(spec.ociVersion(), id, containerPid,
                                         ContainerStatus.CREATING, bundle.toString(), rootfs.rootfs(), created,
                                         spec.annotations()));
-                                HookRunner.run("prestart", spec.hooks().prestart(), state);
-                                HookRunner.run("createRuntime", spec.hooks().createRuntime(), state);
+                                HookRunner.run(runtime.sys(), "prestart", spec.hooks().prestart(), state);
+                                HookRunner.run(runtime.sys(), "createRuntime", spec.hooks().createRuntime(), state);
                                 return state.getBytes(StandardCharsets.UTF_8);
                             }
                         });

@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The device cgroup rules a container gets: the spec's own, then allow rules for the devices the runtime creates
- * and for the spec's devices, as runc appends them (mknod of anything, the default nodes, /dev/console, ptys and
- * /dev/net/tun).
+ * The device cgroup rules a container gets: the spec's own, then allow rules for the devices every container
+ * has, as runc appends them (mknod of anything, the default nodes, /dev/console, ptys and /dev/net/tun).
  */
 final class DeviceRules {
     private static final List<DeviceRule> ALWAYS_ALLOWED = List.of(
@@ -28,12 +27,9 @@ final class DeviceRules {
         LinuxResources r = spec.linux().resources();
         List<DeviceRule> rules = new ArrayList<>(r.devices());
         rules.addAll(ALWAYS_ALLOWED);
-        List<Linux.Device> devices = new ArrayList<>(RootfsPlan.defaultDevices());
-        devices.addAll(spec.linux().devices());
-        for (Linux.Device d : devices) {
-            if (!d.type().equals("p")) {
-                rules.add(new DeviceRule(true, d.type().equals("u") ? "c" : d.type(), d.major(), d.minor(), "rwm"));
-            }
+        // the spec's own devices are created but allowed only if its rules say so, as in runc
+        for (Linux.Device d : RootfsPlan.defaultDevices()) {
+            rules.add(new DeviceRule(true, d.type(), d.major(), d.minor(), "rwm"));
         }
         return new LinuxResources(List.copyOf(rules), r.memory(), r.cpu(), r.pids(), r.blockIO(), r.hugepageLimits(),
                 r.unified());

@@ -1,64 +1,100 @@
 package dev.berth.runtime.container;
 
 import dev.berth.runtime.spec.Spec;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.runtime.syscall.Syscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** Runs the hooks that execute in the runtime's namespaces, each with the container's state on its stdin. */
+/**
+ * Runs the hooks that execute in the runtime's namespaces, each with the container's state on its stdin and its
+ * output on the runtime's stderr. Hooks are spawned directly (not through {@code ProcessBuilder}) because the
+ * spec's {@code args[0]} is what the hook sees as its name, independently of {@code path}.
+ */
 final class HookRunner {
+    private static final int SIGKILL = 9;
+
     private HookRunner() {}
 
     /** Runs hooks in order; the first failure stops the rest and is thrown, naming the phase and the hook. */
-    static void run(String phase, List<Spec.Hook> hooks, String stateJson) {
+    static void run(Syscalls sys, String phase, List<Spec.Hook> hooks, String stateJson) {
         for (Spec.Hook hook : hooks) {
-            runOne(phase, hook, stateJson);
+            runOne(sys, phase, hook, stateJson);
         }
     }
 
-    private static void runOne(String phase, Spec.Hook hook, String stateJson) {
+    /**
+     * Runs every hook even if some fail, as the spec requires for poststart and poststop ("log a warning, the
+     * remaining hooks and lifecycle continue"); each failure goes to {@code warn}.
+     */
+    static void runAll(Syscalls sys, String phase, List<Spec.Hook> hooks, String stateJson, Consumer<String> warn) {
+        for (Spec.Hook hook : hooks) {
+            try {
+                runOne(sys, phase, hook, stateJson);
+            } catch (ContainerException e) {
+                warn.accept(e.getMessage());
+            }
+        }
+    }
+
+    private static void runOne(Syscalls sys, String phase, Spec.Hook hook, String stateJson) {
         String what = phase + " hook " + hook.path();
         List<String> argv = hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        // argv[0] of the spec is the name the hook sees; the binary run is always path
-        pb.command().set(0, hook.path());
-        pb.environment().clear();
-        for (String kv : hook.env()) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        }
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p;
+        int[] pair = sys.socketpair();
+        int pid;
         try {
-            p = pb.start();
-        } catch (IOException e) {
+            pid = sys.spawn(hook.path(), argv, hook.env(), Map.of(0, pair[1], 1, 2, 2, 2));
+        } catch (SyscallException e) {
+            sys.close(pair[0]);
             throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": " + e.getMessage(), e);
-        }
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(stateJson.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // the hook need not read its stdin
+        } finally {
+            sys.close(pair[1]);
         }
         try {
-            boolean done = hook.timeout() == null ? p.waitFor() >= 0 : p.waitFor(hook.timeout(), TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-                p.waitFor();
-                throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": timed out after "
-                        + hook.timeout() + "s");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": interrupted");
+            sys.writeFully(pair[0], stateJson.getBytes(StandardCharsets.UTF_8));
+        } catch (SyscallException e) {
+            // the hook need not read its stdin
+        } finally {
+            sys.close(pair[0]);
         }
-        if (p.exitValue() != 0) {
-            throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": exit status " + p.exitValue());
+        Syscalls.ExitStatus status = await(sys, pid, hook.timeout(), what);
+        if (status.signal() != 0) {
+            throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": killed by signal " + status.signal());
+        }
+        if (status.exitCode() != 0) {
+            throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": exit status " + status.exitCode());
+        }
+    }
+
+    private static Syscalls.ExitStatus await(Syscalls sys, int pid, Long timeoutSeconds, String what) {
+        if (timeoutSeconds == null) {
+            return sys.waitpid(pid, false).orElseThrow();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long pause = 1;
+        while (true) {
+            Optional<Syscalls.ExitStatus> status = sys.waitpid(pid, true);
+            if (status.isPresent()) {
+                return status.get();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                sys.kill(pid, SIGKILL);
+                sys.waitpid(pid, false);
+                throw new ContainerException(ContainerException.Kind.INTERNAL,
+                        what + ": timed out after " + timeoutSeconds + "s");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sys.kill(pid, SIGKILL);
+                throw new ContainerException(ContainerException.Kind.INTERNAL, what + ": interrupted");
+            }
+            pause = Math.min(pause * 2, 20);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -28,9 +29,14 @@ public final class OciRuntime {
     private final ParentProcess parent;
     private final CgroupHost cgroupHost;
     private final Path root;
+    private final Consumer<String> warnings;
 
-    public OciRuntime(Syscalls sys, Path initBinary, CgroupHost cgroupHost, Path root) {
+    /**
+     * @param warnings receives what goes wrong without failing an operation (a poststart hook that fails)
+     */
+    public OciRuntime(Syscalls sys, Path initBinary, CgroupHost cgroupHost, Path root, Consumer<String> warnings) {
         this.sys = sys;
+        this.warnings = warnings;
         this.parent = new ParentProcess(sys, initBinary);
         this.cgroupHost = cgroupHost;
         this.root = root;
@@ -46,6 +52,10 @@ public final class OciRuntime {
 
     CgroupHost cgroupHost() {
         return cgroupHost;
+    }
+
+    void warn(String message) {
+        warnings.accept(message);
     }
 
     public Path root() {

@@ -56,7 +56,7 @@ final class ProcessResolver {
             throw new SpecException("process.user.username is a Windows field");
         }
         return new ProcessSetup(p.args(), p.env(), p.cwd(), p.user().uid(), p.user().gid(), p.user().additionalGids(),
-                p.user().umask(), caps, List.copyOf(rlimits), p.noNewPrivileges(), personality, seccomp, p.terminal(),
+                p.user().umask(), caps, List.copyOf(rlimits), p.noNewPrivileges(), p.oomScoreAdj(), personality, seccomp, p.terminal(),
                 p.consoleHeight(), p.consoleWidth());
     }
 }

@@ -21,7 +21,36 @@ final class Validation {
         if (spec.root() == null) {
             throw new SpecException("root is required");
         }
+        checkSysctls(spec);
     }
+
+    /**
+     * A sysctl is allowed only if it belongs to a namespace the container has of its own, as runc checks: IPC
+     * sysctls need an ipc namespace, {@code net.*} a network namespace, the UTS names a uts namespace.
+     */
+    private static void checkSysctls(Spec spec) {
+        java.util.Set<String> own = new java.util.HashSet<>();
+        spec.linux().namespaces().forEach(ns -> own.add(ns.type()));
+        for (String key : spec.linux().sysctl().keySet()) {
+            String ns;
+            if (IPC_SYSCTLS.contains(key) || key.startsWith("fs.mqueue.")) {
+                ns = "ipc";
+            } else if (key.startsWith("net.")) {
+                ns = "network";
+            } else if (key.equals("kernel.hostname") || key.equals("kernel.domainname")) {
+                ns = "uts";
+            } else {
+                throw new SpecException("sysctl \"" + key + "\" is not in a separate kernel namespace");
+            }
+            if (!own.contains(ns)) {
+                throw new SpecException("sysctl \"" + key + "\" is not allowed: the container has no " + ns
+                        + " namespace of its own");
+            }
+        }
+    }
+
+    private static final java.util.Set<String> IPC_SYSCTLS = java.util.Set.of("kernel.msgmax", "kernel.msgmnb",
+            "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
     static void checkProcess(Spec.Process p, String op, boolean hasConsoleSocket) {
         if (p.args().isEmpty()) {

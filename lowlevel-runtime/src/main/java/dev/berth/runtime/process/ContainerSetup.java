@@ -14,7 +14,6 @@ public record ContainerSetup(
         String hostname,
         String domainname,
         Map<String, String> sysctl,
-        Long oomScoreAdj,
         String timeOffsets,
         String execFifo,
         List<Spec.Hook> createContainerHooks,

@@ -21,7 +21,8 @@ public final class InitPlan {
         SETSID(10), HOSTNAME(11), DOMAINNAME(12), ROOTFS(13), MOUNT(14), MKNOD(15), BIND_DEVICE(16), SYMLINK(17),
         EXEC_FIFO_OPEN(18), HOOKS(19), RUN_HOOK(20), PIVOT(21), MASK(22), READONLY(23), SYSCTL(24),
         ROOT_PROPAGATION(25), ROOT_READONLY(26), CONSOLE(27), RLIMIT(28), PERSONALITY(29), UMASK(30), IDENTITY(31),
-        CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39);
+        CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39),
+        MKDIR(40), DEFAULT_HOME(41);
 
         final int code;
 
@@ -173,6 +174,14 @@ public final class InitPlan {
 
     public InitPlan env(List<String> env) {
         return add(Op.ENV, env.toArray());
+    }
+
+    public InitPlan mkdir(String path) {
+        return add(Op.MKDIR, path);
+    }
+
+    public InitPlan defaultHome(long uid) {
+        return add(Op.DEFAULT_HOME, uid);
     }
 
     public InitPlan resolveExec(String name) {

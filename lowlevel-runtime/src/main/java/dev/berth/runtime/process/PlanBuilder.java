@@ -18,8 +18,8 @@ public final class PlanBuilder {
         for (NamespacePlan.Join join : ns.joins()) {
             plan.setns(join.kind().cloneFlag(), join.path());
         }
-        if (c.oomScoreAdj() != null) {
-            plan.oomScoreAdj(c.oomScoreAdj());
+        if (c.process().oomScoreAdj() != null) {
+            plan.oomScoreAdj(c.process().oomScoreAdj());
         }
         if (ns.newTimeNamespace()) {
             plan.unshareTime(c.timeOffsets());
@@ -49,6 +49,8 @@ public final class PlanBuilder {
                     case RootfsPlan.SymlinkStep s -> plan.symlink(s.target(), s.linkPath());
                 }
             }
+            // runc creates a missing working directory
+            plan.mkdir(c.process().cwd());
         }
         plan.hooks();
         addHooks(plan, "createContainer", c.createContainerHooks());
@@ -83,6 +85,9 @@ public final class PlanBuilder {
         for (NamespacePlan.Join join : joins.joins()) {
             plan.setns(join.kind().cloneFlag(), join.path());
         }
+        if (process.oomScoreAdj() != null) {
+            plan.oomScoreAdj(process.oomScoreAdj());
+        }
         plan.cloneProcess(0, "", "", "");
         if (process.terminal()) {
             plan.setsid();
@@ -116,6 +121,7 @@ public final class PlanBuilder {
             plan.noNewPrivs();
         }
         plan.env(p.env());
+        plan.defaultHome(p.uid());
         plan.resolveExec(p.args().getFirst());
         plan.ready();
     }

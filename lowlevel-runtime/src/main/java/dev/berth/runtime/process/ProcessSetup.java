@@ -17,6 +17,7 @@ public record ProcessSetup(
         CapabilitySets capabilities,
         List<Rlimit> rlimits,
         boolean noNewPrivileges,
+        Long oomScoreAdj,
         Long personality,
         SeccompProgram seccomp,
         boolean terminal,

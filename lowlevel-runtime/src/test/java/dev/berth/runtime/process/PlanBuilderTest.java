@@ -14,7 +14,7 @@ class PlanBuilderTest {
     private static ProcessSetup process(boolean noNewPrivileges, boolean seccomp) {
         return new ProcessSetup(List.of("sh"), List.of("PATH=/bin"), "/", 0, 0, List.of(), null,
                 new CapabilitySets(1, 1, 1, 0, 0), List.of(new ProcessSetup.Rlimit(7, 1024, 1024)), noNewPrivileges,
-                null, seccomp ? new ProcessSetup.SeccompProgram(0, new byte[8]) : null, false, 0, 0);
+                100L, null, seccomp ? new ProcessSetup.SeccompProgram(0, new byte[8]) : null, false, 0, 0);
     }
 
     private static ContainerSetup setup(ProcessSetup process) {
@@ -22,7 +22,7 @@ class PlanBuilderTest {
                 false, "", "", Map.of(NamespaceKind.MOUNT, "", NamespaceKind.PID, ""));
         RootfsPlan fs = new RootfsPlan("/b/rootfs", 0, List.of(new RootfsPlan.MountStep("proc", "/proc", "proc", 0, "",
                 0, false)), List.of("/proc/kcore"), List.of("/proc/sys"), true, 0);
-        return new ContainerSetup(ns, fs, process, "box", null, Map.of("kernel.x", "1"), null, "", "/s/exec.fifo",
+        return new ContainerSetup(ns, fs, process, "box", null, Map.of("kernel.x", "1"), "", "/s/exec.fifo",
                 List.of(), List.of(), false, 0);
     }
 
@@ -33,12 +33,13 @@ class PlanBuilderTest {
     @Test
     void forCreate_ordersStepsAsTheProtocolDocumentSays() {
         List<InitPlan.Op> ops = ops(PlanBuilder.forCreate(setup(process(true, true))));
-        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.EXEC_FIFO_OPEN, InitPlan.Op.CLONE,
-                InitPlan.Op.SETSID, InitPlan.Op.HOSTNAME, InitPlan.Op.ROOTFS, InitPlan.Op.MOUNT, InitPlan.Op.HOOKS,
+        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.EXEC_FIFO_OPEN,
+                InitPlan.Op.CLONE, InitPlan.Op.SETSID, InitPlan.Op.HOSTNAME, InitPlan.Op.ROOTFS, InitPlan.Op.MOUNT,
+                InitPlan.Op.MKDIR, InitPlan.Op.HOOKS,
                 InitPlan.Op.PIVOT, InitPlan.Op.SYSCTL, InitPlan.Op.MASK, InitPlan.Op.READONLY,
                 InitPlan.Op.ROOT_READONLY, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
-                InitPlan.Op.NO_NEW_PRIVS, InitPlan.Op.ENV, InitPlan.Op.RESOLVE_EXEC, InitPlan.Op.READY,
-                InitPlan.Op.WAIT_FIFO, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC), ops);
+                InitPlan.Op.NO_NEW_PRIVS, InitPlan.Op.ENV, InitPlan.Op.DEFAULT_HOME, InitPlan.Op.RESOLVE_EXEC,
+                InitPlan.Op.READY, InitPlan.Op.WAIT_FIFO, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC), ops);
     }
 
     @Test
@@ -52,9 +53,10 @@ class PlanBuilderTest {
     void forExec_joinsNamespacesAndNeverTouchesMountsOrTheFifo() {
         NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.USER, "", NamespaceKind.NETWORK, ""), 42);
         List<InitPlan.Op> ops = ops(PlanBuilder.forExec(joins, process(false, false), 0));
-        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.SETNS, InitPlan.Op.SETNS, InitPlan.Op.CLONE,
-                InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD, InitPlan.Op.ENV, InitPlan.Op.RESOLVE_EXEC,
-                InitPlan.Op.READY, InitPlan.Op.EXEC), ops);
+        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.SETNS, InitPlan.Op.SETNS,
+                InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.CLONE, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
+                InitPlan.Op.ENV, InitPlan.Op.DEFAULT_HOME, InitPlan.Op.RESOLVE_EXEC, InitPlan.Op.READY,
+                InitPlan.Op.EXEC), ops);
         // the user namespace is joined last, after the namespaces it does not own
         assertEquals("/proc/42/ns/user", joins.joins().getLast().path());
     }
