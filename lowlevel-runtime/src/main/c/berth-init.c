@@ -153,7 +153,8 @@ enum {
 	OP_EXEC = 39,
 	OP_MKDIR = 40,
 	OP_DEFAULT_HOME = 41,
-	OP_MAX = 42,
+	OP_SESSION_KEYRING = 42,
+	OP_MAX = 43,
 };
 
 /*
@@ -205,6 +206,7 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_EXEC] = { "EXEC", "ss*" },
 	[OP_MKDIR] = { "MKDIR", "s" },
 	[OP_DEFAULT_HOME] = { "DEFAULT_HOME", "i" },
+	[OP_SESSION_KEYRING] = { "SESSION_KEYRING", "s" },
 };
 
 /* One field of a record: strings are NUL-terminated copies, integers decoded. */
@@ -1502,6 +1504,16 @@ static void run_step(struct step *s)
 	case OP_ENV: do_env(s); break;
 	case OP_DEFAULT_HOME: do_default_home(s); break;
 	case OP_MKDIR: close(mkdir_in_root(s->f[0].s)); break;
+	case OP_SESSION_KEYRING:
+		/*
+		 * A session keyring of its own, so that keys the container adds
+		 * are not shared with the host's session (runc does the same).
+		 * Kernels without keyrings answer ENOSYS: nothing to isolate.
+		 */
+		if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */,
+			    s->f[0].s) < 0 && errno != ENOSYS)
+			bail("join session keyring %s", s->f[0].s);
+		break;
 	case OP_RESOLVE_EXEC: do_resolve_exec(s); break;
 	case OP_READY:
 		if (send_msg(MSG_READY, NULL, 0) < 0)

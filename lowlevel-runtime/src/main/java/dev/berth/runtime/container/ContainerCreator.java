@@ -61,7 +61,7 @@ final class ContainerCreator {
             ContainerSetup setup = new ContainerSetup(namespaces, rootfs, process, spec.hostname(),
                     spec.domainname(), spec.linux().sysctl(),
                     NamespacePlan.timeOffsets(spec.linux()), fifo.toString(), spec.hooks().createContainer(),
-                    spec.hooks().startContainer(), options.noPivot(), options.preserveFds());
+                    spec.hooks().startContainer(), options.noPivot(), !options.noNewKeyring(), id, options.preserveFds());
             String created = Instant.now().toString();
             Cgroup cg = cgroup;
             int consoleFd = options.consoleSocket() == null ? -1

@@ -19,4 +19,6 @@ public record ContainerSetup(
         List<Spec.Hook> createContainerHooks,
         List<Spec.Hook> startContainerHooks,
         boolean noPivot,
+        boolean newKeyring,
+        String id,
         int preserveFds) {}

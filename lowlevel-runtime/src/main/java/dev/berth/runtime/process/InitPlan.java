@@ -22,7 +22,7 @@ public final class InitPlan {
         EXEC_FIFO_OPEN(18), HOOKS(19), RUN_HOOK(20), PIVOT(21), MASK(22), READONLY(23), SYSCTL(24),
         ROOT_PROPAGATION(25), ROOT_READONLY(26), CONSOLE(27), RLIMIT(28), PERSONALITY(29), UMASK(30), IDENTITY(31),
         CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39),
-        MKDIR(40), DEFAULT_HOME(41);
+        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42);
 
         final int code;
 
@@ -174,6 +174,10 @@ public final class InitPlan {
 
     public InitPlan env(List<String> env) {
         return add(Op.ENV, env.toArray());
+    }
+
+    public InitPlan sessionKeyring(String name) {
+        return add(Op.SESSION_KEYRING, name);
     }
 
     public InitPlan mkdir(String path) {

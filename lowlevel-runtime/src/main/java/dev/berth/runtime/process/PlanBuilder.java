@@ -29,6 +29,9 @@ public final class PlanBuilder {
         plan.cloneProcess(ns.cloneFlags(), ns.uidMap(), ns.gidMap(), "");
 
         plan.setsid();
+        if (c.newKeyring()) {
+            plan.sessionKeyring("_ses." + c.id());
+        }
         if (c.hostname() != null && !c.hostname().isEmpty()) {
             plan.hostname(c.hostname());
         }

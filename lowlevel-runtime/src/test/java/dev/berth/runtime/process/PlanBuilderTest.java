@@ -23,7 +23,7 @@ class PlanBuilderTest {
         RootfsPlan fs = new RootfsPlan("/b/rootfs", 0, List.of(new RootfsPlan.MountStep("proc", "/proc", "proc", 0, "",
                 0, false)), List.of("/proc/kcore"), List.of("/proc/sys"), true, 0);
         return new ContainerSetup(ns, fs, process, "box", null, Map.of("kernel.x", "1"), "", "/s/exec.fifo",
-                List.of(), List.of(), false, 0);
+                List.of(), List.of(), false, true, "c1", 0);
     }
 
     private static List<InitPlan.Op> ops(InitPlan plan) {
@@ -34,7 +34,7 @@ class PlanBuilderTest {
     void forCreate_ordersStepsAsTheProtocolDocumentSays() {
         List<InitPlan.Op> ops = ops(PlanBuilder.forCreate(setup(process(true, true))));
         assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.EXEC_FIFO_OPEN,
-                InitPlan.Op.CLONE, InitPlan.Op.SETSID, InitPlan.Op.HOSTNAME, InitPlan.Op.ROOTFS, InitPlan.Op.MOUNT,
+                InitPlan.Op.CLONE, InitPlan.Op.SETSID, InitPlan.Op.SESSION_KEYRING, InitPlan.Op.HOSTNAME, InitPlan.Op.ROOTFS, InitPlan.Op.MOUNT,
                 InitPlan.Op.MKDIR, InitPlan.Op.HOOKS,
                 InitPlan.Op.PIVOT, InitPlan.Op.SYSCTL, InitPlan.Op.MASK, InitPlan.Op.READONLY,
                 InitPlan.Op.ROOT_READONLY, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,

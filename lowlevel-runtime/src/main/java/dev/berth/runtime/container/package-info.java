@@ -1,0 +1,16 @@
+/**
+ * Containers and their lifecycle: {@link dev.berth.runtime.container.OciRuntime} (create, load, list under one
+ * state root) and {@link dev.berth.runtime.container.Container} (start, kill, pause, resume, exec, delete).
+ *
+ * <p>On-disk layout under the state root ({@code --root}), runc's:
+ * <pre>
+ *   &lt;root&gt;/                     0700
+ *   &lt;root&gt;/&lt;id&gt;/                0711: a container root mapped to another uid still reaches exec.fifo
+ *   &lt;root&gt;/&lt;id&gt;/exec.fifo       0622, from create until start; the init blocks opening it for writing
+ *   &lt;root&gt;/&lt;id&gt;/state.json      written atomically (temp file, rename) once create succeeded:
+ *       id, init_process_pid, init_process_start (clock ticks, to detect pid reuse), bundle, rootfs, created,
+ *       annotations, cgroup_paths (controller → host directory), namespaces (type → path, "" = own),
+ *       config (config.json as it was at create: its hooks run at delete)
+ * </pre>
+ */
+package dev.berth.runtime.container;

@@ -1,0 +1,2 @@
+/** Capabilities, rlimits, personality and seccomp: the spec's names resolved into what the kernel takes. */
+package dev.berth.runtime.security;
