@@ -230,8 +230,10 @@ struct step {
 static int sync_fd = -1;
 static int rootfs_fd = -1;        /* O_PATH of the rootfs bind mount (ROOTFS) */
 static int fifo_fd = -1;          /* O_PATH of exec.fifo (EXEC_FIFO_OPEN) */
-static char *hook_state = NULL;   /* payload of HOOKS_DONE */
+static char *hook_state = NULL;   /* HOOKS_DONE: the state for createContainer */
 static uint32_t hook_state_len = 0;
+static char *start_state = NULL;  /* HOOKS_DONE after a NUL: the state for startContainer */
+static uint32_t start_state_len = 0;
 static char **exec_env = NULL;    /* ENV */
 static char *exec_path = NULL;    /* RESOLVE_EXEC */
 static pid_t clone_child = -1;    /* in P after CLONE: C, killed if P fails */
@@ -931,6 +933,13 @@ static void do_hooks(void)
 	hook_state = recv_msg(&type, &hook_state_len, "wait for HOOKS_DONE");
 	if (type != MSG_HOOKS_DONE)
 		fail(EPROTO, "wait for HOOKS_DONE: got message %u", type);
+	/* two documents, "creating" then "created": JSON has no NUL to confuse */
+	char *nul = memchr(hook_state, '\0', hook_state_len);
+	if (nul != NULL) {
+		start_state = nul + 1;
+		start_state_len = hook_state_len - (uint32_t)(nul + 1 - hook_state);
+		hook_state_len = (uint32_t)(nul - hook_state);
+	}
 }
 
 /* Copies what a failed hook printed to our stderr, so that it is not lost. */
@@ -971,9 +980,15 @@ static void do_run_hook(struct step *s)
 	int in[2], errpipe[2];
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(errpipe, O_CLOEXEC) < 0)
 		bail("%s hook %s: pipe", phase, path);
-	if (hook_state_len > 65536 && fcntl(in[1], F_SETPIPE_SZ, (int)hook_state_len) < 0)
+	const char *state = hook_state ? hook_state : "";
+	uint32_t state_len = hook_state_len;
+	if (start_state != NULL && strcmp(phase, "startContainer") == 0) {
+		state = start_state;
+		state_len = start_state_len;
+	}
+	if (state_len > 65536 && fcntl(in[1], F_SETPIPE_SZ, (int)state_len) < 0)
 		bail("%s hook %s: grow pipe", phase, path);
-	if (write_full(in[1], hook_state ? hook_state : "", hook_state_len) < 0)
+	if (write_full(in[1], state, state_len) < 0)
 		bail("%s hook %s: write state", phase, path);
 	close(in[1]);
 

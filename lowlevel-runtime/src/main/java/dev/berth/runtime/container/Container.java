@@ -146,7 +146,10 @@ public final class Container {
             });
         }
         releaseFifo(op);
-        HookRunner.runAll(runtime.sys(), "poststart", spec().hooks().poststart(), Json.write(ociState()), runtime::warn);
+        // the container was started: poststart sees "running" even if its process has already exited
+        HookRunner.runAll(runtime.sys(), "poststart", spec().hooks().poststart(), Json.write(ociState(OCI_VERSION,
+                id(), state.initPid(), ContainerStatus.RUNNING, state.bundle(), state.rootfs(), state.created(),
+                state.annotations())), runtime::warn);
     }
 
     /**

@@ -79,12 +79,17 @@ final class ContainerCreator {
 
                             @Override
                             public byte[] onHooks(int containerPid) {
-                                String state = Json.write(Container.ociState(spec.ociVersion(), id, containerPid,
-                                        ContainerStatus.CREATING, bundle.toString(), rootfs.rootfs(), created,
-                                        spec.annotations()));
+                                String state = state(containerPid, ContainerStatus.CREATING);
                                 HookRunner.run(runtime.sys(), "prestart", spec.hooks().prestart(), state);
                                 HookRunner.run(runtime.sys(), "createRuntime", spec.hooks().createRuntime(), state);
-                                return state.getBytes(StandardCharsets.UTF_8);
+                                // createContainer hooks see "creating", startContainer hooks "created"
+                                return (state + "\0" + state(containerPid, ContainerStatus.CREATED))
+                                        .getBytes(StandardCharsets.UTF_8);
+                            }
+
+                            private String state(int pid, ContainerStatus status) {
+                                return Json.write(Container.ociState(spec.ociVersion(), id, pid, status,
+                                        bundle.toString(), rootfs.rootfs(), created, spec.annotations()));
                             }
                         });
             } finally {

@@ -14,12 +14,13 @@ public final class PlanBuilder {
     public static InitPlan forCreate(ContainerSetup c) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(c.preserveFds()));
+        // before any setns: in a joined mount namespace /proc/self no longer resolves for P
+        if (c.process().oomScoreAdj() != null) {
+            plan.oomScoreAdj(c.process().oomScoreAdj());
+        }
         NamespacePlan ns = c.namespaces();
         for (NamespacePlan.Join join : ns.joins()) {
             plan.setns(join.kind().cloneFlag(), join.path());
-        }
-        if (c.process().oomScoreAdj() != null) {
-            plan.oomScoreAdj(c.process().oomScoreAdj());
         }
         if (ns.newTimeNamespace()) {
             plan.unshareTime(c.timeOffsets());
@@ -85,11 +86,11 @@ public final class PlanBuilder {
     public static InitPlan forExec(NamespacePlan joins, ProcessSetup process, int preserveFds) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(preserveFds));
-        for (NamespacePlan.Join join : joins.joins()) {
-            plan.setns(join.kind().cloneFlag(), join.path());
-        }
         if (process.oomScoreAdj() != null) {
             plan.oomScoreAdj(process.oomScoreAdj());
+        }
+        for (NamespacePlan.Join join : joins.joins()) {
+            plan.setns(join.kind().cloneFlag(), join.path());
         }
         plan.cloneProcess(0, "", "", "");
         if (process.terminal()) {

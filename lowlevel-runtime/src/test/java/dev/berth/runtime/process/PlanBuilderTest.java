@@ -53,8 +53,8 @@ class PlanBuilderTest {
     void forExec_joinsNamespacesAndNeverTouchesMountsOrTheFifo() {
         NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.USER, "", NamespaceKind.NETWORK, ""), 42);
         List<InitPlan.Op> ops = ops(PlanBuilder.forExec(joins, process(false, false), 0));
-        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.SETNS, InitPlan.Op.SETNS,
-                InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.CLONE, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
+        assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.SETNS,
+                InitPlan.Op.SETNS, InitPlan.Op.CLONE, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
                 InitPlan.Op.ENV, InitPlan.Op.DEFAULT_HOME, InitPlan.Op.RESOLVE_EXEC, InitPlan.Op.READY,
                 InitPlan.Op.EXEC), ops);
         // the user namespace is joined last, after the namespaces it does not own
