@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 public abstract class ContainerTest {
     /** The runtime under test. */
-    protected static final Path RUNTIME_BINARY =
-            Path.of(System.getProperty("berth.it.runtime", Deviations.RUNC.toString())).toAbsolutePath().normalize();
+    public static final Path RUNTIME_BINARY =
+            Path.of(System.getProperty("berth.it.runtime", RuncDeviation.RUNC.toString())).toAbsolutePath().normalize();
 
     protected Path tmp;
     protected OciRuntime runtime;
@@ -79,6 +79,25 @@ public abstract class ContainerTest {
         return b;
     }
 
+    /**
+     * Runs {@code script} with busybox sh as the container's process in the foreground and returns its stdout;
+     * the probe must exit 0.
+     */
+    protected String probe(Bundle bundle, String script) {
+        return runtime.run(newId(), bundle.sh(script)).assertSuccess().stdout();
+    }
+
+    /** Like {@link #probe} but returns the whole result, for probes expected to fail. */
+    protected CliResult probeResult(Bundle bundle, String script) {
+        return runtime.run(newId(), bundle.sh(script));
+    }
+
+    /** The value of a {@code Name:\tvalue} line of {@code /proc/<pid>/status} text. */
+    protected static String statusField(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in:\n" + status));
+    }
+
     /** A container id unique to this run. */
     protected static String newId() {
         return "it-" + randomSuffix();
@@ -91,7 +110,7 @@ public abstract class ContainerTest {
     }
 
     protected static boolean runtimeIsRunc() {
-        return Deviations.isRunc(RUNTIME_BINARY);
+        return RuncDeviation.isRunc(RUNTIME_BINARY);
     }
 
     static void deleteTree(Path root) throws IOException {
