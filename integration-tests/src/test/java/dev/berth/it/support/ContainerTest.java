@@ -98,6 +98,12 @@ public abstract class ContainerTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in:\n" + status));
     }
 
+    /** The visible mount at {@code mountPoint} in mountinfo text (field 5; the last line wins). */
+    protected static String mountLine(String mountinfo, String mountPoint) {
+        return mountinfo.lines().filter(l -> l.split(" ")[4].equals(mountPoint)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no mount at " + mountPoint + " in:\n" + mountinfo));
+    }
+
     /** A container id unique to this run. */
     protected static String newId() {
         return "it-" + randomSuffix();
