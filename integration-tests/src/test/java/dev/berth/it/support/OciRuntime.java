@@ -125,9 +125,12 @@ public final class OciRuntime {
         return (String) state(id).get("status");
     }
 
-    /** Polls {@code state} until the container reaches a status. */
+    /** Polls {@code state} until the container exists and has a status (a spawned run may not have created it yet). */
     public void awaitStatus(String id, String status, Duration timeout) {
-        Wait.until("container " + id + " status " + status, timeout, () -> status.equals(status(id)));
+        Wait.until("container " + id + " status " + status, timeout, () -> {
+            CliResult r = call("state", id);
+            return r.succeeded() && status.equals(Json.parseObject(r.stdout()).get("status"));
+        });
     }
 
     /** {@code exec [flags] <id> <command...>}. */
