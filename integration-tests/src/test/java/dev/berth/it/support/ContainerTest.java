@@ -36,6 +36,9 @@ public abstract class ContainerTest {
         String name = info.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
                 + info.getTestMethod().map(m -> m.getName()).orElse("x");
         tmp = Files.createTempDirectory("berth-it-" + name + "-");
+        // createTempDirectory makes it 0700; a container whose root is a mapped uid (user namespace) must still
+        // be able to reach its rootfs through it.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Path scratch = Files.createDirectories(tmp.resolve("calls"));
         commandLine = new CommandLine(scratch);
         runtime = new OciRuntime(RUNTIME_BINARY, Files.createDirectories(tmp.resolve("state")),
