@@ -10,7 +10,13 @@ import org.junit.jupiter.api.Assumptions;
  */
 public enum RuncDeviation {
     /** runtime-spec 1.1 {@code domainname}: runc implements it from 1.2 on; 1.1.5 silently ignores the field. */
-    DOMAINNAME_IGNORED("runc 1.1.5 ignores the spec's domainname (supported from runc 1.2)");
+    DOMAINNAME_IGNORED("runc 1.1.5 ignores the spec's domainname (supported from runc 1.2)"),
+
+    /**
+     * runtime-spec: poststart hooks run after the user process was started, during {@code start}. runc before 1.2
+     * runs them at the end of {@code create} (state status "created"); runc 1.2 fixed it.
+     */
+    POSTSTART_RUNS_AT_CREATE("runc 1.1.5 runs poststart hooks during create, not after start");
 
     /** The reference runtime the suite proves itself against. */
     public static final Path RUNC = Path.of("/usr/sbin/runc");
@@ -19,6 +25,11 @@ public enum RuncDeviation {
 
     RuncDeviation(String why) {
         this.why = why;
+    }
+
+    /** True when the runtime under test is runc, which has this deviation: a test then asserts runc's variant. */
+    public boolean applies() {
+        return isRunc(ContainerTest.RUNTIME_BINARY);
     }
 
     /** Skips the calling test when the runtime under test is runc. */
