@@ -33,8 +33,8 @@ public abstract class ContainerTest {
 
     @BeforeEach
     final void createSandbox(TestInfo info) throws IOException {
-        String name = info.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
-                + info.getTestMethod().map(m -> m.getName()).orElse("x");
+        // Only the class name: unix socket paths under the temp root must stay below 108 bytes.
+        String name = info.getTestClass().map(Class::getSimpleName).orElse("test");
         tmp = Files.createTempDirectory("berth-it-" + name + "-");
         // createTempDirectory makes it 0700; a container whose root is a mapped uid (user namespace) must still
         // be able to reach its rootfs through it.
