@@ -16,7 +16,13 @@ public enum RuncDeviation {
      * runtime-spec: poststart hooks run after the user process was started, during {@code start}. runc before 1.2
      * runs them at the end of {@code create} (state status "created"); runc 1.2 fixed it.
      */
-    POSTSTART_RUNS_AT_CREATE("runc 1.1.5 runs poststart hooks during create, not after start");
+    POSTSTART_RUNS_AT_CREATE("runc 1.1.5 runs poststart hooks during create, not after start"),
+
+    /** runc's "container does not exist" does not say which id; berth-runtime names it (STYLE.md, errors). */
+    UNKNOWN_ID_MESSAGE_OMITS_ID("runc 1.1.5 says \"container does not exist\" without the id"),
+
+    /** runc prints the bare Go JSON error ("invalid character …") without naming config.json. */
+    MALFORMED_CONFIG_MESSAGE_OMITS_FILE("runc 1.1.5 reports a JSON syntax error without naming config.json");
 
     /** The reference runtime the suite proves itself against. */
     public static final Path RUNC = Path.of("/usr/sbin/runc");
