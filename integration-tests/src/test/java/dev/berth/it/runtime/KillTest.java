@@ -40,10 +40,12 @@ class KillTest extends ContainerTest {
     void kill_sigtermToInitWithHandler_isDelivered() {
         // PID 1 of a PID namespace only gets signals it handles; sh's trap is such a handler.
         String id = newId();
-        Background run = runtime.spawnRun(id, newBundle().sh("trap 'echo got TERM; exit 3' TERM; "
-                + "while true; do sleep 0.05; done"));
-        runtime.awaitStatus(id, "running", Duration.ofSeconds(10));
-        Wait.sleep(Duration.ofMillis(200)); // the trap is installed by the shell's first statement
+        Bundle b = newBundle().rootReadonly(false).sh("trap 'echo got TERM; exit 3' TERM; touch /tmp/trapped; "
+                + "while true; do sleep 0.05; done");
+        Background run = runtime.spawnRun(id, b);
+        // A TERM sent before the trap exists would be dropped (PID 1 without a handler): wait for the marker.
+        Wait.until("the trap is installed", Duration.ofSeconds(10),
+                () -> java.nio.file.Files.exists(b.rootfs().resolve("tmp/trapped")));
         runtime.kill(id, "SIGTERM").assertSuccess();
         CliResult r = run.await(Duration.ofSeconds(10));
         assertEquals(3, r.exitCode(), r.toString());

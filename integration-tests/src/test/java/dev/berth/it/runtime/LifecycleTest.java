@@ -18,8 +18,8 @@ class LifecycleTest extends ContainerTest {
 
     @Test
     void createStartState_statusGoesCreatedRunningStopped() {
-        Bundle b = newBundle().sh("read line < /dev/null; sleep 1");
-        b.sh("while [ ! -e /tmp/go ]; do sleep 0.05; done").rootReadonly(false);
+        // The process waits for a file the test creates, so the test decides when it stops.
+        Bundle b = newBundle().rootReadonly(false).sh("while [ ! -e /tmp/go ]; do sleep 0.05; done");
         String id = newId();
         runtime.create(id, b).assertSuccess();
 

@@ -20,6 +20,7 @@ class PidsLimitTest extends ContainerTest {
         // because no further fork would succeed. Without the limit there would be 41.
         var r = probeResult(newBundle().pidsLimit(10), "sh -c 'i=0; while [ $i -lt 40 ]; do sleep 30 & "
                 + "i=$((i+1)); done'; cd /proc; set -- [0-9]*; echo $#");
+        assertTrue(r.stdout().strip().matches("\\d+"), "the probe printed a count: " + r);
         int processes = Integer.parseInt(r.stdout().strip());
         assertTrue(processes >= 5 && processes <= 10, "processes in the container: " + r);
         assertTrue(r.stderr().contains("can't fork"), "the shell reports the failed fork: " + r);
