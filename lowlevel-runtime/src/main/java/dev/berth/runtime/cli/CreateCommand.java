@@ -1,5 +1,6 @@
 package dev.berth.runtime.cli;
 
+import dev.berth.runtime.container.ConsoleSocket;
 import dev.berth.runtime.container.CreateOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ final class CreateCommand implements Command {
         } catch (NumberFormatException e) {
             throw new Flags.UsageException("invalid value for --preserve-fds: " + p.get("preserve-fds", ""));
         }
-        return new CreateOptions(console == null ? null : Path.of(console).toAbsolutePath(),
+        return new CreateOptions(console == null ? null : new ConsoleSocket.AtPath(Path.of(console).toAbsolutePath()),
                 pidFile == null ? null : Path.of(pidFile).toAbsolutePath(), p.has("no-pivot"),
                 p.has("no-new-keyring"), preserve, Map.of());
     }

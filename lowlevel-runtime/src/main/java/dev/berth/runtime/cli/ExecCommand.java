@@ -1,6 +1,7 @@
 package dev.berth.runtime.cli;
 
 import dev.berth.runtime.container.Container;
+import dev.berth.runtime.container.ConsoleSocket;
 import dev.berth.runtime.container.ExecOptions;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.Spec;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 final class ExecCommand implements Command {
     @Override
-    public int run(Context ctx, List<String> argv) throws IOException {
+    public int run(Context ctx, List<String> argv) throws IOException, InterruptedException {
         Flags.Parsed p = new Flags().value("process", "p").bool("detach", "d").value("pid-file")
                 .value("console-socket").bool("tty", "t").multi("env", "e").value("cwd").value("user", "u")
                 .multi("cap", "c").bool("no-new-privs").value("apparmor").value("process-label")
@@ -29,20 +30,30 @@ final class ExecCommand implements Command {
         }
         Container c = ctx.runtime().load("exec", p.args().getFirst());
         Spec.Process process = p.has("process") ? readProcess(p.get("process", "")) : fromFlags(c, p);
-        if (process.terminal() && !p.has("console-socket")) {
-            throw new Flags.UsageException("exec --tty without --console-socket is not supported yet");
-        }
         String console = p.get("console-socket", null);
-        String pidFile = p.get("pid-file", null);
-        int pid = c.exec(process, new ExecOptions(console == null ? null : Path.of(console).toAbsolutePath(),
-                pidFile == null ? null : Path.of(pidFile).toAbsolutePath(),
-                Integer.parseInt(p.get("preserve-fds", "0")), Map.of()));
-        if (p.has("detach")) {
-            return 0;
+        boolean relay = process.terminal() && console == null;
+        if (relay && p.has("detach")) {
+            throw new Flags.UsageException("exec: cannot allocate tty if runc will detach without setting console socket");
         }
-        SignalForwarder.forwardTo(ctx.sys(), pid);
-        Syscalls.ExitStatus status = ctx.sys().waitpid(pid, false).orElseThrow();
-        return status.shellStatus();
+        String pidFile = p.get("pid-file", null);
+        try (ConsoleRelay relayed = relay ? ConsoleRelay.open(ctx.sys()) : null) {
+            ConsoleSocket socket = relayed != null ? relayed.socket()
+                    : console == null ? null : new ConsoleSocket.AtPath(Path.of(console).toAbsolutePath());
+            int pid = c.exec(process, new ExecOptions(socket, pidFile == null ? null : Path.of(pidFile).toAbsolutePath(),
+                    Integer.parseInt(p.get("preserve-fds", "0")), Map.of()));
+            if (relayed != null) {
+                relayed.attach();
+            }
+            if (p.has("detach")) {
+                return 0;
+            }
+            SignalForwarder.forwardTo(ctx.sys(), pid);
+            Syscalls.ExitStatus status = ctx.sys().waitpid(pid, false).orElseThrow();
+            if (relayed != null) {
+                relayed.drain();
+            }
+            return status.shellStatus();
+        }
     }
 
     private static Spec.Process readProcess(String file) throws IOException {

@@ -309,8 +309,7 @@ public final class Container {
         ProcessSetup setup = ProcessResolver.resolve(process, spec().linux());
         Map<NamespaceKind, String> listed = new EnumMap<>(NamespaceKind.class);
         state.namespaces().forEach((type, path) -> NamespaceKind.fromSpecName(type).ifPresent(k -> listed.put(k, path)));
-        int consoleFd = options.consoleSocket() == null ? -1
-                : runtime.sys().connectUnix(options.consoleSocket().toString());
+        int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
         try {
             int pid = runtime.parent().run(
                     PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), setup, options.preserveFds()),
@@ -333,9 +332,7 @@ public final class Container {
         } catch (InitException | CgroupException | SyscallException e) {
             throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
         } finally {
-            if (consoleFd >= 0) {
-                runtime.sys().close(consoleFd);
-            }
+            ConsoleSocket.release(runtime.sys(), options.consoleSocket(), consoleFd);
         }
     }
 

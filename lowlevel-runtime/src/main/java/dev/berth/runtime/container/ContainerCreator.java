@@ -64,8 +64,7 @@ final class ContainerCreator {
                     spec.hooks().startContainer(), options.noPivot(), !options.noNewKeyring(), id, options.preserveFds());
             String created = Instant.now().toString();
             Cgroup cg = cgroup;
-            int consoleFd = options.consoleSocket() == null ? -1
-                    : runtime.sys().connectUnix(options.consoleSocket().toString());
+            int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
             int pid;
             try {
                 pid = runtime.parent().run(PlanBuilder.forCreate(setup),
@@ -93,9 +92,7 @@ final class ContainerCreator {
                             }
                         });
             } finally {
-                if (consoleFd >= 0) {
-                    runtime.sys().close(consoleFd);
-                }
+                ConsoleSocket.release(runtime.sys(), options.consoleSocket(), consoleFd);
             }
             long startTime = ProcStat.liveStartTime(pid).orElseThrow(() -> new ContainerException(INTERNAL,
                     op + ": the container process exited during create"));

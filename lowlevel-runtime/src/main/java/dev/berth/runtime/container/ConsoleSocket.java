@@ -1,0 +1,31 @@
+package dev.berth.runtime.container;
+
+import dev.berth.runtime.syscall.Syscalls;
+import java.nio.file.Path;
+
+/**
+ * Where the pty master of a process with {@code terminal: true} is sent: a unix socket to connect to (runc's
+ * {@code --console-socket}), or an already connected socket the caller owns (a caller relaying the console
+ * itself, as {@code run} does in the foreground).
+ */
+public sealed interface ConsoleSocket {
+    record AtPath(Path path) implements ConsoleSocket {}
+
+    record Connected(int fd) implements ConsoleSocket {}
+
+    /** The fd to hand to berth-init, or -1 for none. */
+    static int connect(Syscalls sys, ConsoleSocket console) {
+        return switch (console) {
+            case null -> -1;
+            case AtPath p -> sys.connectUnix(p.path().toString());
+            case Connected c -> c.fd();
+        };
+    }
+
+    /** Closes what {@link #connect} opened; a caller's socket stays open. */
+    static void release(Syscalls sys, ConsoleSocket console, int fd) {
+        if (console instanceof AtPath && fd >= 0) {
+            sys.close(fd);
+        }
+    }
+}
