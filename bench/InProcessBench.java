@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp berth-runtime.jar bench/InProcessBench.java
  * INIT BUNDLE ROOT ID_PREFIX WARMUP ROUNDS}
  *
- * <p>Output: {@code first_round_ns <create+start+delete>} (the cold first round), one line per measured round
+ * <p>Output: {@code init_ns <ns>} (constructing the syscalls binding and the runtime, once per JVM),
+ * {@code first_round_ns <create+start+delete>} (the cold first round), one line per measured round
  * {@code round <i> <create_ns> <start_ns> <delete_ns>}, then {@code vmhwm_kb <peak RSS of this JVM>}. The time
  * spent waiting for the process to exit is not counted.
  */
@@ -30,8 +31,10 @@ public final class InProcessBench {
         int warmup = Integer.parseInt(args[4]);
         int rounds = Integer.parseInt(args[5]);
 
-        LinuxSyscalls sys = new LinuxSyscalls();
+        long t = System.nanoTime();
+        LinuxSyscalls sys = new LinuxSyscalls(); // links the libc downcall handles
         OciRuntime rt = new OciRuntime(sys, init, CgroupHost.system(), root);
+        System.out.println("init_ns " + (System.nanoTime() - t));
         for (int i = 0; i < warmup + rounds; i++) {
             String id = prefix + "-" + i;
             long t0 = System.nanoTime();

@@ -227,6 +227,7 @@ while read -r key a b c d; do
         record berth-lib delete $((d / 1000))
         record berth-lib csd $(((b + c + d) / 1000)) ;;
     first_round_ns) record berth-lib csd_first $((a / 1000)) ;;
+    init_ns) record berth-lib lib_init $((a / 1000)) ;;
     esac
 done <"$work/inproc.out"
 record berth-lib rss_jvm "$(tail -n 1 "$work/rss-jvm")"

@@ -48,6 +48,7 @@ def main():
         ("in-process delete", "ms", "berth-lib", "delete", "delete"),
         ("in-process c+s+d", "ms", "berth-lib", "csd", "csd"),
         ("in-process c+s+d, cold 1st", "ms", "berth-lib", "csd_first", "csd"),
+        ("in-process library init", "ms", "berth-lib", "lib_init", None),
         ("peak RSS of run", "MB", "berth", "rss_run", "rss_run"),
         ("peak RSS in-process JVM", "MB", "berth-lib", "rss_jvm", "rss_run"),
     ]
@@ -57,9 +58,12 @@ def main():
     print("-" * 95)
     for label, unit, brt, bmetric, rmetric in rows:
         scale = 1000.0 if unit == "ms" else 1024.0
-        r = stat("runc", rmetric, scale)
+        r = stat("runc", rmetric, scale) if rmetric else None
         b = stat(brt, bmetric, scale)
-        if r is None or b is None:
+        if b is None:
+            continue
+        if r is None:  # berth only (no runc counterpart)
+            print("%-28s %-5s | %9s %9s | %9.1f %9s | %11s" % (label, unit, "-", "-", b[0], "-", "-"))
             continue
         ratio = b[0] / r[0] if r[0] > 0 else float("inf")
         bp95 = "%9.1f" % b[1] if b[2] > 1 else "%9s" % "-"
