@@ -89,7 +89,8 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --- the bundle: busybox-static and its applet symlinks, `runc spec` with /bin/true -------------------------
 mkdir -p "$work/rootfs/bin" "$work/root-runc" "$work/root-berth" "$work/root-lib"
