@@ -20,46 +20,68 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link Syscalls} through FFM ({@code java.lang.foreign}) on glibc, x86_64. Each symbol is looked up once, at
- * class initialisation, so the AOT cache keeps the binding and a call costs a downcall.
+ * {@link Syscalls} through FFM ({@code java.lang.foreign}) on glibc, x86_64.
+ *
+ * <p>Binding a native function costs start-up time: the JDK generates a call stub (some twenty classes, which the
+ * AOT cache cannot keep) for each distinct call shape, and the CLI pays it on every launch. So every function is
+ * bound with one shape: seven longs in, a long out, errno captured. System calls go through glibc's
+ * {@code syscall(2)}; the {@code posix_spawn} family is bound with the same shape, which the x86-64 System V
+ * calling convention makes exact for any function of up to six integer or pointer arguments (they travel in
+ * registers, the caller cleans up, unused ones are ignored), with an int result read from the low half.
+ * Each group binds in its own holder class, when a verb first needs it.
  */
 public final class LinuxSyscalls implements Syscalls {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
+    // x86_64 system call numbers (asm/unistd_64.h)
+    private static final long SYS_READ = 0;
+    private static final long SYS_WRITE = 1;
+    private static final long SYS_CLOSE = 3;
+    private static final long SYS_IOCTL = 16;
+    private static final long SYS_GETPID = 39;
+    private static final long SYS_SOCKET = 41;
+    private static final long SYS_CONNECT = 42;
+    private static final long SYS_RECVMSG = 47;
+    private static final long SYS_SOCKETPAIR = 53;
+    private static final long SYS_WAIT4 = 61;
+    private static final long SYS_KILL = 62;
+    private static final long SYS_FCNTL = 72;
+    private static final long SYS_PRCTL = 157;
+    private static final long SYS_MKNODAT = 259;
+    private static final long SYS_MEMFD_CREATE = 319;
 
-    private static final MethodHandle SOCKETPAIR = errnoFn("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
-    private static final MethodHandle READ = errnoFn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle WRITE = errnoFn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle CLOSE = errnoFn("close", JAVA_INT, JAVA_INT);
-    private static final MethodHandle WAITPID = errnoFn("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle KILL = errnoFn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle MEMFD_CREATE = errnoFn("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle FCNTL_INT = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle MKFIFO = errnoFn("mkfifo", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle GETPID = plainFn("getpid", JAVA_INT);
-    private static final MethodHandle SOCKET = errnoFn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle CONNECT = errnoFn("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle RECVMSG = errnoFn("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle IOCTL_PTR = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    private static final long AT_FDCWD = -100;
+    private static final long S_IFIFO = 0010000;
 
-    // posix_spawn and its helpers return an error number instead of setting errno
-    private static final MethodHandle POSIX_SPAWN =
-            plainFn("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    private static final MethodHandle FA_INIT = plainFn("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_DUP2 =
-            plainFn("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle FA_DESTROY = plainFn("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_INIT = plainFn("posix_spawnattr_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_FLAGS = plainFn("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
-    private static final MethodHandle ATTR_SIGMASK = plainFn("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_SIGDEF = plainFn("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_DESTROY = plainFn("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle SIGEMPTYSET = plainFn("sigemptyset", JAVA_INT, ADDRESS);
-    private static final MethodHandle SIGFILLSET = plainFn("sigfillset", JAVA_INT, ADDRESS);
+    /** The one call shape, the capture layout and {@code syscall(2)}: bound on the first native call. */
+    private static final class Native {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final FunctionDescriptor SHAPE = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+        static final MethodHandle SYSCALL = bind("syscall");
+
+        static MethodHandle bind(String name) {
+            MemorySegment symbol = LINKER.defaultLookup().find(name)
+                    .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+            return LINKER.downcallHandle(symbol, SHAPE, ERRNO_OPTION);
+        }
+    }
+
+    /** posix_spawn and its helpers (they return an error number, not -1 and errno): bound on the first spawn. */
+    private static final class Spawn {
+        static final MethodHandle POSIX_SPAWN = Native.bind("posix_spawn");
+        static final MethodHandle FA_INIT = Native.bind("posix_spawn_file_actions_init");
+        static final MethodHandle FA_DUP2 = Native.bind("posix_spawn_file_actions_adddup2");
+        static final MethodHandle FA_DESTROY = Native.bind("posix_spawn_file_actions_destroy");
+        static final MethodHandle ATTR_INIT = Native.bind("posix_spawnattr_init");
+        static final MethodHandle ATTR_FLAGS = Native.bind("posix_spawnattr_setflags");
+        static final MethodHandle ATTR_SIGMASK = Native.bind("posix_spawnattr_setsigmask");
+        static final MethodHandle ATTR_SIGDEF = Native.bind("posix_spawnattr_setsigdefault");
+        static final MethodHandle ATTR_DESTROY = Native.bind("posix_spawnattr_destroy");
+        static final MethodHandle SIGEMPTYSET = Native.bind("sigemptyset");
+        static final MethodHandle SIGFILLSET = Native.bind("sigfillset");
+    }
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
@@ -81,26 +103,34 @@ public final class LinuxSyscalls implements Syscalls {
     private static final long SPAWN_ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
 
-    private static MethodHandle errnoFn(String name, MemoryLayout ret, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), ERRNO_OPT);
+    /** One system call; returns the result, or -1 with errno in {@code cap}. */
+    private static long sys(MemorySegment cap, long nr, long a, long b, long c, long d) {
+        return call(Native.SYSCALL, cap, nr, a, b, c, d, 0);
     }
 
-    private static MethodHandle plainFn(String name, MemoryLayout ret, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args));
+    /** A call through the one shape; an int-returning function's result is the low half. */
+    private static long call(MethodHandle fn, MemorySegment cap, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) fn.invokeExact(cap, a, b, c, d, e, f, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
-    private static MethodHandle variadic(String name, int firstVariadic, MemoryLayout ret, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args),
-                ERRNO_OPT, Linker.Option.firstVariadicArg(firstVariadic));
+    /** A posix_spawn-family call that returns 0 or an error number. */
+    private static void spawnCall(MemorySegment cap, MethodHandle fn, String op, long a, long b, long c) {
+        int r = (int) call(fn, cap, a, b, c, 0, 0, 0);
+        if (r != 0) {
+            throw new SyscallException(op, "", r);
+        }
     }
 
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+    private static MemorySegment capture(Arena arena) {
+        return arena.allocate(Native.CAPTURE);
     }
 
     private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return (int) Native.ERRNO.get(capture, 0L);
     }
 
     private static RuntimeException rethrow(Throwable t) {
@@ -116,25 +146,22 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public int[] socketpair() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment sv = arena.allocate(JAVA_INT, 2);
-            int r = (int) SOCKETPAIR.invokeExact(cap, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
-            if (r < 0) {
+            if (sys(cap, SYS_SOCKETPAIR, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv.address()) < 0) {
                 throw new SyscallException("socketpair", "", errno(cap));
             }
             return new int[] {sv.getAtIndex(JAVA_INT, 0), sv.getAtIndex(JAVA_INT, 1)};
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public int read(int fd, byte[] buf, int off, int len) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment seg = arena.allocate(Math.max(len, 1));
             while (true) {
-                long n = (long) READ.invokeExact(cap, fd, seg, (long) len);
+                long n = sys(cap, SYS_READ, fd, seg.address(), len, 0);
                 if (n >= 0) {
                     MemorySegment.copy(seg, JAVA_BYTE, 0, buf, off, (int) n);
                     return (int) n;
@@ -144,20 +171,18 @@ public final class LinuxSyscalls implements Syscalls {
                     throw new SyscallException("read", "fd " + fd, e);
                 }
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void writeFully(int fd, byte[] buf) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment seg = arena.allocate(Math.max(buf.length, 1));
             MemorySegment.copy(buf, 0, seg, JAVA_BYTE, 0, buf.length);
             long done = 0;
             while (done < buf.length) {
-                long n = (long) WRITE.invokeExact(cap, fd, seg.asSlice(done), (long) buf.length - done);
+                long n = sys(cap, SYS_WRITE, fd, seg.address() + done, buf.length - done, 0);
                 if (n < 0) {
                     int e = errno(cap);
                     if (e == Errno.EINTR) {
@@ -167,64 +192,51 @@ public final class LinuxSyscalls implements Syscalls {
                 }
                 done += n;
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             // never retry close on EINTR: on Linux the fd is released either way
-            int r = (int) CLOSE.invokeExact(cap, fd);
-            if (r < 0 && errno(cap) != Errno.EINTR) {
+            if (sys(cap, SYS_CLOSE, fd, 0, 0, 0) < 0 && errno(cap) != Errno.EINTR) {
                 throw new SyscallException("close", "fd " + fd, errno(cap));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fa = arena.allocate(SPAWN_FA_SIZE, 16);
-            MemorySegment attr = arena.allocate(SPAWN_ATTR_SIZE, 16);
-            MemorySegment all = arena.allocate(SIGSET_SIZE, 16);
-            MemorySegment none = arena.allocate(SIGSET_SIZE, 16);
-            check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(fa));
-            check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+            MemorySegment cap = capture(arena);
+            long fa = arena.allocate(SPAWN_FA_SIZE, 16).address();
+            long attr = arena.allocate(SPAWN_ATTR_SIZE, 16).address();
+            long all = arena.allocate(SIGSET_SIZE, 16).address();
+            long none = arena.allocate(SIGSET_SIZE, 16).address();
+            spawnCall(cap, Spawn.FA_INIT, "posix_spawn_file_actions_init", fa, 0, 0);
+            spawnCall(cap, Spawn.ATTR_INIT, "posix_spawnattr_init", attr, 0, 0);
             try {
                 for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
-                    check("posix_spawn_file_actions_adddup2",
-                            (int) FA_DUP2.invokeExact(fa, (int) e.getValue(), (int) e.getKey()));
+                    spawnCall(cap, Spawn.FA_DUP2, "posix_spawn_file_actions_adddup2", fa, e.getValue(), e.getKey());
                 }
-                check("sigfillset", (int) SIGFILLSET.invokeExact(all));
-                check("sigemptyset", (int) SIGEMPTYSET.invokeExact(none));
-                check("posix_spawnattr_setsigdefault", (int) ATTR_SIGDEF.invokeExact(attr, all));
-                check("posix_spawnattr_setsigmask", (int) ATTR_SIGMASK.invokeExact(attr, none));
-                check("posix_spawnattr_setflags",
-                        (int) ATTR_FLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+                spawnCall(cap, Spawn.SIGFILLSET, "sigfillset", all, 0, 0);
+                spawnCall(cap, Spawn.SIGEMPTYSET, "sigemptyset", none, 0, 0);
+                spawnCall(cap, Spawn.ATTR_SIGDEF, "posix_spawnattr_setsigdefault", attr, all, 0);
+                spawnCall(cap, Spawn.ATTR_SIGMASK, "posix_spawnattr_setsigmask", attr, none, 0);
+                spawnCall(cap, Spawn.ATTR_FLAGS, "posix_spawnattr_setflags", attr,
+                        POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK, 0);
                 MemorySegment pid = arena.allocate(JAVA_INT);
-                int r = (int) POSIX_SPAWN.invokeExact(pid, arena.allocateFrom(path), fa, attr,
-                        stringArray(arena, argv), stringArray(arena, env));
+                int r = (int) call(Spawn.POSIX_SPAWN, cap, pid.address(), arena.allocateFrom(path).address(), fa,
+                        attr, stringArray(arena, argv).address(), stringArray(arena, env).address());
                 if (r != 0) {
                     throw new SyscallException("posix_spawn", path, r);
                 }
                 return pid.get(JAVA_INT, 0);
             } finally {
-                int ignoredFa = (int) FA_DESTROY.invokeExact(fa);
-                int ignoredAttr = (int) ATTR_DESTROY.invokeExact(attr);
+                call(Spawn.FA_DESTROY, cap, fa, 0, 0, 0, 0, 0);
+                call(Spawn.ATTR_DESTROY, cap, attr, 0, 0, 0, 0, 0);
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static void check(String op, int result) {
-        if (result != 0) {
-            throw new SyscallException(op, "", result);
         }
     }
 
@@ -240,10 +252,10 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             while (true) {
-                int r = (int) WAITPID.invokeExact(cap, pid, status, noHang ? WNOHANG : 0);
+                int r = (int) sys(cap, SYS_WAIT4, pid, status.address(), noHang ? WNOHANG : 0, 0);
                 if (r > 0) {
                     int s = status.get(JAVA_INT, 0);
                     int termSig = s & 0x7f;
@@ -263,21 +275,16 @@ public final class LinuxSyscalls implements Syscalls {
                     throw new SyscallException("waitpid", Integer.toString(pid), e);
                 }
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
-            int r = (int) KILL.invokeExact(cap, pid, signal);
-            if (r < 0) {
+            MemorySegment cap = capture(arena);
+            if (sys(cap, SYS_KILL, pid, signal, 0, 0) < 0) {
                 throw new SyscallException("kill", Integer.toString(pid), errno(cap));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -294,15 +301,15 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public int sealedCopy(String name, byte[] contents) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
-            int fd = (int) MEMFD_CREATE.invokeExact(cap, arena.allocateFrom(name), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+            MemorySegment cap = capture(arena);
+            int fd = (int) sys(cap, SYS_MEMFD_CREATE, arena.allocateFrom(name).address(),
+                    MFD_CLOEXEC | MFD_ALLOW_SEALING, 0, 0);
             if (fd < 0) {
                 throw new SyscallException("memfd_create", name, errno(cap));
             }
             try {
                 writeFully(fd, contents);
-                int r = (int) FCNTL_INT.invokeExact(cap, fd, F_ADD_SEALS, SEALS);
-                if (r < 0) {
+                if (sys(cap, SYS_FCNTL, fd, F_ADD_SEALS, SEALS, 0) < 0) {
                     throw new SyscallException("fcntl F_ADD_SEALS", name, errno(cap));
                 }
                 return fd;
@@ -310,43 +317,33 @@ public final class LinuxSyscalls implements Syscalls {
                 close(fd);
                 throw e;
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void mkfifo(String path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
-            int r = (int) MKFIFO.invokeExact(cap, arena.allocateFrom(path), mode);
-            if (r < 0) {
+            MemorySegment cap = capture(arena);
+            if (sys(cap, SYS_MKNODAT, AT_FDCWD, arena.allocateFrom(path).address(), S_IFIFO | mode, 0) < 0) {
                 throw new SyscallException("mkfifo", path, errno(cap));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void setChildSubreaper() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
-            int r = (int) PRCTL.invokeExact(cap, PR_SET_CHILD_SUBREAPER, 1L);
-            if (r < 0) {
+            MemorySegment cap = capture(arena);
+            if (sys(cap, SYS_PRCTL, PR_SET_CHILD_SUBREAPER, 1, 0, 0) < 0) {
                 throw new SyscallException("prctl", "PR_SET_CHILD_SUBREAPER", errno(cap));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public int getpid() {
-        try {
-            return (int) GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) sys(capture(arena), SYS_GETPID, 0, 0, 0, 0);
         }
     }
 
@@ -357,45 +354,39 @@ public final class LinuxSyscalls implements Syscalls {
             throw new SyscallException("connect", path, 36);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
-            int fd = (int) SOCKET.invokeExact(cap, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            MemorySegment cap = capture(arena);
+            int fd = (int) sys(cap, SYS_SOCKET, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, 0);
             if (fd < 0) {
                 throw new SyscallException("socket", path, errno(cap));
             }
             MemorySegment addr = arena.allocate(110);
             addr.set(JAVA_SHORT, 0, (short) AF_UNIX);
             MemorySegment.copy(bytes, 0, addr, JAVA_BYTE, 2, bytes.length);
-            int r = (int) CONNECT.invokeExact(cap, fd, addr, 2 + bytes.length + 1);
-            if (r < 0) {
+            if (sys(cap, SYS_CONNECT, fd, addr.address(), 2 + bytes.length + 1, 0) < 0) {
                 int e = errno(cap);
                 close(fd);
                 throw new SyscallException("connect", path, e);
             }
             return fd;
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public int receiveFd(int socketFd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment data = arena.allocate(4096);
             MemorySegment iov = arena.allocate(16, 8);
             iov.set(ADDRESS, 0, data);
             iov.set(JAVA_LONG, 8, data.byteSize());
             MemorySegment control = arena.allocate(64, 8);
+            // struct msghdr { name, namelen, iov, iovlen, control, controllen, flags }
             MemorySegment msg = arena.allocate(56, 8);
             msg.set(ADDRESS, 16, iov);
             msg.set(JAVA_LONG, 24, 1L);
             msg.set(ADDRESS, 32, control);
             msg.set(JAVA_LONG, 40, control.byteSize());
-            while (true) {
-                long n = (long) RECVMSG.invokeExact(cap, socketFd, msg, MSG_CMSG_CLOEXEC);
-                if (n >= 0) {
-                    break;
-                }
+            while (sys(cap, SYS_RECVMSG, socketFd, msg.address(), MSG_CMSG_CLOEXEC, 0) < 0) {
                 int e = errno(cap);
                 if (e != Errno.EINTR) {
                     throw new SyscallException("recvmsg", "fd " + socketFd, e);
@@ -407,24 +398,19 @@ public final class LinuxSyscalls implements Syscalls {
                 return control.get(JAVA_INT, 16);
             }
             throw new SyscallException("recvmsg", "fd " + socketFd + " (no file descriptor received)", Errno.EINVAL);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     @Override
     public void setWindowSize(int fd, int rows, int cols) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = arena.allocate(CAPTURE);
+            MemorySegment cap = capture(arena);
             MemorySegment ws = arena.allocate(8, 2);
             ws.set(JAVA_SHORT, 0, (short) rows);
             ws.set(JAVA_SHORT, 2, (short) cols);
-            int r = (int) IOCTL_PTR.invokeExact(cap, fd, TIOCSWINSZ, ws);
-            if (r < 0) {
+            if (sys(cap, SYS_IOCTL, fd, TIOCSWINSZ, ws.address(), 0) < 0) {
                 throw new SyscallException("ioctl TIOCSWINSZ", "fd " + fd, errno(cap));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 }
