@@ -33,7 +33,7 @@ public final class InProcessBench {
 
         long t = System.nanoTime();
         LinuxSyscalls sys = new LinuxSyscalls(); // links the libc downcall handles
-        OciRuntime rt = new OciRuntime(sys, init, CgroupHost.system(), root);
+        OciRuntime rt = new OciRuntime(sys, init, CgroupHost.system(), root, System.err::println);
         System.out.println("init_ns " + (System.nanoTime() - t));
         for (int i = 0; i < warmup + rounds; i++) {
             String id = prefix + "-" + i;
