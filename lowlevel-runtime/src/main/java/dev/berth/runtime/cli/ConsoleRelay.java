@@ -88,9 +88,13 @@ final class ConsoleRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (savedTty != null) {
-            stty(savedTty);
+            try {
+                stty(savedTty);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (master >= 0) {
             sys.close(master);
