@@ -191,7 +191,7 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_SYSCTL] = { "SYSCTL", "ss" },
 	[OP_ROOT_PROPAGATION] = { "ROOT_PROPAGATION", "i" },
 	[OP_ROOT_READONLY] = { "ROOT_READONLY", "" },
-	[OP_CONSOLE] = { "CONSOLE", "iii" },
+	[OP_CONSOLE] = { "CONSOLE", "iiiii" },
 	[OP_RLIMIT] = { "RLIMIT", "iii" },
 	[OP_PERSONALITY] = { "PERSONALITY", "i" },
 	[OP_UMASK] = { "UMASK", "i" },
@@ -1175,6 +1175,9 @@ static void do_console(struct step *s)
 	int peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (peer < 0)
 		bail("open pty peer");
+	/* the process's user owns its terminal, as with a login (runc does the same) */
+	if (fchown(peer, (uid_t)s->f[3].i, (gid_t)s->f[4].i) < 0)
+		bail("chown the console to %lld:%lld", (long long)s->f[3].i, (long long)s->f[4].i);
 	if (s->f[1].i != 0 || s->f[2].i != 0) {
 		struct winsize ws = { .ws_row = (unsigned short)s->f[1].i, .ws_col = (unsigned short)s->f[2].i };
 		if (ioctl(master, TIOCSWINSZ, &ws) < 0)

@@ -29,6 +29,18 @@ class ConsoleTest extends ContainerTest {
     }
 
     @Test
+    void create_terminalForANonRootUser_theUserOwnsItsPty() {
+        try (ConsoleSocket console = ConsoleSocket.open(commandLine, tmp, "")) {
+            Bundle b = newBundle().terminal(true).user(1000, 1000).sh("stat -c owner=%u:%g $(tty)");
+            String id = newId();
+            runtime.create(id, b, "--console-socket", console.path().toString()).assertSuccess();
+            runtime.start(id).assertSuccess();
+            String out = console.awaitClosed(Duration.ofSeconds(20)).replace("\r", "");
+            assertTrue(out.contains("owner=1000:"), out);
+        }
+    }
+
+    @Test
     void terminal_inputReachesProcess() {
         try (ConsoleSocket console = ConsoleSocket.open(commandLine, tmp, "hello terminal\n")) {
             Bundle b = newBundle().terminal(true).sh("read line; echo \"got:$line\"");

@@ -141,8 +141,8 @@ public final class InitPlan {
         return add(Op.ROOT_READONLY);
     }
 
-    public InitPlan console(int socketFd, long rows, long cols) {
-        return add(Op.CONSOLE, (long) socketFd, rows, cols);
+    public InitPlan console(int socketFd, long rows, long cols, long uid, long gid) {
+        return add(Op.CONSOLE, (long) socketFd, rows, cols, uid, gid);
     }
 
     public InitPlan rlimit(long resource, long soft, long hard) {

@@ -103,7 +103,7 @@ public final class PlanBuilder {
 
     private static void addProcess(InitPlan plan, ProcessSetup p, int preserveFds, boolean init) {
         if (p.terminal()) {
-            plan.console(ParentProcess.consoleFd(preserveFds), p.consoleRows(), p.consoleCols());
+            plan.console(ParentProcess.consoleFd(preserveFds), p.consoleRows(), p.consoleCols(), p.uid(), p.gid());
         }
         for (ProcessSetup.Rlimit r : p.rlimits()) {
             plan.rlimit(r.resource(), r.soft(), r.hard());
