@@ -305,7 +305,7 @@ public final class Container {
             throw new ContainerException(FAILED_PRECONDITION, op + ": " + (status == ContainerStatus.PAUSED
                     ? "cannot exec in a paused container" : "cannot exec in a stopped container"));
         }
-        Validation.checkProcess(process, op, options.consoleSocket() != null);
+        Validation.checkProcess(process, options.consoleSocket() != null);
         ProcessSetup setup = ProcessResolver.resolve(process, spec().linux());
         Map<NamespaceKind, String> listed = new EnumMap<>(NamespaceKind.class);
         state.namespaces().forEach((type, path) -> NamespaceKind.fromSpecName(type).ifPresent(k -> listed.put(k, path)));

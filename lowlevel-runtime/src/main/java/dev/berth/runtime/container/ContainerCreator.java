@@ -47,8 +47,12 @@ final class ContainerCreator {
         Path dir = claimStateDir(runtime.root(), id, op);
         Cgroup cgroup = null;
         try {
-            Spec spec = loadSpec(bundle, op);
-            Validation.check(spec, op, options);
+            Map<String, Object> config = readConfig(bundle);
+            Spec spec = Spec.fromJson(new JsonObject(config, ""));
+            if (spec.process() == null) {
+                throw new SpecException("process is required");
+            }
+            Validation.check(spec, options);
             NamespacePlan namespaces = NamespacePlan.forCreate(spec.linux());
             cgroup = Cgroups.open(spec.linux().cgroupsPath(), id, runtime.cgroupHost());
             RootfsPlan rootfs = RootfsPlan.from(spec, bundle, namespaces.creates(NamespaceKind.USER),
@@ -99,8 +103,7 @@ final class ContainerCreator {
             Map<String, String> nsPaths = new LinkedHashMap<>();
             namespaces.listed().forEach((kind, path) -> nsPaths.put(kind.specName(), path));
             ContainerState state = new ContainerState(id, pid, startTime, bundle.toString(), rootfs.rootfs(), created,
-                    spec.annotations(), cgroup.paths(), nsPaths, JsonObject.parse(Files.readString(
-                            bundle.resolve("config.json"))).raw());
+                    spec.annotations(), cgroup.paths(), nsPaths, config);
             AtomicFiles.write(dir.resolve("state.json"), state.toJson());
             if (options.pidFile() != null) {
                 AtomicFiles.write(options.pidFile(), Integer.toString(pid));
@@ -109,10 +112,7 @@ final class ContainerCreator {
         } catch (SpecException | JsonException e) {
             cleanUp(cgroup, dir);
             throw new ContainerException(INVALID_ARGUMENT, op + ": " + e.getMessage(), e);
-        } catch (InitException | CgroupException | SyscallException e) {
-            cleanUp(cgroup, dir);
-            throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (InitException | CgroupException | SyscallException | IOException e) {
             cleanUp(cgroup, dir);
             throw new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -121,18 +121,19 @@ final class ContainerCreator {
         }
     }
 
-    private static Spec loadSpec(Path bundle, String op) {
+    /** The bundle's config.json as a JSON tree, read once: parsed into the spec and saved in the state. */
+    private static Map<String, Object> readConfig(Path bundle) throws IOException {
         if (!Files.isDirectory(bundle)) {
             throw new SpecException("chdir " + bundle + ": no such file or directory");
         }
+        Path file = bundle.resolve("config.json");
+        if (!Files.exists(file)) {
+            throw new SpecException("read " + file + ": no such file or directory");
+        }
         try {
-            Spec spec = Spec.load(bundle);
-            if (spec.process() == null) {
-                throw new SpecException("process is required");
-            }
-            return spec;
-        } catch (IOException e) {
-            throw new UncheckedIOException(op + ": read " + bundle.resolve("config.json"), e);
+            return Json.parseObject(Files.readString(file));
+        } catch (JsonException e) {
+            throw new SpecException("parse " + file + ": " + e.getMessage());
         }
     }
 

@@ -7,8 +7,8 @@ import dev.berth.runtime.spec.SpecException;
 final class Validation {
     private Validation() {}
 
-    static void check(Spec spec, String op, CreateOptions options) {
-        checkProcess(spec.process(), op, options.consoleSocket() != null);
+    static void check(Spec spec, CreateOptions options) {
+        checkProcess(spec.process(), options.consoleSocket() != null);
         if (!spec.linux().mountLabel().isEmpty()) {
             throw new SpecException("linux.mountLabel: SELinux is not supported on this system");
         }
@@ -52,7 +52,7 @@ final class Validation {
     private static final java.util.Set<String> IPC_SYSCTLS = java.util.Set.of("kernel.msgmax", "kernel.msgmnb",
             "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
-    static void checkProcess(Spec.Process p, String op, boolean hasConsoleSocket) {
+    static void checkProcess(Spec.Process p, boolean hasConsoleSocket) {
         if (p.args().isEmpty()) {
             throw new SpecException("process.args must not be empty");
         }
