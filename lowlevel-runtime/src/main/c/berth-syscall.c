@@ -1,0 +1,330 @@
+/*
+ * berth-syscall: the JNI side of dev.berth.runtime.syscall.LinuxSyscalls.
+ *
+ * Why JNI and not FFM: the first FFM downcall in a JVM costs about 19 ms on this machine kind even with an AOT
+ * cache (the JDK generates its call stub at run time and the cache cannot keep it), against about 0.24 ms to load
+ * this library and make the same call. berth-runtime's CLI pays that on every launch.
+ *
+ * Each function does one thing, retries on EINTR where that is safe, and returns a non-negative result or
+ * -errno. Java turns -errno into a SyscallException naming the operation and the object. No policy here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jni.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FN(name) Java_dev_berth_runtime_syscall_LinuxSyscalls_##name
+
+static jlong result(long r)
+{
+	return r < 0 ? -(jlong)errno : (jlong)r;
+}
+
+/* A Java string as a C string (modified UTF-8 is UTF-8 for paths and arguments without NULs). */
+static char *cstring(JNIEnv *env, jstring s)
+{
+	const char *utf = (*env)->GetStringUTFChars(env, s, NULL);
+	if (utf == NULL)
+		return NULL;
+	char *copy = strdup(utf);
+	(*env)->ReleaseStringUTFChars(env, s, utf);
+	return copy;
+}
+
+/* A NULL-terminated array of C strings; NULL with errno ENOMEM on failure. */
+static char **cstrings(JNIEnv *env, jobjectArray array)
+{
+	jsize n = (*env)->GetArrayLength(env, array);
+	char **out = calloc((size_t)n + 1, sizeof(char *));
+	if (out == NULL)
+		return NULL;
+	for (jsize i = 0; i < n; i++) {
+		jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
+		out[i] = s == NULL ? NULL : cstring(env, s);
+		(*env)->DeleteLocalRef(env, s);
+		if (out[i] == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static void free_strings(char **strings)
+{
+	for (char **p = strings; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(strings);
+}
+
+JNIEXPORT jlong JNICALL FN(socketpair0)(JNIEnv *env, jclass cls, jintArray out)
+{
+	(void)cls;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -(jlong)errno;
+	(*env)->SetIntArrayRegion(env, out, 0, 2, sv);
+	return 0;
+}
+
+JNIEXPORT jlong JNICALL FN(read0)(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len)
+{
+	(void)cls;
+	char stack[8192];
+	char *tmp = len <= (jint)sizeof(stack) ? stack : malloc((size_t)len);
+	if (tmp == NULL)
+		return -(jlong)ENOMEM;
+	ssize_t n;
+	do
+		n = read(fd, tmp, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	jlong r = result(n);
+	if (n > 0)
+		(*env)->SetByteArrayRegion(env, buf, off, (jsize)n, (jbyte *)tmp);
+	if (tmp != stack)
+		free(tmp);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(writeFully0)(JNIEnv *env, jclass cls, jint fd, jbyteArray buf)
+{
+	(void)cls;
+	jsize len = (*env)->GetArrayLength(env, buf);
+	jbyte *data = (*env)->GetByteArrayElements(env, buf, NULL);
+	if (data == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = 0;
+	for (jsize done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, (size_t)(len - done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -(jlong)errno;
+			break;
+		}
+		done += (jsize)n;
+	}
+	(*env)->ReleaseByteArrayElements(env, buf, data, JNI_ABORT);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)env;
+	(void)cls;
+	/* never retried: on Linux the fd is released even when close reports EINTR */
+	if (close(fd) < 0 && errno != EINTR)
+		return -(jlong)errno;
+	return 0;
+}
+
+/*
+ * posix_spawn with the file actions given as pairs (target fd <- source fd), signal dispositions reset to
+ * default and an empty signal mask: glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
+ * multithreaded JVM, where fork() is not.
+ */
+JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
+				   jobjectArray jenv, jintArray jtargets, jintArray jsources)
+{
+	(void)cls;
+	jlong r = -(jlong)ENOMEM;
+	char *path = cstring(env, jpath);
+	char **argv = cstrings(env, jargv);
+	char **envp = cstrings(env, jenv);
+	jsize nfds = (*env)->GetArrayLength(env, jtargets);
+	jint *targets = (*env)->GetIntArrayElements(env, jtargets, NULL);
+	jint *sources = (*env)->GetIntArrayElements(env, jsources, NULL);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int have_fa = 0, have_attr = 0;
+	if (path == NULL || argv == NULL || envp == NULL || targets == NULL || sources == NULL)
+		goto out;
+	int e = posix_spawn_file_actions_init(&fa);
+	if (e != 0) {
+		r = -e;
+		goto out;
+	}
+	have_fa = 1;
+	e = posix_spawnattr_init(&attr);
+	if (e != 0) {
+		r = -e;
+		goto out;
+	}
+	have_attr = 1;
+	for (jsize i = 0; i < nfds; i++) {
+		e = posix_spawn_file_actions_adddup2(&fa, sources[i], targets[i]);
+		if (e != 0) {
+			r = -e;
+			goto out;
+		}
+	}
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	pid_t pid;
+	e = posix_spawn(&pid, path, &fa, &attr, argv, envp);
+	r = e != 0 ? -(jlong)e : (jlong)pid;
+out:
+	if (have_fa)
+		posix_spawn_file_actions_destroy(&fa);
+	if (have_attr)
+		posix_spawnattr_destroy(&attr);
+	if (targets != NULL)
+		(*env)->ReleaseIntArrayElements(env, jtargets, targets, JNI_ABORT);
+	if (sources != NULL)
+		(*env)->ReleaseIntArrayElements(env, jsources, sources, JNI_ABORT);
+	free_strings(argv);
+	free_strings(envp);
+	free(path);
+	return r;
+}
+
+/* waitpid: (pid << 32) | raw status, 0 for WNOHANG and no change, or -errno. */
+JNIEXPORT jlong JNICALL FN(waitpid0)(JNIEnv *env, jclass cls, jint pid, jboolean nohang)
+{
+	(void)env;
+	(void)cls;
+	int status = 0;
+	pid_t r;
+	do
+		r = waitpid(pid, &status, nohang ? WNOHANG : 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -(jlong)errno;
+	return ((jlong)r << 32) | (jlong)(uint32_t)status;
+}
+
+JNIEXPORT jlong JNICALL FN(kill0)(JNIEnv *env, jclass cls, jint pid, jint sig)
+{
+	(void)env;
+	(void)cls;
+	return result(kill(pid, sig));
+}
+
+/* An anonymous, sealed copy of contents: nothing on disk can be reached through /proc/PID/exe. */
+JNIEXPORT jlong JNICALL FN(sealedCopy0)(JNIEnv *env, jclass cls, jstring jname, jbyteArray contents)
+{
+	(void)cls;
+	char *name = cstring(env, jname);
+	if (name == NULL)
+		return -(jlong)ENOMEM;
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	free(name);
+	if (fd < 0)
+		return -(jlong)errno;
+	jlong r = FN(writeFully0)(env, cls, fd, contents);
+	if (r == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		r = -(jlong)errno;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+JNIEXPORT jlong JNICALL FN(mkfifo0)(JNIEnv *env, jclass cls, jstring jpath, jint mode)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(mkfifo(path, (mode_t)mode));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(setChildSubreaper0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return result(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}
+
+JNIEXPORT jlong JNICALL FN(getpid0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return getpid();
+}
+
+JNIEXPORT jlong JNICALL FN(connectUnix0)(JNIEnv *env, jclass cls, jstring jpath)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		free(path);
+		return -(jlong)ENAMETOOLONG;
+	}
+	strcpy(addr.sun_path, path);
+	free(path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -(jlong)errno;
+	int r;
+	do
+		r = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		int e = errno;
+		close(fd);
+		return -(jlong)e;
+	}
+	return fd;
+}
+
+/* One fd sent with SCM_RIGHTS; -EBADMSG if the message carried none. */
+JNIEXPORT jlong JNICALL FN(receiveFd0)(JNIEnv *env, jclass cls, jint sock)
+{
+	(void)env;
+	(void)cls;
+	char data[4096];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
+	};
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -(jlong)errno;
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+		return -(jlong)EBADMSG;
+	int fd;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+	return fd;
+}
+
+JNIEXPORT jlong JNICALL FN(setWindowSize0)(JNIEnv *env, jclass cls, jint fd, jint rows, jint cols)
+{
+	(void)env;
+	(void)cls;
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	return result(ioctl(fd, TIOCSWINSZ, &ws));
+}
