@@ -45,7 +45,9 @@ public final class LinuxSyscalls implements Syscalls {
     private static final long SYS_KILL = 62;
     private static final long SYS_FCNTL = 72;
     private static final long SYS_PRCTL = 157;
+    private static final long SYS_OPENAT = 257;
     private static final long SYS_MKNODAT = 259;
+    private static final long SYS_PIPE2 = 293;
     private static final long SYS_MEMFD_CREATE = 319;
 
     private static final long AT_FDCWD = -100;
@@ -86,6 +88,7 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int O_CLOEXEC = 02000000;
     private static final int MFD_CLOEXEC = 1;
     private static final int MFD_ALLOW_SEALING = 2;
     private static final int F_ADD_SEALS = 1033;
@@ -152,6 +155,36 @@ public final class LinuxSyscalls implements Syscalls {
                 throw new SyscallException("socketpair", "", errno(cap));
             }
             return new int[] {sv.getAtIndex(JAVA_INT, 0), sv.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    @Override
+    public int[] pipe() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = capture(arena);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            if (sys(cap, SYS_PIPE2, fds.address(), O_CLOEXEC, 0, 0) < 0) {
+                throw new SyscallException("pipe2", "", errno(cap));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    @Override
+    public int open(String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = capture(arena);
+            long name = arena.allocateFrom(path).address();
+            while (true) {
+                int fd = (int) sys(cap, SYS_OPENAT, AT_FDCWD, name, flags | O_CLOEXEC, mode);
+                if (fd >= 0) {
+                    return fd;
+                }
+                int e = errno(cap);
+                if (e != Errno.EINTR) {
+                    throw new SyscallException("open", path, e);
+                }
+            }
         }
     }
 

@@ -14,6 +14,20 @@ public interface Syscalls {
     /** A connected pair of close-on-exec unix stream sockets. */
     int[] socketpair();
 
+    /** A pipe with both ends close-on-exec: {@code {read end, write end}}. */
+    int[] pipe();
+
+    /** {@code open(2)} flags for {@link #open}; the file is always opened close-on-exec. */
+    int O_RDONLY = 0;
+    int O_WRONLY = 01;
+    int O_RDWR = 02;
+    int O_CREAT = 0100;
+    int O_TRUNC = 01000;
+    int O_APPEND = 02000;
+
+    /** Opens a file close-on-exec with {@code open(2)} flags and a mode for a file it creates; returns its fd. */
+    int open(String path, int flags, int mode);
+
     /** Reads up to {@code len} bytes; 0 means end of file. */
     int read(int fd, byte[] buf, int off, int len);
 
