@@ -328,3 +328,29 @@ JNIEXPORT jlong JNICALL FN(setWindowSize0)(JNIEnv *env, jclass cls, jint fd, jin
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 	return result(ioctl(fd, TIOCSWINSZ, &ws));
 }
+
+JNIEXPORT jlong JNICALL FN(pipe0)(JNIEnv *env, jclass cls, jintArray out)
+{
+	(void)cls;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -(jlong)errno;
+	(*env)->SetIntArrayRegion(env, out, 0, 2, fds);
+	return 0;
+}
+
+/* open(2), always close-on-exec */
+JNIEXPORT jlong JNICALL FN(open0)(JNIEnv *env, jclass cls, jstring jpath, jint flags, jint mode)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	int fd;
+	do
+		fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
+	while (fd < 0 && errno == EINTR);
+	jlong r = result(fd);
+	free(path);
+	return r;
+}

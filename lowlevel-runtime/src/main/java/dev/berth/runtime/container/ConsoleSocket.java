@@ -15,11 +15,12 @@ public sealed interface ConsoleSocket {
 
     /** The fd to hand to berth-init, or -1 for none. */
     static int connect(Syscalls sys, ConsoleSocket console) {
-        return switch (console) {
-            case null -> -1;
-            case AtPath p -> sys.connectUnix(p.path().toString());
-            case Connected c -> c.fd();
-        };
+        // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
+        // cannot keep, a few milliseconds of every CLI start
+        if (console instanceof AtPath p) {
+            return sys.connectUnix(p.path().toString());
+        }
+        return console instanceof Connected c ? c.fd() : -1;
     }
 
     /** Closes what {@link #connect} opened; a caller's socket stays open. */

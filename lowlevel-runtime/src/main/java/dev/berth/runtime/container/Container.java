@@ -30,7 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -154,48 +154,67 @@ public final class Container {
 
     /**
      * Opening exec.fifo for reading completes the init's blocked open for writing. The open blocks until then, so
-     * it runs on a virtual thread while this one watches that the init is still alive.
+     * it runs on another thread while this one watches that the init is still alive.
      */
     private void releaseFifo(String op) {
         Path fifo = fifo();
-        Future<byte[]> read;
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            read = executor.submit(() -> {
-                try (InputStream in = Files.newInputStream(fifo)) {
-                    return in.readAllBytes();
+        FutureTask<byte[]> read = new FutureTask<>(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                return in.readAllBytes();
+            }
+        });
+        // a platform thread: a virtual one would pull in classes the AOT cache does not hold
+        Thread.ofPlatform().daemon().name("exec-fifo-" + id()).start(read);
+        while (true) {
+            try {
+                byte[] data = read.get(50, TimeUnit.MILLISECONDS);
+                if (data.length == 0) {
+                    throw new ContainerException(INTERNAL, op + ": cannot start a container that has stopped");
                 }
-            });
-            while (true) {
-                try {
-                    byte[] data = read.get(50, TimeUnit.MILLISECONDS);
-                    if (data.length == 0) {
-                        throw new ContainerException(INTERNAL, op + ": cannot start a container that has stopped");
+                break;
+            } catch (TimeoutException e) {
+                if (status() == ContainerStatus.STOPPED) {
+                    // A process that exits at once (true) can be gone before this poll sees the read complete:
+                    // whether the init was released is the read's answer, not the status's.
+                    if (readLate(read, fifo).length > 0) {
+                        break;
                     }
-                    break;
-                } catch (TimeoutException e) {
-                    if (status() == ContainerStatus.STOPPED) {
-                        read.cancel(true);
-                        // unblock the reader's open(2) by opening the other end ourselves
-                        try (var unblock = Files.newOutputStream(fifo)) {
-                            unblock.flush();
-                        } catch (IOException ignored) {
-                            // nothing left to unblock
-                        }
-                        throw new ContainerException(FAILED_PRECONDITION,
-                                op + ": cannot start a container that has stopped");
-                    }
-                } catch (ExecutionException e) {
-                    throw new ContainerException(INTERNAL, op + ": read " + fifo + ": " + e.getCause().getMessage(), e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ContainerException(INTERNAL, op + ": interrupted");
+                    throw new ContainerException(FAILED_PRECONDITION,
+                            op + ": cannot start a container that has stopped");
                 }
+            } catch (ExecutionException e) {
+                throw new ContainerException(INTERNAL, op + ": read " + fifo + ": " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerException(INTERNAL, op + ": interrupted");
             }
         }
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
             throw new ContainerException(INTERNAL, op + ": remove " + fifo + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The fifo's content once the init is gone: what the reader got, or nothing; a reader still blocked in
+     * open(2) is released by opening the other end here.
+     */
+    private static byte[] readLate(FutureTask<byte[]> read, Path fifo) {
+        try {
+            return read.get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            try (var unblock = Files.newOutputStream(fifo)) {
+                unblock.flush();
+            } catch (IOException ignored) {
+                // nothing left to unblock
+            }
+            return new byte[0];
+        } catch (ExecutionException e) {
+            return new byte[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new byte[0];
         }
     }
 

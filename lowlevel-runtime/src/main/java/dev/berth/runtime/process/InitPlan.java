@@ -218,12 +218,18 @@ public final class InitPlan {
             writeU32(out, step.op().code);
             writeU32(out, step.fields().size());
             for (Object field : step.fields()) {
-                byte[] bytes = switch (field) {
-                    case Long l -> ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(l).array();
-                    case String s -> s.getBytes(StandardCharsets.UTF_8);
-                    case byte[] b -> b;
-                    default -> throw new IllegalArgumentException("plan field of type " + field.getClass());
-                };
+                byte[] bytes;
+                // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
+                // cannot keep, a few milliseconds of every CLI start
+                if (field instanceof Long l) {
+                    bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(l).array();
+                } else if (field instanceof String s) {
+                    bytes = s.getBytes(StandardCharsets.UTF_8);
+                } else if (field instanceof byte[] b) {
+                    bytes = b;
+                } else {
+                    throw new IllegalArgumentException("plan field of type " + field.getClass());
+                }
                 writeU32(out, bytes.length);
                 out.writeBytes(bytes);
             }

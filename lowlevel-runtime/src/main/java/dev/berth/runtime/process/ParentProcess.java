@@ -80,18 +80,20 @@ public final class ParentProcess {
             boolean ready = false;
             while (true) {
                 SyncMessage m = channel.awaitMessage();
-                switch (m) {
-                    case SyncMessage.Pid p -> containerPid = p.pid();
-                    case SyncMessage.Hooks h -> channel.sendHooksDone(callbacks.onHooks(containerPid));
-                    case SyncMessage.Ready r -> ready = true;
-                    case SyncMessage.Error e -> throw new InitException(
-                            e.errno() == 0 ? e.text() : e.text() + ": " + Errno.message(e.errno()), e.errno());
-                    case SyncMessage.Eof eof -> {
-                        if (!ready) {
-                            throw new InitException("berth-init exited before the container process was ready"
-                                    + exitDetail(initPid));
-                        }
-                    }
+                // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
+                // cannot keep, a few milliseconds of every CLI start
+                if (m instanceof SyncMessage.Pid p) {
+                    containerPid = p.pid();
+                } else if (m instanceof SyncMessage.Hooks) {
+                    channel.sendHooksDone(callbacks.onHooks(containerPid));
+                } else if (m instanceof SyncMessage.Ready) {
+                    ready = true;
+                } else if (m instanceof SyncMessage.Error e) {
+                    throw new InitException(e.errno() == 0 ? e.text() : e.text() + ": " + Errno.message(e.errno()),
+                            e.errno());
+                } else if (m instanceof SyncMessage.Eof && !ready) {
+                    throw new InitException("berth-init exited before the container process was ready"
+                            + exitDetail(initPid));
                 }
                 if ((ready && !launch.waitForExec()) || m instanceof SyncMessage.Eof) {
                     break;

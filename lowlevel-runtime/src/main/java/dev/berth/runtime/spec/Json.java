@@ -255,49 +255,50 @@ public final class Json {
     }
 
     private static void write(StringBuilder sb, Object value, int indent, int level) {
-        switch (value) {
-            case null -> sb.append("null");
-            case String s -> quote(sb, s);
-            case Boolean b -> sb.append(b);
-            case Long l -> sb.append(l);
-            case Integer i -> sb.append(i);
-            case Double d -> sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString());
-            case Number n -> sb.append(n);
-            case Map<?, ?> map -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    newline(sb, indent, level + 1);
-                    quote(sb, String.valueOf(e.getKey()));
-                    sb.append(indent >= 0 ? ": " : ":");
-                    write(sb, e.getValue(), indent, level + 1);
-                }
+        // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
+        // cannot keep, a few milliseconds of every CLI start
+        if (value == null) {
+            sb.append("null");
+        } else if (value instanceof String s) {
+            quote(sb, s);
+        } else if (value instanceof Double d) {
+            sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString());
+        } else if (value instanceof Boolean || value instanceof Number) {
+            sb.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!first) {
-                    newline(sb, indent, level);
+                    sb.append(',');
                 }
-                sb.append('}');
+                first = false;
+                newline(sb, indent, level + 1);
+                quote(sb, String.valueOf(e.getKey()));
+                sb.append(indent >= 0 ? ": " : ":");
+                write(sb, e.getValue(), indent, level + 1);
             }
-            case Iterable<?> list -> {
-                sb.append('[');
-                boolean first = true;
-                for (Object o : list) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    newline(sb, indent, level + 1);
-                    write(sb, o, indent, level + 1);
-                }
+            if (!first) {
+                newline(sb, indent, level);
+            }
+            sb.append('}');
+        } else if (value instanceof Iterable<?> list) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : list) {
                 if (!first) {
-                    newline(sb, indent, level);
+                    sb.append(',');
                 }
-                sb.append(']');
+                first = false;
+                newline(sb, indent, level + 1);
+                write(sb, o, indent, level + 1);
             }
-            default -> throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+            if (!first) {
+                newline(sb, indent, level);
+            }
+            sb.append(']');
+        } else {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
         }
     }
 
