@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,18 +81,17 @@ abstract class RuntimeEngineContractTest {
                     }
                 }
             }
+            // delete --force must have ended every process of the container: wait, then kill what is left
+            List<Integer> leftover = new ArrayList<>();
             for (int i = 0; i < exits.size(); i++) {
-                if (!exits.get(i).isDone()) {
-                    try {
-                        linux.kill(pids.get(i), SIGKILL);
-                    } catch (SyscallException e) {
-                        // exited; its exit is on its way
-                    }
+                try {
+                    exits.get(i).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    leftover.add(pids.get(i));
+                    linux.kill(pids.get(i), SIGKILL);
                 }
             }
-            for (CompletableFuture<Reaper.Exit> exit : exits) {
-                exit.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
+            assertEquals(List.of(), leftover, "processes left running");
             Path root = tmp.resolve("root");
             if (Files.isDirectory(root)) {
                 try (Stream<Path> left = Files.list(root)) {
