@@ -233,6 +233,18 @@ abstract class RuntimeEngineContractTest {
     }
 
     @Test
+    void create_stdioFromFiles() throws Exception {
+        String id = newId();
+        Path input = Files.writeString(tmp.resolve("stdin.txt"), "line from a file\n");
+        Path output = tmp.resolve("stdout.txt");
+        Started init = create(id, bundle(id, "sh", "-c", "cat; echo to stderr >&2"), CreateRequest.of(
+                new Stdio(new Stdio.Stream.File(input), new Stdio.Stream.File(output), new Stdio.Stream.File(output))));
+        engine.start(id);
+        assertEquals(0, init.status());
+        assertEquals("line from a file\nto stderr\n", Files.readString(output));
+    }
+
+    @Test
     void kill_exitStatusIs128PlusTheSignal() throws Exception {
         String id = newId();
         Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
