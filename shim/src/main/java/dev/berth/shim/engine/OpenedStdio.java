@@ -1,0 +1,69 @@
+package dev.berth.shim.engine;
+
+import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.runtime.syscall.Syscalls;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The fds of a {@link Stdio} for one call: files and {@code /dev/null} opened here, the caller's fds as given. */
+final class OpenedStdio implements AutoCloseable {
+    private static final String[] NAMES = {"stdin", "stdout", "stderr"};
+
+    private final Syscalls sys;
+    private final Map<Integer, Integer> fds = new TreeMap<>();
+    private final List<Integer> opened = new ArrayList<>();
+
+    private OpenedStdio(Syscalls sys) {
+        this.sys = sys;
+    }
+
+    /** Opens what needs opening; a file that cannot be opened is INVALID_ARGUMENT naming it. */
+    static OpenedStdio open(Syscalls sys, Stdio stdio, String op, String id) {
+        OpenedStdio io = new OpenedStdio(sys);
+        try {
+            io.add(0, stdio.in(), op, id);
+            io.add(1, stdio.out(), op, id);
+            io.add(2, stdio.err(), op, id);
+            return io;
+        } catch (EngineException e) {
+            io.close();
+            throw e;
+        }
+    }
+
+    private void add(int target, Stdio.Stream stream, String op, String id) {
+        int fd = switch (stream) {
+            case Stdio.Stream.Fd f -> f.fd();
+            case Stdio.Stream.Null n -> openFile(target, "/dev/null", Syscalls.O_RDWR, op, id);
+            case Stdio.Stream.File f -> openFile(target, f.path().toString(), target == 0 ? Syscalls.O_RDONLY
+                    : Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_APPEND, op, id);
+        };
+        fds.put(target, fd);
+    }
+
+    private int openFile(int target, String path, int flags, String op, String id) {
+        try {
+            int fd = sys.open(path, flags, 0644);
+            opened.add(fd);
+            return fd;
+        } catch (SyscallException e) {
+            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT,
+                    op + " " + id + ": " + NAMES[target] + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Container fd (0, 1, 2) → fd of this process. */
+    Map<Integer, Integer> fds() {
+        return fds;
+    }
+
+    @Override
+    public void close() {
+        for (int fd : opened) {
+            sys.close(fd);
+        }
+        opened.clear();
+    }
+}
