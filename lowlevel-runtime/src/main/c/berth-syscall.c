@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -352,5 +353,32 @@ JNIEXPORT jlong JNICALL FN(open0)(JNIEnv *env, jclass cls, jstring jpath, jint f
 	while (fd < 0 && errno == EINTR);
 	jlong r = result(fd);
 	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(mount0)(JNIEnv *env, jclass cls, jstring jsource, jstring jtarget, jstring jtype,
+				   jlong flags, jstring jdata)
+{
+	(void)cls;
+	char *source = cstring(env, jsource), *target = cstring(env, jtarget);
+	char *type = cstring(env, jtype), *data = cstring(env, jdata);
+	jlong r = -(jlong)ENOMEM;
+	if (source != NULL && target != NULL && type != NULL && data != NULL)
+		r = result(mount(source, target, type[0] ? type : NULL, (unsigned long)flags, data[0] ? data : NULL));
+	free(source);
+	free(target);
+	free(type);
+	free(data);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(unmount0)(JNIEnv *env, jclass cls, jstring jtarget, jint flags)
+{
+	(void)cls;
+	char *target = cstring(env, jtarget);
+	if (target == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(umount2(target, flags));
+	free(target);
 	return r;
 }

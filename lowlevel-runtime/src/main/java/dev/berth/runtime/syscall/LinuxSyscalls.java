@@ -76,6 +76,10 @@ public final class LinuxSyscalls implements Syscalls {
 
     private static native long setWindowSize0(int fd, int rows, int cols);
 
+    private static native long mount0(String source, String target, String type, long flags, String data);
+
+    private static native long unmount0(String target, int flags);
+
     public LinuxSyscalls() {
         Lib.ensureLoaded();
     }
@@ -197,6 +201,16 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public int receiveFd(int socketFd) {
         return (int) check(receiveFd0(socketFd), "recvmsg", "fd " + socketFd);
+    }
+
+    @Override
+    public void mount(String source, String target, String type, long flags, String data) {
+        check(mount0(source, target, type, flags, data), "mount " + source + " to", target);
+    }
+
+    @Override
+    public void unmount(String target, int flags) {
+        check(unmount0(target, flags), "unmount", target);
     }
 
     @Override

@@ -74,6 +74,12 @@ public interface Syscalls {
     /** Receives one file descriptor sent with {@code SCM_RIGHTS}. */
     int receiveFd(int socketFd);
 
+    /** {@code mount(2)}; empty type and data are passed as NULL. */
+    void mount(String source, String target, String type, long flags, String data);
+
+    /** {@code umount2(2)}, e.g. with {@code MNT_DETACH} (2). */
+    void unmount(String target, int flags);
+
     /** Sets a terminal's window size. */
     void setWindowSize(int fd, int rows, int cols);
 

@@ -133,6 +133,16 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public void mount(String source, String target, String type, long flags, String data) {
+        calls.add("mount " + source + " " + target + " " + type + " " + flags + " " + data);
+    }
+
+    @Override
+    public void unmount(String target, int flags) {
+        calls.add("unmount " + target + " " + flags);
+    }
+
+    @Override
     public void setWindowSize(int fd, int rows, int cols) {
         calls.add("setWindowSize " + fd + " " + rows + "x" + cols);
     }

@@ -128,6 +128,16 @@ public final class ReaperSyscalls implements Syscalls {
     }
 
     @Override
+    public void mount(String source, String target, String type, long flags, String data) {
+        sys.mount(source, target, type, flags, data);
+    }
+
+    @Override
+    public void unmount(String target, int flags) {
+        sys.unmount(target, flags);
+    }
+
+    @Override
     public void setWindowSize(int fd, int rows, int cols) {
         sys.setWindowSize(fd, rows, cols);
     }

@@ -1,0 +1,96 @@
+package dev.berth.runtime.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JNI binding against the real kernel: each call's result, and errors as op, object and errno. */
+class LinuxSyscallsTest {
+    private final Syscalls sys = new LinuxSyscalls();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void socketpair_readWrite_roundTrip() {
+        int[] pair = sys.socketpair();
+        try {
+            sys.writeFully(pair[0], "hello".getBytes(StandardCharsets.UTF_8));
+            byte[] buf = new byte[16];
+            int n = sys.read(pair[1], buf, 3, 10);
+            assertEquals(5, n);
+            assertEquals("hello", new String(buf, 3, n, StandardCharsets.UTF_8));
+        } finally {
+            sys.close(pair[0]);
+            sys.close(pair[1]);
+        }
+    }
+
+    @Test
+    void spawn_mapsFdsAndWaitpidReportsExitCodeAndSignal() {
+        int[] pipe = sys.pipe();
+        int pid = sys.spawn("/bin/sh", List.of("sh", "-c", "echo out-$X; exit 3"), List.of("X=42"),
+                Map.of(1, pipe[1]));
+        sys.close(pipe[1]);
+        byte[] buf = new byte[64];
+        int n = sys.read(pipe[0], buf, 0, buf.length);
+        sys.close(pipe[0]);
+        assertEquals("out-42\n", new String(buf, 0, n, StandardCharsets.UTF_8));
+        Syscalls.ExitStatus status = sys.waitpid(pid, false).orElseThrow();
+        assertEquals(new Syscalls.ExitStatus(pid, 3, 0), status);
+
+        int sleeper = sys.spawn("/bin/sleep", List.of("sleep", "30"), List.of(), Map.of());
+        assertTrue(sys.waitpid(sleeper, true).isEmpty(), "still running: nothing to report with WNOHANG");
+        sys.kill(sleeper, 9);
+        assertEquals(137, sys.waitpid(sleeper, false).orElseThrow().shellStatus());
+        assertFalse(sys.processExists(sleeper));
+    }
+
+    @Test
+    void errors_nameTheOperationTheObjectAndTheErrno() {
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> sys.open(tmp.resolve("missing").toString(), Syscalls.O_RDONLY, 0));
+        assertEquals("open " + tmp.resolve("missing") + ": no such file or directory", e.getMessage());
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals(Errno.ESRCH, assertThrows(SyscallException.class, () -> sys.kill(999_999_999, 0)).errno());
+        assertThrows(SyscallException.class, () -> sys.spawn("/nonexistent", List.of("x"), List.of(), Map.of()));
+    }
+
+    @Test
+    void sealedCopy_isReadableButCannotBeWritten() throws IOException {
+        int fd = sys.sealedCopy("probe", new byte[] {1, 2, 3});
+        try {
+            Path proc = Path.of("/proc/self/fd/" + fd);
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(proc));
+            assertThrows(IOException.class, () -> Files.write(proc, new byte[] {9}));
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    @Test
+    void mkfifo_andMount_onTheRealKernel() throws IOException {
+        Path fifo = tmp.resolve("fifo");
+        sys.mkfifo(fifo.toString(), 0600);
+        assertTrue(Files.exists(fifo));
+        Path target = Files.createDirectory(tmp.resolve("mnt"));
+        sys.mount("tmpfs", target.toString(), "tmpfs", 0, "size=1m");
+        try {
+            assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(target.toString()));
+        } finally {
+            sys.unmount(target.toString(), 2);
+        }
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(target.toString()));
+    }
+}
