@@ -1,0 +1,31 @@
+/**
+ * ttrpc, the protocol containerd speaks to its shims: gRPC's unary calls without HTTP/2.
+ *
+ * <p>A connection is a unix stream socket carrying frames, each a 10-byte header and a protobuf payload:
+ *
+ * <pre>
+ *  0               4               8       9       10
+ *  +---------------+---------------+-------+-------+--------------------------+
+ *  | length (u32)  | stream id     | type  | flags | payload (length bytes)   |
+ *  | big-endian    | (u32, BE)     | (u8)  | (u8)  | at most 4 MiB            |
+ *  +---------------+---------------+-------+-------+--------------------------+
+ *  type: 1 request, 2 response, 3 data (streams; ignored by this unary implementation)
+ * </pre>
+ *
+ * <p>A call is one exchange on one stream:
+ *
+ * <pre>
+ *  client                                            server
+ *    | -- request  (stream n, {@link dev.berth.api.ttrpc.Request}) ------&gt; |  dispatch service/method
+ *    | &lt;- response (stream n, {@link dev.berth.api.ttrpc.Response}) ------ |  status (google.rpc.Status) + payload
+ * </pre>
+ *
+ * <p>Clients number their streams with odd ids, increasing by 2; many calls run at once on one connection and
+ * their responses arrive in any order. A request carries the caller's remaining time ({@code timeout_nano}) and
+ * metadata (containerd puts the namespace under {@link dev.berth.api.ttrpc.Metadata#CONTAINERD_NAMESPACE}). A frame
+ * longer than 4 MiB is discarded and answered with RESOURCE_EXHAUSTED on its stream. Errors travel as
+ * {@code Response.status} with the codes of {@link dev.berth.api.errdefs.Code}.
+ *
+ * <p>Reference: github.com/containerd/ttrpc ({@code channel.go}, {@code server.go}, {@code PROTOCOL.md}).
+ */
+package dev.berth.api.ttrpc;
