@@ -43,13 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoClientCompatibilityTest {
   private static final Path CTR = Path.of("/usr/bin/ctr");
-  private static final Path SOCKET_DIR = Path.of("/run/containerd/s");
   private static final String NAMESPACE = "berthtest";
 
   @TempDir Path dir;
 
   private final AtomicReference<CallContext> lastCall = new AtomicReference<>();
-  private final List<Path> createdDirs = new ArrayList<>();
   private TtrpcServer server;
   private String id;
   private Path containerdAddress;
@@ -67,13 +65,6 @@ class GoClientCompatibilityTest {
   @AfterEach
   void stop() throws IOException {
     server.shutdown(Duration.ofSeconds(1));
-    for (Path created : createdDirs) {
-      try {
-        Files.deleteIfExists(created);
-      } catch (DirectoryNotEmptyException e) {
-        // other shims' sockets are there now
-      }
-    }
   }
 
   private StateResponse state(CallContext context, StateRequest request) {
@@ -110,7 +101,7 @@ class GoClientCompatibilityTest {
   @Test
   void state_goClient_ctrShimState() throws Exception {
     assumeTrue(Files.isExecutable(CTR), "ctr is not installed (Debian: containerd)");
-    assumeTrue("root".equals(System.getProperty("user.name")), "ctr dials shims under /run/containerd/s");
+    assumeTrue("root".equals(System.getProperty("user.name")), "a mount namespace for ctr needs root");
     listenWhereCtrLooks();
 
     CtrResult found = ctrShim(id, "state");
@@ -124,7 +115,7 @@ class GoClientCompatibilityTest {
   @Test
   void state_goClient_seesStatusCodeAndMessage() throws Exception {
     assumeTrue(Files.isExecutable(CTR), "ctr is not installed (Debian: containerd)");
-    assumeTrue("root".equals(System.getProperty("user.name")), "ctr dials shims under /run/containerd/s");
+    assumeTrue("root".equals(System.getProperty("user.name")), "a mount namespace for ctr needs root");
     // ctr dials the socket named after the id it is given, and asks State for that same id: serve "missing"'s
     // socket without knowing the container, so that State answers NotFound.
     String missing = id;
@@ -147,29 +138,31 @@ class GoClientCompatibilityTest {
   }
 
   private void listenAt(Path path) throws IOException {
-    for (Path d : List.of(SOCKET_DIR.getParent(), SOCKET_DIR)) {
-      if (!Files.exists(d)) {
-        Files.createDirectory(d);
-        createdDirs.addFirst(d);
-      }
-    }
+    Files.createDirectories(path.getParent());
     server.listen(path);
     socket = path;
   }
 
-  /** containerd's shim.SocketAddress: sha256 of filepath.Join(address, namespace, id), under /run/containerd/s. */
+  /**
+   * containerd's shim.SocketAddress: sha256 of filepath.Join(address, namespace, id), which ctr looks for under
+   * /run/containerd/s. The test serves it from its own directory, which ctr sees there from inside a mount namespace
+   * of its own: the host's /run/containerd is never touched.
+   */
   private Path socketFor(String containerId) throws NoSuchAlgorithmException {
     String joined = containerdAddress + "/" + NAMESPACE + "/" + containerId;
     byte[] hash = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
-    return SOCKET_DIR.resolve(HexFormat.of().formatHex(hash));
+    return dir.resolve("s").resolve(HexFormat.of().formatHex(hash));
   }
 
   private record CtrResult(int exit, String stdout, String stderr) {}
 
   private CtrResult ctrShim(String containerId, String verb) throws IOException, InterruptedException {
     Path err = dir.resolve("ctr.stderr");
-    Process ctr = new ProcessBuilder(CTR.toString(), "--address", containerdAddress.toString(),
-        "--namespace", NAMESPACE, "shim", "--id", containerId, verb)
+    Process ctr = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c",
+        "mount -t tmpfs berth-ttrpc-test /run && mkdir -p /run/containerd/s && mount --bind \"$0\" /run/containerd/s"
+            + " && exec \"$@\"", dir.resolve("s").toString(),
+        CTR.toString(), "--address", containerdAddress.toString(), "--namespace", NAMESPACE, "shim", "--id",
+        containerId, verb)
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .start();

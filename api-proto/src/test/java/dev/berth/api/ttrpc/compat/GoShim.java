@@ -31,21 +31,24 @@ import java.util.concurrent.TimeoutException;
  * only feeds the hash in the shim's socket name ({@code /run/containerd/s/<sha256(address/ns/id)>}), so nothing needs
  * to listen there; {@code TTRPC_ADDRESS} is where the shim forwards events (Events/Forward), dialled lazily on the
  * first event. {@code start} prints {@code unix://<socket>} and exits; the serving copy outlives it.
+ *
+ * <p>The shim hard-codes {@code /run/containerd/s}, which a test must never touch on the host: it runs in a mount
+ * namespace of its own ({@code unshare -m}) with a tmpfs over {@code /run}, kept alive by a holder process (the
+ * {@code sleep} that the same process execs after {@code start}); the test reaches the socket through
+ * {@code /proc/<holder>/root}, and the namespace with everything in it goes away with the holder.
  */
 final class GoShim implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/containerd-shim-runc-v2");
-  private static final Path SOCKET_ROOT = Path.of("/run/containerd");
-
   private final Path socket;
-  private final List<Path> createdDirs;
+  private final Process holder;
   private final FileChannel logChannel;
   private final ByteArrayOutputStream log;
   private final Thread logReader;
 
   private GoShim(
-      Path socket, List<Path> createdDirs, FileChannel logChannel, ByteArrayOutputStream log, Thread logReader) {
+      Path socket, Process holder, FileChannel logChannel, ByteArrayOutputStream log, Thread logReader) {
     this.socket = socket;
-    this.createdDirs = createdDirs;
+    this.holder = holder;
     this.logChannel = logChannel;
     this.log = log;
     this.logReader = logReader;
@@ -68,13 +71,9 @@ final class GoShim implements AutoCloseable {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Thread logReader = Thread.ofPlatform().daemon().name("go-shim-log").start(() -> drain(logChannel, log));
 
-    List<Path> createdDirs = new ArrayList<>();
-    for (Path dir : List.of(SOCKET_ROOT, SOCKET_ROOT.resolve("s"))) {
-      if (!Files.exists(dir)) {
-        createdDirs.addFirst(dir);
-      }
-    }
     ProcessBuilder builder = new ProcessBuilder(
+        "unshare", "--mount", "--propagation", "private", "sh", "-c",
+        "mount -t tmpfs berth-ttrpc-test /run && \"$@\" && echo && exec sleep 3600", "sh",
         BINARY.toString(),
         "-namespace", namespace,
         "-address", bundle.resolve("containerd.sock").toString(),
@@ -87,20 +86,30 @@ final class GoShim implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.remove("TTRPC_ADDRESS");
     eventsAddress.ifPresent(address -> env.put("TTRPC_ADDRESS", address.toString()));
-    Process start = builder.start();
-    String address;
-    try (InputStream out = start.getInputStream()) {
-      if (!start.waitFor(20, TimeUnit.SECONDS)) {
-        start.destroyForcibly();
-        throw new IOException("containerd-shim-runc-v2 start: no answer within 20s");
-      }
-      address = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
+    Process holder = builder.start();
+    String address = firstLine(holder, Duration.ofSeconds(20));
+    if (!address.startsWith("unix://")) {
+      holder.destroyForcibly().waitFor();
+      throw new IOException("containerd-shim-runc-v2 start: printed '" + address + "', stderr: "
+          + Files.readString(bundle.resolve("start.stderr")));
     }
-    if (start.exitValue() != 0 || !address.startsWith("unix://")) {
-      throw new IOException("containerd-shim-runc-v2 start: exit " + start.exitValue() + ", printed '" + address
-          + "', stderr: " + Files.readString(bundle.resolve("start.stderr")));
+    Path inNamespace = Path.of("/proc/" + holder.pid() + "/root" + address.substring("unix://".length()));
+    return new GoShim(inNamespace, holder, logChannel, log, logReader);
+  }
+
+  /** The first line the process prints, or "" if it ends or the time runs out first. */
+  private static String firstLine(Process process, Duration timeout) throws IOException, InterruptedException {
+    java.util.concurrent.FutureTask<String> line = new java.util.concurrent.FutureTask<>(() -> {
+      java.io.BufferedReader r = process.inputReader(StandardCharsets.UTF_8);
+      String l = r.readLine();
+      return l == null ? "" : l.trim();
+    });
+    Thread.ofPlatform().daemon().start(line);
+    try {
+      return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return "";
     }
-    return new GoShim(Path.of(address.substring("unix://".length())), createdDirs, logChannel, log, logReader);
   }
 
   Path socket() {
@@ -146,15 +155,28 @@ final class GoShim implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    Files.deleteIfExists(socket);
+    // Every process in the holder's mount namespace was started by this test (the serving shim among them, even
+    // when start failed half-way): kill them, then the holder; with it goes the namespace and its tmpfs.
+    Path namespace = Path.of("/proc/" + holder.pid() + "/ns/mnt");
+    String inode = Files.readSymbolicLink(namespace).toString();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        long pid = Long.parseLong(proc.getFileName().toString());
+        if (pid != holder.pid() && pid != ProcessHandle.current().pid() && inode.equals(mountNamespace(proc))) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    }
+    holder.destroyForcibly().waitFor();
     logChannel.close();
     logReader.join(Duration.ofSeconds(5));
-    for (Path dir : createdDirs) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (DirectoryNotEmptyException e) {
-        // someone else's shim sockets are there now; leave the directory
-      }
+  }
+
+  private static String mountNamespace(Path proc) {
+    try {
+      return Files.readSymbolicLink(proc.resolve("ns/mnt")).toString();
+    } catch (IOException e) {
+      return ""; // gone, or a kernel thread
     }
   }
 
