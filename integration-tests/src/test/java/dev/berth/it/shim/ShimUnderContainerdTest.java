@@ -106,6 +106,41 @@ class ShimUnderContainerdTest {
         assertNothingLeft(id);
     }
 
+    @Test
+    void detachedTask_execPsPauseResumeKillDelete() {
+        String id = newId();
+        run("-d", IMAGE, id, "sleep", "300").assertSuccess();
+        assertEquals("RUNNING", taskStatus(id));
+        assertEquals(1, shimProcesses().size(), "one shim serves the task");
+
+        CliResult exec = ctr("tasks", "exec", "--fifo-dir", fifoDir.toString(), "--exec-id", "probe", id, "sh", "-c",
+                "echo in-exec; exit 3");
+        assertEquals(3, exec.exitCode(), exec.toString());
+        assertEquals("in-exec\n", exec.stdout());
+
+        String ps = ctr("tasks", "ps", id).assertSuccess().stdout();
+        assertTrue(ps.lines().count() >= 2, "a header and the init: " + ps);
+
+        ctr("tasks", "pause", id).assertSuccess();
+        assertEquals("PAUSED", taskStatus(id));
+        ctr("tasks", "resume", id).assertSuccess();
+        assertEquals("RUNNING", taskStatus(id));
+
+        ctr("tasks", "kill", "--signal", "SIGKILL", id).assertSuccess();
+        Wait.until("task " + id + " stopped", Duration.ofSeconds(20), () -> "STOPPED".equals(taskStatus(id)));
+        ctr("tasks", "delete", id).assertSuccess();
+        assertTrue(!ctr("tasks", "ls").stdout().contains(id), "task gone");
+        ctr("containers", "delete", id).assertSuccess();
+        assertNothingLeft(id);
+    }
+
+    /** The STATUS column of {@code ctr tasks ls} for one task (TASK PID STATUS). */
+    private String taskStatus(String id) {
+        String out = ctr("tasks", "ls").assertSuccess().stdout();
+        return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f[0].equals(id)).map(f -> f[2]).findFirst()
+                .orElse("absent");
+    }
+
     /** No shim serves the task any more, nothing is mounted under the state dir, the cgroup is gone. */
     private void assertNothingLeft(String id) {
         Wait.until("shim of " + id + " exited", Duration.ofSeconds(20), () -> shimProcesses().isEmpty());
