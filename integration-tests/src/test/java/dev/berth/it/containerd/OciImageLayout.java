@@ -23,7 +23,7 @@ import java.util.zip.GZIPOutputStream;
  * the image config, the manifest, {@code index.json} with a {@code org.opencontainers.image.ref.name} annotation
  * and {@code oci-layout}, ready for {@code ctr images import}.
  */
-final class OciImageLayout {
+public final class OciImageLayout {
     static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     static final String CONFIG = "application/vnd.oci.image.config.v1+json";
     static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
@@ -31,7 +31,7 @@ final class OciImageLayout {
     private OciImageLayout() {}
 
     /** Writes the image tar to {@code target}, with {@code work} as scratch, naming the image {@code reference}. */
-    static void writeBusybox(Path work, String reference, Path target) throws IOException {
+    public static void writeBusybox(Path work, String reference, Path target) throws IOException {
         Path rootfs = work.resolve("image-rootfs");
         Rootfs.busybox(rootfs);
 

@@ -24,7 +24,7 @@ import java.util.Map;
  * a tmpfs over {@code /run}, seen only by containerd and its shims, keeps the host's {@code /run/containerd} untouched.
  * The sockets and the IO FIFOs live under the temp dir, which both sides see.
  */
-final class PrivateContainerd implements AutoCloseable {
+public final class PrivateContainerd implements AutoCloseable {
     private final Path dir;
     private final Path socket;
     private final CommandLine commandLine;
@@ -37,7 +37,7 @@ final class PrivateContainerd implements AutoCloseable {
         this.daemon = daemon;
     }
 
-    static PrivateContainerd start(Path dir, CommandLine commandLine) throws IOException {
+    public static PrivateContainerd start(Path dir, CommandLine commandLine) throws IOException {
         Path socket = dir.resolve("containerd.sock");
         Path config = dir.resolve("config.toml");
         Files.writeString(config, """
@@ -76,29 +76,29 @@ final class PrivateContainerd implements AutoCloseable {
         return c;
     }
 
-    Path socket() {
+    public Path socket() {
         return socket;
     }
 
-    long pid() {
+    public long pid() {
         return daemon.pid();
     }
 
     /** Runs {@code ctr -a <socket> <args>}. */
-    CliResult ctr(String... args) {
+    public CliResult ctr(String... args) {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
         argv.addAll(List.of(args));
         return commandLine.run(Duration.ofSeconds(60), argv);
     }
 
     /** Starts {@code ctr -a <socket> <args>} without waiting (a foreground {@code ctr run}). */
-    Background ctrInBackground(String... args) {
+    public Background ctrInBackground(String... args) {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
         argv.addAll(List.of(args));
         return commandLine.start(argv, Map.of(), null);
     }
 
-    String log() {
+    public String log() {
         return daemon.stderr();
     }
 
@@ -115,7 +115,7 @@ final class PrivateContainerd implements AutoCloseable {
         }
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 }

@@ -1,0 +1,189 @@
+package dev.berth.it.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import dev.berth.api.errdefs.Code;
+import dev.berth.api.runtime.runc.options.Options;
+import dev.berth.api.runtime.task.v2.ConnectRequest;
+import dev.berth.api.runtime.task.v2.ConnectResponse;
+import dev.berth.api.runtime.task.v2.CreateTaskRequest;
+import dev.berth.api.runtime.task.v2.CreateTaskResponse;
+import dev.berth.api.runtime.task.v2.DeleteRequest;
+import dev.berth.api.runtime.task.v2.DeleteResponse;
+import dev.berth.api.runtime.task.v2.ShutdownRequest;
+import dev.berth.api.runtime.task.v2.StartRequest;
+import dev.berth.api.runtime.task.v2.StartResponse;
+import dev.berth.api.runtime.task.v2.StateRequest;
+import dev.berth.api.runtime.task.v2.StateResponse;
+import dev.berth.api.runtime.task.v2.WaitRequest;
+import dev.berth.api.runtime.task.v2.WaitResponse;
+import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
+import dev.berth.api.ttrpc.Metadata;
+import dev.berth.api.ttrpc.TtrpcClient;
+import dev.berth.api.ttrpc.TtrpcException;
+import dev.berth.api.ttrpc.TtrpcServer;
+import dev.berth.api.ttrpc.TtrpcService;
+import dev.berth.api.types.task.Status;
+import dev.berth.it.support.Bundle;
+import dev.berth.it.support.CgroupFs;
+import dev.berth.it.support.Wait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berth-shim driven directly over ttrpc as containerd drives it ({@code start} in the bundle, then the task API),
+ * with a fake events service on {@code TTRPC_ADDRESS} that records what the shim publishes. Each subclass selects
+ * an engine through the runc options of Create.
+ */
+abstract class ShimTaskServiceTest {
+    private static final String TASK = "containerd.task.v2.Task";
+    private static final Duration CALL = Duration.ofSeconds(30);
+
+    /** The runc options to send with Create; empty for none. */
+    abstract Optional<Options> runtimeOptions();
+
+    private Path tmp;
+    private String namespace;
+    private String id;
+    private Bundle bundle;
+    private TtrpcServer events;
+    private final List<String> topics = new CopyOnWriteArrayList<>();
+    private TtrpcClient shim;
+    private long shimPid;
+
+    @BeforeEach
+    void startShim() throws Exception {
+        tmp = Files.createTempDirectory(Path.of("/tmp"), "bst-");
+        namespace = "berth-it-" + random();
+        id = "it-" + random();
+        bundle = Bundle.create(tmp.resolve("bundle"), "/" + namespace + "/" + id).args("sh", "-c",
+                "echo hi from $$; exit 7").writeConfig();
+        events = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
+                .unary("Forward", ForwardRequest.parser(), (c, r) -> {
+                    topics.add(r.getEnvelope().getTopic() + " " + r.getEnvelope().getEvent().getTypeUrl());
+                    return Empty.getDefaultInstance();
+                }).build()));
+        events.listen(tmp.resolve("ev.sock"));
+
+        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
+                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
+                "start").directory(bundle.dir().toFile()).redirectErrorStream(true);
+        pb.environment().put("TTRPC_ADDRESS", tmp.resolve("ev.sock").toString());
+        Process start = pb.start();
+        start.getOutputStream().close();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(start.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, start.exitValue(), out);
+        assertTrue(out.startsWith("unix://"), out);
+        assertEquals(out, Files.readString(bundle.dir().resolve("address")));
+        shim = TtrpcClient.connect(Path.of(out.substring("unix://".length())));
+        shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
+                .getShimPid();
+    }
+
+    @AfterEach
+    void stopShim() throws Exception {
+        try {
+            if (shim != null) {
+                shim.close();
+            }
+            if (shimPid != 0) {
+                Wait.until("shim " + shimPid + " exited", Duration.ofSeconds(10),
+                        () -> ProcessHandle.of(shimPid).map(p -> !p.isAlive()).orElse(true));
+            }
+        } finally {
+            if (shimPid != 0) {
+                ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            if (events != null) {
+                events.close();
+            }
+            CgroupFs.removeLeftovers("/" + namespace);
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void createStartWaitDelete_runsTheContainerAndPublishesEventsInOrder() throws Exception {
+        Path stdout = Files.createFile(tmp.resolve("stdout"));
+        CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.dir().toString())
+                .setStdout(stdout.toString());
+        runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(o.toByteString())));
+        int pid = call("Create", create.build(), CreateTaskResponse.parser()).getPid();
+        assertTrue(pid > 0);
+        assertEquals(Status.CREATED, state().getStatus());
+
+        assertEquals(pid, call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser()).getPid());
+        WaitResponse exit = call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser());
+        assertEquals(7, exit.getExitStatus());
+        assertEquals(Status.STOPPED, state().getStatus());
+        assertEquals(7, state().getExitStatus());
+        assertEquals("hi from 1\n", Files.readString(stdout));
+
+        TtrpcException again = assertThrows(TtrpcException.class,
+                () -> call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser()));
+        assertEquals(Code.FAILED_PRECONDITION, again.code(), again.getMessage());
+        assertTrue(again.getMessage().contains(id), again.getMessage());
+
+        DeleteResponse deleted = call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        assertEquals(7, deleted.getExitStatus());
+        TtrpcException gone = assertThrows(TtrpcException.class, this::state);
+        assertEquals(Code.NOT_FOUND, gone.code(), gone.getMessage());
+        assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroup left");
+
+        Wait.until("four events delivered", Duration.ofSeconds(10), () -> topics.size() >= 4);
+        assertEquals(List.of("/tasks/create containerd.events.TaskCreate", "/tasks/start containerd.events.TaskStart",
+                "/tasks/exit containerd.events.TaskExit", "/tasks/delete containerd.events.TaskDelete"), topics);
+
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    @Test
+    void state_unknownId_isNotFound() {
+        TtrpcException e = assertThrows(TtrpcException.class, () -> call("State",
+                StateRequest.newBuilder().setId("nope").build(), StateResponse.parser()));
+        assertEquals(Code.NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("state nope"), e.getMessage());
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    private StateResponse state() {
+        return call("State", StateRequest.newBuilder().setId(id).build(), StateResponse.parser());
+    }
+
+    private <T extends com.google.protobuf.MessageLite> T call(String method, com.google.protobuf.MessageLite request,
+                                                               com.google.protobuf.Parser<T> parser) {
+        return shim.call(TASK, method, request, parser, Metadata.namespace(namespace), CALL);
+    }
+
+    private static String random() {
+        byte[] r = new byte[4];
+        ThreadLocalRandom.current().nextBytes(r);
+        return HexFormat.of().formatHex(r);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.berth.shim.process;
+
+import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.shim.engine.EngineException;
+import dev.berth.shim.engine.RuntimeEngine;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The tasks one shim serves, by container id, and what they are built from (reaper, syscalls, events). */
+public final class Containers {
+    private final Syscalls sys;
+    private final Reaper reaper;
+    private final EventSink events;
+    private final Map<String, Container> byId = new HashMap<>();
+    private final Map<String, Boolean> creating = new HashMap<>();
+
+    public Containers(Syscalls sys, Reaper reaper, EventSink events) {
+        this.sys = sys;
+        this.reaper = reaper;
+        this.events = events;
+    }
+
+    /** Creates a task; ALREADY_EXISTS if the id is taken. */
+    public Container create(Container.CreateSpec spec, RuntimeEngine engine) {
+        synchronized (this) {
+            if (byId.containsKey(spec.id()) || creating.putIfAbsent(spec.id(), true) != null) {
+                throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
+                        "create " + spec.id() + ": task already exists");
+            }
+        }
+        try {
+            Container c = Container.create(spec, engine, sys, reaper, events);
+            synchronized (this) {
+                byId.put(spec.id(), c);
+            }
+            return c;
+        } finally {
+            synchronized (this) {
+                creating.remove(spec.id());
+            }
+        }
+    }
+
+    /** The task with this id; NOT_FOUND naming the operation otherwise. */
+    public synchronized Container get(String op, String id) {
+        Container c = byId.get(id);
+        if (c == null) {
+            throw new EngineException(EngineException.Kind.NOT_FOUND, op + " " + id + ": task not found");
+        }
+        return c;
+    }
+
+    /** The task with this id, if the shim serves it. */
+    public synchronized java.util.Optional<Container> find(String id) {
+        return java.util.Optional.ofNullable(byId.get(id));
+    }
+
+    /** Deletes a process (see {@link Container#delete}); deleting the init forgets the task. */
+    public Container.Deleted delete(String id, String execId) {
+        Container c = get("delete", id);
+        Container.Deleted deleted = c.delete(execId);
+        if (execId.isEmpty()) {
+            synchronized (this) {
+                byId.remove(id);
+            }
+        }
+        return deleted;
+    }
+
+    public synchronized boolean isEmpty() {
+        return byId.isEmpty() && creating.isEmpty();
+    }
+}

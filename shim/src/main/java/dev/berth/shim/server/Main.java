@@ -1,0 +1,54 @@
+package dev.berth.shim.server;
+
+import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.runtime.syscall.Syscalls;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** berth-shim's entry point: parses containerd's flags and runs {@code start}, {@code serve} or {@code delete}. */
+public final class Main {
+    static final String VERSION = "0.1.0";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        ShimFlags flags;
+        try {
+            flags = ShimFlags.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth-shim: " + e.getMessage());
+            return 2;
+        }
+        if (flags.version()) {
+            System.out.println("berth-shim:\n  Version:  " + VERSION + "\n  Revision: none\n  Go version: none (java "
+                    + Runtime.version() + ")");
+            return 0;
+        }
+        Syscalls sys = new LinuxSyscalls();
+        Path initBinary = Path.of(System.getProperty("berth.init", "berth-init"));
+        try {
+            return switch (flags.action()) {
+                case "start" -> new StartCommand(sys, Path.of(System.getProperty("berth.shim.launcher",
+                        "berth-shim"))).run(flags, System.in, System.out);
+                case "serve" -> new ServeCommand(sys, initBinary).run(flags);
+                case "delete" -> new DeleteCommand(sys, initBinary).run(flags, System.out, System.err);
+                default -> {
+                    System.err.println("berth-shim: unknown action \"" + flags.action()
+                            + "\" (want start, delete or serve)");
+                    yield 2;
+                }
+            };
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("berth-shim " + flags.action() + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("berth-shim " + flags.action() + ": interrupted");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.berth.shim.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The shim's command line as containerd passes it ({@code -namespace NS -address ADDR -publish-binary BIN -id ID
+ * [-debug] [-bundle B] start|delete}; Go's flag syntax: one or two dashes, {@code -flag value} or
+ * {@code -flag=value}), plus {@code serve} for the long-lived copy and {@code -v}.
+ */
+record ShimFlags(String namespace, String address, String publishBinary, String id, boolean debug,
+                 Optional<Path> bundle, boolean version, String action) {
+    /** The longest path a {@code sockaddr_un} holds, with its terminating NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    static ShimFlags parse(String[] args) {
+        String namespace = "";
+        String address = "";
+        String publishBinary = "";
+        String id = "";
+        boolean debug = false;
+        boolean version = false;
+        Optional<Path> bundle = Optional.empty();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                rest.add(arg);
+                continue;
+            }
+            String name = arg.replaceFirst("^--?", "");
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            switch (name) {
+                case "debug" -> debug = true;
+                case "v" -> version = true;
+                case "namespace", "address", "publish-binary", "id", "bundle" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("flag needs an argument: -" + name);
+                        }
+                        value = args[++i];
+                    }
+                    switch (name) {
+                        case "namespace" -> namespace = value;
+                        case "address" -> address = value;
+                        case "publish-binary" -> publishBinary = value;
+                        case "id" -> id = value;
+                        default -> bundle = Optional.of(Path.of(value));
+                    }
+                }
+                default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
+            }
+        }
+        return new ShimFlags(namespace, address, publishBinary, id, debug, bundle, version,
+                rest.isEmpty() ? "" : rest.get(0));
+    }
+
+    /** The bundle: {@code -bundle}, else the working directory (containerd runs {@code start} in the bundle). */
+    Path bundleDir() {
+        return bundle.orElse(Path.of("").toAbsolutePath());
+    }
+
+    /** The directory of containerd's socket: private to that containerd instance. */
+    private Path instanceDir() {
+        return Path.of(address).toAbsolutePath().getParent();
+    }
+
+    /**
+     * The shim's socket: {@code <dir of ADDR>/s/<16 hex digits of sha256(namespace/id)>}, short enough for a
+     * {@code sockaddr_un} and private to the containerd instance.
+     */
+    Path socketPath() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((namespace + "/" + id).getBytes(StandardCharsets.UTF_8));
+            Path socket = instanceDir().resolve("s").resolve(HexFormat.of().formatHex(hash, 0, 8));
+            if (socket.toString().length() > MAX_SOCKET_PATH) {
+                throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
+            }
+            return socket;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("sha-256: " + e.getMessage(), e);
+        }
+    }
+
+    /** The runtime's state root for this namespace unless the runc options name one. */
+    Path runtimeRoot() {
+        return instanceDir().resolve("berth-runtime").resolve(namespace);
+    }
+
+    /** The flags for the serving copy: the same, with {@code serve} as the action. */
+    List<String> serveArgs() {
+        List<String> a = new ArrayList<>(List.of("-namespace", namespace, "-address", address, "-publish-binary",
+                publishBinary, "-id", id));
+        if (debug) {
+            a.add("-debug");
+        }
+        a.add("serve");
+        return a;
+    }
+}
