@@ -12,10 +12,11 @@ import java.util.Optional;
 /**
  * The shim's command line as containerd passes it ({@code -namespace NS -address ADDR -publish-binary BIN -id ID
  * [-debug] [-bundle B] start|delete}; Go's flag syntax: one or two dashes, {@code -flag value} or
- * {@code -flag=value}), plus {@code serve} for the long-lived copy and {@code -v}.
+ * {@code -flag=value}), plus {@code serve} for the long-lived copy, {@code -group G} (Berth's own: the group whose
+ * socket the serving copy listens on) and {@code -v}.
  */
-record ShimFlags(String namespace, String address, String publishBinary, String id, boolean debug,
-                 Optional<Path> bundle, boolean version, String action) {
+record ShimFlags(String namespace, String address, String publishBinary, String id, Optional<String> group,
+                 boolean debug, Optional<Path> bundle, boolean version, String action) {
     /** The longest path a {@code sockaddr_un} holds, with its terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
 
@@ -27,6 +28,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         boolean debug = false;
         boolean version = false;
         Optional<Path> bundle = Optional.empty();
+        Optional<String> group = Optional.empty();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -44,7 +46,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
             switch (name) {
                 case "debug" -> debug = true;
                 case "v" -> version = true;
-                case "namespace", "address", "publish-binary", "id", "bundle" -> {
+                case "namespace", "address", "publish-binary", "id", "group", "bundle" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("flag needs an argument: -" + name);
@@ -56,13 +58,14 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
                         case "address" -> address = value;
                         case "publish-binary" -> publishBinary = value;
                         case "id" -> id = value;
+                        case "group" -> group = Optional.of(value);
                         default -> bundle = Optional.of(Path.of(value));
                     }
                 }
                 default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
             }
         }
-        return new ShimFlags(namespace, address, publishBinary, id, debug, bundle, version,
+        return new ShimFlags(namespace, address, publishBinary, id, group, debug, bundle, version,
                 rest.isEmpty() ? "" : rest.get(0));
     }
 
@@ -76,14 +79,20 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         return Path.of(address).toAbsolutePath().getParent();
     }
 
+    /** The same flags with the shim's group set: the task joins the shim of that group. */
+    ShimFlags withGroup(String group) {
+        return new ShimFlags(namespace, address, publishBinary, id, Optional.of(group), debug, bundle, version,
+                action);
+    }
+
     /**
-     * The shim's socket: {@code <dir of ADDR>/s/<16 hex digits of sha256(namespace/id)>}, short enough for a
-     * {@code sockaddr_un} and private to the containerd instance.
+     * The shim's socket: {@code <dir of ADDR>/s/<16 hex digits of sha256(namespace/G)>} where G is the group, or
+     * the id without one; short enough for a {@code sockaddr_un} and private to the containerd instance.
      */
     Path socketPath() {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((namespace + "/" + id).getBytes(StandardCharsets.UTF_8));
+                    .digest((namespace + "/" + group.orElse(id)).getBytes(StandardCharsets.UTF_8));
             Path socket = instanceDir().resolve("s").resolve(HexFormat.of().formatHex(hash, 0, 8));
             if (socket.toString().length() > MAX_SOCKET_PATH) {
                 throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
@@ -103,6 +112,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
     List<String> serveArgs() {
         List<String> a = new ArrayList<>(List.of("-namespace", namespace, "-address", address, "-publish-binary",
                 publishBinary, "-id", id));
+        group.ifPresent(g -> a.addAll(List.of("-group", g)));
         if (debug) {
             a.add("-debug");
         }

@@ -7,10 +7,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,10 @@ import java.util.Map;
 /**
  * {@code start}: spawns the serving copy of the shim in its own session (through {@code setsid(1)}, since a JVM
  * must not fork), waits until its socket accepts, writes {@code <bundle>/address}, prints the address, exits.
+ *
+ * <p>A container whose spec names a group ({@link ShimGroup}) gets the group's socket; when a shim already serves
+ * it (it accepts), that shim serves this container too and none is spawned. A lock file next to the socket keeps
+ * two {@code start}s of one group from both spawning.
  *
  * <p>containerd reads this process's combined stdout and stderr until both are closed, so the serving copy gets
  * {@code /dev/null} for stdin and stdout and the bundle's {@code log} FIFO (containerd copies it to its own log)
@@ -40,13 +46,18 @@ final class StartCommand {
     int run(ShimFlags flags, InputStream stdin, PrintStream out) throws IOException, InterruptedException {
         stdin.readAllBytes(); // the runtime options again; Create carries them too
         Path bundle = flags.bundleDir();
-        Path socket = flags.socketPath();
+        ShimFlags grouped = ShimGroup.of(bundle).map(flags::withGroup).orElse(flags);
+        Path socket = grouped.socketPath();
         String address = "unix://" + socket;
-        if (!accepts(socket)) {
-            Files.createDirectories(socket.getParent());
-            Files.deleteIfExists(socket);
-            int pid = spawnServer(flags, bundle);
-            awaitReady(flags, socket, pid);
+        Files.createDirectories(socket.getParent());
+        try (FileChannel lock = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lock.lock(); // released when the channel closes
+            if (!accepts(socket)) {
+                Files.deleteIfExists(socket);
+                int pid = spawnServer(grouped, bundle);
+                awaitReady(grouped, socket, pid);
+            }
         }
         Files.writeString(bundle.resolve("address"), address, StandardCharsets.UTF_8);
         out.print(address);
