@@ -16,6 +16,18 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length == 1 && args[0].equals("aot-training")) {
+            try {
+                return new AotTraining(new LinuxSyscalls(), Path.of(System.getProperty("berth.init", "berth-init")))
+                        .run();
+            } catch (IOException e) {
+                System.err.println("berth-shim aot-training: " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
         ShimFlags flags;
         try {
             flags = ShimFlags.parse(args);
