@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jni.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -289,6 +290,52 @@ JNIEXPORT jlong JNICALL FN(connectUnix0)(JNIEnv *env, jclass cls, jstring jpath)
 		return -(jlong)e;
 	}
 	return fd;
+}
+
+/* A close-on-exec unix stream socket bound to a path (which must not exist) and listening, backlog 1. */
+JNIEXPORT jlong JNICALL FN(listenUnix0)(JNIEnv *env, jclass cls, jstring jpath)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		free(path);
+		return -(jlong)ENAMETOOLONG;
+	}
+	strcpy(addr.sun_path, path);
+	free(path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -(jlong)errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+		int e = errno;
+		close(fd);
+		return -(jlong)e;
+	}
+	return fd;
+}
+
+/* Accepts one connection (close-on-exec) within timeout_ms; -ETIMEDOUT if none came. */
+JNIEXPORT jlong JNICALL FN(acceptUnix0)(JNIEnv *env, jclass cls, jint sock, jint timeout_ms)
+{
+	(void)env;
+	(void)cls;
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -(jlong)errno;
+	if (r == 0)
+		return -(jlong)ETIMEDOUT;
+	int fd;
+	do
+		fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	return result(fd);
 }
 
 /* One fd sent with SCM_RIGHTS; -EBADMSG if the message carried none. */

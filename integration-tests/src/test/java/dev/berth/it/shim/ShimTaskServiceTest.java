@@ -8,12 +8,14 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import dev.berth.api.errdefs.Code;
 import dev.berth.api.runtime.runc.options.Options;
+import dev.berth.api.runtime.task.v2.CloseIORequest;
 import dev.berth.api.runtime.task.v2.ConnectRequest;
 import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.api.runtime.task.v2.CreateTaskResponse;
 import dev.berth.api.runtime.task.v2.DeleteRequest;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
+import dev.berth.api.runtime.task.v2.ResizePtyRequest;
 import dev.berth.api.runtime.task.v2.ShutdownRequest;
 import dev.berth.api.runtime.task.v2.StartRequest;
 import dev.berth.api.runtime.task.v2.StartResponse;
@@ -32,6 +34,8 @@ import dev.berth.it.support.Bundle;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.Wait;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +45,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +175,75 @@ abstract class ShimTaskServiceTest {
         assertEquals(Code.NOT_FOUND, e.code());
         assertTrue(e.getMessage().contains("state nope"), e.getMessage());
         call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    @Test
+    void createWithTerminal_resizePtyInputAndCloseIo_reachTheProcess() throws Exception {
+        bundle.terminal(true).sh("read line; stty size; echo \"got:$line\"; cat; echo after-cat; exit 3")
+                .writeConfig();
+        Path stdin = fifo("in");
+        Path stdout = fifo("out");
+        // opening the reader waits for the shim's writer, opened by Create
+        CompletableFuture<String> shown = CompletableFuture.supplyAsync(() -> readAll(stdout));
+        call("Create", createRequest().setTerminal(true).setStdin(stdin.toString()).setStdout(stdout.toString())
+                .build(), CreateTaskResponse.parser());
+        call("ResizePty", ResizePtyRequest.newBuilder().setId(id).setWidth(91).setHeight(33).build(), Empty.parser());
+        call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
+        try (OutputStream in = Files.newOutputStream(stdin)) {
+            in.write("hello\nworld\n".getBytes(StandardCharsets.UTF_8));
+        }
+        call("CloseIO", CloseIORequest.newBuilder().setId(id).setStdin(true).build(), Empty.parser());
+        assertEquals(3, call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser())
+                .getExitStatus());
+        assertTrue(state().getTerminal());
+        call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        String out = shown.get(10, TimeUnit.SECONDS).replace("\r", "");
+        assertTrue(out.contains("33 91\n"), out);
+        assertTrue(out.contains("got:hello\n"), out);
+        assertTrue(out.contains("world\n"), out);
+        assertTrue(out.endsWith("after-cat\n"), out);
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    @Test
+    void closeIo_stdinWithoutTerminal_endsTheInputOfCat() throws Exception {
+        bundle.args("cat").writeConfig();
+        Path stdin = fifo("in");
+        Path stdout = Files.createFile(tmp.resolve("stdout"));
+        call("Create", createRequest().setStdin(stdin.toString()).setStdout(stdout.toString()).build(),
+                CreateTaskResponse.parser());
+        call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
+        try (OutputStream in = Files.newOutputStream(stdin)) {
+            in.write("data\n".getBytes(StandardCharsets.UTF_8));
+        }
+        call("CloseIO", CloseIORequest.newBuilder().setId(id).setStdin(true).build(), Empty.parser());
+        assertEquals(0, call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser())
+                .getExitStatus());
+        assertEquals("data\n", Files.readString(stdout));
+        call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    private CreateTaskRequest.Builder createRequest() {
+        CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.dir().toString());
+        runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(o.toByteString())));
+        return create;
+    }
+
+    private Path fifo(String name) throws IOException, InterruptedException {
+        Path p = tmp.resolve(name);
+        Process mkfifo = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        return p;
+    }
+
+    private static String readAll(Path fifo) {
+        try (InputStream in = Files.newInputStream(fifo)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private StateResponse state() {

@@ -72,6 +72,10 @@ public final class LinuxSyscalls implements Syscalls {
 
     private static native long connectUnix0(String path);
 
+    private static native long listenUnix0(String path);
+
+    private static native long acceptUnix0(int socketFd, int timeoutMillis);
+
     private static native long receiveFd0(int socketFd);
 
     private static native long setWindowSize0(int fd, int rows, int cols);
@@ -196,6 +200,16 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public int connectUnix(String path) {
         return (int) check(connectUnix0(path), "connect", path);
+    }
+
+    @Override
+    public int listenUnix(String path) {
+        return (int) check(listenUnix0(path), "listen", path);
+    }
+
+    @Override
+    public int acceptUnix(int socketFd, int timeoutMillis) {
+        return (int) check(acceptUnix0(socketFd, timeoutMillis), "accept", "fd " + socketFd);
     }
 
     @Override

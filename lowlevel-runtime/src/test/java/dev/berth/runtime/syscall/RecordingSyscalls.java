@@ -127,6 +127,18 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public int listenUnix(String path) {
+        calls.add("listenUnix " + path);
+        return 22;
+    }
+
+    @Override
+    public int acceptUnix(int socketFd, int timeoutMillis) {
+        calls.add("acceptUnix " + socketFd);
+        return 23;
+    }
+
+    @Override
     public int receiveFd(int socketFd) {
         calls.add("receiveFd " + socketFd);
         return 21;

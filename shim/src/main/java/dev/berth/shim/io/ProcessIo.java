@@ -1,67 +1,357 @@
 package dev.berth.shim.io;
 
+import dev.berth.runtime.syscall.Errno;
 import dev.berth.runtime.syscall.SyscallException;
 import dev.berth.runtime.syscall.Syscalls;
 import dev.berth.shim.engine.Stdio;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The standard streams of one process as fds of the shim, opened from the paths a client passes (FIFOs, or files;
- * an empty path is {@code /dev/null}), held only until the runtime has handed them to the process.
+ * The standard streams of one process for as long as the shim serves it, set up from the strings a client passes
+ * (see {@link StreamUri}), in two phases: {@link #open} before the runtime creates the process, giving the
+ * {@link #stdio()} and {@link #consoleSocket()} to hand it; {@link #handOff()} once it has, closing the shim's copies
+ * of what the process now holds and, with a terminal, receiving the pty master and copying through it.
+ *
+ * <pre>
+ *   no terminal:  stdin FIFO ─copier─▶ pipe ─▶ process      (so that CloseIO can end the process's input)
+ *                 process ─▶ stdout/stderr FIFO, file, or logger pipe   (direct)
+ *   terminal:     stdin FIFO ─copier─▶ pty master ─copier─▶ stdout FIFO, file, or logger pipe
+ * </pre>
  *
  * <p>Opening a FIFO for writing blocks until a reader exists, and a reader opened while no writer exists sees end of
  * file at once. So each FIFO is first opened read-write (which never blocks and is both a reader and a writer),
- * then opened in its proper direction (which then cannot block), and the read-write fd is closed: the process gets
- * a plain blocking fd, and end of file and broken pipes behave as with the client alone on the other side.
+ * then in its proper direction (which then cannot block). For an output FIFO the read-write fd is closed at once,
+ * so a broken pipe behaves as with the client alone on the other side. For the stdin FIFO it is kept until CloseIO:
+ * it stands for the client's writer, as containerd's shim keeps one, so that the copier sees end of file only once
+ * the client has closed its end and asked for CloseIO.
  */
 public final class ProcessIo implements AutoCloseable {
-    private final Syscalls sys;
-    private final List<Integer> fds = new ArrayList<>();
-    private final Stdio stdio;
+    private static final Duration CONSOLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    /** VEOF of a terminal in canonical mode: what a person types to end a terminal's input. */
+    private static final byte[] END_OF_INPUT = {4};
 
-    private ProcessIo(Syscalls sys, String stdin, String stdout, String stderr, String what) {
+    /** What the client asked for, and whose process it is (the environment of a logging binary). */
+    public record Request(String stdin, String stdout, String stderr, boolean terminal, String namespace,
+                          String containerId) {}
+
+    private final Syscalls sys;
+    private final String what;
+    private final boolean terminal;
+    private final List<Integer> handedOn = new ArrayList<>();
+    private Stdio stdio = Stdio.none();
+    private int stdinKeep = -1;
+    private FileChannel stdinFifo;
+    private int stdinPipe = -1;
+    private int output = -1;
+    private BinaryLogger logger;
+    private ConsoleListener console;
+    private SharedFd master;
+    private Copier stdinCopier;
+    private Copier outputCopier;
+
+    private ProcessIo(Syscalls sys, boolean terminal, String what) {
         this.sys = sys;
+        this.terminal = terminal;
+        this.what = what;
+    }
+
+    /** Sets up the streams; {@code what} names the process in errors, as {@code create c1}. */
+    public static ProcessIo open(Syscalls sys, Request r, String what) {
+        ProcessIo io = new ProcessIo(sys, r.terminal(), what);
         try {
-            this.stdio = new Stdio(open(stdin, Syscalls.O_RDONLY, what, "stdin"),
-                    open(stdout, Syscalls.O_WRONLY, what, "stdout"), open(stderr, Syscalls.O_WRONLY, what, "stderr"));
-        } catch (SyscallException e) {
-            close();
+            io.setUp(r);
+            return io;
+        } catch (RuntimeException e) {
+            io.close();
             throw e;
         }
     }
 
-    /** Opens the three paths; {@code what} names the process in errors, as {@code create c1}. */
-    public static ProcessIo open(Syscalls sys, String stdin, String stdout, String stderr, String what) {
-        return new ProcessIo(sys, stdin, stdout, stderr, what);
+    private void setUp(Request r) {
+        StreamUri out = StreamUri.parse(r.stdout(), "stdout of " + what);
+        StreamUri err = StreamUri.parse(r.stderr(), "stderr of " + what);
+        if (out instanceof StreamUri.Binary b) {
+            logger = BinaryLogger.start(sys, b, r.namespace(), r.containerId());
+        }
+        if (terminal) {
+            console = ConsoleListener.open(sys, what);
+            openStdinFifo(r.stdin());
+            output = logger != null ? logger.takeStdout() : openOutput(out, "stdout");
+            if (logger != null) {
+                logger.closeStderr();
+            }
+            return;
+        }
+        Stdio.Stream in = Stdio.NULL;
+        if (!r.stdin().isEmpty()) {
+            openStdinFifo(r.stdin());
+            int[] pipe = sys.pipe();
+            handedOn.add(pipe[0]);
+            stdinPipe = pipe[1];
+            in = new Stdio.Stream.Fd(pipe[0]);
+            startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
+        }
+        Stdio.Stream o = logger != null ? new Stdio.Stream.Fd(logger.stdout()) : direct(out, "stdout");
+        Stdio.Stream e = logger != null ? new Stdio.Stream.Fd(logger.stderr()) : direct(err, "stderr");
+        stdio = new Stdio(in, o, e);
     }
 
-    /** The streams to hand to the runtime; valid until {@link #close()}. */
-    public Stdio stdio() {
-        return stdio;
-    }
-
-    private Stdio.Stream open(String path, int direction, String what, String name) {
-        if (path == null || path.isEmpty()) {
+    private Stdio.Stream direct(StreamUri uri, String name) {
+        if (uri instanceof StreamUri.None) {
             return Stdio.NULL;
         }
-        int both = sys.open(path, Syscalls.O_RDWR, 0);
+        int fd = openOutput(uri, name);
+        handedOn.add(fd);
+        return new Stdio.Stream.Fd(fd);
+    }
+
+    /** An fd writing to a FIFO or appending to a file; -1 for none. */
+    private int openOutput(StreamUri uri, String name) {
+        return switch (uri) {
+            case StreamUri.None n -> -1;
+            case StreamUri.Fifo f -> openFifo(f.path(), Syscalls.O_WRONLY, name);
+            case StreamUri.File f -> openFile(f.path(), name);
+            case StreamUri.Binary b -> throw new StdioException("open " + name + " of " + what
+                    + ": a logging binary is only supported for stdout (which takes stderr too)");
+        };
+    }
+
+    private int openFile(Path file, String name) {
         try {
-            int fd = sys.open(path, direction, 0);
-            fds.add(fd);
-            return new Stdio.Stream.Fd(fd);
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new StdioException("open " + name + " of " + what + ": " + e.getMessage(), e);
+        }
+        try {
+            return sys.open(file.toString(), Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_APPEND, 0640);
         } catch (SyscallException e) {
-            throw new SyscallException("open " + name + " of " + what, path, e.errno());
+            throw new SyscallException("open " + name + " of " + what, file.toString(), e.errno());
+        }
+    }
+
+    /** Opens a FIFO in a direction without blocking. */
+    private int openFifo(String path, int direction, String name) {
+        int both = openOrFail(path, Syscalls.O_RDWR, name);
+        try {
+            return openOrFail(path, direction, name);
         } finally {
             sys.close(both);
         }
     }
 
-    @Override
-    public void close() {
-        for (int fd : fds) {
+    private int openOrFail(String path, int flags, String name) {
+        try {
+            return sys.open(path, flags, 0);
+        } catch (SyscallException e) {
+            throw new SyscallException("open " + name + " of " + what, path, e.errno());
+        }
+    }
+
+    /**
+     * Opens the stdin FIFO for the copier as a JDK channel: closing a {@link FileChannel} wakes a thread blocked in
+     * its read (the JDK signals it), which a plain fd cannot do, and the copier must end on Delete even while the
+     * client keeps its writer open.
+     */
+    private void openStdinFifo(String path) {
+        if (path.isEmpty()) {
+            return;
+        }
+        stdinKeep = openOrFail(path, Syscalls.O_RDWR, "stdin");
+        try {
+            stdinFifo = FileChannel.open(Path.of(path), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new StdioException("open stdin of " + what + ": " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startStdinCopier(Copier.Sink sink, Runnable atEnd) {
+        FileChannel in = stdinFifo;
+        stdinCopier = Copier.start("stdin " + what, buf -> in.read(ByteBuffer.wrap(buf)), sink, () -> {
+            atEnd.run();
+            closeStdinFifo();
+        });
+    }
+
+    private void writeStdinPipe(byte[] buf, int len) {
+        sys.writeFully(stdinPipe, java.util.Arrays.copyOf(buf, len));
+    }
+
+    private void endStdinPipe() {
+        sys.close(stdinPipe);
+    }
+
+    /** The streams to hand to the runtime: valid until {@link #handOff()}. */
+    public Stdio stdio() {
+        return stdio;
+    }
+
+    /** Where the runtime sends the pty master, for a process with a terminal. */
+    public Optional<Path> consoleSocket() {
+        return console == null ? Optional.empty() : Optional.of(console.path());
+    }
+
+    /**
+     * Called once the runtime has created the process: closes the shim's copies of the fds the process now holds
+     * and, with a terminal, receives the master and starts copying through it.
+     */
+    public synchronized void handOff() {
+        for (int fd : handedOn) {
             sys.close(fd);
         }
-        fds.clear();
+        handedOn.clear();
+        if (logger != null) {
+            logger.close();
+        }
+        if (console == null) {
+            return;
+        }
+        try {
+            master = new SharedFd(sys, console.receiveMaster(CONSOLE_TIMEOUT));
+        } catch (SyscallException e) {
+            throw new StdioException("receive console of " + what + ": " + e.getMessage(), e);
+        } finally {
+            console.close();
+            console = null;
+        }
+        SharedFd m = master;
+        if (stdinFifo != null) {
+            startStdinCopier((buf, len) -> writeMaster(m, java.util.Arrays.copyOf(buf, len)),
+                    () -> writeMaster(m, END_OF_INPUT));
+        }
+        m.acquire();
+        int out = output;
+        output = -1;
+        outputCopier = Copier.start("console " + what, buf -> readMaster(m, buf),
+                (buf, len) -> {
+                    if (out >= 0) {
+                        sys.writeFully(out, java.util.Arrays.copyOf(buf, len));
+                    }
+                }, () -> {
+                    if (out >= 0) {
+                        sys.close(out);
+                    }
+                    m.release();
+                });
+    }
+
+    private int readMaster(SharedFd m, byte[] buf) {
+        try {
+            int n = sys.read(m.fd(), buf, 0, buf.length);
+            return n == 0 ? -1 : n;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EIO) {
+                return -1; // every holder of the terminal has closed it: the process is gone
+            }
+            throw e;
+        }
+    }
+
+    private void writeMaster(SharedFd m, byte[] bytes) {
+        if (!m.acquire()) {
+            return;
+        }
+        try {
+            sys.writeFully(m.fd(), bytes);
+        } catch (SyscallException e) {
+            // the terminal is gone: input has nowhere to go
+        } finally {
+            m.release();
+        }
+    }
+
+    /** Sets the terminal's window size; nothing for a process without a terminal, as in containerd. */
+    public void resize(int width, int height) {
+        SharedFd m;
+        synchronized (this) {
+            m = master;
+        }
+        if (m == null || !m.acquire()) {
+            return;
+        }
+        try {
+            sys.setWindowSize(m.fd(), height, width);
+        } finally {
+            m.release();
+        }
+    }
+
+    /** CloseIO: lets the stdin copier see end of file once the client has closed its end too. */
+    public synchronized void closeStdin() {
+        if (stdinKeep >= 0) {
+            sys.close(stdinKeep);
+            stdinKeep = -1;
+        }
+    }
+
+    private synchronized void closeStdinFifo() {
+        if (stdinFifo != null) {
+            try {
+                stdinFifo.close();
+            } catch (IOException e) {
+                // a FIFO reader: closing cannot lose data
+            }
+        }
+    }
+
+    /**
+     * Ends the streams: waits a little for the output copier to drain what the process wrote (as containerd's shim
+     * does on Delete), then stops the stdin copier and closes every fd left.
+     */
+    @Override
+    public void close() {
+        Copier out;
+        Copier in;
+        synchronized (this) {
+            out = outputCopier;
+            in = stdinCopier;
+        }
+        if (out != null) {
+            out.await(DRAIN_TIMEOUT);
+        }
+        synchronized (this) {
+            closeStdin();
+            for (int fd : handedOn) {
+                sys.close(fd);
+            }
+            handedOn.clear();
+            if (stdinCopier == null && stdinFifo != null) {
+                closeStdinFifo();
+            }
+            if (stdinCopier == null && stdinPipe >= 0) {
+                endStdinPipe();
+            }
+            if (output >= 0) {
+                sys.close(output);
+                output = -1;
+            }
+            if (logger != null) {
+                logger.close();
+            }
+            if (console != null) {
+                console.close();
+                console = null;
+            }
+        }
+        if (in != null) {
+            closeStdinFifo();
+            in.await(DRAIN_TIMEOUT);
+        }
+        synchronized (this) {
+            if (master != null) {
+                master.close();
+            }
+        }
     }
 }

@@ -25,11 +25,13 @@ public final class Container {
     private final Reaper reaper;
     private final EventSink events;
     private final RootfsMount rootfs;
+    private final String namespace;
     private final InitProcess init;
     private final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
 
     /** What Create asks for. */
-    public record CreateSpec(String id, Path bundle, List<RootfsMount.Spec> rootfs, ShimProcess.ProcessStdio stdio) {}
+    public record CreateSpec(String id, Path bundle, List<RootfsMount.Spec> rootfs, ShimProcess.ProcessStdio stdio,
+                             String namespace) {}
 
     /** What Delete reports: the process's pid and exit. */
     public record Deleted(int pid, Reaper.Exit exit) {}
@@ -43,6 +45,7 @@ public final class Container {
         this.reaper = reaper;
         this.events = events;
         this.rootfs = rootfs;
+        this.namespace = spec.namespace();
         this.init = new InitProcess(id, spec.stdio(), events, engine);
     }
 
@@ -53,9 +56,6 @@ public final class Container {
     static Container create(CreateSpec spec, RuntimeEngine engine, Syscalls sys, Reaper reaper, EventSink events) {
         String what = "create " + spec.id();
         ShimProcess.ProcessStdio s = spec.stdio();
-        if (s.terminal()) {
-            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, what + ": terminal is not supported");
-        }
         RootfsMount rootfs;
         try {
             rootfs = RootfsMount.mount(sys, spec.bundle().resolve("rootfs"), spec.rootfs());
@@ -63,11 +63,25 @@ public final class Container {
             throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, what + ": mount rootfs: " + e.getMessage(),
                     e);
         }
-        try (ProcessIo io = ProcessIo.open(sys, s.stdin(), s.stdout(), s.stderr(), what);
-             Reaper.Window window = reaper.open()) {
+        ProcessIo io;
+        try {
+            io = IoSetup.open(sys, s, spec.namespace(), spec.id(), what);
+        } catch (EngineException e) {
+            rootfs.unmount();
+            throw e;
+        }
+        try (Reaper.Window window = reaper.open()) {
             Container c = new Container(spec, engine, sys, reaper, events, rootfs);
-            int pid = engine.create(spec.id(), spec.bundle(), CreateRequest.of(io.stdio()));
+            CreateRequest request = CreateRequest.of(io.stdio()).withConsoleSocket(io.consoleSocket().orElse(null));
+            int pid = engine.create(spec.id(), spec.bundle(), request);
             c.init.created(pid, window.claim(pid));
+            try {
+                IoSetup.handOff(io, what);
+            } catch (EngineException e) {
+                engine.delete(spec.id(), true);
+                throw e;
+            }
+            c.init.attachIo(io);
             events.publish(EventSink.TASK_CREATE, TaskCreate.newBuilder().setContainerId(spec.id())
                     .setBundle(spec.bundle().toString()).addAllRootfs(spec.rootfs().stream().map(Container::toProto)
                             .toList())
@@ -75,10 +89,8 @@ public final class Container {
                             .setTerminal(s.terminal()))
                     .setPid(pid).build());
             return c;
-        } catch (SyscallException e) {
-            rootfs.unmount();
-            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, what + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            io.close();
             rootfs.unmount();
             throw e;
         }
@@ -114,15 +126,11 @@ public final class Container {
 
     /** Registers an exec'd process (started later by Start) and publishes {@code /tasks/exec-added}. */
     public ExecProcess addExec(String execId, ShimProcess.ProcessStdio stdio, String processJson) {
-        if (stdio.terminal()) {
-            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT,
-                    "exec " + id + "/" + execId + ": terminal is not supported");
-        }
         ProcessStatus status = init.status();
         if (status != ProcessStatus.RUNNING && status != ProcessStatus.PAUSED) {
             throw status.illegal("exec " + execId + " in", id);
         }
-        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, reaper, processJson);
+        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, reaper, processJson, namespace);
         if (execs.putIfAbsent(execId, exec) != null) {
             throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
                     "exec " + id + "/" + execId + ": id already in use");
@@ -154,6 +162,7 @@ public final class Container {
             ShimProcess exec = process(execId);
             Reaper.Exit exit = exec.markDeleted();
             execs.remove(execId);
+            exec.closeIo();
             return new Deleted(exec.pid(), exit);
         }
         ProcessStatus status = init.status();
@@ -168,6 +177,10 @@ public final class Container {
             }
         }
         Reaper.Exit exit = init.markDeleted();
+        init.closeIo();
+        for (ExecProcess exec : execs.values()) {
+            exec.closeIo();
+        }
         rootfs.unmount();
         events.publish(EventSink.TASK_DELETE, TaskDelete.newBuilder().setContainerId(id).setPid(init.pid())
                 .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());

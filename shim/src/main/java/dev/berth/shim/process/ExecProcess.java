@@ -14,26 +14,45 @@ public final class ExecProcess extends ShimProcess {
     private final Syscalls sys;
     private final Reaper reaper;
     private final String processJson;
+    private final String namespace;
 
     ExecProcess(String containerId, String execId, ProcessStdio stdio, EventSink events, RuntimeEngine engine,
-                Syscalls sys, Reaper reaper, String processJson) {
+                Syscalls sys, Reaper reaper, String processJson, String namespace) {
         super(containerId, execId, stdio, events);
         this.engine = engine;
         this.sys = sys;
         this.reaper = reaper;
         this.processJson = processJson;
+        this.namespace = namespace;
     }
 
     @Override
     void launch() {
         ProcessStdio s = stdio();
-        try (ProcessIo io = ProcessIo.open(sys, s.stdin(), s.stdout(), s.stderr(), "exec " + name());
-             Reaper.Window window = reaper.open()) {
-            int pid = engine.exec(containerId, processJson, ExecRequest.of(io.stdio()));
+        String what = "start " + name();
+        ProcessIo io = IoSetup.open(sys, s, namespace, containerId, what);
+        try (Reaper.Window window = reaper.open()) {
+            ExecRequest request = ExecRequest.of(io.stdio()).withConsoleSocket(io.consoleSocket().orElse(null));
+            int pid = engine.exec(containerId, processJson, request);
             created(pid, window.claim(pid));
+            try {
+                IoSetup.handOff(io, what);
+            } catch (EngineException e) {
+                killQuietly(pid);
+                throw e;
+            }
+            attachIo(io);
+        } catch (RuntimeException e) {
+            io.close();
+            throw e;
+        }
+    }
+
+    private void killQuietly(int pid) {
+        try {
+            sys.kill(pid, 9);
         } catch (SyscallException e) {
-            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, "start " + name() + ": " + e.getMessage(),
-                    e);
+            // already gone
         }
     }
 

@@ -123,6 +123,16 @@ public final class ReaperSyscalls implements Syscalls {
     }
 
     @Override
+    public int listenUnix(String path) {
+        return sys.listenUnix(path);
+    }
+
+    @Override
+    public int acceptUnix(int socketFd, int timeoutMillis) {
+        return sys.acceptUnix(socketFd, timeoutMillis);
+    }
+
+    @Override
     public int receiveFd(int socketFd) {
         return sys.receiveFd(socketFd);
     }

@@ -2,6 +2,7 @@ package dev.berth.shim.process;
 
 import dev.berth.api.events.TaskExit;
 import dev.berth.shim.engine.EngineException;
+import dev.berth.shim.io.ProcessIo;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ public abstract sealed class ShimProcess permits InitProcess, ExecProcess {
     private int pid;
     private Reaper.Exit exit;
     private boolean starting;
+    private ProcessIo io;
 
     /** The paths a client passed for the process's streams, reported back by State. */
     public record ProcessStdio(String stdin, String stdout, String stderr, boolean terminal) {}
@@ -63,6 +65,38 @@ public abstract sealed class ShimProcess permits InitProcess, ExecProcess {
         } catch (ExecutionException e) {
             throw new EngineException(EngineException.Kind.INTERNAL, "wait " + name() + ": " + e.getCause());
         }
+    }
+
+    /** Keeps the process's streams until Delete; called once the runtime has created the process. */
+    final synchronized void attachIo(ProcessIo io) {
+        this.io = io;
+    }
+
+    /** ResizePty: sets the window size of the process's terminal; nothing without one. */
+    public void resizePty(int width, int height) {
+        Optional<ProcessIo> current = currentIo();
+        current.ifPresent(i -> i.resize(width, height));
+    }
+
+    /** CloseIO with stdin: the process's input ends once the client has closed its end too. */
+    public void closeStdin() {
+        currentIo().ifPresent(ProcessIo::closeStdin);
+    }
+
+    /** Ends the process's streams (Delete): lets the output drain briefly, then closes them. */
+    final void closeIo() {
+        ProcessIo current;
+        synchronized (this) {
+            current = io;
+            io = null;
+        }
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private synchronized Optional<ProcessIo> currentIo() {
+        return Optional.ofNullable(io);
     }
 
     /** Starts the process: checks the status, runs {@link #launch()}, reports the start, then any early exit. */

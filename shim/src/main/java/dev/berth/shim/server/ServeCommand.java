@@ -44,7 +44,7 @@ final class ServeCommand {
             Syscalls sys = new ReaperSyscalls(linux, reaper);
             Containers containers = new Containers(sys, reaper, events);
             TaskService tasks = new TaskService(containers, new Engines(sys, initBinary, flags.runtimeRoot()),
-                    linux.getpid(), shutdown::countDown);
+                    linux.getpid(), shutdown::countDown, flags.namespace());
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             Files.deleteIfExists(socket);
             server.listen(socket);

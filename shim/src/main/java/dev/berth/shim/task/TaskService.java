@@ -37,9 +37,17 @@ public final class TaskService {
     private final EngineSource engines;
     private final int shimPid;
     private final Runnable shutdown;
+    private final String namespace;
 
     /** @param shutdown called when Shutdown finds no task left (or is told {@code now}) */
     public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown) {
+        this(containers, engines, shimPid, shutdown, "");
+    }
+
+    /** @param namespace the shim's {@code -namespace}, for calls whose metadata names none (containerd 1.6) */
+    public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown,
+                       String namespace) {
+        this.namespace = namespace;
         this.containers = containers;
         this.engines = engines;
         this.shimPid = shimPid;
@@ -48,7 +56,7 @@ public final class TaskService {
 
     public TtrpcService service() {
         return TtrpcService.builder(NAME)
-                .unary("Create", CreateTaskRequest.parser(), (c, r) -> call(() -> create(r)))
+                .unary("Create", CreateTaskRequest.parser(), (c, r) -> call(() -> create(r, c.namespace().orElse(namespace))))
                 .unary("Start", StartRequest.parser(), (c, r) -> call(() -> start(r)))
                 .unary("State", StateRequest.parser(), (c, r) -> call(() -> state(r)))
                 .unary("Wait", WaitRequest.parser(), (c, r) -> call(() -> await(r)))
@@ -63,9 +71,8 @@ public final class TaskService {
                 .unary("Update", UpdateTaskRequest.parser(), (c, r) -> call(() -> empty(() -> container("update",
                         r.getId()).update(r.getResources().getValue().toString(StandardCharsets.UTF_8)))))
                 .unary("ResizePty", ResizePtyRequest.parser(), (c, r) -> call(() -> empty(() -> container(
-                        "resize pty of", r.getId()).process(r.getExecId()))))
-                .unary("CloseIO", CloseIORequest.parser(), (c, r) -> call(() -> empty(() -> container(
-                        "close io of", r.getId()).process(r.getExecId()))))
+                        "resize pty of", r.getId()).process(r.getExecId()).resizePty(r.getWidth(), r.getHeight()))))
+                .unary("CloseIO", CloseIORequest.parser(), (c, r) -> call(() -> empty(() -> closeIo(r))))
                 .unary("Stats", StatsRequest.parser(), (c, r) -> unimplemented("stats " + r.getId()
                         + ": cgroups metrics are not supported by berth-shim yet"))
                 .unary("Checkpoint", CheckpointTaskRequest.parser(), (c, r) -> unimplemented("checkpoint "
@@ -75,7 +82,7 @@ public final class TaskService {
                 .build();
     }
 
-    private CreateTaskResponse create(CreateTaskRequest r) {
+    private CreateTaskResponse create(CreateTaskRequest r, String namespace) {
         EngineChoice choice = RuntimeOptions.engineChoice(r.getId(), r.hasOptions() ? r.getOptions() : null);
         Path bundle = Path.of(r.getBundle());
         try {
@@ -88,7 +95,7 @@ public final class TaskService {
             rootfs.add(new RootfsMount.Spec(m.getType(), m.getSource(), m.getOptionsList()));
         }
         Container c = containers.create(new Container.CreateSpec(r.getId(), bundle, rootfs,
-                new ShimProcess.ProcessStdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal())),
+                new ShimProcess.ProcessStdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), namespace),
                 engines.engine(choice, bundle));
         return CreateTaskResponse.newBuilder().setPid(c.init().pid()).build();
     }
@@ -158,6 +165,13 @@ public final class TaskService {
 
     private static java.util.Optional<String> execIdOf(Container c, int pid) {
         return c.execIds().stream().filter(id -> c.process(id).pid() == pid).findFirst();
+    }
+
+    private void closeIo(CloseIORequest r) {
+        ShimProcess p = container("close io of", r.getId()).process(r.getExecId());
+        if (r.getStdin()) {
+            p.closeStdin();
+        }
     }
 
     private ConnectResponse connect(ConnectRequest r) {
