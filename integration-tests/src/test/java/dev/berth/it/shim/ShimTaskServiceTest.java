@@ -14,6 +14,7 @@ import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.api.runtime.task.v2.CreateTaskResponse;
 import dev.berth.api.runtime.task.v2.DeleteRequest;
+import dev.berth.api.runtime.task.v2.KillRequest;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
 import dev.berth.api.runtime.task.v2.ResizePtyRequest;
 import dev.berth.api.runtime.task.v2.ShutdownRequest;
@@ -221,6 +222,54 @@ abstract class ShimTaskServiceTest {
                 .getExitStatus());
         assertEquals("data\n", Files.readString(stdout));
         call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    @Test
+    void badInput_eachGetsItsCodeNamingTheOperationAndTheId_andNothingStays() throws Exception {
+        TtrpcException startFirst = assertThrows(TtrpcException.class,
+                () -> call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser()));
+        assertEquals(Code.NOT_FOUND, startFirst.code(), startFirst.getMessage());
+        assertTrue(startFirst.getMessage().contains(id), startFirst.getMessage());
+
+        Path missing = tmp.resolve("no-such-bundle");
+        TtrpcException noBundle = assertThrows(TtrpcException.class, () -> call("Create",
+                createRequest().setBundle(missing.toString()).build(), CreateTaskResponse.parser()));
+        assertTrue(noBundle.getMessage().contains(missing.toString()), noBundle.getMessage());
+        assertEquals(Code.NOT_FOUND, assertThrows(TtrpcException.class, this::state).code(),
+                "a failed create leaves no task");
+        assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroup left");
+
+        call("Create", createRequest().build(), CreateTaskResponse.parser());
+        TtrpcException twice = assertThrows(TtrpcException.class,
+                () -> call("Create", createRequest().build(), CreateTaskResponse.parser()));
+        assertEquals(Code.ALREADY_EXISTS, twice.code(), twice.getMessage());
+        assertTrue(twice.getMessage().contains(id), twice.getMessage());
+
+        call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
+        assertEquals(7, call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser())
+                .getExitStatus());
+        TtrpcException killExited = assertThrows(TtrpcException.class, () -> call("Kill",
+                KillRequest.newBuilder().setId(id).setSignal(9).build(), Empty.parser()));
+        assertEquals(Code.NOT_FOUND, killExited.code(), killExited.getMessage());
+        assertTrue(killExited.getMessage().contains(id), killExited.getMessage());
+
+        call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroup left");
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+    }
+
+    @Test
+    void create_runtimeBinaryThatFails_isAnErrorNamingTheTask_andNothingStays() throws Exception {
+        Options failing = Options.newBuilder().setBinaryName("/bin/false").build();
+        TtrpcException e = assertThrows(TtrpcException.class, () -> call("Create", CreateTaskRequest.newBuilder()
+                .setId(id).setBundle(bundle.dir().toString()).setOptions(Any.newBuilder()
+                        .setTypeUrl("containerd.runc.v1.Options").setValue(failing.toByteString())).build(),
+                CreateTaskResponse.parser()));
+        assertTrue(e.getMessage().contains(id), e.getMessage());
+        assertEquals(Code.NOT_FOUND, assertThrows(TtrpcException.class, this::state).code(),
+                "a failed create leaves no task");
+        assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroup left");
         call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
     }
 
