@@ -29,6 +29,7 @@ public final class OomWatcher {
 
     private static final class Watched {
         final OomCounter counter;
+        /** The count last read; guarded by this. */
         long kills;
 
         Watched(OomCounter counter, long kills) {
@@ -37,7 +38,10 @@ public final class OomWatcher {
         }
     }
 
-    /** @param onOom called with the container id, from the watcher's thread */
+    /**
+     * @param onOom called with the container id, from the watcher's thread or from {@link #checkNow}; must not
+     *     block (it runs under the entry's lock)
+     */
     public OomWatcher(Consumer<String> onOom, Duration interval, Path procRoot, Path cgroupRoot) {
         this.onOom = onOom;
         this.interval = interval;
@@ -76,9 +80,27 @@ public final class OomWatcher {
         }
     }
 
-    /** Stops watching the container (on delete); the thread ends with the last one. */
+    /**
+     * Looks at the container's counter now, outside the polling interval: an OOM-killed init is reaped and deleted
+     * within milliseconds, so the shim looks once more before the delete removes the cgroup.
+     */
+    public void checkNow(String containerId) {
+        Watched w;
+        synchronized (this) {
+            w = watched.get(containerId);
+        }
+        if (w != null) {
+            check(containerId, w);
+        }
+    }
+
+    /** Stops watching the container (after delete); the thread is stopped with the last one. */
     public synchronized void forget(String containerId) {
         watched.remove(containerId);
+        if (watched.isEmpty() && thread != null) {
+            thread.interrupt();
+            thread = null;
+        }
     }
 
     private void loop() {
@@ -95,26 +117,36 @@ public final class OomWatcher {
     private boolean pollOnce() {
         Map<String, Watched> now;
         synchronized (this) {
-            if (watched.isEmpty()) {
-                thread = null;
+            if (watched.isEmpty() || Thread.currentThread().isInterrupted()) {
+                if (thread == Thread.currentThread()) {
+                    thread = null;
+                }
                 return false;
             }
             now = Map.copyOf(watched);
         }
-        now.forEach((id, w) -> {
+        now.forEach(this::check);
+        return true;
+    }
+
+    /**
+     * Reads one counter and reports the container if it grew since the last read. Reports under the entry's lock,
+     * so that a {@link #checkNow} racing the thread returns only after the kill has been reported.
+     */
+    private void check(String containerId, Watched w) {
+        synchronized (w) {
             long kills;
             try {
                 kills = w.counter.read();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "read {0} of {1}: {2}", w.counter.file(), id, e.getMessage());
+                LOG.log(Level.DEBUG, "read {0} of {1}: {2}", w.counter.file(), containerId, e.getMessage());
                 return;
             }
             if (kills > w.kills) {
                 w.kills = kills;
-                LOG.log(Level.INFO, "oom kill in {0} ({1} so far)", id, kills);
-                onOom.accept(id);
+                LOG.log(Level.INFO, "oom kill in {0} ({1} so far)", containerId, kills);
+                onOom.accept(containerId);
             }
-        });
-        return true;
+        }
     }
 }

@@ -65,6 +65,9 @@ public final class Containers {
     /** Deletes a process (see {@link Container#delete}); deleting the init forgets the task. */
     public Container.Deleted delete(String id, String execId) {
         Container c = get("delete", id);
+        if (execId.isEmpty()) {
+            oom.checkNow(id);
+        }
         Container.Deleted deleted = c.delete(execId);
         if (execId.isEmpty()) {
             oom.forget(id);

@@ -80,6 +80,20 @@ class OomWatcherTest {
     }
 
     @Test
+    void checkNow_killBeforeThePoll_isReportedOnce() throws Exception {
+        Path procRoot = proc(12, "4:memory:/ns/c5\n");
+        Path file = write("memory/ns/c5/memory.oom_control", oomControl(0));
+        LinkedBlockingQueue<String> reported = new LinkedBlockingQueue<>();
+        OomWatcher watcher = new OomWatcher(reported::add, Duration.ofHours(1), procRoot, dir.resolve("cgroup"));
+        watcher.watch("c5", 12);
+        Files.writeString(file, oomControl(1));
+        watcher.checkNow("c5");
+        watcher.checkNow("c5");
+        watcher.forget("c5");
+        assertEquals(List.of("c5"), List.copyOf(reported));
+    }
+
+    @Test
     void watch_removedCgroup_isSkippedUntilForgotten() throws Exception {
         Path procRoot = proc(11, "4:memory:/ns/c4\n");
         Path file = write("memory/ns/c4/memory.oom_control", oomControl(0));
