@@ -8,6 +8,7 @@ import dev.berth.api.cgroups.v2.IOStat;
 import dev.berth.api.cgroups.v2.MemoryStat;
 import dev.berth.api.cgroups.v2.Metrics;
 import dev.berth.api.cgroups.v2.PidsStat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,7 +62,7 @@ final class CgroupV2Metrics {
         Map<String, IOEntry.Builder> byDevice = new TreeMap<>();
         for (StatsObject e : blkio.objects("ioServiceBytesRecursive")) {
             IOEntry.Builder d = device(byDevice, e);
-            switch (e.string("op").toLowerCase(java.util.Locale.ROOT)) {
+            switch (e.string("op").toLowerCase(Locale.ROOT)) {
                 case "read" -> d.setRbytes(e.u64("value"));
                 case "write" -> d.setWbytes(e.u64("value"));
                 default -> { }
@@ -69,7 +70,7 @@ final class CgroupV2Metrics {
         }
         for (StatsObject e : blkio.objects("ioServicedRecursive")) {
             IOEntry.Builder d = device(byDevice, e);
-            switch (e.string("op").toLowerCase(java.util.Locale.ROOT)) {
+            switch (e.string("op").toLowerCase(Locale.ROOT)) {
                 case "read" -> d.setRios(e.u64("value"));
                 case "write" -> d.setWios(e.u64("value"));
                 default -> { }

@@ -3,6 +3,7 @@ package dev.berth.shim.metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ record OomCounter(Path file) {
             if (unified && f[0].equals("0") && f[1].isEmpty()) {
                 return existing(cgroupRoot.resolve(path).resolve("memory.events"));
             }
-            if (!unified && java.util.List.of(f[1].split(",")).contains("memory")) {
+            if (!unified && List.of(f[1].split(",")).contains("memory")) {
                 return existing(cgroupRoot.resolve(f[1]).resolve(path).resolve("memory.oom_control"));
             }
         }

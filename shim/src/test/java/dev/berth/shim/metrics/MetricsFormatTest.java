@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Any;
 import dev.berth.api.cgroups.v1.BlkIOEntry;
 import dev.berth.api.cgroups.v1.MemoryStat;
+import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.Stats;
@@ -25,7 +26,7 @@ class MetricsFormatTest {
     private static Stats recorded(String name) throws IOException {
         try (InputStream in = MetricsFormatTest.class.getResourceAsStream(name)) {
             String line = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            return new Stats(dev.berth.runtime.spec.Json.write(JsonObject.parse(line).object("data").raw()));
+            return new Stats(Json.write(JsonObject.parse(line).object("data").raw()));
         }
     }
 
