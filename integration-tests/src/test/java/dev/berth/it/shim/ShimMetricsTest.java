@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.berth.api.events.TaskOOM;
+import dev.berth.api.runtime.runc.options.Options;
 import dev.berth.api.runtime.task.v2.ConnectRequest;
 import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,16 +55,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * berth-shim's Stats, Update and OOM events over ttrpc (default engine: berth-runtime in-process), with a fake
- * events service on {@code TTRPC_ADDRESS} that records every envelope the shim publishes.
+ * berth-shim's Stats, Update and OOM events over ttrpc, with a fake events service on {@code TTRPC_ADDRESS} that
+ * records every envelope the shim publishes. Each subclass selects an engine through the runc options of Create.
  */
-class ShimMetricsTest {
+abstract class ShimMetricsTest {
     private static final String TASK = "containerd.task.v2.Task";
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final long MIB = 1024 * 1024;
     /** How containerd 1.6's typeurl names a JSON-encoded {@code specs.LinuxResources}. */
     private static final String LINUX_RESOURCES = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
     private static final String PROCESS_SPEC = "types.containerd.io/opencontainers/runtime-spec/1/Process";
+
+    /** The runc options to send with Create; empty for none. */
+    abstract Optional<Options> runtimeOptions();
 
     private Path tmp;
     private String namespace;
@@ -100,8 +105,11 @@ class ShimMetricsTest {
         shim = TtrpcClient.connect(Path.of(out.substring("unix://".length())));
         shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
                 .getShimPid();
-        call("Create", CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.dir().toString()).build(),
-                CreateTaskResponse.parser());
+        CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id)
+                .setBundle(bundle.dir().toString());
+        runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(o.toByteString())));
+        call("Create", create.build(), CreateTaskResponse.parser());
         call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
     }
 
