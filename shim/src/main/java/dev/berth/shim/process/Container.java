@@ -10,6 +10,7 @@ import dev.berth.runtime.syscall.Syscalls;
 import dev.berth.shim.engine.CreateRequest;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
+import dev.berth.shim.engine.Stats;
 import dev.berth.shim.io.ProcessIo;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,6 +152,11 @@ public final class Container {
 
     public void update(String resourcesJson) {
         engine.update(id, resourcesJson);
+    }
+
+    /** The runtime's usage report for the container's cgroup. */
+    public Stats stats() {
+        return engine.stats(id);
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.berth.shim.process;
 
+import dev.berth.api.events.TaskOOM;
 import dev.berth.runtime.syscall.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
+import dev.berth.shim.metrics.OomWatcher;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,11 +15,15 @@ public final class Containers {
     private final EventSink events;
     private final Map<String, Container> byId = new HashMap<>();
     private final Map<String, Boolean> creating = new HashMap<>();
+    private final OomWatcher oom;
 
+    /** Tasks whose OOM kills are published as {@code /tasks/oom}, polled on the host's cgroups. */
     public Containers(Syscalls sys, Reaper reaper, EventSink events) {
         this.sys = sys;
         this.reaper = reaper;
         this.events = events;
+        this.oom = OomWatcher.onHost(id -> events.publish(EventSink.TASK_OOM,
+                TaskOOM.newBuilder().setContainerId(id).build()));
     }
 
     /** Creates a task; ALREADY_EXISTS if the id is taken. */
@@ -33,6 +39,7 @@ public final class Containers {
             synchronized (this) {
                 byId.put(spec.id(), c);
             }
+            oom.watch(spec.id(), c.init().pid());
             return c;
         } finally {
             synchronized (this) {
@@ -58,8 +65,12 @@ public final class Containers {
     /** Deletes a process (see {@link Container#delete}); deleting the init forgets the task. */
     public Container.Deleted delete(String id, String execId) {
         Container c = get("delete", id);
+        if (execId.isEmpty()) {
+            oom.checkNow(id);
+        }
         Container.Deleted deleted = c.delete(execId);
         if (execId.isEmpty()) {
+            oom.forget(id);
             synchronized (this) {
                 byId.remove(id);
             }

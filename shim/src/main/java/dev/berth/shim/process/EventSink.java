@@ -15,6 +15,7 @@ public interface EventSink {
     String TASK_EXEC_STARTED = "/tasks/exec-started";
     String TASK_PAUSED = "/tasks/paused";
     String TASK_RESUMED = "/tasks/resumed";
+    String TASK_OOM = "/tasks/oom";
 
     /** Queues an event for delivery; never blocks on the receiver. */
     void publish(String topic, Message event);

@@ -12,6 +12,7 @@ import dev.berth.api.types.Mount;
 import dev.berth.api.types.task.ProcessInfo;
 import dev.berth.api.types.task.Status;
 import dev.berth.shim.engine.EngineException;
+import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Container;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.EngineChoice;
@@ -38,6 +39,7 @@ public final class TaskService {
     private final int shimPid;
     private final Runnable shutdown;
     private final String namespace;
+    private final MetricsFormat metrics = MetricsFormat.detect(Path.of("/sys/fs/cgroup"));
 
     /** @param shutdown called when Shutdown finds no task left (or is told {@code now}) */
     public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown) {
@@ -73,8 +75,8 @@ public final class TaskService {
                 .unary("ResizePty", ResizePtyRequest.parser(), (c, r) -> call(() -> empty(() -> container(
                         "resize pty of", r.getId()).process(r.getExecId()).resizePty(r.getWidth(), r.getHeight()))))
                 .unary("CloseIO", CloseIORequest.parser(), (c, r) -> call(() -> empty(() -> closeIo(r))))
-                .unary("Stats", StatsRequest.parser(), (c, r) -> unimplemented("stats " + r.getId()
-                        + ": cgroups metrics are not supported by berth-shim yet"))
+                .unary("Stats", StatsRequest.parser(), (c, r) -> call(() -> StatsResponse.newBuilder()
+                        .setStats(metrics.toAny(r.getId(), container("stats", r.getId()).stats())).build()))
                 .unary("Checkpoint", CheckpointTaskRequest.parser(), (c, r) -> unimplemented("checkpoint "
                         + r.getId() + ": checkpoint is not supported by berth-shim"))
                 .unary("Connect", ConnectRequest.parser(), (c, r) -> call(() -> connect(r)))

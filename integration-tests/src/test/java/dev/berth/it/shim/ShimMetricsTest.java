@@ -1,0 +1,236 @@
+package dev.berth.it.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import dev.berth.api.events.TaskOOM;
+import dev.berth.api.runtime.runc.options.Options;
+import dev.berth.api.runtime.task.v2.ConnectRequest;
+import dev.berth.api.runtime.task.v2.ConnectResponse;
+import dev.berth.api.runtime.task.v2.CreateTaskRequest;
+import dev.berth.api.runtime.task.v2.CreateTaskResponse;
+import dev.berth.api.runtime.task.v2.DeleteRequest;
+import dev.berth.api.runtime.task.v2.DeleteResponse;
+import dev.berth.api.runtime.task.v2.ExecProcessRequest;
+import dev.berth.api.runtime.task.v2.KillRequest;
+import dev.berth.api.runtime.task.v2.ShutdownRequest;
+import dev.berth.api.runtime.task.v2.StartRequest;
+import dev.berth.api.runtime.task.v2.StartResponse;
+import dev.berth.api.runtime.task.v2.StatsRequest;
+import dev.berth.api.runtime.task.v2.StatsResponse;
+import dev.berth.api.runtime.task.v2.UpdateTaskRequest;
+import dev.berth.api.runtime.task.v2.WaitRequest;
+import dev.berth.api.runtime.task.v2.WaitResponse;
+import dev.berth.api.services.ttrpc.events.v1.Envelope;
+import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
+import dev.berth.api.ttrpc.Metadata;
+import dev.berth.api.ttrpc.TtrpcClient;
+import dev.berth.api.ttrpc.TtrpcException;
+import dev.berth.api.ttrpc.TtrpcServer;
+import dev.berth.api.ttrpc.TtrpcService;
+import dev.berth.it.support.Bundle;
+import dev.berth.it.support.CgroupFs;
+import dev.berth.it.support.Wait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berth-shim's Stats, Update and OOM events over ttrpc, with a fake events service on {@code TTRPC_ADDRESS} that
+ * records every envelope the shim publishes. Each subclass selects an engine through the runc options of Create.
+ */
+abstract class ShimMetricsTest {
+    private static final String TASK = "containerd.task.v2.Task";
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final long MIB = 1024 * 1024;
+    /** How containerd 1.6's typeurl names a JSON-encoded {@code specs.LinuxResources}. */
+    private static final String LINUX_RESOURCES = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
+    private static final String PROCESS_SPEC = "types.containerd.io/opencontainers/runtime-spec/1/Process";
+
+    /** The runc options to send with Create; empty for none. */
+    abstract Optional<Options> runtimeOptions();
+
+    private Path tmp;
+    private String namespace;
+    private String id;
+    private TtrpcServer events;
+    private final List<Envelope> published = new CopyOnWriteArrayList<>();
+    private TtrpcClient shim;
+    private long shimPid;
+
+    @BeforeEach
+    void startEvents() throws IOException {
+        tmp = Files.createTempDirectory(Path.of("/tmp"), "bsm-");
+        namespace = "berth-it-" + random();
+        id = "it-" + random();
+        events = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
+                .unary("Forward", ForwardRequest.parser(), (c, r) -> {
+                    published.add(r.getEnvelope());
+                    return Empty.getDefaultInstance();
+                }).build()));
+        events.listen(tmp.resolve("ev.sock"));
+    }
+
+    /** Runs {@code start} in the bundle, connects, then Create and Start of a task running {@code args}. */
+    private void runTask(Bundle bundle) throws IOException, InterruptedException {
+        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
+                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
+                "start").directory(bundle.dir().toFile()).redirectErrorStream(true);
+        pb.environment().put("TTRPC_ADDRESS", tmp.resolve("ev.sock").toString());
+        Process start = pb.start();
+        start.getOutputStream().close();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(start.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, start.exitValue(), out);
+        shim = TtrpcClient.connect(Path.of(out.substring("unix://".length())));
+        shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
+                .getShimPid();
+        CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id)
+                .setBundle(bundle.dir().toString());
+        runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
+                .setValue(o.toByteString())));
+        call("Create", create.build(), CreateTaskResponse.parser());
+        call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
+    }
+
+    private Bundle bundle() {
+        return Bundle.create(tmp.resolve("bundle"), "/" + namespace + "/" + id);
+    }
+
+    @AfterEach
+    void stopShim() throws IOException {
+        try {
+            if (shim != null) {
+                stopTask();
+                shim.close();
+            }
+            if (shimPid != 0) {
+                Wait.until("shim " + shimPid + " exited", Duration.ofSeconds(10),
+                        () -> ProcessHandle.of(shimPid).map(p -> !p.isAlive()).orElse(true));
+            }
+        } finally {
+            if (shimPid != 0) {
+                ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            killLeftovers();
+            events.close();
+            CgroupFs.removeLeftovers("/" + namespace);
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Kills every process of the task, waits for the init, deletes the task and shuts the shim down. */
+    private void stopTask() {
+        try {
+            call("Kill", KillRequest.newBuilder().setId(id).setSignal(9).setAll(true).build(), Empty.parser());
+            call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser());
+            call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        } catch (TtrpcException e) {
+            // Create or Start may have failed; the cgroup sweep in stopShim kills what is left.
+        }
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).setNow(true).build(), Empty.parser());
+    }
+
+    /** SIGKILLs processes left in the test's own cgroup (only after a failure). */
+    private void killLeftovers() {
+        CgroupFs.procsFile("/" + namespace + "/" + id).ifPresent(procs -> CgroupFs.read(procs).lines()
+                .filter(s -> !s.isBlank()).map(Long::parseLong)
+                .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)));
+    }
+
+    @Test
+    void stats_runningBusybox_reportsPidsMemoryAndCpu() throws Exception {
+        runTask(bundle().memoryLimit(64 * MIB).pidsLimit(20).args("sleep", "60").writeConfig());
+
+        Any stats = call("Stats", StatsRequest.newBuilder().setId(id).build(), StatsResponse.parser()).getStats();
+        if (CgroupFs.isV2()) {
+            assertEquals("io.containerd.cgroups.v2.Metrics", stats.getTypeUrl());
+            var m = dev.berth.api.cgroups.v2.Metrics.parseFrom(stats.getValue());
+            assertEquals(1, m.getPids().getCurrent());
+            assertEquals(20, m.getPids().getLimit());
+            assertTrue(m.getMemory().getUsage() > 0, m.toString());
+            assertEquals(64 * MIB, m.getMemory().getUsageLimit());
+        } else {
+            assertEquals("io.containerd.cgroups.v1.Metrics", stats.getTypeUrl());
+            var m = dev.berth.api.cgroups.v1.Metrics.parseFrom(stats.getValue());
+            assertEquals(1, m.getPids().getCurrent());
+            assertEquals(20, m.getPids().getLimit());
+            assertTrue(m.getMemory().getUsage().getUsage() > 0, m.toString());
+            assertEquals(64 * MIB, m.getMemory().getUsage().getLimit());
+            assertTrue(m.getCpu().getUsage().getTotal() > 0, m.toString());
+            assertTrue(m.getCpu().getUsage().getPerCpuCount() > 0, m.toString());
+        }
+    }
+
+    @Test
+    void update_pidsLimit_isReadBackThroughStats() throws Exception {
+        runTask(bundle().pidsLimit(20).args("sleep", "60").writeConfig());
+
+        call("Update", UpdateTaskRequest.newBuilder().setId(id).setResources(Any.newBuilder()
+                .setTypeUrl(LINUX_RESOURCES).setValue(ByteString.copyFromUtf8("{\"pids\":{\"limit\":42}}")))
+                .build(), Empty.parser());
+
+        assertEquals(42, pidsLimit());
+    }
+
+    private long pidsLimit() throws InvalidProtocolBufferException {
+        Any stats = call("Stats", StatsRequest.newBuilder().setId(id).build(), StatsResponse.parser()).getStats();
+        return CgroupFs.isV2() ? dev.berth.api.cgroups.v2.Metrics.parseFrom(stats.getValue()).getPids().getLimit()
+                : dev.berth.api.cgroups.v1.Metrics.parseFrom(stats.getValue()).getPids().getLimit();
+    }
+
+    @Test
+    void oom_execOverTheMemoryLimit_publishesTaskOom() throws Exception {
+        runTask(bundle().memoryLimit(32 * MIB).args("sleep", "60").writeConfig());
+
+        String process = "{\"terminal\":false,\"args\":[\"tail\",\"/dev/zero\"],\"cwd\":\"/\","
+                + "\"env\":[\"PATH=/bin\"],\"user\":{\"uid\":0,\"gid\":0}}";
+        call("Exec", ExecProcessRequest.newBuilder().setId(id).setExecId("hog").setSpec(Any.newBuilder()
+                .setTypeUrl(PROCESS_SPEC).setValue(ByteString.copyFromUtf8(process))).build(), Empty.parser());
+        call("Start", StartRequest.newBuilder().setId(id).setExecId("hog").build(), StartResponse.parser());
+        WaitResponse exit = call("Wait", WaitRequest.newBuilder().setId(id).setExecId("hog").build(),
+                WaitResponse.parser());
+        assertEquals(137, exit.getExitStatus());
+
+        Wait.until("/tasks/oom published", Duration.ofSeconds(10),
+                () -> published.stream().anyMatch(e -> e.getTopic().equals("/tasks/oom")));
+        Envelope oom = published.stream().filter(e -> e.getTopic().equals("/tasks/oom")).findFirst().orElseThrow();
+        assertEquals("containerd.events.TaskOOM", oom.getEvent().getTypeUrl());
+        assertEquals(id, TaskOOM.parseFrom(oom.getEvent().getValue()).getContainerId());
+        assertEquals(namespace, oom.getNamespace());
+    }
+
+    private <T extends MessageLite> T call(String method, MessageLite request, Parser<T> parser) {
+        return shim.call(TASK, method, request, parser, Metadata.namespace(namespace), CALL);
+    }
+
+    private static String random() {
+        byte[] r = new byte[4];
+        ThreadLocalRandom.current().nextBytes(r);
+        return HexFormat.of().formatHex(r);
+    }
+}
