@@ -5,6 +5,7 @@ import dev.berth.runtime.syscall.Syscalls;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
+import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.task.TaskService;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand {
     private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
     private static final Duration EVENTS_GRACE = Duration.ofSeconds(10);
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private final Syscalls linux;
     private final Path initBinary;
@@ -44,7 +46,7 @@ final class ServeCommand {
             Syscalls sys = new ReaperSyscalls(linux, reaper);
             Containers containers = new Containers(sys, reaper, events);
             TaskService tasks = new TaskService(containers, new Engines(sys, initBinary, flags.runtimeRoot()),
-                    linux.getpid(), shutdown::countDown, flags.namespace());
+                    linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             Files.deleteIfExists(socket);
             server.listen(socket);

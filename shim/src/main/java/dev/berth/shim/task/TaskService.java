@@ -39,17 +39,17 @@ public final class TaskService {
     private final int shimPid;
     private final Runnable shutdown;
     private final String namespace;
-    private final MetricsFormat metrics = MetricsFormat.detect(Path.of("/sys/fs/cgroup"));
+    private final MetricsFormat metrics;
 
-    /** @param shutdown called when Shutdown finds no task left (or is told {@code now}) */
-    public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown) {
-        this(containers, engines, shimPid, shutdown, "");
-    }
-
-    /** @param namespace the shim's {@code -namespace}, for calls whose metadata names none (containerd 1.6) */
+    /**
+     * @param shutdown called when Shutdown finds no task left (or is told {@code now})
+     * @param namespace the shim's {@code -namespace}, for calls whose metadata names none (containerd 1.6)
+     * @param metrics the cgroup version's metrics message that Stats answers with
+     */
     public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown,
-                       String namespace) {
+                       String namespace, MetricsFormat metrics) {
         this.namespace = namespace;
+        this.metrics = metrics;
         this.containers = containers;
         this.engines = engines;
         this.shimPid = shimPid;
