@@ -1,16 +1,21 @@
 package dev.berth.it.shim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.berth.it.containerd.OciImageLayout;
 import dev.berth.it.containerd.PrivateContainerd;
+import dev.berth.it.support.Background;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
 import dev.berth.it.support.HostMounts;
+import dev.berth.it.support.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -107,6 +112,13 @@ final class ContainerdFixture implements AutoCloseable {
         return containerd.ctr(argv.toArray(String[]::new));
     }
 
+    /** {@code ctr ARGS} in this fixture's namespace, left running (e.g. {@code events}). */
+    Background ctrInBackground(String... args) {
+        List<String> argv = new ArrayList<>(List.of("-n", namespace));
+        argv.addAll(List.of(args));
+        return containerd.ctrInBackground(argv.toArray(String[]::new));
+    }
+
     /** The STATUS column of {@code ctr tasks ls} for one task (TASK PID STATUS), or "absent". */
     String taskStatus(String id) {
         String out = ctr("tasks", "ls").assertSuccess().stdout();
@@ -145,8 +157,42 @@ final class ContainerdFixture implements AutoCloseable {
         return found;
     }
 
+    /** No shim serves this containerd any more, nothing is mounted under its dir, the task's cgroup is gone. */
+    void assertNothingLeft(String id) {
+        Wait.until("shim of " + id + " exited", Duration.ofSeconds(20), () -> shimProcesses().isEmpty());
+        assertEquals(List.of(), HostMounts.under(tmp), "mounts left");
+        assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroups left");
+        forget(id);
+    }
+
+    /** Kills, deletes and removes a detached task and its container, then {@link #assertNothingLeft}. */
+    void removeTask(String id) {
+        ctr("tasks", "kill", "--signal", "SIGKILL", id).assertSuccess();
+        Wait.until("task " + id + " stopped", Duration.ofSeconds(20), () -> !"RUNNING".equals(taskStatus(id)));
+        ctr("tasks", "delete", id).assertSuccess();
+        ctr("containers", "delete", id).assertSuccess();
+        assertNothingLeft(id);
+    }
+
     String namespace() {
         return namespace;
+    }
+
+    /** containerd's gRPC socket, for a ctr started by the test itself. */
+    Path socket() {
+        return containerd.socket();
+    }
+
+    CommandLine commandLine() {
+        return commandLine;
+    }
+
+    Path shim() {
+        return shim;
+    }
+
+    Path fifoDir() {
+        return fifoDir;
     }
 
     Path dir() {
