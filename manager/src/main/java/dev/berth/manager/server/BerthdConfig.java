@@ -1,0 +1,109 @@
+package dev.berth.manager.server;
+
+import dev.berth.api.errdefs.BerthException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+
+/**
+ * berthd's settings: the defaults of DESIGN.md, overridden by a TOML file in containerd's shape, overridden by
+ * flags. The file's keys:
+ *
+ * <pre>
+ * root  = "/var/lib/berth"             # content, snapshots, metadata.db
+ * state = "/run/berth"                 # bundles, shim sockets
+ * [grpc]  address = "/run/berth/berthd.sock"
+ * [ttrpc] address = "/run/berth/berthd.sock.ttrpc"   # where shims publish events
+ * [debug] level = "info"
+ * [berth]
+ *   snapshotter = "overlayfs"          # or "native"
+ *   default_runtime = "io.containerd.runc.v2"
+ *   [berth.runtimes."io.containerd.runc.v2"] shim = "/usr/lib/berth/bin/berth-shim"
+ * </pre>
+ *
+ * @param runtimes runtime name → shim binary; a runtime named by an absolute path needs no entry
+ */
+public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddress, String logLevel,
+                           String snapshotter, String defaultRuntime, Map<String, Path> runtimes) {
+
+    public static final String DEFAULT_RUNTIME = "io.containerd.runc.v2";
+
+    public BerthdConfig {
+        runtimes = Map.copyOf(runtimes);
+        if (!snapshotter.equals("overlayfs") && !snapshotter.equals("native")) {
+            throw BerthException.invalidArgument("config: snapshotter " + snapshotter
+                    + ": unknown (overlayfs or native)");
+        }
+    }
+
+    /** The defaults of DESIGN.md; {@code shim} is the berth-shim launcher that serves the default runtime. */
+    public static BerthdConfig defaults(Path shim) {
+        return new BerthdConfig(Path.of("/var/lib/berth"), Path.of("/run/berth"),
+                Path.of("/run/berth/berthd.sock"), Path.of("/run/berth/berthd.sock.ttrpc"), "info",
+                "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim));
+    }
+
+    /** These settings overridden by the file's. */
+    public BerthdConfig withFile(Path file) throws IOException {
+        TomlParseResult toml = Toml.parse(Files.readString(file));
+        if (toml.hasErrors()) {
+            throw BerthException.invalidArgument("load config " + file + ": " + toml.errors().getFirst());
+        }
+        Path newAddress = path(toml, "grpc.address", address);
+        Map<String, Path> rts = new LinkedHashMap<>(runtimes);
+        TomlTable table = toml.getTable("berth.runtimes");
+        if (table != null) {
+            for (String name : table.keySet()) {
+                TomlTable rt = table.getTable(java.util.List.of(name));
+                if (rt == null || rt.getString("shim") == null) {
+                    throw BerthException.invalidArgument("load config " + file + ": berth.runtimes." + name
+                            + ": shim is required");
+                }
+                rts.put(name, Path.of(rt.getString("shim")));
+            }
+        }
+        return new BerthdConfig(path(toml, "root", root), path(toml, "state", state), newAddress,
+                path(toml, "ttrpc.address", Path.of(newAddress + ".ttrpc")),
+                toml.getString("debug.level", () -> logLevel),
+                toml.getString("berth.snapshotter", () -> snapshotter),
+                toml.getString("berth.default_runtime", () -> defaultRuntime), rts);
+    }
+
+    public BerthdConfig withRoot(Path p) {
+        return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes);
+    }
+
+    public BerthdConfig withState(Path p) {
+        return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes);
+    }
+
+    /** The gRPC socket; the ttrpc socket follows it ({@code <address>.ttrpc}), as containerd's does. */
+    public BerthdConfig withAddress(Path p) {
+        return new BerthdConfig(root, state, p, Path.of(p + ".ttrpc"), logLevel, snapshotter, defaultRuntime,
+                runtimes);
+    }
+
+    public BerthdConfig withLogLevel(String level) {
+        return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes);
+    }
+
+    public BerthdConfig withSnapshotter(String name) {
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes);
+    }
+
+    public BerthdConfig withRuntime(String name, Path shim) {
+        Map<String, Path> rts = new LinkedHashMap<>(runtimes);
+        rts.put(name, shim);
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, rts);
+    }
+
+    private static Path path(TomlParseResult toml, String key, Path dflt) {
+        String v = toml.getString(key);
+        return v == null ? dflt : Path.of(v);
+    }
+}
