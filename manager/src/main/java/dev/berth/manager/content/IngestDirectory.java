@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -58,8 +59,8 @@ final class IngestDirectory {
     void create(String ref, long total, Digest expected, Instant now) throws IOException {
         remove();
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(STARTED_AT), now.toString());
-        Files.writeString(dir.resolve(UPDATED_AT), now.toString());
+        replace(STARTED_AT, now.toString());
+        replace(UPDATED_AT, now.toString());
         if (total > 0) {
             recordTotal(total);
         }
@@ -67,19 +68,29 @@ final class IngestDirectory {
             recordExpected(expected);
         }
         Files.createFile(data());
-        Files.writeString(dir.resolve(REF), ref);
+        replace(REF, ref);
     }
 
     void recordTotal(long total) throws IOException {
-        Files.writeString(dir.resolve(TOTAL), Long.toString(total));
+        replace(TOTAL, Long.toString(total));
     }
 
     void recordExpected(Digest expected) throws IOException {
-        Files.writeString(dir.resolve(EXPECTED), expected.toString());
+        replace(EXPECTED, expected.toString());
     }
 
     void recordUpdatedAt(Instant at) throws IOException {
-        Files.writeString(dir.resolve(UPDATED_AT), at.toString());
+        replace(UPDATED_AT, at.toString());
+    }
+
+    /**
+     * Writes one small file through a rename, so that a crash while a writer rewrites it (updatedat on close, total
+     * or expected on resume) leaves the old value rather than an empty file that no longer parses.
+     */
+    private void replace(String name, String value) throws IOException {
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.writeString(tmp, value);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The ingest's status as the files tell it; empty if the directory holds no complete ingest. */

@@ -67,16 +67,17 @@ public final class LocalContentStore implements ContentStore {
                 throw BerthException.notFound("update " + digest + ": not found");
             }
             Map<String, String> updated = new TreeMap<>(labels.read(digest));
+            Map<String, String> given = newLabels == null ? Map.of() : newLabels;
             if (fieldpaths == null || fieldpaths.isEmpty() || fieldpaths.contains("labels")) {
-                updated = new TreeMap<>(newLabels);
+                updated = new TreeMap<>(given);
             } else {
                 for (String path : fieldpaths) {
                     if (!path.startsWith("labels.")) {
                         throw BerthException.invalidArgument("update " + digest + ": cannot update field " + path);
                     }
                     String key = path.substring("labels.".length());
-                    if (newLabels.containsKey(key)) {
-                        updated.put(key, newLabels.get(key));
+                    if (given.containsKey(key)) {
+                        updated.put(key, given.get(key));
                     } else {
                         updated.remove(key);
                     }

@@ -37,8 +37,9 @@ final class RunningDigest {
 
     /**
      * The digest of the first {@code length} bytes of {@code data}. A JDK MessageDigest cannot be saved to disk, so
-     * a resumed ingest is hashed again from its start; at the ~1.5 GB/s SHA-256 runs at here that is cheap next to
-     * fetching the bytes again.
+     * a resumed ingest is hashed again from its start. Measured here: 128 MiB in ~93 ms (SHA-256 runs at 1.1-1.4
+     * GB/s), cheap next to fetching the bytes again, and simpler than a hand-written SHA-256 whose state could be
+     * saved.
      */
     static RunningDigest ofFile(String algorithm, FileChannel data, long length) throws IOException {
         RunningDigest digest = of(algorithm);
