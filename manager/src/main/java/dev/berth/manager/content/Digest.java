@@ -15,7 +15,7 @@ public record Digest(String algorithm, String encoded) {
         Pattern p = switch (algorithm) {
             case "sha256" -> SHA256;
             case "sha512" -> SHA512;
-            default -> throw new IllegalArgumentException("digest: unsupported algorithm " + algorithm);
+            default -> throw new IllegalArgumentException("digest " + algorithm + ":" + encoded + ": unsupported algorithm");
         };
         if (!p.matcher(encoded).matches()) {
             throw new IllegalArgumentException("digest " + algorithm + ":" + encoded + ": invalid encoding");
