@@ -265,7 +265,8 @@ public abstract class CtrAcceptanceContract {
     void events_showTaskStartAndExit() {
         String ref = pull(images.busybox());
         try (Background events = ctr.start("events")) {
-            // The subscription is in place once an event caused after starting ctr events reaches it.
+            // The subscription is in place once an event caused after starting ctr events reaches it: relabelling
+            // the namespace publishes /namespaces/update (containerd's namespaces service), cheap to repeat.
             int[] probe = {0};
             Wait.until("ctr events subscribed", SETTLE, () -> {
                 ctr("namespaces", "label", namespace, "berth.dev/probe=" + probe[0]++).assertSuccess();
