@@ -1,0 +1,7 @@
+/**
+ * What the manager's acceptance suites need besides a daemon: {@link dev.berth.it.manager.support.LocalRegistry}
+ * (Debian's {@code docker-registry} on 127.0.0.1), {@link dev.berth.it.manager.support.TestImages} (deterministic
+ * OCI images built from busybox-static without network, pushed over the distribution API) and
+ * {@link dev.berth.it.manager.support.Ctr} (Debian's {@code ctr} bound to one address and namespace).
+ */
+package dev.berth.it.manager.support;
