@@ -87,6 +87,16 @@ final class TestLayers {
         return "sha256:" + HexFormat.of().formatHex(HashingInputStream.newSha256().digest(b));
     }
 
+    /** The entry names of a layer blob. */
+    static List<String> names(byte[] blob, Compression c) throws IOException {
+        TarReader r = new TarReader(c.decompress(new ByteArrayInputStream(blob)));
+        List<String> names = new java.util.ArrayList<>();
+        for (var e = r.next(); e.isPresent(); e = r.next()) {
+            names.add(e.get().name());
+        }
+        return names;
+    }
+
     /**
      * Every path under {@code root} (root excluded) → type, mode, owner, mtime (seconds), size, content hash,
      * link target, device number and xattrs: two trees are equal when these maps are.
@@ -106,7 +116,7 @@ final class TestLayers {
                     .append(Integer.toOctalString(st.mode())).append(' ').append(st.uid()).append(':')
                     .append(st.gid());
             if (st.type() != FileType.DIRECTORY) {
-                d.append(" mtime=").append(st.mtime().getEpochSecond());
+                d.append(" mtime=").append(st.mtime().getEpochSecond()).append(" nlink=").append(st.nlink());
             }
             switch (st.type()) {
                 case REGULAR -> d.append(" size=").append(st.size()).append(' ')
