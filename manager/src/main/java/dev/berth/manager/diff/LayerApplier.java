@@ -1,6 +1,7 @@
 package dev.berth.manager.diff;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.content.Digest;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.runtime.syscall.FileSyscalls;
 import java.io.IOException;
@@ -72,25 +73,31 @@ public final class LayerApplier {
         }
     }
 
-    /** Applies {@code layer} (of {@code mediaType}) into the directory {@code root}. */
+    /**
+     * Applies {@code layer} (of {@code mediaType}) into the directory {@code root}. The stream is read to its end
+     * and left open.
+     */
     public AppliedLayer apply(InputStream layer, String mediaType, Path root, ApplyOptions options)
             throws IOException {
         Compression compression = Compression.ofMediaType(mediaType);
         HashingInputStream compressed = new HashingInputStream(layer);
-        InputStream decompressed = compression.decompress(compressed);
-        HashingInputStream tar = compression == Compression.NONE ? compressed
-                : new HashingInputStream(decompressed);
-        new LayerUnpacker(sys, root.toRealPath(), options).unpack(new TarReader(tar));
-        tar.drain(); // the diffID covers the whole stream, padding after the end marker included
-        compressed.drain();
-        if (tar != compressed) {
-            decompressed.close(); // frees the native inflater now, not at GC; the caller's stream stays open
-        }
-        if (tar == compressed) {
-            var d = compressed.digest();
+        if (compression == Compression.NONE) {
+            unpack(compressed, root, options);
+            Digest d = compressed.digest();
             return new AppliedLayer(d, d, compressed.count(), compressed.count());
         }
-        return new AppliedLayer(tar.digest(), compressed.digest(), compressed.count(), tar.count());
+        // closing the decompressor frees its native state now rather than at GC; the caller's stream stays open
+        try (InputStream decompressed = compression.decompress(compressed)) {
+            HashingInputStream tar = new HashingInputStream(decompressed);
+            unpack(tar, root, options);
+            compressed.drain();
+            return new AppliedLayer(tar.digest(), compressed.digest(), compressed.count(), tar.count());
+        }
+    }
+
+    private void unpack(HashingInputStream tar, Path root, ApplyOptions options) throws IOException {
+        new LayerUnpacker(sys, root.toRealPath(), options).unpack(new TarReader(tar));
+        tar.drain(); // the diffID covers the whole stream, padding after the end marker included
     }
 
     private static Optional<String> option(Mount m, String prefix) {

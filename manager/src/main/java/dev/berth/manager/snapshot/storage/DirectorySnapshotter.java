@@ -1,5 +1,6 @@
 package dev.berth.manager.snapshot.storage;
 
+import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.SnapshotInfo;
 import dev.berth.manager.snapshot.SnapshotKind;
@@ -69,7 +70,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
         checkOpen();
         SnapshotRecord r = index.get("mounts", key);
         if (r.kind() == SnapshotKind.COMMITTED) {
-            throw dev.berth.api.errdefs.BerthException.failedPrecondition("mounts " + key
+            throw BerthException.failedPrecondition("mounts " + key
                     + ": snapshot is committed, only active and view snapshots can be mounted");
         }
         return mounts(dirs, r, index.parents(r));
@@ -140,7 +141,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
     private void checkOpen() {
         if (closed) {
-            throw dev.berth.api.errdefs.BerthException.unavailable("snapshotter: closed");
+            throw BerthException.unavailable("snapshotter: closed");
         }
     }
 }

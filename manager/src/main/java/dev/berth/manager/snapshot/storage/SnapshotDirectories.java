@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,7 +95,7 @@ public final class SnapshotDirectories {
     }
 
     static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(top, new SimpleFileVisitor<>() {
@@ -114,10 +116,10 @@ public final class SnapshotDirectories {
         });
     }
 
-    private static java.util.Optional<Long> parseId(String name) {
+    private static Optional<Long> parseId(String name) {
         if (name.isEmpty() || name.length() > 18 || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(Long.parseLong(name));
+        return Optional.of(Long.parseLong(name));
     }
 }
