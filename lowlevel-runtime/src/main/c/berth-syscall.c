@@ -24,7 +24,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define FN(name) Java_dev_berth_runtime_syscall_LinuxSyscalls_##name
@@ -427,5 +429,115 @@ JNIEXPORT jlong JNICALL FN(unmount0)(JNIEnv *env, jclass cls, jstring jtarget, j
 		return -(jlong)ENOMEM;
 	jlong r = result(umount2(target, flags));
 	free(target);
+	return r;
+}
+
+/*
+ * File metadata for the manager's layer apply and snapshot copy: what java.nio cannot do (device nodes, xattrs
+ * outside "user.", set-id mode bits) or does with several calls. None of these follow a final symlink except
+ * chmod0, which the caller only uses on non-links (Linux has no lchmod).
+ */
+JNIEXPORT jlong JNICALL FN(mknod0)(JNIEnv *env, jclass cls, jstring jpath, jint mode, jlong major, jlong minor)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(mknod(path, (mode_t)mode, makedev((unsigned int)major, (unsigned int)minor)));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(lchown0)(JNIEnv *env, jclass cls, jstring jpath, jint uid, jint gid)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(lchown(path, (uid_t)uid, (gid_t)gid));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(chmod0)(JNIEnv *env, jclass cls, jstring jpath, jint mode)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(chmod(path, (mode_t)mode));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(lutimes0)(JNIEnv *env, jclass cls, jstring jpath, jlong sec, jlong nsec)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	struct timespec times[2] = {{.tv_sec = sec, .tv_nsec = nsec}, {.tv_sec = sec, .tv_nsec = nsec}};
+	jlong r = result(utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(lsetxattr0)(JNIEnv *env, jclass cls, jstring jpath, jstring jname, jbyteArray jvalue)
+{
+	(void)cls;
+	char *path = cstring(env, jpath), *name = cstring(env, jname);
+	jsize len = (*env)->GetArrayLength(env, jvalue);
+	jbyte *value = malloc(len > 0 ? (size_t)len : 1);
+	jlong r = -(jlong)ENOMEM;
+	if (path != NULL && name != NULL && value != NULL) {
+		(*env)->GetByteArrayRegion(env, jvalue, 0, len, value);
+		r = result(lsetxattr(path, name, value, (size_t)len, 0));
+	}
+	free(path);
+	free(name);
+	free(value);
+	return r;
+}
+
+/* The value's length, copied into out when it fits; the caller retries with a larger array otherwise. */
+JNIEXPORT jlong JNICALL FN(lgetxattr0)(JNIEnv *env, jclass cls, jstring jpath, jstring jname, jbyteArray out)
+{
+	(void)cls;
+	char *path = cstring(env, jpath), *name = cstring(env, jname);
+	jsize cap = (*env)->GetArrayLength(env, out);
+	jbyte *buf = malloc(cap > 0 ? (size_t)cap : 1);
+	jlong r = -(jlong)ENOMEM;
+	if (path != NULL && name != NULL && buf != NULL) {
+		ssize_t n = lgetxattr(path, name, buf, (size_t)cap);
+		if (n < 0 && errno == ERANGE)
+			n = lgetxattr(path, name, NULL, 0);
+		else if (n > 0)
+			(*env)->SetByteArrayRegion(env, out, 0, (jsize)n, buf);
+		r = result(n);
+	}
+	free(path);
+	free(name);
+	free(buf);
+	return r;
+}
+
+/* Like lgetxattr0: the NUL-separated list's length, copied into out when it fits. */
+JNIEXPORT jlong JNICALL FN(llistxattr0)(JNIEnv *env, jclass cls, jstring jpath, jbyteArray out)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	jsize cap = (*env)->GetArrayLength(env, out);
+	char *buf = malloc(cap > 0 ? (size_t)cap : 1);
+	jlong r = -(jlong)ENOMEM;
+	if (path != NULL && buf != NULL) {
+		ssize_t n = llistxattr(path, buf, (size_t)cap);
+		if (n < 0 && errno == ERANGE)
+			n = llistxattr(path, NULL, 0);
+		else if (n > 0)
+			(*env)->SetByteArrayRegion(env, out, 0, (jsize)n, (jbyte *)buf);
+		r = result(n);
+	}
+	free(path);
+	free(buf);
 	return r;
 }

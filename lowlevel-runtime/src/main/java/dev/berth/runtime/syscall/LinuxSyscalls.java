@@ -1,12 +1,15 @@
 package dev.berth.runtime.syscall;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link Syscalls} on Linux through a small JNI library, {@code libberth-syscall.so}
+ * {@link Syscalls} and {@link FileSyscalls} on Linux through a small JNI library, {@code libberth-syscall.so}
  * ({@code src/main/c/berth-syscall.c}), built next to the runtime's jar.
  *
  * <p>Why JNI and not FFM, which DESIGN.md chose: measured on this machine kind with an AOT cache, the first FFM
@@ -17,7 +20,7 @@ import java.util.Optional;
  * <p>Each native method returns a non-negative result or {@code -errno}; this class turns the latter into a
  * {@link SyscallException} naming the operation and the object.
  */
-public final class LinuxSyscalls implements Syscalls {
+public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     /** The library, loaded on the first native call. */
     private static final class Lib {
         static {
@@ -83,6 +86,23 @@ public final class LinuxSyscalls implements Syscalls {
     private static native long mount0(String source, String target, String type, long flags, String data);
 
     private static native long unmount0(String target, int flags);
+
+    private static native long mknod0(String path, int mode, long major, long minor);
+
+    private static native long lchown0(String path, int uid, int gid);
+
+    private static native long chmod0(String path, int mode);
+
+    private static native long lutimes0(String path, long sec, long nsec);
+
+    private static native long lsetxattr0(String path, String name, byte[] value);
+
+    private static native long lgetxattr0(String path, String name, byte[] out);
+
+    private static native long llistxattr0(String path, byte[] out);
+
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
 
     public LinuxSyscalls() {
         Lib.ensureLoaded();
@@ -230,5 +250,70 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void setWindowSize(int fd, int rows, int cols) {
         check(setWindowSize0(fd, rows, cols), "ioctl TIOCSWINSZ", "fd " + fd);
+    }
+
+    @Override
+    public void mknod(String path, int mode, long major, long minor) {
+        check(mknod0(path, mode, major, minor), "mknod", path);
+    }
+
+    @Override
+    public void lchown(String path, int uid, int gid) {
+        check(lchown0(path, uid, gid), "lchown", path);
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        check(chmod0(path, mode), "chmod", path);
+    }
+
+    @Override
+    public void lutimes(String path, long epochSecond, long nanos) {
+        check(lutimes0(path, epochSecond, nanos), "utimensat", path);
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        check(lsetxattr0(path, name, value), "lsetxattr " + name, path);
+    }
+
+    @Override
+    public Optional<byte[]> lgetxattr(String path, String name) {
+        byte[] buf = new byte[256];
+        while (true) {
+            long n = lgetxattr0(path, name, buf);
+            if (n == -ENODATA) {
+                return Optional.empty();
+            }
+            check(n, "lgetxattr " + name, path);
+            if (n <= buf.length) {
+                return Optional.of(Arrays.copyOf(buf, (int) n));
+            }
+            buf = new byte[(int) n];
+        }
+    }
+
+    @Override
+    public List<String> llistxattr(String path) {
+        byte[] buf = new byte[1024];
+        while (true) {
+            long n = llistxattr0(path, buf);
+            if (n == -ENOTSUP) {
+                return List.of();
+            }
+            check(n, "llistxattr", path);
+            if (n <= buf.length) {
+                List<String> names = new ArrayList<>();
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == 0) {
+                        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                        start = i + 1;
+                    }
+                }
+                return names;
+            }
+            buf = new byte[(int) n];
+        }
     }
 }
