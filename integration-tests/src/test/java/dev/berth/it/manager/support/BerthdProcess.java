@@ -1,0 +1,89 @@
+package dev.berth.it.manager.support;
+
+import dev.berth.it.support.Background;
+import dev.berth.it.support.CommandLine;
+import dev.berth.it.support.Wait;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private berthd started from the built launcher {@code bin/berthd}: its own root, state and sockets under a temp
+ * directory, so it never meets /run/berth or another instance. Stopped by its pid.
+ */
+public final class BerthdProcess implements AutoCloseable {
+
+    private final Path dir;
+    private final Path socket;
+    private final Background daemon;
+
+    private BerthdProcess(Path dir, Path socket, Background daemon) {
+        this.dir = dir;
+        this.socket = socket;
+        this.daemon = daemon;
+    }
+
+    /**
+     * Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); {@code config}, if not
+     * null, is written as its TOML file. Waits until the socket answers.
+     */
+    public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, String config) throws IOException {
+        Path socket = dir.resolve("berthd.sock");
+        List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/berthd").toString(),
+                "--root", dir.resolve("root").toString(), "--state", dir.resolve("state").toString(),
+                "--address", socket.toString(), "--log-level", "debug"));
+        if (config != null) {
+            Path file = dir.resolve("berthd.toml");
+            Files.writeString(file, config);
+            argv.addAll(List.of("--config", file.toString()));
+        }
+        Background daemon = commandLine.start(argv, Map.of(), null);
+        BerthdProcess p = new BerthdProcess(dir, socket, daemon);
+        Wait.until("berthd serving on " + socket, Duration.ofSeconds(30),
+                () -> !daemon.isAlive() || Files.exists(socket));
+        if (!daemon.isAlive()) {
+            throw new AssertionError("berthd exited: " + daemon.stderr());
+        }
+        return p;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public long pid() {
+        return daemon.process().pid();
+    }
+
+    public String log() {
+        return daemon.stderr();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Kills berthd with SIGKILL, as a crash would (its shims and containers live on). */
+    public void crash() throws InterruptedException {
+        daemon.process().destroyForcibly();
+        daemon.process().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Stops berthd by its pid (SIGTERM, then SIGKILL) and waits for it. */
+    @Override
+    public void close() {
+        daemon.process().destroy();
+        try {
+            if (!daemon.process().waitFor(10, TimeUnit.SECONDS)) {
+                daemon.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
