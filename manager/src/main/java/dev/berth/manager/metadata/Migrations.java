@@ -51,6 +51,10 @@ final class Migrations {
         return new Migrations(list);
     }
 
+    List<Migration> migrations() {
+        return migrations;
+    }
+
     int latest() {
         return migrations.size();
     }
