@@ -37,6 +37,7 @@ public final class MetadataContentStore implements ContentStore {
     private final String namespace;
     private final Optional<String> lease;
     private final GarbageCollector gc;
+    private final IngestTable ingests;
 
     MetadataContentStore(Database db, ContentStore backend, String namespace, Optional<String> lease,
                          GarbageCollector gc) {
@@ -45,6 +46,7 @@ public final class MetadataContentStore implements ContentStore {
         this.namespace = namespace;
         this.lease = lease;
         this.gc = gc;
+        this.ingests = new IngestTable(namespace);
     }
 
     public String namespace() {
@@ -139,8 +141,8 @@ public final class MetadataContentStore implements ContentStore {
                 return NamespacedWriter.Opened.alreadyExists();
             }
             long sharedSize = expected == null ? -1 : sharedSize(expected, total);
-            Ingest ingest = openIngest(c, ref, sharedSize >= 0 ? sharedSize : total,
-                    sharedSize >= 0 ? expected : null);
+            IngestTable.Ingest ingest = ingests.open(c, ref, sharedSize >= 0 ? sharedSize : total,
+                    sharedSize >= 0 ? Optional.of(expected) : Optional.empty(), db.now());
             LeaseStore.addToActive(c, namespace, lease, LeaseResource.ingest(ref));
             if (sharedSize >= 0) {
                 return NamespacedWriter.Opened.shared(ingest.backendRef(), expected, sharedSize, ingest.startedAt());
@@ -157,7 +159,7 @@ public final class MetadataContentStore implements ContentStore {
     @Override
     public IngestStatus status(String ref) throws IOException {
         return db.read("status " + ref, c -> {
-            Ingest ingest = requireIngest(c, ref);
+            IngestTable.Ingest ingest = ingests.require(c, ref);
             return ingestStatus(ingest).orElseThrow(() -> BerthException.notFound("ingest " + ref + ": not found"));
         });
     }
@@ -166,7 +168,7 @@ public final class MetadataContentStore implements ContentStore {
     public List<IngestStatus> listStatuses() throws IOException {
         return db.read("list ingests", c -> {
             List<IngestStatus> out = new ArrayList<>();
-            for (Ingest ingest : ingests(c)) {
+            for (IngestTable.Ingest ingest : ingests.list(c)) {
                 ingestStatus(ingest).ifPresent(out::add);
             }
             return out;
@@ -176,8 +178,8 @@ public final class MetadataContentStore implements ContentStore {
     @Override
     public void abort(String ref) throws IOException {
         db.write("abort " + ref, c -> {
-            Ingest ingest = requireIngest(c, ref);
-            deleteIngest(c, ref);
+            IngestTable.Ingest ingest = ingests.require(c, ref);
+            ingests.delete(c, ref);
             try {
                 backend.abort(ingest.backendRef());
             } catch (BerthException e) {
@@ -207,7 +209,7 @@ public final class MetadataContentStore implements ContentStore {
      */
     boolean recordCommit(Connection c, String ref, Digest digest, long size, Map<String, String> labels)
             throws SQLException {
-        deleteIngest(c, ref);
+        ingests.delete(c, ref);
         LeaseStore.remove(c, namespace, lease, LeaseResource.ingest(ref));
         LeaseStore.addToActive(c, namespace, lease, LeaseResource.content(digest));
         if (find(c, digest).isPresent()) {
@@ -231,12 +233,6 @@ public final class MetadataContentStore implements ContentStore {
         return find(c, digest).orElseThrow(() -> notFound(digest));
     }
 
-    // ---- ingest records ----
-
-    /** An ingest record: the backend ref, and for a shared ingest the blob it expects. */
-    record Ingest(String ref, String backendRef, Optional<Digest> expected, long total, Instant startedAt) {
-    }
-
     /** The size of {@code expected} if the backend already has it with a size matching {@code total}, else -1. */
     private long sharedSize(Digest expected, long total) throws IOException {
         try {
@@ -250,35 +246,8 @@ public final class MetadataContentStore implements ContentStore {
         }
     }
 
-    private Ingest openIngest(Connection c, String ref, long total, Digest sharedExpected) throws SQLException {
-        Optional<Ingest> existing = findIngest(c, ref);
-        String expected = sharedExpected == null ? null : sharedExpected.toString();
-        if (existing.isPresent()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE ingests SET expected = ?, total = ? WHERE namespace = ? AND ref = ?")) {
-                ps.setString(1, expected);
-                ps.setLong(2, total);
-                ps.setString(3, namespace);
-                ps.setString(4, ref);
-                ps.executeUpdate();
-            }
-            return findIngest(c, ref).orElseThrow();
-        }
-        String backendRef = namespace + "/" + Database.nextSequence(c) + "/" + ref;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingests (namespace, ref, backend_ref, expected, "
-                + "total, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, namespace);
-            ps.setString(2, ref);
-            ps.setString(3, backendRef);
-            ps.setString(4, expected);
-            ps.setLong(5, total);
-            ps.setLong(6, Times.toNanos(db.now()));
-            ps.executeUpdate();
-        }
-        return findIngest(c, ref).orElseThrow();
-    }
 
-    private Optional<IngestStatus> ingestStatus(Ingest ingest) throws IOException {
+    private Optional<IngestStatus> ingestStatus(IngestTable.Ingest ingest) throws IOException {
         try {
             IngestStatus s = backend.status(ingest.backendRef());
             return Optional.of(new IngestStatus(ingest.ref(), s.offset(), s.total(), s.expected(), s.startedAt(),
@@ -293,50 +262,9 @@ public final class MetadataContentStore implements ContentStore {
                 ingest.startedAt(), ingest.startedAt()));
     }
 
-    private List<Ingest> ingests(Connection c) throws SQLException {
-        List<String> refs = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT ref FROM ingests WHERE namespace = ? ORDER BY ref")) {
-            ps.setString(1, namespace);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    refs.add(rs.getString(1));
-                }
-            }
-        }
-        List<Ingest> out = new ArrayList<>();
-        for (String ref : refs) {
-            out.add(findIngest(c, ref).orElseThrow());
-        }
-        return out;
-    }
 
-    private Ingest requireIngest(Connection c, String ref) throws SQLException {
-        return findIngest(c, ref).orElseThrow(() -> BerthException.notFound("ingest " + ref + ": not found"));
-    }
 
-    private Optional<Ingest> findIngest(Connection c, String ref) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT backend_ref, expected, total, started_at FROM ingests "
-                + "WHERE namespace = ? AND ref = ?")) {
-            ps.setString(1, namespace);
-            ps.setString(2, ref);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Optional<Digest> expected = Optional.ofNullable(rs.getString(2)).map(Digest::parse);
-                return Optional.of(new Ingest(ref, rs.getString(1), expected, rs.getLong(3),
-                        Times.fromNanos(rs.getLong(4))));
-            }
-        }
-    }
 
-    private void deleteIngest(Connection c, String ref) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingests WHERE namespace = ? AND ref = ?")) {
-            ps.setString(1, namespace);
-            ps.setString(2, ref);
-            ps.executeUpdate();
-        }
-    }
 
     private Optional<ContentInfo> find(Connection c, Digest digest) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

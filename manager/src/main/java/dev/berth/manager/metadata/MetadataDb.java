@@ -6,10 +6,11 @@ import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * berthd's metadata database (containerd {@code metadata.DB}): namespaced records of images, containers, leases,
@@ -105,7 +106,7 @@ public final class MetadataDb implements AutoCloseable {
 
     /** The names of the snapshot backends this database was opened with. */
     public Set<String> snapshotterNames() {
-        return new TreeMap<>(snapshotters).keySet();
+        return Collections.unmodifiableSortedSet(new TreeSet<>(snapshotters.keySet()));
     }
 
     /** Runs one mark-and-sweep collection now; see {@link GarbageCollector} for what it removes. */
