@@ -1,10 +1,13 @@
 package dev.berth.manager.content;
 
 import java.util.Map;
+import java.util.Objects;
 
-/** An OCI content descriptor: what a blob is, which blob, how large (OCI image spec, "Descriptor"). */
+/** An OCI content descriptor (image spec, "Descriptors"): what a blob is, where to find it, and how big it is. */
 public record Descriptor(String mediaType, Digest digest, long size, Map<String, String> annotations) {
     public Descriptor {
+        Objects.requireNonNull(mediaType, "mediaType");
+        Objects.requireNonNull(digest, "digest");
         annotations = Map.copyOf(annotations);
     }
 

@@ -1,0 +1,126 @@
+package dev.berth.manager.metadata;
+
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.content.ContentStore;
+import dev.berth.manager.snapshot.Snapshotter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * berthd's metadata database (containerd {@code metadata.DB}): namespaced records of images, containers, leases,
+ * blobs and snapshots in one SQLite file, namespaced views over the shared content and snapshot backends, and the
+ * garbage collector that ties them together. The schema is drawn in {@code package-info.java}.
+ *
+ * <p>Every accessor takes the request's namespace and validates it (FAILED_PRECONDITION if empty,
+ * INVALID_ARGUMENT if not an identifier). Reads in a namespace that does not exist find nothing; most writes create
+ * the namespace, as containerd does.
+ *
+ * <p>The backends are the caller's: closing this closes only the database.
+ */
+public final class MetadataDb implements AutoCloseable {
+
+    private final Database db;
+    private final ContentStore content;
+    private final Map<String, Snapshotter> snapshotters;
+    private final GarbageCollector gc;
+    private final NamespaceStore namespaces;
+
+    private MetadataDb(Database db, ContentStore content, Map<String, Snapshotter> snapshotters) {
+        this.db = db;
+        this.content = content;
+        this.snapshotters = Map.copyOf(snapshotters);
+        this.gc = new GarbageCollector(db, content, snapshotters);
+        this.namespaces = new NamespaceStore(db, gc);
+    }
+
+    /** Opens (creating if needed) and migrates the database at {@code dbFile}. */
+    public static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters)
+            throws IOException {
+        return open(dbFile, content, snapshotters, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path, ContentStore, Map)}, with the clock that stamps records and expires leases. */
+    public static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters,
+                                  Clock clock) throws IOException {
+        return open(dbFile, content, snapshotters, clock, Migrations.bundled());
+    }
+
+    static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters, Clock clock,
+                           Migrations migrations) throws IOException {
+        Database db = Database.open(dbFile, clock);
+        boolean ok = false;
+        try {
+            migrations.apply(db);
+            ok = true;
+            return new MetadataDb(db, content, snapshotters);
+        } finally {
+            if (!ok) {
+                db.close();
+            }
+        }
+    }
+
+    public NamespaceStore namespaces() {
+        return namespaces;
+    }
+
+    public ImageStore images(String namespace) {
+        Identifiers.validateNamespace(namespace);
+        return new ImageStore(db, namespace, gc);
+    }
+
+    public ContainerStore containers(String namespace) {
+        Identifiers.validateNamespace(namespace);
+        return new ContainerStore(db, namespace, gc);
+    }
+
+    public LeaseStore leases(String namespace) {
+        Identifiers.validateNamespace(namespace);
+        return new LeaseStore(db, namespace, gc);
+    }
+
+    /** The namespace's content view; writes and commits are added to {@code lease} if given (it must exist then). */
+    public MetadataContentStore contentStore(String namespace, Optional<String> lease) {
+        Identifiers.validateNamespace(namespace);
+        return new MetadataContentStore(db, content, namespace, lease, gc);
+    }
+
+    /**
+     * The namespace's view of snapshotter {@code name} (NOT_FOUND if no such backend); prepared, viewed and
+     * committed snapshots are added to {@code lease} if given.
+     */
+    public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease) {
+        Identifiers.validateNamespace(namespace);
+        Snapshotter backend = snapshotters.get(name);
+        if (backend == null) {
+            throw BerthException.notFound("snapshotter " + name + ": not found");
+        }
+        return new MetadataSnapshotter(db, backend, name, namespace, lease, gc);
+    }
+
+    /** The names of the snapshot backends this database was opened with. */
+    public Set<String> snapshotterNames() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(snapshotters.keySet()));
+    }
+
+    /** Runs one mark-and-sweep collection now; see {@link GarbageCollector} for what it removes. */
+    public GcReport garbageCollect() throws IOException {
+        return gc.collect();
+    }
+
+    /** The schema version of the open file ({@code PRAGMA user_version}). */
+    int schemaVersion() throws IOException {
+        return db.read("read schema version", Migrations::version);
+    }
+
+    @Override
+    public void close() throws IOException {
+        db.close();
+    }
+}

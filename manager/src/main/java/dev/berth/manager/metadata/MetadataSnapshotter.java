@@ -1,0 +1,293 @@
+package dev.berth.manager.metadata;
+
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.snapshot.Mount;
+import dev.berth.manager.snapshot.SnapshotInfo;
+import dev.berth.manager.snapshot.SnapshotKind;
+import dev.berth.manager.snapshot.Snapshotter;
+import dev.berth.manager.snapshot.Usage;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One namespace's view of one snapshot backend (containerd {@code metadata/snapshot.go}). Keys and names are
+ * namespaced onto the backend as {@code <namespace>/<seq>/<key>}; parents are translated both ways; labels and
+ * times live in the database; listing shows only this namespace's snapshots. Removing drops the record, and
+ * garbage collection removes the backend snapshot.
+ *
+ * <p>Each change writes its records and calls the backend last inside one transaction, so a backend failure leaves
+ * no record; a backend snapshot left without a record by a crash is removed by the next collection.
+ *
+ * <p>With a lease, prepared and viewed keys and committed names are added to it ({@code snapshots/<snapshotter>}).
+ */
+public final class MetadataSnapshotter implements Snapshotter {
+
+    /** Labels passed through to the backend: containerd lets remote snapshotters see these. */
+    private static final String BACKEND_LABEL_PREFIX = "containerd.io/snapshot/";
+
+    private final Database db;
+    private final Snapshotter backend;
+    private final String snapshotter;
+    private final String namespace;
+    private final Optional<String> lease;
+    private final GarbageCollector gc;
+
+    MetadataSnapshotter(Database db, Snapshotter backend, String snapshotter, String namespace,
+                        Optional<String> lease, GarbageCollector gc) {
+        this.db = db;
+        this.backend = backend;
+        this.snapshotter = snapshotter;
+        this.namespace = namespace;
+        this.lease = lease;
+        this.gc = gc;
+    }
+
+    /** The snapshotter's name, e.g. {@code overlayfs}. */
+    public String name() {
+        return snapshotter;
+    }
+
+    @Override
+    public SnapshotInfo stat(String key) throws IOException {
+        return db.read("stat snapshot " + key, c -> require(c, key).info());
+    }
+
+    /** Updates labels ({@code labels}, {@code labels.<key>}; no paths replace all); other paths are INVALID_ARGUMENT. */
+    @Override
+    public SnapshotInfo update(String key, Map<String, String> labels, Set<String> fieldpaths) throws IOException {
+        Labels.validate(labels);
+        return db.write("update snapshot " + key, c -> {
+            Row row = require(c, key);
+            Map<String, String> updated = Labels.update(row.info().labels(), labels, fieldpaths, "snapshot " + key);
+            LabelTable.SNAPSHOT.replace(c, updated, namespace, snapshotter, key);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE snapshots SET updated_at = ? "
+                    + "WHERE namespace = ? AND snapshotter = ? AND key = ?")) {
+                ps.setLong(1, Times.toNanos(db.now()));
+                ps.setString(2, namespace);
+                ps.setString(3, snapshotter);
+                ps.setString(4, key);
+                ps.executeUpdate();
+            }
+            return require(c, key).info();
+        });
+    }
+
+    @Override
+    public Usage usage(String key) throws IOException {
+        return db.read("usage of snapshot " + key, c -> backend.usage(require(c, key).backendKey()));
+    }
+
+    @Override
+    public List<Mount> mounts(String key) throws IOException {
+        return db.read("mounts of snapshot " + key, c -> backend.mounts(require(c, key).backendKey()));
+    }
+
+    @Override
+    public List<Mount> prepare(String key, String parent, Map<String, String> labels) throws IOException {
+        return create(SnapshotKind.ACTIVE, key, parent, labels);
+    }
+
+    @Override
+    public List<Mount> view(String key, String parent, Map<String, String> labels) throws IOException {
+        return create(SnapshotKind.VIEW, key, parent, labels);
+    }
+
+    private List<Mount> create(SnapshotKind kind, String key, String parent, Map<String, String> labels)
+            throws IOException {
+        String op = (kind == SnapshotKind.VIEW ? "view " : "prepare ") + key;
+        if (key == null || key.isEmpty()) {
+            throw BerthException.invalidArgument(op + ": key must not be empty");
+        }
+        Labels.validate(labels);
+        return db.write(op, c -> {
+            Database.ensureNamespace(c, namespace, db.now());
+            if (find(c, key).isPresent()) {
+                throw BerthException.alreadyExists("snapshot " + key + ": already exists");
+            }
+            String backendParent = "";
+            if (parent != null && !parent.isEmpty()) {
+                Row p = find(c, parent).orElseThrow(() -> BerthException.notFound(op + ": parent " + parent
+                        + ": not found"));
+                if (p.info().kind() != SnapshotKind.COMMITTED) {
+                    throw BerthException.failedPrecondition(op + ": parent " + parent + " is not committed");
+                }
+                backendParent = p.backendKey();
+            }
+            String backendKey = backendKey(c, key);
+            insert(c, key, backendKey, parent, kind, labels);
+            LeaseStore.addToActive(c, namespace, lease, LeaseResource.snapshot(snapshotter, key));
+            Map<String, String> passed = backendLabels(labels);
+            return kind == SnapshotKind.VIEW
+                    ? backend.view(backendKey, backendParent, passed)
+                    : backend.prepare(backendKey, backendParent, passed);
+        });
+    }
+
+    /**
+     * Commits active snapshot {@code key} as {@code name}: the record of {@code key} is replaced by one of
+     * {@code name} with the same parent and the given labels, and the lease moves from key to name.
+     */
+    @Override
+    public void commit(String name, String key, Map<String, String> labels) throws IOException {
+        String op = "commit " + key + " as " + name;
+        if (name == null || name.isEmpty()) {
+            throw BerthException.invalidArgument(op + ": name must not be empty");
+        }
+        Labels.validate(labels);
+        db.write(op, c -> {
+            Row active = require(c, key);
+            if (active.info().kind() != SnapshotKind.ACTIVE) {
+                throw BerthException.failedPrecondition(op + ": snapshot " + key + " is "
+                        + active.info().kind().name().toLowerCase(java.util.Locale.ROOT) + ", not active");
+            }
+            if (find(c, name).isPresent()) {
+                throw BerthException.alreadyExists("snapshot " + name + ": already exists");
+            }
+            String backendName = backendKey(c, name);
+            insert(c, name, backendName, active.info().parent(), SnapshotKind.COMMITTED, labels);
+            delete(c, key);
+            LeaseStore.remove(c, namespace, lease, LeaseResource.snapshot(snapshotter, key));
+            LeaseStore.addToActive(c, namespace, lease, LeaseResource.snapshot(snapshotter, name));
+            backend.commit(backendName, active.backendKey(), backendLabels(labels));
+            return null;
+        });
+    }
+
+    /**
+     * Removes the record of {@code key} (FAILED_PRECONDITION while it has children); garbage collection then
+     * removes the backend snapshot.
+     */
+    @Override
+    public void remove(String key) throws IOException {
+        db.write("remove snapshot " + key, c -> {
+            require(c, key);
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM snapshots "
+                    + "WHERE namespace = ? AND snapshotter = ? AND parent = ? LIMIT 1")) {
+                ps.setString(1, namespace);
+                ps.setString(2, snapshotter);
+                ps.setString(3, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw BerthException.failedPrecondition("remove snapshot " + key + ": has children");
+                    }
+                }
+            }
+            delete(c, key);
+            return null;
+        });
+        gc.collectAfterDelete();
+    }
+
+    @Override
+    public List<SnapshotInfo> list() throws IOException {
+        return db.read("list snapshots", c -> {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key FROM snapshots "
+                    + "WHERE namespace = ? AND snapshotter = ? ORDER BY key")) {
+                ps.setString(1, namespace);
+                ps.setString(2, snapshotter);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (String key : keys) {
+                out.add(require(c, key).info());
+            }
+            return out;
+        });
+    }
+
+    /** Runs a garbage collection, which removes unreferenced backend snapshots and has the backend clean up. */
+    @Override
+    public void cleanup() throws IOException {
+        gc.collect();
+    }
+
+    /** Nothing to release: the backend belongs to whoever opened the metadata database. */
+    @Override
+    public void close() {
+    }
+
+    /** A record: the public info and the backend key it maps to. */
+    private record Row(SnapshotInfo info, String backendKey) {
+    }
+
+    private String backendKey(Connection c, String key) throws SQLException {
+        return namespace + "/" + Database.nextSequence(c) + "/" + key;
+    }
+
+    private static Map<String, String> backendLabels(Map<String, String> labels) {
+        Map<String, String> out = new HashMap<>();
+        labels.forEach((k, v) -> {
+            if (k.startsWith(BACKEND_LABEL_PREFIX)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private void insert(Connection c, String key, String backendKey, String parent, SnapshotKind kind,
+                        Map<String, String> labels) throws SQLException {
+        Instant now = db.now();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO snapshots (namespace, snapshotter, key, "
+                + "backend_key, parent, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, namespace);
+            ps.setString(2, snapshotter);
+            ps.setString(3, key);
+            ps.setString(4, backendKey);
+            ps.setString(5, parent == null || parent.isEmpty() ? null : parent);
+            ps.setString(6, kind.name());
+            ps.setLong(7, Times.toNanos(now));
+            ps.setLong(8, Times.toNanos(now));
+            ps.executeUpdate();
+        }
+        LabelTable.SNAPSHOT.replace(c, labels, namespace, snapshotter, key);
+    }
+
+    private void delete(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM snapshots WHERE namespace = ? AND snapshotter = ? AND key = ?")) {
+            ps.setString(1, namespace);
+            ps.setString(2, snapshotter);
+            ps.setString(3, key);
+            ps.executeUpdate();
+        }
+    }
+
+    private Row require(Connection c, String key) throws SQLException {
+        return find(c, key).orElseThrow(() -> BerthException.notFound("snapshot " + key + ": not found"));
+    }
+
+    private Optional<Row> find(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT backend_key, parent, kind, created_at, updated_at "
+                + "FROM snapshots WHERE namespace = ? AND snapshotter = ? AND key = ?")) {
+            ps.setString(1, namespace);
+            ps.setString(2, snapshotter);
+            ps.setString(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String parent = rs.getString(2);
+                SnapshotInfo info = new SnapshotInfo(key, parent == null ? "" : parent,
+                        SnapshotKind.valueOf(rs.getString(3)),
+                        LabelTable.SNAPSHOT.read(c, namespace, snapshotter, key), Times.fromNanos(rs.getLong(4)),
+                        Times.fromNanos(rs.getLong(5)));
+                return Optional.of(new Row(info, rs.getString(1)));
+            }
+        }
+    }
+}
