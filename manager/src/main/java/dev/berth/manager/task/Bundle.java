@@ -54,7 +54,8 @@ final class Bundle {
         Path dir = dir(stateRoot, namespace, id);
         Files.createDirectories(dir.getParent());
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
             throw BerthException.alreadyExists("create bundle " + dir + ": already exists");
         }

@@ -56,7 +56,8 @@ public final class ShimBinaries {
         } else {
             Matcher m = CONTAINERD_NAME.matcher(runtime);
             if (!m.matches()) {
-                throw BerthException.invalidArgument(what + ": not an absolute path nor io.containerd.<name>.<version>");
+                throw BerthException.invalidArgument(
+                        what + ": not an absolute path nor io.containerd.<name>.<version>");
             }
             String name = "containerd-shim-" + m.group(1) + "-" + m.group(2);
             binary = onSearchPath(name).orElseThrow(() -> BerthException.notFound(what + ": " + name

@@ -153,8 +153,10 @@ public final class ShimLauncher {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread outReader = Thread.ofVirtual().name("shim-" + verb + "-stdout").start(() -> copy(p.getInputStream(), out));
-        Thread errReader = Thread.ofVirtual().name("shim-" + verb + "-stderr").start(() -> copy(p.getErrorStream(), err));
+        Thread outReader = Thread.ofVirtual().name("shim-" + verb + "-stdout")
+                .start(() -> copy(p.getInputStream(), out));
+        Thread errReader = Thread.ofVirtual().name("shim-" + verb + "-stderr")
+                .start(() -> copy(p.getErrorStream(), err));
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin);
         } catch (IOException e) {
@@ -163,8 +165,9 @@ public final class ShimLauncher {
         try {
             if (!p.waitFor(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new BerthException(ErrorKind.DEADLINE_EXCEEDED, what + ": " + call.binary() + " still running after "
-                        + config.timeout().toSeconds() + "s, killed" + stderr(new Output(-1, new byte[0], err.toByteArray())));
+                throw new BerthException(ErrorKind.DEADLINE_EXCEEDED, what + ": " + call.binary()
+                        + " still running after " + config.timeout().toMillis() + "ms, killed"
+                        + stderr(new Output(-1, new byte[0], err.toByteArray())));
             }
             // a child of the shim that kept the pipes open must not hold us: take what came within DRAIN
             outReader.join(DRAIN);
