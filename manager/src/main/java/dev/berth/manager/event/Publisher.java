@@ -1,0 +1,12 @@
+package dev.berth.manager.event;
+
+import com.google.protobuf.Message;
+
+/** Publishes an event made here, stamped with the current time. */
+@FunctionalInterface
+public interface Publisher {
+    /**
+     * @throws dev.berth.api.errdefs.BerthException INVALID_ARGUMENT for a bad namespace or topic
+     */
+    void publish(String namespace, String topic, Message event);
+}

@@ -1,0 +1,32 @@
+/**
+ * Task lifecycle: {@link dev.berth.manager.task.Tasks} is what the Tasks gRPC service calls; {@link
+ * dev.berth.manager.task.ShimTasks} implements it with one shim per task (containerd's {@code core/runtime/v2}
+ * task manager): it writes the bundle, launches the shim through {@code task.shim}, calls it over ttrpc, cleans
+ * up after shims that die, and re-attaches to live shims after berthd restarts ({@link
+ * dev.berth.manager.task.ShimTasks#recover}).
+ *
+ * <p>Persistent layout, under the state root (default {@code /run/berth}; a tmpfs, so it ends with the boot just
+ * as the containers do):
+ *
+ * <pre>
+ * &lt;state&gt;/io.containerd.runtime.v2.task/
+ *   &lt;namespace&gt;/
+ *     &lt;id&gt;/                 the task's OCI bundle (0700)
+ *       config.json          the spec, as given to create                        written by berthd
+ *       rootfs/              empty (0711); the shim mounts the task's rootfs here  berthd, mounted by the shim
+ *       log                  FIFO: the serving shim's stderr, read by berthd      berthd
+ *       address              unix:///… of the shim's ttrpc socket                 berthd (and the shim)
+ *       shim-binary-path     the shim executable, for its delete verb after a restart  berthd
+ *       …                    the shim's own files (init.pid, options.json, runtime, …)
+ *     .&lt;id&gt;/                a bundle being deleted; removed by recover()
+ * </pre>
+ *
+ * <p>Restart: berthd keeps nothing else. {@code recover()} takes every bundle with a reachable shim that still
+ * knows the task as a live task; for any other it runs the shim's {@code delete} verb and removes the bundle.
+ * Shims run in their own session, so containers outlive berthd.
+ *
+ * <p>Events: shims publish {@code /tasks/create}, {@code /tasks/start}, {@code /tasks/exit}, … themselves (through
+ * {@code task.shim.EventsForwardServer} into the exchange). berthd publishes only what no shim can: the {@code
+ * /tasks/exit} and {@code /tasks/delete} of a task whose shim died.
+ */
+package dev.berth.manager.task;

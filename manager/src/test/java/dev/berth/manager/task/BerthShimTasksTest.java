@@ -1,0 +1,19 @@
+package dev.berth.manager.task;
+
+import com.google.protobuf.Any;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The contract with berth-shim as {@code io.containerd.runc.v2}, running berth-runtime in-process. */
+class BerthShimTasksTest extends ShimTasksContractTest {
+    @Override
+    ShimBinaries binaries(Path tmp) {
+        Path repo = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
+        return ShimBinaries.withBerthShim(repo.resolve("bin/berth-shim"));
+    }
+
+    @Override
+    Optional<Any> options() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,410 @@
+package dev.berth.manager.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.api.events.TaskExit;
+import dev.berth.manager.event.Envelope;
+import dev.berth.manager.event.Exchange;
+import dev.berth.manager.event.Subscription;
+import dev.berth.manager.snapshot.Mount;
+import dev.berth.manager.task.shim.EventsForwardServer;
+import dev.berth.manager.task.shim.ProcessExit;
+import dev.berth.manager.task.shim.ShimClient;
+import dev.berth.manager.task.shim.ShimLauncher;
+import dev.berth.manager.task.shim.ShimLauncherConfig;
+import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.runtime.syscall.Syscalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ShimTasks} against a real shim running real containers: each subclass names the shim. The rootfs is one
+ * busybox directory, passed to the shim as a bind mount; every test has its own temp dir (state root, sockets),
+ * namespace and cgroup parent, and removes what it made, killing only processes it started.
+ */
+abstract class ShimTasksContractTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** The shim table for this run, given the test's temp dir. */
+    abstract ShimBinaries binaries(Path tmp) throws IOException;
+
+    /** The runtime options sent with create. */
+    abstract Optional<Any> options();
+
+    private final Syscalls sys = new LinuxSyscalls();
+    private final List<ShimTasks> instances = new ArrayList<>();
+    private final List<String> ids = new ArrayList<>();
+    Path tmp;
+    private Path rootfs;
+    private String namespace;
+    private String cgroupParent;
+    private Exchange exchange;
+    private EventsForwardServer events;
+    private ShimLauncher launcher;
+    private ShimBinaries binaries;
+    private ShimTasks tasks;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        tmp = Files.createDirectory(Path.of("/tmp", "bt-" + random())); // short: shim sockets live below it
+        rootfs = BusyboxRootfs.create(tmp.resolve("image"));
+        namespace = "bt-" + random();
+        cgroupParent = "bt-" + random();
+        exchange = new Exchange();
+        events = EventsForwardServer.listen(tmp.resolve("berthd.sock.ttrpc"), exchange);
+        launcher = new ShimLauncher(new ShimLauncherConfig(tmp.resolve("berthd.sock"), events.socket(),
+                Path.of("/bin/true"), false, Duration.ofSeconds(60)), sys);
+        binaries = binaries(tmp);
+        tasks = newInstance();
+    }
+
+    private ShimTasks newInstance() {
+        ShimTasks t = new ShimTasks(new ShimTasksConfig(tmp.resolve("state"), binaries, Duration.ofSeconds(60),
+                Duration.ofSeconds(15)), launcher, exchange, exchange, sys);
+        instances.add(t);
+        return t;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            ShimTasks last = instances.getLast();
+            for (String id : ids) {
+                try {
+                    last.kill(ProcessRef.init(namespace, id), 9, true);
+                    last.wait(ProcessRef.init(namespace, id));
+                } catch (BerthException e) {
+                    // not running, or already gone
+                }
+                try {
+                    last.delete(namespace, id);
+                } catch (BerthException e) {
+                    // already deleted
+                }
+            }
+        } finally {
+            instances.forEach(ShimTasks::close);
+            events.close();
+            List<Long> left = ourProcesses();
+            left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            killCgroup();
+            for (Path m : MountInfo.at(tmp)) {
+                sys.unmount(m.toString(), 2);
+            }
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            removeCgroups();
+            assertEquals(List.of(), left, "shim processes left behind");
+        }
+    }
+
+    // --- tests ---
+
+    @Test
+    void echo_writesItsOutput_andTheLifecycleIsPublished() throws Exception {
+        Path out = Files.createFile(tmp.resolve("out"));
+        try (Subscription subscription = exchange.subscribe(List.of("namespace==" + namespace))) {
+            String id = create(List.of("/bin/echo", "hi"), output(out));
+            assertEquals(TaskStatus.CREATED, tasks.get(ProcessRef.init(namespace, id)).status());
+            int pid = tasks.start(ProcessRef.init(namespace, id));
+            assertTrue(pid > 0);
+            assertEquals(0, tasks.wait(ProcessRef.init(namespace, id)).exitStatus());
+            TaskState stopped = tasks.get(ProcessRef.init(namespace, id));
+            assertEquals(TaskStatus.STOPPED, stopped.status());
+            assertEquals(out.toString(), stopped.stdio().stdout());
+            assertEquals("hi\n", Files.readString(out));
+
+            ProcessExit deleted = tasks.delete(namespace, id);
+            assertEquals(0, deleted.exitStatus());
+            assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class,
+                    () -> tasks.get(ProcessRef.init(namespace, id))).kind());
+            assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)), "bundle removed");
+            assertEquals(List.of(), MountInfo.at(tmp));
+
+            List<String> topics = new ArrayList<>();
+            while (!topics.contains("/tasks/delete")) {
+                Envelope e = subscription.poll(WAIT).orElseThrow(() -> new AssertionError("events: " + topics));
+                topics.add(e.topic());
+            }
+            assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), topics);
+        }
+    }
+
+    @Test
+    void exitCode_comesFromWaitAndDelete_andIsKeptAsTheLastExit() throws Exception {
+        String id = create(List.of("sh", "-c", "exit 42"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, id));
+        assertEquals(42, tasks.wait(ProcessRef.init(namespace, id)).exitStatus());
+        TaskState state = tasks.get(ProcessRef.init(namespace, id));
+        assertEquals(42, state.exitStatus());
+        assertTrue(state.exitedAt().isPresent());
+        assertEquals(42, tasks.delete(namespace, id).exitStatus());
+    }
+
+    @Test
+    void runningTask_execPauseResumePidsKill_thenDeleteReportsTheSignal() throws Exception {
+        String id = create(List.of("sleep", "1000"), Stdio.NONE);
+        ProcessRef init = ProcessRef.init(namespace, id);
+        tasks.start(init);
+        assertEquals(TaskStatus.RUNNING, tasks.get(init).status());
+        BerthException running = assertThrows(BerthException.class, () -> tasks.delete(namespace, id));
+        assertTrue(running.getMessage().contains(id), running.getMessage());
+        assertEquals(List.of(id), tasks.list(namespace).stream().map(TaskState::containerId).toList());
+
+        Path out = Files.createFile(tmp.resolve("exec-out"));
+        ProcessRef exec = ProcessRef.exec(namespace, id, "probe");
+        tasks.exec(new ExecCreate(exec, TestSpecs.execProcess(List.of("sh", "-c", "echo exec-ok; exit 3")),
+                output(out)));
+        assertTrue(tasks.start(exec) > 0);
+        assertEquals(3, tasks.wait(exec).exitStatus());
+        assertEquals(3, tasks.deleteProcess(exec).exitStatus());
+        assertEquals("exec-ok\n", Files.readString(out));
+
+        tasks.pause(namespace, id);
+        assertEquals(TaskStatus.PAUSED, tasks.get(init).status());
+        tasks.resume(namespace, id);
+        assertEquals(TaskStatus.RUNNING, tasks.get(init).status());
+        assertFalse(tasks.pids(namespace, id).isEmpty());
+        assertTrue(tasks.metrics(namespace, id).getTypeUrl().contains("Metrics"));
+
+        tasks.kill(init, 9, false);
+        assertEquals(137, tasks.wait(init).exitStatus());
+        assertEquals(137, tasks.delete(namespace, id).exitStatus());
+    }
+
+    @Test
+    void recover_newInstanceOverTheSameState_reattachesToTheLiveShim() throws Exception {
+        String id = create(List.of("sleep", "1000"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, id));
+        tasks.close(); // berthd goes away; the shim and the container stay
+
+        ShimTasks again = newInstance();
+        Recovery recovery = again.recover();
+        assertEquals(List.of(namespace + "/" + id), recovery.reattached());
+        assertEquals(List.of(), recovery.cleanedUp());
+        assertEquals(TaskStatus.RUNNING, again.get(ProcessRef.init(namespace, id)).status());
+
+        Path out = Files.createFile(tmp.resolve("exec-out"));
+        ProcessRef exec = ProcessRef.exec(namespace, id, "after-restart");
+        again.exec(new ExecCreate(exec, TestSpecs.execProcess(List.of("echo", "still-here")),
+                output(out)));
+        again.start(exec);
+        assertEquals(0, again.wait(exec).exitStatus());
+        again.deleteProcess(exec);
+        assertEquals("still-here\n", Files.readString(out));
+
+        again.kill(ProcessRef.init(namespace, id), 9, false);
+        again.wait(ProcessRef.init(namespace, id));
+        assertEquals(137, again.delete(namespace, id).exitStatus());
+    }
+
+    @Test
+    void recover_deadShim_isCleanedUpWithItsDeleteVerb() throws Exception {
+        String id = create(List.of("sleep", "1000"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, id));
+        long shimPid = shimPid(id);
+        tasks.close();
+        killAndAwait(shimPid);
+
+        ShimTasks again = newInstance();
+        Recovery recovery = again.recover();
+        assertEquals(List.of(), recovery.reattached());
+        assertEquals(List.of(namespace + "/" + id), recovery.cleanedUp());
+        assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
+        assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class,
+                () -> again.get(ProcessRef.init(namespace, id))).kind());
+        waitUntil("container processes gone", () -> cgroupProcs().isEmpty());
+        assertEquals(List.of(), MountInfo.at(tmp));
+    }
+
+    @Test
+    void shimDyingWhileServing_isCleanedUp_andItsExitPublished() throws Exception {
+        String id = create(List.of("sleep", "1000"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, id));
+        try (Subscription ends = exchange.subscribe(List.of("topic~=\"^/tasks/(exit|delete)$\",namespace=="
+                + namespace))) {
+            killAndAwait(shimPid(id));
+            Envelope e = ends.poll(WAIT).orElseThrow(() -> new AssertionError("no /tasks/exit after shim death"));
+            assertEquals("/tasks/exit", e.topic());
+            TaskExit exit = TaskExit.parseFrom(e.event().getValue());
+            assertEquals(id, exit.getContainerId());
+            assertEquals(137, exit.getExitStatus());
+            assertEquals("/tasks/delete", ends.poll(WAIT).orElseThrow().topic());
+        }
+        waitUntil("task gone", () -> tasks.list(namespace).isEmpty());
+        assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
+        waitUntil("container processes gone", () -> cgroupProcs().isEmpty());
+    }
+
+    @Test
+    void create_failingProcess_leavesNoBundleNoShimNoMount() throws Exception {
+        String id = "t-" + random();
+        BerthException e = assertThrows(BerthException.class, () -> tasks.create(request(id,
+                List.of("/no/such/binary"), Stdio.NONE)));
+        assertTrue(e.getMessage().startsWith("create task " + namespace + "/" + id + ": "), e.getMessage());
+        assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
+        assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class,
+                () -> tasks.get(ProcessRef.init(namespace, id))).kind());
+        waitUntil("shim exited", () -> ourProcesses().isEmpty());
+        assertEquals(List.of(), MountInfo.at(tmp));
+    }
+
+    @Test
+    void create_twice_isAlreadyExists_andBadNamesAreInvalid() throws Exception {
+        String id = create(List.of("true"), Stdio.NONE);
+        assertEquals(ErrorKind.ALREADY_EXISTS, assertThrows(BerthException.class,
+                () -> tasks.create(request(id, List.of("true"), Stdio.NONE))).kind());
+        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(BerthException.class,
+                () -> tasks.create(request("../escape", List.of("true"), Stdio.NONE))).kind());
+        assertEquals(TaskStatus.CREATED, tasks.get(ProcessRef.init(namespace, id)).status());
+        tasks.delete(namespace, id);
+    }
+
+    // --- helpers ---
+
+    /**
+     * Output to a file, and stderr to another: containerd's shim takes an empty stderr beside a set stdout for a
+     * path to open (its clients always send all three), so every stream is given.
+     */
+    private Stdio output(Path out) throws IOException {
+        return new Stdio("", out.toString(), Files.createFile(tmp.resolve(out.getFileName() + ".err")).toString(),
+                false);
+    }
+
+    private String create(List<String> args, Stdio stdio) throws IOException {
+        String id = "t-" + random();
+        ids.add(id);
+        assertTrue(tasks.create(request(id, args, stdio)) > 0);
+        return id;
+    }
+
+    private TaskCreate request(String id, List<String> args, Stdio stdio) {
+        return new TaskCreate(namespace, id, ShimBinaries.RUNC_V2, options(),
+                TestSpecs.spec("/" + cgroupParent + "/" + id, args),
+                List.of(new Mount("bind", rootfs.toString(), List.of("rbind", "ro"))), stdio);
+    }
+
+    /** The shim's pid, as it reports it over its own socket. */
+    private long shimPid(String id) throws IOException {
+        String address = Files.readString(Bundle.dir(tmp.resolve("state"), namespace, id).resolve("address"));
+        try (ShimClient client = ShimClient.connect(address, namespace, Duration.ofSeconds(10))) {
+            return client.connect(id).getShimPid();
+        }
+    }
+
+    private static void killAndAwait(long pid) throws Exception {
+        ProcessHandle shim = ProcessHandle.of(pid).orElseThrow();
+        shim.destroyForcibly();
+        shim.onExit().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Processes whose command line names this test's temp dir: the shims it started. */
+    private List<Long> ourProcesses() throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    if (cmdline.contains(tmp.toString())) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<Path> cgroupDirs() throws IOException {
+        Path mount = Path.of("/sys/fs/cgroup");
+        List<Path> dirs = new ArrayList<>();
+        if (Files.isDirectory(mount.resolve(cgroupParent))) {
+            dirs.add(mount.resolve(cgroupParent));
+        }
+        try (Stream<Path> hierarchies = Files.list(mount)) {
+            hierarchies.map(h -> h.resolve(cgroupParent)).filter(Files::isDirectory).forEach(dirs::add);
+        }
+        return dirs;
+    }
+
+    private List<Long> cgroupProcs() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (Path dir : cgroupDirs()) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                    Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong)
+                            .forEach(pids::add);
+                }
+            }
+        }
+        return pids;
+    }
+
+    private void killCgroup() throws IOException {
+        for (long pid : cgroupProcs()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private void removeCgroups() throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < 50 && !cgroupDirs().isEmpty(); attempt++) {
+            for (Path dir : cgroupDirs()) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path d : walk.filter(Files::isDirectory)
+                            .sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                        try {
+                            Files.deleteIfExists(d);
+                        } catch (IOException e) {
+                            // still has processes: retried
+                        }
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static void waitUntil(String what, BooleanSupplierIo condition) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!condition.get()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @FunctionalInterface
+    interface BooleanSupplierIo {
+        boolean get() throws IOException;
+    }
+
+    static String random() {
+        byte[] r = new byte[4];
+        ThreadLocalRandom.current().nextBytes(r);
+        return HexFormat.of().formatHex(r);
+    }
+}
