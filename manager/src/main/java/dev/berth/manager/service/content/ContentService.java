@@ -27,7 +27,7 @@ import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Digest;
 import dev.berth.manager.content.IngestStatus;
-import dev.berth.manager.filter.Filter;
+import dev.berth.manager.filters.Filter;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Protos;
 import dev.berth.manager.service.RequestMetadata;
@@ -73,10 +73,10 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
     @Override
     public void list(ListContentRequest req, StreamObserver<ListContentResponse> response) {
         Calls.unary(response, () -> {
-            Filter filter = Filter.parse(req.getFiltersList());
+            Filter filter = Filter.parseAll(req.getFiltersList());
             ListContentResponse.Builder out = ListContentResponse.newBuilder();
             for (ContentInfo info : store("content list").list()) {
-                if (filter.matches(field -> field(info, field))) {
+                if (filter.matches(path -> java.util.Optional.ofNullable(field(info, path)))) {
                     out.addInfo(toProto(info));
                 }
             }
@@ -135,10 +135,10 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
     @Override
     public void listStatuses(ListStatusesRequest req, StreamObserver<ListStatusesResponse> response) {
         Calls.unary(response, () -> {
-            Filter filter = Filter.parse(req.getFiltersList());
+            Filter filter = Filter.parseAll(req.getFiltersList());
             ListStatusesResponse.Builder out = ListStatusesResponse.newBuilder();
             for (IngestStatus s : store("content list statuses").listStatuses()) {
-                if (filter.matches(field -> field.equals("ref") ? s.ref() : null)) {
+                if (filter.matches(path -> path.equals(List.of("ref")) ? java.util.Optional.of(s.ref()) : java.util.Optional.empty())) {
                     out.addStatuses(toProto(s));
                 }
             }

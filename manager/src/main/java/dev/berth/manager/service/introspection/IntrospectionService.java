@@ -7,7 +7,7 @@ import dev.berth.api.services.introspection.v1.PluginsRequest;
 import dev.berth.api.services.introspection.v1.PluginsResponse;
 import dev.berth.api.services.introspection.v1.ServerResponse;
 import dev.berth.api.types.Platform;
-import dev.berth.manager.filter.Filter;
+import dev.berth.manager.filters.Filter;
 import dev.berth.manager.service.Calls;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -31,14 +31,14 @@ public final class IntrospectionService extends IntrospectionGrpc.IntrospectionI
     @Override
     public void plugins(PluginsRequest req, StreamObserver<PluginsResponse> response) {
         Calls.unary(response, () -> {
-            Filter filter = Filter.parse(req.getFiltersList());
+            Filter filter = Filter.parseAll(req.getFiltersList());
             PluginsResponse.Builder out = PluginsResponse.newBuilder();
             for (PluginInfo p : plugins) {
-                if (filter.matches(path -> switch (path.getFirst()) {
+                if (filter.matches(path -> java.util.Optional.ofNullable(switch (path.getFirst()) {
                     case "type" -> p.type();
                     case "id" -> p.id();
                     default -> null;
-                })) {
+                }))) {
                     Plugin.Builder b = Plugin.newBuilder().setType(p.type()).setId(p.id())
                             .addAllRequires(p.requires()).putAllExports(p.exports());
                     if (p.type().endsWith(".snapshotter.v1") || p.type().endsWith(".runtime.v2")) {

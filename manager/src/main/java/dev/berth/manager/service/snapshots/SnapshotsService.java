@@ -20,7 +20,7 @@ import dev.berth.api.services.snapshots.v1.UpdateSnapshotRequest;
 import dev.berth.api.services.snapshots.v1.UpdateSnapshotResponse;
 import dev.berth.api.services.snapshots.v1.UsageRequest;
 import dev.berth.api.services.snapshots.v1.UsageResponse;
-import dev.berth.manager.filter.Filter;
+import dev.berth.manager.filters.Filter;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Protos;
 import dev.berth.manager.service.RequestMetadata;
@@ -110,7 +110,7 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
         List<SnapshotInfo> infos;
         Filter filter;
         try {
-            filter = Filter.parse(req.getFiltersList());
+            filter = Filter.parseAll(req.getFiltersList());
             infos = snapshotter("snapshot list", req.getSnapshotter()).list();
         } catch (java.io.IOException | RuntimeException e) {
             response.onError(dev.berth.api.errdefs.GrpcErrors.toStatusException(e));
@@ -118,7 +118,7 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
         }
         ListSnapshotsResponse.Builder block = ListSnapshotsResponse.newBuilder();
         for (SnapshotInfo info : infos) {
-            if (!filter.matches(path -> field(info, path))) {
+            if (!filter.matches(path -> java.util.Optional.ofNullable(field(info, path)))) {
                 continue;
             }
             block.addInfo(toProto(info));
