@@ -30,14 +30,20 @@ public final class EventsForwardServer implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** Creates the socket (it must not exist) and serves it until {@link #close}, which removes it. */
+    /**
+     * Creates the socket, mode 0660 (a stale socket file left by a crashed berthd is replaced; the caller holds the
+     * root's lock), and serves it until {@link #close}, which removes it.
+     */
     public static EventsForwardServer listen(Path socket, Forwarder forwarder) throws IOException {
         TtrpcServer server = new TtrpcServer(TtrpcService.builder(SERVICE)
                 .unary("Forward", ForwardRequest.parser(), (context, request) -> {
                     forwarder.forward(envelope(context, request));
                     return Empty.getDefaultInstance();
                 }).build());
+        java.nio.file.Files.deleteIfExists(socket);
         server.listen(socket);
+        java.nio.file.Files.setPosixFilePermissions(socket,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
         return new EventsForwardServer(server, socket);
     }
 

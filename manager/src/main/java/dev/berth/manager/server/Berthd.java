@@ -1,0 +1,252 @@
+package dev.berth.manager.server;
+
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.content.LocalContentStore;
+import dev.berth.manager.diff.ContentDiffer;
+import dev.berth.manager.diff.LayerApplier;
+import dev.berth.manager.diff.LayerComputer;
+import dev.berth.manager.diff.SyscallMounter;
+import dev.berth.manager.event.Exchange;
+import dev.berth.manager.log.Log;
+import dev.berth.manager.metadata.MetadataDb;
+import dev.berth.manager.service.RequestMetadata;
+import dev.berth.manager.service.content.ContentService;
+import dev.berth.manager.service.diff.DiffService;
+import dev.berth.manager.service.introspection.IntrospectionService;
+import dev.berth.manager.service.introspection.PluginInfo;
+import dev.berth.manager.service.snapshots.SnapshotsService;
+import dev.berth.manager.service.version.VersionService;
+import dev.berth.manager.snapshot.Snapshotter;
+import dev.berth.manager.snapshot.copy.CopySnapshotter;
+import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
+import dev.berth.manager.task.ShimBinaries;
+import dev.berth.manager.task.ShimTasks;
+import dev.berth.manager.task.ShimTasksConfig;
+import dev.berth.manager.task.shim.EventsForwardServer;
+import dev.berth.manager.task.shim.ShimLauncher;
+import dev.berth.manager.task.shim.ShimLauncherConfig;
+import dev.berth.runtime.syscall.LinuxSyscalls;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * berthd's composition root: builds the stores, then the task supervisor, then the services, in dependency order
+ * (STYLE principle 3), and serves them on the unix socket or in-process for an embedding application. Closing
+ * lets go of the shims without stopping them: containers never stop because berthd stops.
+ *
+ * <p>Layout under the root: {@code content/} (blobs, ingests), {@code snapshots/overlayfs/},
+ * {@code snapshots/native/}, {@code metadata.db}, {@code tmp/} (mount points of diff operations), {@code uuid};
+ * under the state root: {@code io.containerd.runtime.v2.task/<ns>/<id>/} (bundles).
+ */
+public final class Berthd implements AutoCloseable {
+
+    public static final String VERSION = "0.1.0";
+    private static final Log LOG = Log.of(Berthd.class);
+
+    private final BerthdConfig config;
+    private final Deque<AutoCloseable> closeables;
+    private final List<ServerServiceDefinition> services;
+    private final ShimTasks tasks;
+    private UnixSocketServer socket;
+    private Server inProcess;
+    private String inProcessName;
+
+    private Berthd(BerthdConfig config, Deque<AutoCloseable> closeables, List<ServerServiceDefinition> services,
+                   ShimTasks tasks) {
+        this.config = config;
+        this.closeables = closeables;
+        this.services = services;
+        this.tasks = tasks;
+    }
+
+    /**
+     * Opens the stores under the config's root, re-attaches to the shims of live tasks and builds the services;
+     * nothing is served yet. The root is locked against a second berthd.
+     */
+    public static Berthd open(BerthdConfig config) throws IOException {
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        try {
+            return build(config, closeables);
+        } catch (IOException | RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    private static Berthd build(BerthdConfig config, Deque<AutoCloseable> closeables) throws IOException {
+        Path root = Files.createDirectories(config.root());
+        Files.createDirectories(config.state());
+        closeables.push(lock(root));
+        LinuxSyscalls sys = new LinuxSyscalls();
+
+        LocalContentStore content = LocalContentStore.open(root.resolve("content"));
+        OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
+        closeables.push(overlay);
+        CopySnapshotter copy = CopySnapshotter.open(root.resolve("snapshots/native"), sys);
+        closeables.push(copy);
+        Map<String, Snapshotter> snapshotters = new LinkedHashMap<>();
+        snapshotters.put("overlayfs", overlay);
+        snapshotters.put("native", copy);
+        MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
+        closeables.push(db);
+
+        Exchange exchange = new Exchange();
+        closeables.push(EventsForwardServer.listen(config.ttrpcAddress(), exchange));
+        Path scratch = Files.createDirectories(root.resolve("tmp"));
+        SyscallMounter mounter = new SyscallMounter(sys);
+        ContentDiffer differ = new ContentDiffer(new LayerApplier(sys, mounter, scratch),
+                new LayerComputer(sys, mounter, scratch));
+
+        ShimLauncher launcher = new ShimLauncher(new ShimLauncherConfig(config.address(), config.ttrpcAddress(),
+                publishBinary(), config.logLevel().equals("debug"), Duration.ofSeconds(30)), sys);
+        Map<String, Path> runtimes = new LinkedHashMap<>(config.runtimes());
+        ShimTasks tasks = new ShimTasks(new ShimTasksConfig(config.state(),
+                new ShimBinaries(runtimes, Optional.ofNullable(System.getenv("PATH")).orElse("")),
+                Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange, sys);
+        closeables.push(tasks);
+        var recovery = tasks.recover();
+        LOG.info("recovered tasks", "reattached", recovery.reattached().size(),
+                "cleaned", recovery.cleanedUp().size());
+
+        String defaultSnapshotter = config.snapshotter();
+        List<BindableService> bindable = new ArrayList<>(List.of(
+                new VersionService(VERSION, revision()),
+                new IntrospectionService(plugins(config), uuid(root)),
+                new ContentService(db::contentStore),
+                new SnapshotsService((ns, name, lease) ->
+                        db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease)),
+                new DiffService(db::contentStore, differ, true)));
+        List<ServerServiceDefinition> services = bindable.stream()
+                .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
+        return new Berthd(config, closeables, services, tasks);
+    }
+
+    /** Serves the services on the config's unix socket. */
+    public Berthd serve() throws IOException {
+        socket = UnixSocketServer.start(config.address(), services);
+        LOG.info("serving", "address", config.address(), "ttrpc", config.ttrpcAddress(), "root", config.root(),
+                "state", config.state());
+        return this;
+    }
+
+    /** A channel to the same services without a socket, for applications and tests that embed berthd. */
+    public synchronized ManagedChannel channel() throws IOException {
+        if (inProcess == null) {
+            inProcessName = "berthd-" + UUID.randomUUID();
+            InProcessServerBuilder b = InProcessServerBuilder.forName(inProcessName);
+            services.forEach(b::addService);
+            inProcess = b.build().start();
+        }
+        return InProcessChannelBuilder.forName(inProcessName).build();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        if (socket != null) {
+            socket.awaitTermination();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.warn("close socket", e, "address", config.address());
+            }
+        }
+        if (inProcess != null) {
+            inProcess.shutdownNow();
+            try {
+                inProcess.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeAll(closeables);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) { // each component's own close failure; keep closing the rest
+                LOG.warn("close component", e, "component", c.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Holds an exclusive lock on {@code <root>/berthd.lock} for the daemon's life. */
+    private static AutoCloseable lock(Path root) throws IOException {
+        FileChannel ch = FileChannel.open(root.resolve("berthd.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = ch.tryLock();
+        if (lock == null) {
+            ch.close();
+            throw BerthException.unavailable("open root " + root + ": in use by another berthd");
+        }
+        return ch::close;
+    }
+
+    private static String uuid(Path root) throws IOException {
+        Path file = root.resolve("uuid");
+        if (!Files.exists(file)) {
+            Path tmp = root.resolve(".uuid.tmp");
+            Files.writeString(tmp, UUID.randomUUID().toString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Files.readString(file).strip();
+    }
+
+    private static String revision() {
+        return Optional.ofNullable(Berthd.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    /** The publish binary shims are told about (containerd passes its own path); berthd's launcher. */
+    private static Path publishBinary() {
+        return Path.of(System.getProperty("berthd.launcher", "/usr/local/bin/berthd"));
+    }
+
+    private static List<PluginInfo> plugins(BerthdConfig config) {
+        String grpc = "io.containerd.grpc.v1";
+        List<PluginInfo> out = new ArrayList<>(List.of(
+                new PluginInfo("io.containerd.content.v1", "content", List.of(),
+                        Map.of("root", config.root().resolve("content").toString())),
+                new PluginInfo("io.containerd.snapshotter.v1", "overlayfs", List.of(),
+                        Map.of("root", config.root().resolve("snapshots/overlayfs").toString())),
+                new PluginInfo("io.containerd.snapshotter.v1", "native", List.of(),
+                        Map.of("root", config.root().resolve("snapshots/native").toString())),
+                new PluginInfo("io.containerd.metadata.v1", "sqlite",
+                        List.of("io.containerd.content.v1", "io.containerd.snapshotter.v1"), Map.of()),
+                new PluginInfo("io.containerd.differ.v1", "walking", List.of("io.containerd.metadata.v1"), Map.of()),
+                new PluginInfo("io.containerd.runtime.v2", "task", List.of("io.containerd.metadata.v1"),
+                        Map.of("root", config.root().toString(), "state", config.state().toString()))));
+        for (String svc : List.of("containers", "content", "diff", "events", "images", "introspection", "leases",
+                "namespaces", "snapshots", "tasks", "version")) {
+            out.add(new PluginInfo(grpc, svc, List.of("io.containerd.metadata.v1"), Map.of()));
+        }
+        return out;
+    }
+}
