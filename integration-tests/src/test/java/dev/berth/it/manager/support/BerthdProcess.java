@@ -29,10 +29,24 @@ public final class BerthdProcess implements AutoCloseable {
     }
 
     /**
-     * Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); {@code config}, if not
-     * null, is written as its TOML file. Waits until the socket answers.
+     * How to run berthd: {@code config}, if not null, is written as its TOML file; {@code privateRun} runs it in
+     * its own mount namespace with a tmpfs over /run, for shims that hard-code paths there (containerd's
+     * containerd-shim-runc-v2 puts its sockets under /run/containerd/s), so that nothing reaches the host's /run.
      */
+    public record Options(String config, boolean privateRun) {
+        public static Options defaults() {
+            return new Options(null, false);
+        }
+    }
+
     public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, String config) throws IOException {
+        return start(repo, dir, commandLine, new Options(config, false));
+    }
+
+    /** Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); waits for its socket. */
+    public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, Options options)
+            throws IOException {
+        String config = options.config();
         Path socket = dir.resolve("berthd.sock");
         List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/berthd").toString(),
                 "--root", dir.resolve("root").toString(), "--state", dir.resolve("state").toString(),
@@ -41,6 +55,12 @@ public final class BerthdProcess implements AutoCloseable {
             Path file = dir.resolve("berthd.toml");
             Files.writeString(file, config);
             argv.addAll(List.of("--config", file.toString()));
+        }
+        if (options.privateRun()) {
+            // unshare without --fork execs sh in place, and sh execs berthd: the Process's pid is berthd's
+            String exec = String.join(" ", argv.stream().map(a -> "'" + a + "'").toList());
+            argv = List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                    "mount -t tmpfs -o mode=0755 berth-it-run /run && exec " + exec);
         }
         Background daemon = commandLine.start(argv, Map.of(), null);
         BerthdProcess p = new BerthdProcess(dir, socket, daemon);

@@ -1,0 +1,79 @@
+package dev.berth.manager.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+    private static final BerthdConfig DEFAULTS = BerthdConfig.defaults(Path.of("/opt/berth/bin/berth-shim"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parse_noFlags_givesDesignDefaults() throws Exception {
+        BerthdConfig c = CommandLine.parse(List.of(), DEFAULTS).config();
+        assertEquals(Path.of("/var/lib/berth"), c.root());
+        assertEquals(Path.of("/run/berth"), c.state());
+        assertEquals(Path.of("/run/berth/berthd.sock"), c.address());
+        assertEquals(Path.of("/run/berth/berthd.sock.ttrpc"), c.ttrpcAddress());
+        assertEquals("overlayfs", c.snapshotter());
+        assertEquals(Path.of("/opt/berth/bin/berth-shim"), c.runtimes().get("io.containerd.runc.v2"));
+    }
+
+    @Test
+    void parse_fileThenFlags_flagsWin() throws Exception {
+        Path file = dir.resolve("berthd.toml");
+        Files.writeString(file, """
+                root = "/srv/berth"
+                state = "/srv/berth-state"
+                [grpc]
+                  address = "/srv/b.sock"
+                [debug]
+                  level = "debug"
+                [berth]
+                  snapshotter = "native"
+                  [berth.runtimes."io.containerd.runc.v2"]
+                    shim = "/usr/bin/containerd-shim-runc-v2"
+                """);
+        BerthdConfig c = CommandLine.parse(List.of("--config", file.toString(), "--root=/x", "-l", "warn"),
+                DEFAULTS).config();
+        assertEquals(Path.of("/x"), c.root());
+        assertEquals(Path.of("/srv/berth-state"), c.state());
+        assertEquals(Path.of("/srv/b.sock"), c.address());
+        assertEquals(Path.of("/srv/b.sock.ttrpc"), c.ttrpcAddress());
+        assertEquals("warn", c.logLevel());
+        assertEquals("native", c.snapshotter());
+        assertEquals(Path.of("/usr/bin/containerd-shim-runc-v2"), c.runtimes().get("io.containerd.runc.v2"));
+    }
+
+    @Test
+    void parse_addressFlag_movesTheTtrpcSocketAlong() throws Exception {
+        BerthdConfig c = CommandLine.parse(List.of("-a", "/tmp/t/b.sock"), DEFAULTS).config();
+        assertEquals(Path.of("/tmp/t/b.sock.ttrpc"), c.ttrpcAddress());
+    }
+
+    @Test
+    void parse_badInput_namesTheProblem() throws Exception {
+        BerthException unknown = assertThrows(BerthException.class,
+                () -> CommandLine.parse(List.of("--nope"), DEFAULTS));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, unknown.kind());
+        assertTrue(unknown.getMessage().contains("--nope"));
+        assertThrows(BerthException.class, () -> CommandLine.parse(List.of("--root"), DEFAULTS));
+        assertThrows(BerthException.class, () -> CommandLine.parse(List.of("--snapshotter", "zfs"), DEFAULTS));
+        Path bad = dir.resolve("bad.toml");
+        Files.writeString(bad, "root = \n");
+        BerthException toml = assertThrows(BerthException.class,
+                () -> CommandLine.parse(List.of("-c", bad.toString()), DEFAULTS));
+        assertTrue(toml.getMessage().startsWith("load config " + bad), toml.getMessage());
+    }
+}
