@@ -21,7 +21,7 @@ class CtrAgainstBerthdTest extends CtrAcceptanceContract {
     void startBerthd() throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "bbd-");
         berthd = BerthdProcess.start(Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize(),
-                dir, new CommandLine(Files.createDirectories(dir.resolve("daemon"))), null);
+                dir, new CommandLine(Files.createDirectories(dir.resolve("daemon"))), BerthdProcess.Options.defaults());
     }
 
     @AfterAll

@@ -39,10 +39,6 @@ public final class BerthdProcess implements AutoCloseable {
         }
     }
 
-    public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, String config) throws IOException {
-        return start(repo, dir, commandLine, new Options(config, false));
-    }
-
     /** Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); waits for its socket. */
     public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, Options options)
             throws IOException {
