@@ -1,0 +1,176 @@
+package dev.berth.it.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.it.manager.support.BerthdProcess;
+import dev.berth.it.manager.support.Ctr;
+import dev.berth.it.manager.support.LocalRegistry;
+import dev.berth.it.manager.support.TestImages;
+import dev.berth.it.support.Background;
+import dev.berth.it.support.CgroupFs;
+import dev.berth.it.support.CliResult;
+import dev.berth.it.support.CommandLine;
+import dev.berth.it.support.Wait;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berthd killed with SIGKILL and started again on the same root and state: containers keep running and are
+ * re-attached, an interrupted pull completes on retry, and nothing is left behind (mounts, bundles, ingests).
+ */
+class BerthdCrashTest {
+    private static final Path REPO = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
+    private static final int CONTAINERS = 10;
+
+    private Path dir;
+    private Path imagesDir;
+    private LocalRegistry registry;
+    private TestImages images;
+    private BerthdProcess berthd;
+    private Ctr ctr;
+    private Path fifo;
+    private String namespace;
+
+    @BeforeEach
+    void start() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "bcr-");
+        imagesDir = Files.createDirectories(dir.resolve("images"));
+        images = TestImages.build(imagesDir.resolve("layout"));
+        registry = LocalRegistry.start(LocalRegistry.Options.anonymous());
+        images.pushTo(registry);
+        berthd = startBerthd();
+        namespace = "crash-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
+        fifo = Files.createDirectories(dir.resolve("work/fifo"));
+        ctr = new Ctr(berthd.socket().toString(), namespace,
+                new CommandLine(Files.createDirectories(dir.resolve("work/calls"))));
+    }
+
+    private BerthdProcess startBerthd() throws IOException {
+        return BerthdProcess.start(REPO, dir, new CommandLine(Files.createDirectories(dir.resolve("daemon"))),
+                BerthdProcess.Options.defaults());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        try {
+            if (berthd != null) {
+                for (String id : quiet("tasks", "ls")) {
+                    ctr.run("tasks", "rm", "--force", id);
+                }
+                for (String id : quiet("containers", "ls")) {
+                    ctr.run("containers", "rm", id);
+                }
+                for (String ref : quiet("images", "ls")) {
+                    ctr.run("images", "rm", "--sync", ref);
+                }
+                ctr.run("namespaces", "rm", namespace);
+                berthd.close();
+            }
+        } finally {
+            if (registry != null) {
+                registry.close();
+            }
+            CgroupFs.removeLeftovers("/" + namespace);
+            CtrAcceptanceContract.deleteTree(dir);
+        }
+    }
+
+    private List<String> quiet(String... listCommand) {
+        String[] argv = Stream.concat(Stream.of(listCommand), Stream.of("-q")).toArray(String[]::new);
+        return ctr.run(argv).stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** TASK → PID of {@code ctr tasks ls} for RUNNING tasks. */
+    private Map<String, String> runningPids() {
+        Map<String, String> out = new LinkedHashMap<>();
+        ctr.run("tasks", "ls").assertSuccess().stdout().lines().skip(1).map(l -> l.trim().split("\\s+"))
+                .filter(c -> c.length == 3 && c[2].equals("RUNNING")).forEach(c -> out.put(c[0], c[1]));
+        return out;
+    }
+
+    @Test
+    void sigkill_withTenContainersRunning_theyStayRunningAndExecWorksAfterRestart() throws Exception {
+        String ref = images.busybox().reference(registry);
+        ctr.run("images", "pull", "--plain-http", ref).assertSuccess();
+        for (int i = 0; i < CONTAINERS; i++) {
+            ctr.run("run", "-d", "--fifo-dir", fifo.toString(), ref, "c" + i, "sleep", "1000").assertSuccess();
+        }
+        Map<String, String> before = runningPids();
+        assertEquals(CONTAINERS, before.size(), before.toString());
+
+        berthd.crash();
+        for (String pid : before.values()) {
+            assertTrue(Files.exists(Path.of("/proc", pid)), "container process " + pid + " died with berthd");
+        }
+        berthd = startBerthd();
+
+        assertEquals(before, runningPids(), "after restart:\n" + berthd.log());
+        CliResult exec = ctr.run("tasks", "exec", "--fifo-dir", fifo.toString(), "--exec-id", "after", "c3",
+                "echo", "still here").assertSuccess();
+        assertEquals("still here", exec.stdout().strip());
+
+        for (String id : before.keySet()) {
+            ctr.run("tasks", "kill", "-s", "KILL", id).assertSuccess();
+        }
+        Wait.until("all tasks stopped", Duration.ofSeconds(30), () -> runningPids().isEmpty());
+        for (String id : before.keySet()) {
+            ctr.run("tasks", "rm", id).assertSuccess();
+            ctr.run("containers", "rm", id).assertSuccess();
+        }
+        Path bundles = dir.resolve("state/io.containerd.runtime.v2.task").resolve(namespace);
+        try (Stream<Path> left = Files.exists(bundles) ? Files.list(bundles) : Stream.empty()) {
+            assertEquals(List.of(), left.toList(), "bundles left behind");
+        }
+        assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    @Test
+    void sigkill_duringPull_retriedPullCompletesAndLeavesNoIngest() throws Exception {
+        String ref = images.layers5().reference(registry);
+        Background pull = ctr.start("images", "pull", "--plain-http", ref);
+        try {
+            Wait.until("a layer is being written", Duration.ofSeconds(60),
+                    () -> !pull.isAlive() || ingestBytes() > 1 << 20);
+        } finally {
+            berthd.crash();
+            pull.close();
+        }
+        berthd = startBerthd();
+
+        ctr.run(Duration.ofSeconds(180), "images", "pull", "--plain-http", ref).assertSuccess();
+        assertEquals(List.of(), quiet("content", "active"), "ingests left after the retried pull");
+        CliResult big = ctr.run("run", "--rm", "--fifo-dir", fifo.toString(), ref, "big", "stat", "-c", "%s", "/big")
+                .assertSuccess();
+        assertEquals(String.valueOf(TestImages.BIG_FILE_SIZE), big.stdout().strip());
+        assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    private long ingestBytes() {
+        Path ingest = dir.resolve("root/content/ingest");
+        if (!Files.isDirectory(ingest)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(ingest)) {
+            return files.filter(p -> p.getFileName().toString().equals("data")).mapToLong(p -> p.toFile().length())
+                    .sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0; // an ingest committed while we walked
+        }
+    }
+
+    private static List<String> mountsUnder(Path dir) throws IOException {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" ")[4]).filter(m -> m.startsWith(dir.toString())).toList();
+        }
+    }
+}
