@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Leases of one namespace (containerd {@code metadata/leases.go}). */
 public final class LeaseStore {
+
+    private static final Pattern LEASE_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Database db;
     private final String namespace;
@@ -26,7 +29,7 @@ public final class LeaseStore {
 
     /** Creates a lease; give it a {@link GcLabels#EXPIRE} label (RFC 3339) to let it expire. */
     public LeaseRecord create(String id, Map<String, String> labels) throws IOException {
-        Identifiers.validate(id);
+        validateId(id);
         Labels.validate(labels);
         return db.write("create lease " + id, c -> {
             Database.ensureNamespace(c, namespace, db.now());
@@ -43,6 +46,22 @@ public final class LeaseStore {
             LabelTable.LEASE.replace(c, labels, namespace, id);
             return find(c, namespace, id).orElseThrow();
         });
+    }
+
+    /**
+     * INVALID_ARGUMENT unless {@code id} is a non-empty run of letters, digits, {@code .}, {@code _} and {@code -}.
+     * Looser than {@link Identifiers}: containerd's clients (ctr too) make lease ids themselves as
+     * {@code <nanoseconds>-<base64url of 3 random bytes>}, so an id may hold {@code --} or end in {@code -} or
+     * {@code _}, and containerd stores any non-empty id.
+     */
+    private static void validateId(String id) {
+        if (id.isEmpty()) {
+            throw BerthException.invalidArgument("lease id must not be empty");
+        }
+        if (id.length() > Identifiers.MAX_LENGTH || !LEASE_ID.matcher(id).matches()) {
+            throw BerthException.invalidArgument("lease id \"" + id + "\" must match " + LEASE_ID.pattern()
+                    + " and be at most " + Identifiers.MAX_LENGTH + " characters");
+        }
     }
 
     public List<LeaseRecord> list() throws IOException {

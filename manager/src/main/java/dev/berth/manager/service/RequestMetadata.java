@@ -44,6 +44,15 @@ public final class RequestMetadata implements ServerInterceptor {
         return ns;
     }
 
+    /**
+     * The namespace the client sent, unchecked, if any: for services whose requests name their own object and
+     * only use the call's namespace to publish events in, as containerd's namespaces service does.
+     */
+    public static Optional<String> sentNamespace() {
+        String ns = NAMESPACE_KEY.get();
+        return ns == null || ns.isEmpty() ? Optional.empty() : Optional.of(ns);
+    }
+
     /** The lease the call works under, if the client sent one. */
     public static Optional<String> lease() {
         String lease = LEASE_KEY.get();

@@ -27,6 +27,15 @@ class LeaseStoreTest extends MetadataFixture {
         db.leases("ns").create("l", Map.of());
         assertKind(ErrorKind.ALREADY_EXISTS, () -> db.leases("ns").create("l", Map.of()));
         assertKind(ErrorKind.INVALID_ARGUMENT, () -> db.leases("ns").create("bad id", Map.of()));
+        assertKind(ErrorKind.INVALID_ARGUMENT, () -> db.leases("ns").create("", Map.of()));
+    }
+
+    @Test
+    void create_clientGeneratedIds_accepted() throws Exception {
+        // containerd's WithRandomID: <nanoseconds>-<base64url of 3 bytes>, which may end in - or _ or hold --
+        for (String id : List.of("123456789--a_b", "987654321-AbC-", "5-_x9_")) {
+            assertEquals(id, db.leases("ns").create(id, Map.of()).id());
+        }
     }
 
     @Test
