@@ -10,7 +10,16 @@ import dev.berth.manager.event.Exchange;
 import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.service.RequestMetadata;
+import dev.berth.api.events.ContainerEventsProto;
+import dev.berth.api.events.ContentEventsProto;
+import dev.berth.api.events.ImageEventsProto;
+import dev.berth.api.events.NamespaceEventsProto;
+import dev.berth.api.events.SnapshotEventsProto;
+import dev.berth.manager.service.containers.ContainersService;
 import dev.berth.manager.service.content.ContentService;
+import dev.berth.manager.service.images.ImagesService;
+import dev.berth.manager.service.leases.LeasesService;
+import dev.berth.manager.service.namespaces.NamespacesService;
 import dev.berth.manager.service.diff.DiffService;
 import dev.berth.manager.service.introspection.IntrospectionService;
 import dev.berth.manager.service.introspection.PluginInfo;
@@ -49,6 +58,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * berthd's composition root: builds the stores, then the task supervisor, then the services, in dependency order
@@ -111,7 +121,11 @@ public final class Berthd implements AutoCloseable {
         MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
         closeables.push(db);
 
-        Exchange exchange = new Exchange();
+        Exchange exchange = new Exchange(java.time.Clock.systemUTC(), Exchange.DEFAULT_CAPACITY, Stream.of(
+                        ImageEventsProto.getDescriptor(), ContainerEventsProto.getDescriptor(),
+                        NamespaceEventsProto.getDescriptor(), ContentEventsProto.getDescriptor(),
+                        SnapshotEventsProto.getDescriptor())
+                .flatMap(f -> f.getMessageTypes().stream()).toList());
         closeables.push(EventsForwardServer.listen(config.ttrpcAddress(), exchange));
         Path scratch = Files.createDirectories(root.resolve("tmp"));
         SyscallMounter mounter = new SyscallMounter(sys);
@@ -136,7 +150,11 @@ public final class Berthd implements AutoCloseable {
                 new ContentService(db::contentStore),
                 new SnapshotsService((ns, name, lease) ->
                         db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease)),
-                new DiffService(db::contentStore, differ, true)));
+                new DiffService(db::contentStore, differ, true),
+                new NamespacesService(db.namespaces(), exchange),
+                new ImagesService(db::images, exchange),
+                new ContainersService(db::containers, exchange),
+                new LeasesService(db::leases)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
