@@ -54,8 +54,10 @@ public final class Exchange implements Publisher, Forwarder, Subscriber {
 
     @Override
     public void publish(String namespace, String topic, Message event) {
-        Any payload = Any.newBuilder().setTypeUrl(event.getDescriptorForType().getFullName())
-                .setValue(event.toByteString()).build();
+        // an Any is a client's event already encoded (the events service's Publish): it goes out as it came, as
+        // containerd's typeurl.MarshalAny passes an Any through
+        Any payload = event instanceof Any encoded ? encoded : Any.newBuilder()
+                .setTypeUrl(event.getDescriptorForType().getFullName()).setValue(event.toByteString()).build();
         forward(new Envelope(clock.instant(), namespace, topic, payload));
     }
 

@@ -6,6 +6,9 @@ import com.google.protobuf.Message;
 @FunctionalInterface
 public interface Publisher {
     /**
+     * Publishes {@code event} under its full protobuf name; an {@link com.google.protobuf.Any} is taken as an
+     * event already encoded and published as it is.
+     *
      * @throws dev.berth.api.errdefs.BerthException INVALID_ARGUMENT for a bad namespace or topic
      */
     void publish(String namespace, String topic, Message event);

@@ -1,5 +1,6 @@
 package dev.berth.manager.service;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -10,6 +11,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /** Serves services in-process, behind the same metadata interceptor as berthd's socket (STYLE principle 12). */
@@ -19,8 +21,16 @@ public final class InProcessGrpc implements AutoCloseable {
     private final ManagedChannel channel;
 
     public InProcessGrpc(BindableService... services) throws IOException {
+        this(MoreExecutors.directExecutor(), services);
+    }
+
+    /**
+     * Serves calls on {@code executor} rather than the caller's thread: what a handler that blocks for the call's
+     * life (an event stream) needs, as berthd's virtual threads give it.
+     */
+    public InProcessGrpc(Executor executor, BindableService... services) throws IOException {
         String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
+        InProcessServerBuilder b = InProcessServerBuilder.forName(name).executor(executor);
         for (BindableService s : services) {
             b.addService(ServerInterceptors.intercept(s, new RequestMetadata()));
         }

@@ -8,8 +8,7 @@ import java.util.Optional;
 class BerthShimTasksTest extends ShimTasksContractTest {
     @Override
     ShimBinaries binaries(Path tmp) {
-        Path repo = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
-        return ShimBinaries.withBerthShim(repo.resolve("bin/berth-shim"));
+        return TaskSandbox.berthShim();
     }
 
     @Override

@@ -12,26 +12,16 @@ import dev.berth.api.events.TaskExit;
 import dev.berth.manager.event.Envelope;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.event.Subscription;
-import dev.berth.manager.snapshot.Mount;
-import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimClient;
-import dev.berth.manager.task.shim.ShimLauncher;
-import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,44 +40,32 @@ abstract class ShimTasksContractTest {
     /** The runtime options sent with create. */
     abstract Optional<Any> options();
 
-    private final Syscalls sys = new LinuxSyscalls();
-    private final List<ShimTasks> instances = new ArrayList<>();
     private final List<String> ids = new ArrayList<>();
+    private TaskSandbox sandbox;
     Path tmp;
-    private Path rootfs;
     private String namespace;
-    private String cgroupParent;
     private Exchange exchange;
-    private EventsForwardServer events;
-    private ShimLauncher launcher;
     private ShimBinaries binaries;
     private ShimTasks tasks;
 
     @BeforeEach
     void setUp() throws Exception {
-        tmp = Files.createDirectory(Path.of("/tmp", "bt-" + random())); // short: shim sockets live below it
-        rootfs = BusyboxRootfs.create(tmp.resolve("image"));
-        namespace = "bt-" + random();
-        cgroupParent = "bt-" + random();
-        exchange = new Exchange();
-        events = EventsForwardServer.listen(tmp.resolve("berthd.sock.ttrpc"), exchange);
-        launcher = new ShimLauncher(new ShimLauncherConfig(tmp.resolve("berthd.sock"), events.socket(),
-                Path.of("/bin/true"), false, Duration.ofSeconds(60)), sys);
+        sandbox = TaskSandbox.create();
+        tmp = sandbox.tmp();
+        namespace = sandbox.namespace();
+        exchange = sandbox.exchange();
         binaries = binaries(tmp);
         tasks = newInstance();
     }
 
     private ShimTasks newInstance() {
-        ShimTasks t = new ShimTasks(new ShimTasksConfig(tmp.resolve("state"), binaries, Duration.ofSeconds(60),
-                Duration.ofSeconds(15)), launcher, exchange, exchange, sys);
-        instances.add(t);
-        return t;
+        return sandbox.newTasks(binaries);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         try {
-            ShimTasks last = instances.getLast();
+            ShimTasks last = sandbox.instances().getLast();
             for (String id : ids) {
                 try {
                     last.kill(ProcessRef.init(namespace, id), 9, true);
@@ -102,21 +80,7 @@ abstract class ShimTasksContractTest {
                 }
             }
         } finally {
-            instances.forEach(ShimTasks::close);
-            events.close();
-            List<Long> left = ourProcesses();
-            left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-            killCgroup();
-            for (Path m : MountInfo.at(tmp)) {
-                sys.unmount(m.toString(), 2);
-            }
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            removeCgroups();
-            assertEquals(List.of(), left, "shim processes left behind");
+            sandbox.close();
         }
     }
 
@@ -235,7 +199,7 @@ abstract class ShimTasksContractTest {
         assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
         assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class,
                 () -> again.get(ProcessRef.init(namespace, id))).kind());
-        waitUntil("container processes gone", () -> cgroupProcs().isEmpty());
+        waitUntil("container processes gone", () -> sandbox.cgroupProcs().isEmpty());
         assertEquals(List.of(), MountInfo.at(tmp));
     }
 
@@ -255,7 +219,7 @@ abstract class ShimTasksContractTest {
         }
         waitUntil("task gone", () -> tasks.list(namespace).isEmpty());
         assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
-        waitUntil("container processes gone", () -> cgroupProcs().isEmpty());
+        waitUntil("container processes gone", () -> sandbox.cgroupProcs().isEmpty());
     }
 
     @Test
@@ -267,7 +231,7 @@ abstract class ShimTasksContractTest {
         assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
         assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class,
                 () -> tasks.get(ProcessRef.init(namespace, id))).kind());
-        waitUntil("shim exited", () -> ourProcesses().isEmpty());
+        waitUntil("shim exited", () -> sandbox.ourProcesses().isEmpty());
         assertEquals(List.of(), MountInfo.at(tmp));
     }
 
@@ -301,9 +265,8 @@ abstract class ShimTasksContractTest {
     }
 
     private TaskCreate request(String id, List<String> args, Stdio stdio) {
-        return new TaskCreate(namespace, id, ShimBinaries.RUNC_V2, options(),
-                TestSpecs.spec("/" + cgroupParent + "/" + id, args),
-                List.of(new Mount("bind", rootfs.toString(), List.of("rbind", "ro"))), stdio);
+        return new TaskCreate(namespace, id, ShimBinaries.RUNC_V2, options(), sandbox.spec(id, args),
+                sandbox.rootfsMounts(), stdio);
     }
 
     /** The shim's pid, as it reports it over its own socket. */
@@ -318,73 +281,6 @@ abstract class ShimTasksContractTest {
         ProcessHandle shim = ProcessHandle.of(pid).orElseThrow();
         shim.destroyForcibly();
         shim.onExit().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    /** Processes whose command line names this test's temp dir: the shims it started. */
-    private List<Long> ourProcesses() throws IOException {
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-                    if (cmdline.contains(tmp.toString())) {
-                        found.add(Long.parseLong(p.getFileName().toString()));
-                    }
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
-    }
-
-    private List<Path> cgroupDirs() throws IOException {
-        Path mount = Path.of("/sys/fs/cgroup");
-        List<Path> dirs = new ArrayList<>();
-        if (Files.isDirectory(mount.resolve(cgroupParent))) {
-            dirs.add(mount.resolve(cgroupParent));
-        }
-        try (Stream<Path> hierarchies = Files.list(mount)) {
-            hierarchies.map(h -> h.resolve(cgroupParent)).filter(Files::isDirectory).forEach(dirs::add);
-        }
-        return dirs;
-    }
-
-    private List<Long> cgroupProcs() throws IOException {
-        List<Long> pids = new ArrayList<>();
-        for (Path dir : cgroupDirs()) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
-                    Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong)
-                            .forEach(pids::add);
-                }
-            }
-        }
-        return pids;
-    }
-
-    private void killCgroup() throws IOException {
-        for (long pid : cgroupProcs()) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    private void removeCgroups() throws IOException, InterruptedException {
-        for (int attempt = 0; attempt < 50 && !cgroupDirs().isEmpty(); attempt++) {
-            for (Path dir : cgroupDirs()) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path d : walk.filter(Files::isDirectory)
-                            .sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                        try {
-                            Files.deleteIfExists(d);
-                        } catch (IOException e) {
-                            // still has processes: retried
-                        }
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
     }
 
     static void waitUntil(String what, BooleanSupplierIo condition) throws Exception {
@@ -403,8 +299,6 @@ abstract class ShimTasksContractTest {
     }
 
     static String random() {
-        byte[] r = new byte[4];
-        ThreadLocalRandom.current().nextBytes(r);
-        return HexFormat.of().formatHex(r);
+        return TaskSandbox.random();
     }
 }
