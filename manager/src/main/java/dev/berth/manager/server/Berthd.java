@@ -18,7 +18,9 @@ import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
 import dev.berth.manager.service.content.ContentService;
 import dev.berth.manager.service.images.ImagesService;
+import dev.berth.manager.service.events.EventsService;
 import dev.berth.manager.service.leases.LeasesService;
+import dev.berth.manager.service.tasks.TasksService;
 import dev.berth.manager.service.namespaces.NamespacesService;
 import dev.berth.manager.service.diff.DiffService;
 import dev.berth.manager.service.introspection.IntrospectionService;
@@ -154,7 +156,9 @@ public final class Berthd implements AutoCloseable {
                 new NamespacesService(db.namespaces(), exchange),
                 new ImagesService(db::images, exchange),
                 new ContainersService(db::containers, exchange),
-                new LeasesService(db::leases)));
+                new LeasesService(db::leases),
+                new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
+                new EventsService(exchange, exchange, exchange)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
