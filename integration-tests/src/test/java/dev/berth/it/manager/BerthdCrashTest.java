@@ -1,6 +1,7 @@
 package dev.berth.it.manager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.manager.support.BerthdProcess;
@@ -146,13 +147,20 @@ class BerthdCrashTest {
             pull.close();
         }
         berthd = startBerthd();
+        assertFalse(activeIngests().isEmpty(), "the crash should have left the interrupted ingest to resume");
 
         ctr.run(Duration.ofSeconds(180), "images", "pull", "--plain-http", ref).assertSuccess();
-        assertEquals(List.of(), quiet("content", "active"), "ingests left after the retried pull");
+        assertEquals(List.of(), activeIngests(), "ingests left after the retried pull");
         CliResult big = ctr.run("run", "--rm", "--fifo-dir", fifo.toString(), ref, "big", "stat", "-c", "%s", "/big")
                 .assertSuccess();
         assertEquals(String.valueOf(TestImages.BIG_FILE_SIZE), big.stdout().strip());
         assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    /** The REF column of {@code ctr content active} (ListStatuses). */
+    private List<String> activeIngests() {
+        return ctr.run("content", "active").assertSuccess().stdout().lines().skip(1).map(String::strip)
+                .filter(l -> !l.isEmpty()).map(l -> l.split("\\s+")[0]).toList();
     }
 
     private long ingestBytes() {

@@ -61,11 +61,21 @@ public final class BerthdProcess implements AutoCloseable {
         Background daemon = commandLine.start(argv, Map.of(), null);
         BerthdProcess p = new BerthdProcess(dir, socket, daemon);
         Wait.until("berthd serving on " + socket, Duration.ofSeconds(30),
-                () -> !daemon.isAlive() || Files.exists(socket));
+                () -> !daemon.isAlive() || accepts(socket));
         if (!daemon.isAlive()) {
             throw new AssertionError("berthd exited: " + daemon.stderr());
         }
         return p;
+    }
+
+    /** Whether something listens on {@code socket} (a crashed berthd leaves a stale socket file). */
+    private static boolean accepts(Path socket) {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return ch.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public Path socket() {
