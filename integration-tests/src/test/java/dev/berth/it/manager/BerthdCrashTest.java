@@ -81,6 +81,7 @@ class BerthdCrashTest {
             if (registry != null) {
                 registry.close();
             }
+            BerthdProcess.reapLeftovers(dir);
             CgroupFs.removeLeftovers("/" + namespace);
             CtrAcceptanceContract.deleteTree(dir);
         }

@@ -32,6 +32,7 @@ class CtrAgainstBerthdRuncShimTest extends CtrAcceptanceContract {
             berthd.close();
         }
         if (dir != null) {
+            BerthdProcess.reapLeftovers(dir);
             deleteTree(dir);
         }
     }

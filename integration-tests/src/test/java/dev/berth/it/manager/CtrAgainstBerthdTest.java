@@ -30,6 +30,7 @@ class CtrAgainstBerthdTest extends CtrAcceptanceContract {
             berthd.close();
         }
         if (dir != null) {
+            BerthdProcess.reapLeftovers(dir);
             deleteTree(dir);
         }
     }

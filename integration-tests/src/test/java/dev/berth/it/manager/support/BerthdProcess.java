@@ -68,6 +68,31 @@ public final class BerthdProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * After a failed test: kills, by pid, the shims this berthd started (their command lines name its socket under
+     * {@code dir}) and their children, then lazily unmounts whatever is still mounted under {@code dir}. A passing
+     * test leaves nothing for this to do.
+     */
+    public static void reapLeftovers(Path dir) throws IOException {
+        String marker = dir.toString() + "/";
+        List<ProcessHandle> shims = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .toList();
+        for (ProcessHandle shim : shims) {
+            shim.descendants().forEach(ProcessHandle::destroyForcibly);
+            shim.destroyForcibly();
+        }
+        List<String> mounts;
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            mounts = lines.map(l -> l.split(" ")[4]).filter(m -> m.startsWith(marker))
+                    .sorted(java.util.Comparator.reverseOrder()).toList();
+        }
+        for (String m : mounts) {
+            new ProcessBuilder("umount", "-l", m).inheritIO().start().onExit().join();
+        }
+    }
+
     /** Whether something listens on {@code socket} (a crashed berthd leaves a stale socket file). */
     private static boolean accepts(Path socket) {
         try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
