@@ -224,7 +224,12 @@ public final class Berthd implements AutoCloseable {
     private static AutoCloseable lock(Path root) throws IOException {
         FileChannel ch = FileChannel.open(root.resolve("berthd.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock = ch.tryLock();
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by another berthd in this JVM (an embedding application)
+        }
         if (lock == null) {
             ch.close();
             throw BerthException.unavailable("open root " + root + ": in use by another berthd");
