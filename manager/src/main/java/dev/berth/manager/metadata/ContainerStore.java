@@ -31,6 +31,25 @@ public final class ContainerStore {
         this.gc = gc;
     }
 
+    /**
+     * A container that names an image must name one of its namespace's images. containerd does not check this;
+     * berthd does, so that a typo is a NOT_FOUND at create rather than a container no one can run.
+     */
+    private void requireImage(java.sql.Connection c, String id, String image) throws java.sql.SQLException {
+        if (image == null || image.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM images WHERE namespace = ? AND name = ?")) {
+            ps.setString(1, namespace);
+            ps.setString(2, image);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw BerthException.notFound("create container " + id + ": image " + image + " not found");
+                }
+            }
+        }
+    }
+
     public ContainerRecord create(ContainerRecord container) throws IOException {
         String id = container.id();
         try {
@@ -44,6 +63,7 @@ public final class ContainerStore {
             if (find(c, id).isPresent()) {
                 throw BerthException.alreadyExists("container " + id + ": already exists");
             }
+            requireImage(c, id, container.image());
             Instant now = db.now();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO containers (namespace, id, image, runtime_name, "
                     + "runtime_options_type, runtime_options, spec_type, spec, snapshotter, snapshot_key, sandbox, "

@@ -1,7 +1,9 @@
 package dev.berth.manager.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,6 +25,24 @@ class ContainerStoreTest extends MetadataFixture {
 
     private static ContainerRecord.Builder container(String id) {
         return ContainerRecord.builder(id).runtime(RUNC).spec(SPEC);
+    }
+
+    /** Containers must name images of their namespace: the ones these tests use. */
+    @org.junit.jupiter.api.BeforeEach
+    void images() throws Exception {
+        var target = new dev.berth.manager.content.Descriptor("application/vnd.oci.image.manifest.v1+json",
+                dev.berth.manager.content.Digest.parse("sha256:" + "ab".repeat(32)), 1);
+        for (String name : List.of("docker.io/library/nginx:latest", "img1", "img2", "i")) {
+            db.images("ns").create(ImageRecord.of(name, target, Map.of()));
+        }
+    }
+
+    @Test
+    void create_unknownImage_isNotFound() {
+        BerthException e = assertThrows(BerthException.class,
+                () -> db.containers("ns").create(container("c").image("nope:1").build()));
+        assertEquals(ErrorKind.NOT_FOUND, e.kind());
+        assertEquals("create container c: image nope:1 not found", e.getMessage());
     }
 
     @Test

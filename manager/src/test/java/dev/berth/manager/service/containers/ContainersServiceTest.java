@@ -50,6 +50,13 @@ class ContainersServiceTest {
     void serve() throws Exception {
         meta = new MetadataServices(dir);
         grpc = new InProcessGrpc(new ContainersService(meta.db::containers, meta.exchange));
+        // containers must name images of their namespace
+        var target = new dev.berth.manager.content.Descriptor("application/vnd.oci.image.manifest.v1+json",
+                dev.berth.manager.content.Digest.parse("sha256:" + "cd".repeat(32)), 1);
+        for (String name : java.util.List.of("docker.io/library/busybox:latest", "docker.io/library/alpine:3")) {
+            meta.db.images("default").create(dev.berth.manager.metadata.ImageRecord.of(name, target,
+                    java.util.Map.of()));
+        }
         stub = grpc.inNamespace(ContainersGrpc.newBlockingStub(grpc.channel()), "default");
     }
 
