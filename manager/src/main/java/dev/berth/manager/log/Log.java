@@ -19,7 +19,8 @@ public final class Log {
     private final String logger;
     private final PrintStream out;
 
-    private Log(String logger, PrintStream out) {
+    /** For tests, which read the lines back; berthd's code uses {@link #of}. */
+    Log(String logger, PrintStream out) {
         this.logger = logger;
         this.out = out;
     }
@@ -36,6 +37,11 @@ public final class Log {
         log(Level.DEBUG, msg, null, fields);
     }
 
+    /** Logs at debug with the failure's message as field {@code error}, as {@code warn} does. */
+    public void debug(String msg, Throwable error, Object... fields) {
+        log(Level.DEBUG, msg, error, fields);
+    }
+
     public void info(String msg, Object... fields) {
         log(Level.INFO, msg, null, fields);
     }
@@ -44,7 +50,7 @@ public final class Log {
         log(Level.WARN, msg, null, fields);
     }
 
-    /** Logs at warn with the failure's message as field {@code error}. */
+    /** Logs at warn with the failure's message (its class name if it has none) as field {@code error}. */
     public void warn(String msg, Throwable error, Object... fields) {
         log(Level.WARN, msg, error, fields);
     }
@@ -65,7 +71,9 @@ public final class Log {
             line.append(' ').append(fields[i]).append('=').append(quote(String.valueOf(fields[i + 1])));
         }
         if (error != null) {
-            line.append(" error=").append(quote(String.valueOf(error.getMessage())));
+            // a failure without a message (NullPointerException) is still told apart by its class
+            String text = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+            line.append(" error=").append(quote(text));
         }
         line.append(" logger=").append(logger);
         synchronized (out) {
@@ -73,7 +81,7 @@ public final class Log {
         }
     }
 
-    /** Quotes a value when it has spaces, quotes or '=' (logfmt). */
+    /** Quotes a value when it is empty or has spaces, control characters, quotes or '=' (logfmt). */
     static String quote(String v) {
         boolean plain = !v.isEmpty();
         for (int i = 0; i < v.length() && plain; i++) {
@@ -83,6 +91,7 @@ public final class Log {
         if (plain) {
             return v;
         }
-        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t") + '"';
     }
 }

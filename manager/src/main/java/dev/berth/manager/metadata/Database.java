@@ -1,7 +1,7 @@
 package dev.berth.manager.metadata;
 
+import dev.berth.manager.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +20,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class Database implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+    private static final Log LOG = Log.of(Database.class);
 
     /** A unit of work on the connection. */
     interface Work<T> {
@@ -122,7 +122,7 @@ final class Database implements AutoCloseable {
         try {
             connection.rollback();
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "{0}: rollback: {1}", operation, e.getMessage());
+            LOG.warn("rollback failed", e, "operation", operation);
         }
     }
 

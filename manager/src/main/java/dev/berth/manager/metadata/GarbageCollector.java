@@ -5,10 +5,10 @@ import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.log.Log;
 import dev.berth.manager.snapshot.SnapshotInfo;
 import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +38,7 @@ import java.util.Set;
  */
 final class GarbageCollector {
 
-    private static final System.Logger LOG = System.getLogger(GarbageCollector.class.getName());
+    private static final Log LOG = Log.of(GarbageCollector.class);
 
     private final Database db;
     private final ContentStore content;
@@ -61,7 +61,10 @@ final class GarbageCollector {
             }
             GcReport report = new GcReport(swept.blobs(), swept.snapshots(), swept.leases(), blobs, snapshots,
                     Duration.ofNanos(System.nanoTime() - start));
-            LOG.log(Level.DEBUG, "garbage collected: {0}", report);
+            LOG.debug("garbage collected", "content_records", report.contentRecords(),
+                    "snapshot_records", report.snapshotRecords(), "expired_leases", report.expiredLeases(),
+                    "blobs", report.blobs().size(), "snapshots", report.snapshots().size(),
+                    "elapsed_ms", report.elapsed().toMillis());
             return report;
         });
     }
@@ -74,7 +77,7 @@ final class GarbageCollector {
         try {
             collect();
         } catch (IOException | BerthException e) {
-            LOG.log(Level.WARNING, "garbage collection after delete failed: {0}", e.getMessage());
+            LOG.warn("garbage collection after delete failed", e);
         }
     }
 
@@ -129,6 +132,7 @@ final class GarbageCollector {
             try {
                 content.delete(info.digest());
                 removed.add(info.digest());
+                LOG.debug("blob removed", "digest", info.digest());
             } catch (BerthException e) {
                 if (e.kind() != ErrorKind.NOT_FOUND) {
                     throw e;
@@ -156,6 +160,7 @@ final class GarbageCollector {
                     continue;
                 }
                 backend.remove(info.name());
+                LOG.debug("snapshot removed", "snapshotter", name, "key", info.name());
                 remaining.remove(info);
                 removed.add(name + "/" + info.name());
                 progress = true;

@@ -1,5 +1,6 @@
 package dev.berth.manager.metadata;
 
+import dev.berth.manager.log.Log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +30,7 @@ import java.util.Set;
  */
 final class GcGraph {
 
-    private static final System.Logger LOG = System.getLogger(GcGraph.class.getName());
+    private static final Log LOG = Log.of(GcGraph.class);
 
     enum Type { CONTENT, SNAPSHOT }
 
@@ -116,8 +117,8 @@ final class GcGraph {
             return OffsetDateTime.parse(value).toInstant().isBefore(now);
         } catch (DateTimeParseException e) {
             // containerd keeps a lease whose expiry it cannot read
-            LOG.log(System.Logger.Level.WARNING, "lease {0} in namespace {1}: invalid {2} label {3}", lease.id(),
-                    lease.namespace(), GcLabels.EXPIRE, value);
+            LOG.warn("invalid lease expiry label; lease kept", "namespace", lease.namespace(), "lease", lease.id(),
+                    "label", GcLabels.EXPIRE, "value", value);
             return false;
         }
     }

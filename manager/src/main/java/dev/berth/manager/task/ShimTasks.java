@@ -15,6 +15,7 @@ import dev.berth.manager.event.Publisher;
 import dev.berth.manager.event.Subscriber;
 import dev.berth.manager.event.Subscription;
 import dev.berth.manager.event.Topics;
+import dev.berth.manager.log.Log;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimCall;
@@ -23,7 +24,6 @@ import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLog;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  * the shims without stopping them; a new instance over the same state root takes them back with {@link #recover}.
  */
 public final class ShimTasks implements Tasks, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ShimTasks.class.getName());
+    private static final Log LOG = Log.of(ShimTasks.class);
     private static final String EXIT_FILTER = "topic==\"" + Topics.TASK_EXIT + "\"";
     /** containerd's status for a process whose end nobody saw. */
     private static final int UNKNOWN_EXIT = 255;
@@ -103,6 +103,9 @@ public final class ShimTasks implements Tasks, AutoCloseable {
             Launched launched = launch(bundle, new ShimCall(binary, ns, id, bundle.dir()), request);
             tasks.put(key, launched.task());
             watchShim(launched.task());
+            LOG.info("task created", "namespace", ns, "id", id, "pid", launched.pid(), "runtime",
+                    request.runtime().isEmpty() ? ShimBinaries.RUNC_V2 : request.runtime(),
+                    "shim_pid", launched.task().shimPid);
             return launched.pid();
         } finally {
             creating.remove(key);
@@ -148,20 +151,21 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     private void undoLaunch(Bundle bundle, ShimCall call, ShimLauncher.Started started, ShimClient client,
                             long shimPid) {
         if (client != null) {
-            ignoring("delete failed task " + call.id(), () -> client.delete(call.id(), ""));
-            ignoring("shut down shim of " + call.id(), () -> client.shutdown(call.id(), false));
-            ignoring("close shim client", client::close);
+            ignoring("delete failed task", call, () -> client.delete(call.id(), ""));
+            ignoring("shut down shim", call, () -> client.shutdown(call.id(), false));
+            ignoring("close shim client", call, client::close);
         }
         if (shimPid != 0 && !awaitExit(shimPid, config.shutdownTimeout())) {
-            LOG.log(Level.WARNING, "shim {0} of failed task {1} still running; killing it", shimPid, call.id());
-            ignoring("kill shim " + shimPid, () -> sys.kill((int) shimPid, SIGKILL));
+            LOG.warn("shim of failed task still running; killing it", "namespace", call.namespace(), "id",
+                    call.id(), "shim_pid", shimPid);
+            ignoring("kill shim", call, () -> sys.kill((int) shimPid, SIGKILL));
             awaitExit(shimPid, config.shutdownTimeout());
         }
         if (started != null) {
-            ignoring("delete verb for " + call.id(), () -> launcher.delete(call));
+            ignoring("shim delete verb", call, () -> launcher.delete(call));
             started.log().close();
         }
-        ignoring("remove bundle " + bundle.dir(), () -> bundle.delete(sys));
+        ignoring("remove bundle", call, () -> bundle.delete(sys));
     }
 
     // --- delete ---
@@ -182,8 +186,8 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                 if (e.kind() != ErrorKind.UNAVAILABLE && e.kind() != ErrorKind.NOT_FOUND) {
                     throw wrap("delete task " + task.name(), e);
                 }
-                LOG.log(Level.WARNING, "delete task {0}: shim lost it ({1}); cleaning up", task.name(),
-                        e.getMessage());
+                LOG.warn("shim lost the task being deleted; cleaning up", e, "namespace", namespace, "id",
+                        containerId, "shim_pid", task.shimPid);
                 deleted = Optional.empty();
             }
             task.removed = true;
@@ -194,6 +198,8 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         }
         stopShim(task);
         task.bundle.delete(sys);
+        LOG.info("task deleted", "namespace", namespace, "id", containerId, "pid", exit.pid(), "exit_status",
+                exit.exitStatus());
         return exit;
     }
 
@@ -214,19 +220,19 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         try {
             return launcher.delete(task.call);
         } catch (IOException | BerthException e) {
-            LOG.log(Level.WARNING, "delete verb of shim for {0}: {1}", task.name(), e.getMessage());
+            LOG.warn("shim delete verb failed", e, "namespace", task.call.namespace(), "id", task.call.id());
             return new ProcessExit(0, UNKNOWN_EXIT, Instant.now());
         }
     }
 
     /** Asks the shim to exit (it does once it serves no task) and lets go of it. */
     private void stopShim(ShimTask task) {
-        ignoring("shut down shim of " + task.name(), () -> task.client.shutdown(task.call.id(), false));
-        ignoring("close shim client", task.client::close);
+        ignoring("shut down shim", task.call, () -> task.client.shutdown(task.call.id(), false));
+        ignoring("close shim client", task.call, task.client::close);
         boolean shared = tasks.values().stream().anyMatch(t -> t.address.equals(task.address));
         if (!shared && !awaitExit(task.shimPid, config.shutdownTimeout())) {
-            LOG.log(Level.WARNING, "shim {0} of deleted task {1} did not exit within {2}", task.shimPid,
-                    task.name(), config.shutdownTimeout());
+            LOG.warn("shim of deleted task did not exit in time", "namespace", task.call.namespace(), "id",
+                    task.call.id(), "shim_pid", task.shimPid, "timeout_ms", config.shutdownTimeout().toMillis());
         }
         task.log.close();
     }
@@ -254,11 +260,12 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         } finally {
             task.lock.unlock();
         }
-        LOG.log(Level.WARNING, "shim {0} of task {1} exited; cleaning up", task.shimPid, task.name());
+        LOG.warn("shim exited; cleaning up its task", "namespace", task.call.namespace(), "id", task.call.id(),
+                "shim_pid", task.shimPid);
         ProcessExit exit = deleteVerb(task);
-        ignoring("close shim client", task.client::close);
+        ignoring("close shim client", task.call, task.client::close);
         task.log.close();
-        ignoring("remove bundle " + task.bundle.dir(), () -> task.bundle.delete(sys));
+        ignoring("remove bundle", task.call, () -> task.bundle.delete(sys));
         Timestamp at = timestamp(exit.exitedAt());
         publisher.publish(task.call.namespace(), Topics.TASK_EXIT, TaskExit.newBuilder()
                 .setContainerId(task.call.id()).setId(task.call.id()).setPid(exit.pid())
@@ -317,7 +324,14 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     public int start(ProcessRef process) {
         ShimTask task = task("start", process);
         try {
-            return task.client.start(process.containerId(), process.execId());
+            int pid = task.client.start(process.containerId(), process.execId());
+            if (process.isInit()) {
+                LOG.info("task started", "namespace", process.namespace(), "id", process.containerId(), "pid", pid);
+            } else {
+                LOG.info("exec started", "namespace", process.namespace(), "id", process.containerId(), "exec",
+                        process.execId(), "pid", pid);
+            }
+            return pid;
         } catch (BerthException e) {
             throw wrap("start " + process, e);
         }
@@ -466,7 +480,6 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                 }
             }
         }
-        LOG.log(Level.INFO, "recovered tasks: {0} reattached, {1} cleaned up", reattached.size(), cleaned.size());
         return new Recovery(reattached, cleaned);
     }
 
@@ -484,23 +497,26 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                 ShimTask task = new ShimTask(bundle, call, address.get(), client, log, shimPid);
                 tasks.put(new Key(bundle.namespace(), bundle.id()), task);
                 watchShim(task);
+                LOG.info("task reattached", "namespace", bundle.namespace(), "id", bundle.id(), "shim_pid", shimPid,
+                        "address", address.get());
                 return true;
             } catch (IOException | BerthException e) {
-                LOG.log(Level.WARNING, "recover task {0}/{1}: shim at {2} unusable ({3}); cleaning up",
-                        bundle.namespace(), bundle.id(), address.get(), e.getMessage());
+                LOG.warn("shim of recovered task unusable; cleaning up", e, "namespace", bundle.namespace(), "id",
+                        bundle.id(), "address", address.get());
                 if (client != null) {
                     ShimClient c = client;
                     if (e instanceof BerthException b && b.kind() == ErrorKind.NOT_FOUND) {
-                        ignoring("shut down shim of " + bundle.id(), () -> c.shutdown(bundle.id(), false));
+                        ignoring("shut down shim", call, () -> c.shutdown(bundle.id(), false));
                     }
-                    ignoring("close shim client", c::close);
+                    ignoring("close shim client", call, c::close);
                 }
             }
         }
         if (call != null) {
-            ignoring("delete verb for " + bundle.id(), () -> launcher.delete(call));
+            ignoring("shim delete verb", call, () -> launcher.delete(call));
         }
         bundle.delete(sys);
+        LOG.info("task of earlier berthd cleaned up", "namespace", bundle.namespace(), "id", bundle.id());
         return false;
     }
 
@@ -531,7 +547,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                 if (e.kind() != ErrorKind.RESOURCE_EXHAUSTED) {
                     return;
                 }
-                LOG.log(Level.WARNING, "task exits: {0}; subscribing again", e.getMessage());
+                LOG.warn("task exit subscription overflowed; subscribing again", e);
             }
         }
     }
@@ -548,8 +564,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                         Instant.ofEpochSecond(exit.getExitedAt().getSeconds(), exit.getExitedAt().getNanos())));
             }
         } catch (InvalidProtocolBufferException e) {
-            LOG.log(Level.WARNING, "task exit event in {0} does not decode: {1}", envelope.namespace(),
-                    e.getMessage());
+            LOG.warn("task exit event does not decode", e, "namespace", envelope.namespace());
         }
     }
 
@@ -604,14 +619,19 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         void run() throws IOException;
     }
 
-    /** Runs a clean-up step whose failure must not hide the error being handled; the failure is logged. */
-    private static void ignoring(String what, Step step) {
+    /**
+     * Runs a clean-up step of the task {@code call} names whose failure must not hide the error being handled;
+     * the failure is logged: expected kinds at debug, anything else (a bug) at warn.
+     */
+    private static void ignoring(String operation, ShimCall call, Step step) {
         try {
             step.run();
         } catch (IOException | BerthException e) {
-            LOG.log(Level.DEBUG, "{0}: {1}", what, e.getMessage());
+            LOG.debug("clean-up step failed", e, "operation", operation, "namespace", call.namespace(), "id",
+                    call.id());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "{0}: {1}", what, e.toString());
+            LOG.warn("clean-up step failed", e, "operation", operation, "namespace", call.namespace(), "id",
+                    call.id(), "exception", e.getClass().getName());
         }
     }
 
@@ -628,7 +648,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         }
         exitWatcher.interrupt();
         for (ShimTask task : tasks.values()) {
-            ignoring("close shim client", task.client::close);
+            ignoring("close shim client", task.call, task.client::close);
             task.log.close();
         }
         tasks.clear();

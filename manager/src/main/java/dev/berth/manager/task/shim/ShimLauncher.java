@@ -5,12 +5,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
+import dev.berth.manager.log.Log;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * is reported with the shim's stderr.
  */
 public final class ShimLauncher {
-    private static final System.Logger LOG = System.getLogger(ShimLauncher.class.getName());
+    private static final Log LOG = Log.of(ShimLauncher.class);
     private static final String UNIX = "unix://";
     /** How long to wait for the output pipes to reach end of file once the verb exited. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
@@ -65,6 +65,8 @@ public final class ShimLauncher {
             Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
             Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
                     StandardCharsets.UTF_8);
+            LOG.info("shim started", "namespace", call.namespace(), "id", call.id(), "shim_binary", call.binary(),
+                    "address", address);
             return new Started(address, log);
         } catch (IOException | RuntimeException e) {
             log.close();
@@ -81,7 +83,7 @@ public final class ShimLauncher {
     public ProcessExit delete(ShimCall call) throws IOException {
         Output out = run(call, "delete", deleteArgv(call), new byte[0]);
         if (out.stderr().length > 0) {
-            LOG.log(Level.DEBUG, "delete shim {0}/{1}: {2}", call.namespace(), call.id(),
+            LOG.debug("shim delete verb wrote to stderr", "namespace", call.namespace(), "id", call.id(), "stderr",
                     new String(out.stderr(), StandardCharsets.UTF_8).strip());
         }
         try {

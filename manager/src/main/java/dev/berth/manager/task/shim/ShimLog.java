@@ -1,11 +1,11 @@
 package dev.berth.manager.task.shim;
 
+import dev.berth.manager.log.Log;
 import dev.berth.runtime.syscall.SyscallException;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  * writers; reading ends on {@link #close}.
  */
 public final class ShimLog implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ShimLog.class.getName());
+    private static final Log LOG = Log.of(ShimLog.class);
 
     private final FileChannel fifo;
 
@@ -43,16 +43,16 @@ public final class ShimLog implements AutoCloseable {
         }
         FileChannel fifo = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         ShimLog log = new ShimLog(fifo);
-        Thread.ofPlatform().daemon().name("shim-log-" + id).start(() -> log.copy(namespace + "/" + id));
+        Thread.ofPlatform().daemon().name("shim-log-" + id).start(() -> log.copy(namespace, id));
         return log;
     }
 
-    private void copy(String task) {
+    private void copy(String namespace, String id) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(fifo),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
-                LOG.log(Level.INFO, "shim {0}: {1}", task, line);
+                LOG.info("shim log", "namespace", namespace, "id", id, "line", line);
             }
         } catch (IOException e) {
             // closed: the task is gone
@@ -64,7 +64,7 @@ public final class ShimLog implements AutoCloseable {
         try {
             fifo.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "close shim log: {0}", e.toString());
+            LOG.debug("close shim log failed", e);
         }
     }
 }
