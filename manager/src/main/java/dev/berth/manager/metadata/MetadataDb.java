@@ -92,14 +92,16 @@ public final class MetadataDb implements AutoCloseable {
     }
 
     /**
-     * The namespace's view of snapshotter {@code name} (NOT_FOUND if no such backend); prepared, viewed and
-     * committed snapshots are added to {@code lease} if given.
+     * The namespace's view of snapshotter {@code name}; prepared, viewed and committed snapshots are added to
+     * {@code lease} if given. A name with no backend is INVALID_ARGUMENT, as containerd's "snapshotter not loaded":
+     * NOT_FOUND would read as "no such snapshot" to clients that stat a key before preparing it.
      */
     public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease) {
         Identifiers.validateNamespace(namespace);
         Snapshotter backend = snapshotters.get(name);
         if (backend == null) {
-            throw BerthException.notFound("snapshotter " + name + ": not found");
+            throw BerthException.invalidArgument("snapshotter " + name + ": not loaded (loaded: "
+                    + String.join(", ", snapshotterNames()) + ")");
         }
         return new MetadataSnapshotter(db, backend, name, namespace, lease, gc);
     }

@@ -91,7 +91,7 @@ class NamespaceStoreTest extends MetadataFixture {
         assertKind(ErrorKind.FAILED_PRECONDITION, () -> db.images(""));
         assertKind(ErrorKind.INVALID_ARGUMENT, () -> db.containers("a/b"));
         assertKind(ErrorKind.INVALID_ARGUMENT, () -> db.contentStore("..", Optional.empty()));
-        assertKind(ErrorKind.NOT_FOUND, () -> db.snapshotter("ns", "btrfs", Optional.empty()));
+        assertKind(ErrorKind.INVALID_ARGUMENT, () -> db.snapshotter("ns", "btrfs", Optional.empty()));
     }
 
     @Test

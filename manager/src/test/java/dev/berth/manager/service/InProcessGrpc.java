@@ -45,6 +45,14 @@ public final class InProcessGrpc implements AutoCloseable {
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
     }
 
+    /** {@code stub} sending {@code namespace} and working under {@code lease}, as ctr does for pulls and runs. */
+    public <S extends AbstractStub<S>> S inNamespace(S stub, String namespace, String lease) {
+        Metadata h = new Metadata();
+        h.put(RequestMetadata.NAMESPACE, namespace);
+        h.put(RequestMetadata.LEASE, lease);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
