@@ -5,6 +5,12 @@
  * up after shims that die, and re-attaches to live shims after berthd restarts ({@link
  * dev.berth.manager.task.ShimTasks#recover}).
  *
+ * <p>Its package-private parts, one concern each: {@code TaskTable} (the live tasks and the ids being created),
+ * {@code TaskCreator} (bundle, shim launch, undo on failure), {@code ShimTeardown} (delete verb, shutdown, waiting
+ * for the shim's exit), {@code DeadShimCleanup} (a dead shim's clean-up and the events berthd publishes then),
+ * {@code ExitWatcher} (last exits from {@code /tasks/exit}), {@code TaskRecovery} (restart) and {@code Cleanup}
+ * (clean-up steps whose failure is logged, not thrown).
+ *
  * <p>Persistent layout, under the state root (default {@code /run/berth}; a tmpfs, so it ends with the boot just
  * as the containers do):
  *
