@@ -149,9 +149,9 @@ public final class Berthd implements AutoCloseable {
         List<BindableService> bindable = new ArrayList<>(List.of(
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
-                new ContentService(db::contentStore),
+                new ContentService(db::contentStore, exchange),
                 new SnapshotsService((ns, name, lease) ->
-                        db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease)),
+                        db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease), exchange),
                 new DiffService(db::contentStore, differ, true),
                 new NamespacesService(db.namespaces(), exchange),
                 new ImagesService(db::images, exchange),

@@ -27,6 +27,9 @@ import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Digest;
 import dev.berth.manager.content.IngestStatus;
+import dev.berth.api.events.ContentDelete;
+import dev.berth.manager.event.Publisher;
+import dev.berth.manager.event.Topics;
 import dev.berth.manager.filters.Filter;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Protos;
@@ -45,9 +48,12 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
     private static final int READ_CHUNK = 1 << 20;
 
     private final ContentStores stores;
+    private final Publisher publisher;
 
-    public ContentService(ContentStores stores) {
+    /** {@code publisher} receives containerd's /content/delete events. */
+    public ContentService(ContentStores stores, Publisher publisher) {
         this.stores = stores;
+        this.publisher = publisher;
     }
 
     private ContentStore store(String operation) {
@@ -87,7 +93,10 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
     @Override
     public void delete(DeleteContentRequest req, StreamObserver<Empty> response) {
         Calls.unary(response, () -> {
-            store("content delete").delete(digest("content delete", req.getDigest()));
+            Digest d = digest("content delete", req.getDigest());
+            store("content delete").delete(d);
+            publisher.publish(RequestMetadata.namespace("content delete"), Topics.CONTENT_DELETE,
+                    ContentDelete.newBuilder().setDigest(d.toString()).build());
             return Empty.getDefaultInstance();
         });
     }

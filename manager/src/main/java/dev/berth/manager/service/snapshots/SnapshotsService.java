@@ -20,6 +20,11 @@ import dev.berth.api.services.snapshots.v1.UpdateSnapshotRequest;
 import dev.berth.api.services.snapshots.v1.UpdateSnapshotResponse;
 import dev.berth.api.services.snapshots.v1.UsageRequest;
 import dev.berth.api.services.snapshots.v1.UsageResponse;
+import dev.berth.api.events.SnapshotCommit;
+import dev.berth.api.events.SnapshotPrepare;
+import dev.berth.api.events.SnapshotRemove;
+import dev.berth.manager.event.Publisher;
+import dev.berth.manager.event.Topics;
 import dev.berth.manager.filters.Filter;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Protos;
@@ -38,9 +43,12 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     private static final int LIST_BLOCK = 100;
 
     private final Snapshotters snapshotters;
+    private final Publisher publisher;
 
-    public SnapshotsService(Snapshotters snapshotters) {
+    /** {@code publisher} receives containerd's /snapshot/prepare, /snapshot/commit and /snapshot/remove events. */
+    public SnapshotsService(Snapshotters snapshotters, Publisher publisher) {
         this.snapshotters = snapshotters;
+        this.publisher = publisher;
     }
 
     private Snapshotter snapshotter(String operation, String name) {
@@ -49,10 +57,13 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
 
     @Override
     public void prepare(PrepareSnapshotRequest req, StreamObserver<PrepareSnapshotResponse> response) {
-        Calls.unary(response, () -> PrepareSnapshotResponse.newBuilder().addAllMounts(toProto(
-                snapshotter("snapshot prepare", req.getSnapshotter())
-                        .prepare(key("snapshot prepare", req.getKey()), req.getParent(), req.getLabelsMap())))
-                .build());
+        Calls.unary(response, () -> {
+            List<Mount> mounts = snapshotter("snapshot prepare", req.getSnapshotter())
+                    .prepare(key("snapshot prepare", req.getKey()), req.getParent(), req.getLabelsMap());
+            publisher.publish(RequestMetadata.namespace("snapshot prepare"), Topics.SNAPSHOT_PREPARE,
+                    SnapshotPrepare.newBuilder().setKey(req.getKey()).setParent(req.getParent()).build());
+            return PrepareSnapshotResponse.newBuilder().addAllMounts(toProto(mounts)).build();
+        });
     }
 
     @Override
@@ -77,6 +88,8 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
             snapshotter("snapshot commit", req.getSnapshotter())
                     .commit(key("snapshot commit", req.getName()), key("snapshot commit", req.getKey()),
                             req.getLabelsMap());
+            publisher.publish(RequestMetadata.namespace("snapshot commit"), Topics.SNAPSHOT_COMMIT,
+                    SnapshotCommit.newBuilder().setKey(req.getKey()).setName(req.getName()).build());
             return Empty.getDefaultInstance();
         });
     }
@@ -85,6 +98,8 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     public void remove(RemoveSnapshotRequest req, StreamObserver<Empty> response) {
         Calls.unary(response, () -> {
             snapshotter("snapshot remove", req.getSnapshotter()).remove(key("snapshot remove", req.getKey()));
+            publisher.publish(RequestMetadata.namespace("snapshot remove"), Topics.SNAPSHOT_REMOVE,
+                    SnapshotRemove.newBuilder().setKey(req.getKey()).build());
             return Empty.getDefaultInstance();
         });
     }

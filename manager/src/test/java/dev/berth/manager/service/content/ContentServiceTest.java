@@ -34,6 +34,7 @@ class ContentServiceTest {
 
     @TempDir
     Path root;
+    private final dev.berth.manager.event.Exchange exchange = new dev.berth.manager.event.Exchange();
     private InProcessGrpc grpc;
     private ContentGrpc.ContentBlockingStub blocking;
     private ContentGrpc.ContentStub async;
@@ -41,7 +42,7 @@ class ContentServiceTest {
     @BeforeEach
     void serve() throws Exception {
         LocalContentStore store = LocalContentStore.open(root);
-        grpc = new InProcessGrpc(new ContentService((ns, lease) -> store));
+        grpc = new InProcessGrpc(new ContentService((ns, lease) -> store, exchange));
         blocking = grpc.inNamespace(ContentGrpc.newBlockingStub(grpc.channel()), "default");
         async = grpc.inNamespace(ContentGrpc.newStub(grpc.channel()), "default");
     }

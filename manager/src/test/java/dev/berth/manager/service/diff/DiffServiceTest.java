@@ -88,7 +88,7 @@ class DiffServiceTest {
         grpc = new InProcessGrpc(
                 new DiffService(meta.db::contentStore, differ, true),
                 new SnapshotsService((ns, name, lease) ->
-                        meta.db.snapshotter(ns, name.isEmpty() ? "overlayfs" : name, lease)));
+                        meta.db.snapshotter(ns, name.isEmpty() ? "overlayfs" : name, lease), meta.exchange));
         meta.db.leases("default").create(LEASE, Map.of());
         diff = grpc.inNamespace(DiffGrpc.newBlockingStub(grpc.channel()), "default", LEASE);
         snapshots = grpc.inNamespace(SnapshotsGrpc.newBlockingStub(grpc.channel()), "default", LEASE);

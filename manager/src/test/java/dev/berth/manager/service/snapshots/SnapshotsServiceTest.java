@@ -55,7 +55,7 @@ class SnapshotsServiceTest {
     void serve() throws Exception {
         meta = new MetadataServices(dir);
         grpc = new InProcessGrpc(new SnapshotsService((ns, name, lease) ->
-                meta.db.snapshotter(ns, name.isEmpty() ? "overlayfs" : name, lease)));
+                meta.db.snapshotter(ns, name.isEmpty() ? "overlayfs" : name, lease), meta.exchange));
         meta.db.leases("default").create(LEASE, Map.of());
         stub = grpc.inNamespace(SnapshotsGrpc.newBlockingStub(grpc.channel()), "default", LEASE);
     }
@@ -105,6 +105,20 @@ class SnapshotsServiceTest {
         try (Stream<Path> s = Files.list(snapshots)) {
             return s.count();
         }
+    }
+
+    @Test
+    void prepareCommitRemove_publishContainerdsSnapshotEvents() throws Exception {
+        prepare("ev-active", "");
+        commit("ev-layer", "ev-active");
+        stub.remove(dev.berth.api.services.snapshots.v1.RemoveSnapshotRequest.newBuilder().setKey("ev-layer").build());
+        var prepared = meta.event("default", "/snapshot/prepare", dev.berth.api.events.SnapshotPrepare.parser());
+        assertEquals("ev-active", prepared.getKey());
+        var committed = meta.event("default", "/snapshot/commit", dev.berth.api.events.SnapshotCommit.parser());
+        assertEquals("ev-layer", committed.getName());
+        assertEquals("ev-active", committed.getKey());
+        var removed = meta.event("default", "/snapshot/remove", dev.berth.api.events.SnapshotRemove.parser());
+        assertEquals("ev-layer", removed.getKey());
     }
 
     @Test
