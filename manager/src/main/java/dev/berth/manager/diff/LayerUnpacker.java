@@ -3,6 +3,7 @@ package dev.berth.manager.diff;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
+import dev.berth.manager.fs.TreeDeleter;
 import dev.berth.runtime.syscall.FileSyscalls;
 import dev.berth.runtime.syscall.SyscallException;
 import java.io.IOException;
@@ -11,15 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -326,23 +324,6 @@ final class LayerUnpacker {
             return;
         }
         resolver.invalidate();
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                unpacked.remove(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                unpacked.remove(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        TreeDeleter.delete(top, unpacked::remove);
     }
 }

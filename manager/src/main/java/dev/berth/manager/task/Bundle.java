@@ -1,19 +1,17 @@
 package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.TreeDeleter;
 import dev.berth.runtime.syscall.SyscallException;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +64,7 @@ final class Bundle {
             Files.write(dir.resolve("config.json"), spec);
             return bundle;
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            TreeDeleter.delete(dir);
             throw e;
         }
     }
@@ -136,7 +134,7 @@ final class Bundle {
     static void purge(Syscalls sys, Path dir) throws IOException {
         if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             unmountAndEmptyRootfs(sys, dir);
-            deleteTree(dir);
+            TreeDeleter.delete(dir);
         }
     }
 
@@ -164,28 +162,5 @@ final class Bundle {
         }
         throw BerthException.failedPrecondition("delete bundle " + dir + ": still mounted after "
                 + MAX_UNMOUNTS + " unmounts");
-    }
-
-    /** Removes a directory tree without following symbolic links; absent is fine. */
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

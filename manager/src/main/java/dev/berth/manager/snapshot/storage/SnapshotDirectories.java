@@ -2,12 +2,12 @@ package dev.berth.manager.snapshot.storage;
 
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
+import dev.berth.manager.fs.TreeDeleter;
 import dev.berth.manager.snapshot.Usage;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -56,7 +56,7 @@ public final class SnapshotDirectories {
             for (Path d : dirs) {
                 boolean referenced = parseId(d.getFileName().toString()).map(ids::contains).orElse(false);
                 if (!referenced) {
-                    deleteTree(d);
+                    TreeDeleter.delete(d);
                 }
             }
         }
@@ -64,7 +64,7 @@ public final class SnapshotDirectories {
 
     /** Deletes a snapshot's directory and everything in it, never following a symlink. */
     public void delete(long id) throws IOException {
-        deleteTree(dir(id));
+        TreeDeleter.delete(dir(id));
     }
 
     /** The size in bytes and the number of inodes of the tree under {@code fs(id)}, hard links counted once. */
@@ -92,28 +92,6 @@ public final class SnapshotDirectories {
             }
         });
         return new Usage(size[0], seen.size());
-    }
-
-    static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Optional<Long> parseId(String name) {
