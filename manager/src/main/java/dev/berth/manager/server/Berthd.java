@@ -138,7 +138,8 @@ public final class Berthd implements AutoCloseable {
                 publishBinary(), config.logLevel().equals("debug"), Duration.ofSeconds(30)), sys);
         Map<String, Path> runtimes = new LinkedHashMap<>(config.runtimes());
         ShimTasks tasks = new ShimTasks(new ShimTasksConfig(config.state(),
-                new ShimBinaries(runtimes, Optional.ofNullable(System.getenv("PATH")).orElse("")),
+                new ShimBinaries(runtimes, Optional.ofNullable(System.getenv("PATH")).orElse(""),
+                        config.defaultRuntime()),
                 Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange, sys);
         closeables.push(tasks);
         var recovery = tasks.recover();

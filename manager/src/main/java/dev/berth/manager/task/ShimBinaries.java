@@ -22,12 +22,20 @@ public final class ShimBinaries {
 
     private final Map<String, Path> table;
     private final String searchPath;
+    private final String defaultRuntime;
 
     /**
      * @param table runtime name → absolute path of its shim
      * @param searchPath where other {@code io.containerd.*} runtimes are looked up ({@code PATH} syntax)
      */
     public ShimBinaries(Map<String, Path> table, String searchPath) {
+        this(table, searchPath, RUNC_V2);
+    }
+
+    /**
+     * @param defaultRuntime the runtime of a container that names none (containerd's configured default)
+     */
+    public ShimBinaries(Map<String, Path> table, String searchPath, String defaultRuntime) {
         table.forEach((name, binary) -> {
             if (!binary.isAbsolute()) {
                 throw new IllegalArgumentException("shim of runtime " + name + " must be an absolute path: " + binary);
@@ -35,6 +43,7 @@ public final class ShimBinaries {
         });
         this.table = Map.copyOf(table);
         this.searchPath = searchPath;
+        this.defaultRuntime = defaultRuntime;
     }
 
     /** Berth's default: {@code io.containerd.runc.v2} is berth-shim; other names are looked up on {@code PATH}. */
@@ -43,10 +52,13 @@ public final class ShimBinaries {
     }
 
     /**
+     * An empty name is the default runtime.
+     *
      * @throws BerthException INVALID_ARGUMENT for a name that is neither a path, in the table nor containerd's
      *     form; NOT_FOUND if the binary is not an executable file
      */
-    public Path resolve(String runtime) {
+    public Path resolve(String requested) {
+        String runtime = requested.isEmpty() ? defaultRuntime : requested;
         String what = "resolve runtime \"" + runtime + "\"";
         Path binary;
         if (runtime.startsWith("/")) {

@@ -52,6 +52,14 @@ class ShimBinariesTest {
     }
 
     @Test
+    void resolve_emptyName_isTheConfiguredDefault() {
+        ShimBinaries b = new ShimBinaries(Map.of(ShimBinaries.RUNC_V2, berthShim), tmp.resolve("bin").toString(),
+                "io.containerd.foo.v1");
+        assertEquals(fooShim, b.resolve(""));
+        assertEquals(berthShim, b.resolve("io.containerd.runc.v2"));
+    }
+
+    @Test
     void resolve_errors() {
         ShimBinaries b = new ShimBinaries(Map.of(), tmp.resolve("bin").toString());
         assertEquals(ErrorKind.NOT_FOUND, assertThrows(BerthException.class, () -> b.resolve("io.containerd.bar.v2"))
