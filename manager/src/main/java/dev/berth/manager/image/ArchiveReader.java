@@ -108,11 +108,16 @@ final class ArchiveReader {
             w.truncate(0);
             try {
                 copy(data, w);
-                digest = w.digest();
+            } catch (IOException | RuntimeException e) {
+                abort(w, ref);
+                throw e;
+            }
+            digest = w.digest();
+            try {
                 w.commit(size, expected, Map.of());
             } catch (BerthException e) {
                 if (e.kind() == ErrorKind.ALREADY_EXISTS) {
-                    return new Descriptor("", expected != null ? expected : w.digest(), size);
+                    return new Descriptor("", digest, size); // the namespace had it already
                 }
                 abort(w, ref);
                 if (e.kind() == ErrorKind.FAILED_PRECONDITION) {
