@@ -84,7 +84,6 @@ public final class Unpacker {
         String key = "extract-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "-"
                 + Digest.parse(chain).encoded();
         List<Mount> mounts = snapshotter.prepare(key, parent, Map.of());
-        boolean committed = false;
         try {
             Descriptor applied = differ.apply(content, layer, mounts, true);
             if (!applied.digest().toString().equals(diffId)) {
@@ -94,20 +93,25 @@ public final class Unpacker {
             if (Compression.ofMediaType(layer.mediaType()) != Compression.NONE) {
                 labelUncompressed(content, layer.digest(), diffId);
             }
-            try {
-                snapshotter.commit(chain, key, Map.of());
-                committed = true;
-            } catch (BerthException e) {
-                if (e.kind() != ErrorKind.ALREADY_EXISTS) {
-                    throw e;
-                }
-                // unpacked meanwhile by someone else: theirs is as good as ours
+            snapshotter.commit(chain, key, Map.of());
+        } catch (BerthException e) {
+            removeAfterFailure(snapshotter, key, e);
+            if (e.kind() != ErrorKind.ALREADY_EXISTS) {
+                throw e;
             }
-            LOG.debug("layer unpacked", "layer", layer.digest(), "chain", chain);
-        } finally {
-            if (!committed) {
-                snapshotter.remove(key);
-            }
+            // the chain was committed meanwhile by someone else: theirs is as good as ours
+        } catch (IOException | RuntimeException e) {
+            removeAfterFailure(snapshotter, key, e);
+            throw e;
+        }
+        LOG.debug("layer unpacked", "layer", layer.digest(), "chain", chain);
+    }
+
+    private static void removeAfterFailure(MetadataSnapshotter snapshotter, String key, Exception failure) {
+        try {
+            snapshotter.remove(key);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -16,7 +16,6 @@ import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -261,11 +260,5 @@ class ImageArchiveTest {
         assertTrue(config.get("ExposedPorts").has("53/udp"));
         BerthException e = assertThrows(BerthException.class, () -> ConfigChanges.apply(config, List.of("RUN x")));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 }
