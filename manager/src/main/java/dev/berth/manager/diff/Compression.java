@@ -45,7 +45,7 @@ public enum Compression {
         };
     }
 
-    InputStream decompress(InputStream in) throws IOException {
+    public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
             case NONE -> in;
             case GZIP -> new GZIPInputStream(in, BUFFER);

@@ -16,7 +16,7 @@ import java.util.Optional;
  * headers ({@code g}) are read and ignored. Malformed input is INVALID_ARGUMENT. Between {@link #next()} calls, the
  * current entry's data can be read from {@link #content()}; what is not read is skipped.
  */
-final class TarReader {
+public final class TarReader {
     private static final int BLOCK = 512;
 
     private final InputStream in;
@@ -25,12 +25,12 @@ final class TarReader {
     private long padding;
     private boolean ended;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** The next entry, or empty at the end of the archive. */
-    Optional<TarEntry> next() throws IOException {
+    public Optional<TarEntry> next() throws IOException {
         skipRest();
         String longName = null;
         String longLink = null;
@@ -56,7 +56,7 @@ final class TarReader {
     }
 
     /** The current entry's data (regular files), ending where the entry ends. */
-    InputStream content() {
+    public InputStream content() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
