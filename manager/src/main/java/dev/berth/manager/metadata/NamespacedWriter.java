@@ -45,6 +45,8 @@ final class NamespacedWriter implements ContentWriter {
     private final Instant startedAt;
     /** The backend ingest; absent while a shared writer has not written anything. */
     private Optional<ContentWriter> writer;
+    /** Set by commit: the digest stays answerable after the ingest is gone (also after ALREADY_EXISTS). */
+    private Digest committed;
 
     NamespacedWriter(MetadataContentStore store, String ref, Opened opened) {
         this.store = store;
@@ -78,6 +80,9 @@ final class NamespacedWriter implements ContentWriter {
 
     @Override
     public Digest digest() {
+        if (committed != null) {
+            return committed;
+        }
         return writer.map(ContentWriter::digest).orElseGet(shared::orElseThrow);
     }
 
@@ -132,6 +137,7 @@ final class NamespacedWriter implements ContentWriter {
             }
             return new Outcome(actual, Optional.of(store.require(c, actual)));
         });
+        committed = outcome.digest();
         return outcome.info().orElseThrow(() -> BerthException.alreadyExists("content " + outcome.digest()
                 + ": already exists"));
     }

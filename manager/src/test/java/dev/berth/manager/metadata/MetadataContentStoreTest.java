@@ -86,6 +86,7 @@ class MetadataContentStoreTest extends MetadataFixture {
         try (ContentWriter w = ns("a").writer("second", 1, null)) {
             write(w, "x".getBytes(StandardCharsets.UTF_8));
             assertKind(ErrorKind.ALREADY_EXISTS, () -> w.commit(1, null, Map.of()));
+            assertEquals(digestOf("x"), w.digest(), "the digest stays answerable after the commit");
         }
         assertKind(ErrorKind.NOT_FOUND, () -> ns("a").status("second"));
         assertTrue(content.ingestRefs().isEmpty());
