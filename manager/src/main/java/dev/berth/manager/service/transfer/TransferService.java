@@ -1,0 +1,214 @@
+package dev.berth.manager.service.transfer;
+
+import com.google.protobuf.ByteString;
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.GrpcErrors;
+import dev.berth.api.services.transfer.v1.CommitRequest;
+import dev.berth.api.services.transfer.v1.CommitResponse;
+import dev.berth.api.services.transfer.v1.ExportChunk;
+import dev.berth.api.services.transfer.v1.ExportRequest;
+import dev.berth.api.services.transfer.v1.Image;
+import dev.berth.api.services.transfer.v1.ImportOptions;
+import dev.berth.api.services.transfer.v1.ImportRequest;
+import dev.berth.api.services.transfer.v1.Progress;
+import dev.berth.api.services.transfer.v1.TransferGrpc;
+import dev.berth.manager.image.ArchiveFormat;
+import dev.berth.manager.image.CommitOptions;
+import dev.berth.manager.image.ContainerCommit;
+import dev.berth.manager.image.ImageExporter;
+import dev.berth.manager.image.ImageImporter;
+import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.metadata.ImageRecord;
+import dev.berth.manager.service.Calls;
+import dev.berth.manager.service.Descriptors;
+import dev.berth.manager.service.RequestMetadata;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code berth.services.transfer.v1.Transfer}: a thin adapter over berthd's image transfer.
+ */
+public final class TransferService extends TransferGrpc.TransferImplBase {
+
+    private static final int CHUNK = 1 << 20;
+
+    private final ImageImporter importer;
+    private final ImageExporter exporter;
+    private final ContainerCommit committer;
+    private final String defaultSnapshotter;
+
+    public TransferService(ImageImporter importer, ImageExporter exporter, ContainerCommit committer,
+                           String defaultSnapshotter) {
+        this.importer = importer;
+        this.exporter = exporter;
+        this.committer = committer;
+        this.defaultSnapshotter = defaultSnapshotter;
+    }
+
+    static Image toProto(ImageRecord r) {
+        return Image.newBuilder().setName(r.name()).setTarget(Descriptors.toProto(r.target())).build();
+    }
+
+    static Platform platform(String s) {
+        return s.isEmpty() ? Platform.LINUX_AMD64 : Platform.parse(s);
+    }
+
+    @Override
+    public StreamObserver<ImportRequest> import_(StreamObserver<Progress> response) {
+        String ns = RequestMetadata.namespace("import");
+        ChunkStream archive = new ChunkStream();
+        CompletableFuture<ImportOptions> options = new CompletableFuture<>();
+        Thread.ofVirtual().name("import-" + ns).start(() -> {
+            try {
+                ImportOptions o = options.join();
+                dev.berth.manager.image.ImportOptions opts = dev.berth.manager.image.ImportOptions.defaults()
+                        .withSnapshotter(o.getSnapshotter().isEmpty() ? defaultSnapshotter : o.getSnapshotter())
+                        .withUnpack(!o.getSkipUnpack());
+                if (!o.getBaseName().isEmpty()) {
+                    opts = opts.withBaseName(o.getBaseName());
+                }
+                List<ImageRecord> images = importer.importArchive(ns, archive, opts);
+                archive.transferTo(OutputStream.nullOutputStream());
+                response.onNext(Progress.newBuilder().setId("import").setStatus("done")
+                        .addAllImages(images.stream().map(TransferService::toProto).toList()).build());
+                response.onCompleted();
+            } catch (IOException | RuntimeException e) {
+                archive.fail(new IOException("import: " + e.getMessage()));
+                response.onError(GrpcErrors.toStatusException(e));
+            }
+        });
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ImportRequest req) {
+                try {
+                    switch (req.getPartCase()) {
+                        case OPTIONS -> options.complete(req.getOptions());
+                        case DATA -> {
+                            options.complete(ImportOptions.getDefaultInstance());
+                            archive.offer(req.getData().toByteArray());
+                        }
+                        default -> throw BerthException.invalidArgument("import: empty message");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    archive.fail(new IOException("import: interrupted"));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                options.complete(ImportOptions.getDefaultInstance());
+                archive.fail(new IOException("import: client went away: " + t.getMessage()));
+            }
+
+            @Override
+            public void onCompleted() {
+                options.complete(ImportOptions.getDefaultInstance());
+                try {
+                    archive.end();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void export(ExportRequest req, StreamObserver<ExportChunk> response) {
+        try {
+            String ns = RequestMetadata.namespace("export");
+            if (req.getImagesCount() == 0) {
+                throw BerthException.invalidArgument("export: no image named");
+            }
+            try (OutputStream out = new ChunkSender((ServerCallStreamObserver<ExportChunk>) response)) {
+                exporter.export(ns, req.getImagesList(), ArchiveFormat.parse(req.getFormat()),
+                        platform(req.getPlatform()), out);
+            }
+        } catch (IOException | RuntimeException e) {
+            response.onError(GrpcErrors.toStatusException(e));
+            return;
+        }
+        response.onCompleted();
+    }
+
+    @Override
+    public void commit(CommitRequest req, StreamObserver<CommitResponse> response) {
+        Calls.unary(response, () -> {
+            String ns = RequestMetadata.namespace("commit " + req.getContainerId());
+            CommitOptions options = CommitOptions.of(req.getReference()).withAuthor(req.getAuthor())
+                    .withComment(req.getComment()).withChanges(req.getChangesList());
+            ImageRecord image = committer.commit(ns, req.getContainerId(), options, req.getPause());
+            return CommitResponse.newBuilder().setImage(toProto(image)).build();
+        });
+    }
+
+    /** Sends what is written as 1 MiB chunks, waiting while the client is not ready (flow control). */
+    private static final class ChunkSender extends OutputStream {
+        private final ServerCallStreamObserver<ExportChunk> out;
+        private final byte[] buf = new byte[CHUNK];
+        private final Object ready = new Object();
+        private int n;
+
+        ChunkSender(ServerCallStreamObserver<ExportChunk> out) {
+            this.out = out;
+            out.setOnReadyHandler(() -> {
+                synchronized (ready) {
+                    ready.notifyAll();
+                }
+            });
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) {
+                flush();
+            }
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (n == buf.length) {
+                    flush();
+                }
+                int k = Math.min(len, buf.length - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (n == 0) {
+                return;
+            }
+            synchronized (ready) {
+                while (!out.isReady()) {
+                    if (out.isCancelled()) {
+                        throw new IOException("export: client went away");
+                    }
+                    try {
+                        ready.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("export: interrupted");
+                    }
+                }
+            }
+            out.onNext(ExportChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
+            n = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
