@@ -31,8 +31,15 @@ final class RegistryErrors {
      * nothing (a HEAD has none), e.g. {@code manifest unknown}.
      */
     BerthException of(String op, HttpResponse<InputStream> response, String unknown) throws IOException {
+        return of(op, response, unknown, "");
+    }
+
+    /** As {@link #of(String, HttpResponse, String)}, the detail prefixed with who answered ({@code token server x}). */
+    BerthException of(String op, HttpResponse<InputStream> response, String unknown, String source)
+            throws IOException {
         int status = response.statusCode();
-        String detail = detail(response);
+        String body = detail(response);
+        String detail = source.isEmpty() ? body : body.isEmpty() ? source : source + ": " + body;
         return switch (status) {
             case 404 -> BerthException.notFound(op + ": " + (detail.isEmpty() ? unknown : detail));
             case 401 -> BerthException.failedPrecondition(op + ": " + join("authentication required", detail));

@@ -78,10 +78,11 @@ final class TokenAuthenticator {
         URI uri = URI.create(challenge.realm() + (query.isEmpty() ? "" : (realm.getQuery() == null ? "?" : "&") + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30));
         credentials.ifPresent(c -> request.header("Authorization", c.basicHeader()));
-        String tokenOp = op + ": token from " + realm.getAuthority();
+        String server = "token server " + realm.getAuthority();
+        String tokenOp = op + ": " + server;
         HttpResponse<InputStream> response = transport.send(request.build(), true, tokenOp);
         if (response.statusCode() != 200) {
-            throw errors.of(tokenOp, response, "token server not found");
+            throw errors.of(op, response, "not found", server);
         }
         JsonNode body;
         try (InputStream in = response.body()) {
