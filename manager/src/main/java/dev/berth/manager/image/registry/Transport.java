@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Sends registry requests over one shared {@link HttpClient}, retrying what is safe to retry: a replayable
@@ -37,7 +38,8 @@ final class Transport {
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                if (attempt >= attempts) {
+                // A certificate the JDK does not trust will not become trusted by asking again.
+                if (attempt >= attempts || e instanceof SSLHandshakeException) {
                     throw new BerthException(ErrorKind.UNAVAILABLE,
                             op + ": " + request.uri().getAuthority() + " unreachable after " + attempt
                                     + (attempt == 1 ? " attempt: " : " attempts: ") + describe(e), e);

@@ -139,6 +139,9 @@ class AnonymousRegistryTest extends RegistryContract {
             front.failNext(3);
             assertArrayEquals(blobs.layer(), read(hosts.forHost(viaFront).fetch(viaFront, blobs.layerDesc(), 0)));
             assertEquals(7, front.requests());
+            front.dropNext(2);
+            assertArrayEquals(blobs.manifest(), read(hosts.forHost(viaFront).fetch(viaFront, blobs.manifestDesc(), 0)));
+            assertEquals(10, front.requests(), "lost connections are retried like 5xx");
         }
     }
 

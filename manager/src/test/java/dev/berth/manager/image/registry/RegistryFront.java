@@ -43,6 +43,7 @@ final class RegistryFront implements AutoCloseable {
     private final Optional<Credentials> bearer;
     private final Map<String, List<String>> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger drops = new AtomicInteger();
     private final AtomicInteger proxied = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private volatile boolean redirectBlobs;
@@ -73,6 +74,11 @@ final class RegistryFront implements AutoCloseable {
     /** The next {@code n} registry requests (not token requests) are answered 503. */
     void failNext(int n) {
         failures.set(n);
+    }
+
+    /** The next {@code n} registry requests lose their connection before any answer. */
+    void dropNext(int n) {
+        drops.set(n);
     }
 
     void redirectBlobs(boolean on) {
@@ -107,6 +113,10 @@ final class RegistryFront implements AutoCloseable {
             }
             proxied.incrementAndGet();
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (drops.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                // HttpServer closes the connection of a handler that throws, without a response
+                throw new IOException("injected connection drop");
+            }
             if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 send(exchange, 503, Map.of("Content-Type", "application/json"), """
                         {"errors":[{"code":"UNAVAILABLE","message":"injected failure"}]}""".getBytes());
