@@ -1,0 +1,239 @@
+package dev.berth.manager.image.registry;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A registry front for tests, on 127.0.0.1 with the JDK's {@link HttpServer}, proxying to an anonymous
+ * {@code docker-registry}. It can play a Bearer-token registry (401 with a challenge unless the request carries a
+ * token it issued at its {@code /token} realm for the right scope; tokens only for the given Basic credentials),
+ * fail the next requests with 503, and redirect blob GETs to the backend (as blob storage does).
+ */
+final class RegistryFront implements AutoCloseable {
+    private static final Set<String> REQUEST_HEADERS = Set.of("accept", "content-type", "range");
+    private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "docker-content-digest", "location",
+            "content-range", "range", "docker-upload-uuid", "accept-ranges");
+    private static final Pattern REPOSITORY = Pattern.compile("^/v2/(.+)/(manifests|blobs)/.*$");
+
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String backend;
+    private final Optional<Credentials> bearer;
+    private final Map<String, List<String>> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger drops = new AtomicInteger();
+    private final AtomicInteger proxied = new AtomicInteger();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private volatile boolean redirectBlobs;
+    private volatile boolean ignoreRange;
+
+    private RegistryFront(String backend, Optional<Credentials> bearer) throws IOException {
+        this.backend = backend;
+        this.bearer = bearer;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** A plain proxy to {@code backend}, for failure injection and counting. */
+    static RegistryFront proxy(String backend) throws IOException {
+        return new RegistryFront(backend, Optional.empty());
+    }
+
+    /** A Bearer-token registry whose token server issues tokens to {@code user} only. */
+    static RegistryFront bearer(String backend, Credentials user) throws IOException {
+        return new RegistryFront(backend, Optional.of(user));
+    }
+
+    String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next {@code n} registry requests (not token requests) are answered 503. */
+    void failNext(int n) {
+        failures.set(n);
+    }
+
+    /** The next {@code n} registry requests lose their connection before any answer. */
+    void dropNext(int n) {
+        drops.set(n);
+    }
+
+    void redirectBlobs(boolean on) {
+        redirectBlobs = on;
+    }
+
+    /** Drops {@code Range} headers, so that blobs come whole with 200, as from servers without range support. */
+    void ignoreRange(boolean on) {
+        ignoreRange = on;
+    }
+
+    /** Registry requests seen, including failed and refused ones. */
+    int requests() {
+        return proxied.get();
+    }
+
+    int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        client.close();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (exchange.getRequestURI().getPath().equals("/token")) {
+                token(exchange);
+                return;
+            }
+            proxied.incrementAndGet();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (drops.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                // HttpServer closes the connection of a handler that throws, without a response
+                throw new IOException("injected connection drop");
+            }
+            if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                send(exchange, 503, Map.of("Content-Type", "application/json"), """
+                        {"errors":[{"code":"UNAVAILABLE","message":"injected failure"}]}""".getBytes());
+                return;
+            }
+            if (bearer.isPresent() && !authorized(exchange)) {
+                Matcher m = REPOSITORY.matcher(exchange.getRequestURI().getPath());
+                String scope = m.matches() ? "repository:" + m.group(1) + ":" + action(exchange) : "";
+                send(exchange, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate",
+                        "Bearer realm=\"http://" + host() + "/token\",service=\"berth-test\""
+                                + (scope.isEmpty() ? "" : ",scope=\"" + scope + "\"")), """
+                        {"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}""".getBytes());
+                return;
+            }
+            if (redirectBlobs && exchange.getRequestMethod().equals("GET")
+                    && exchange.getRequestURI().getPath().contains("/blobs/sha256:")) {
+                send(exchange, 307, Map.of("Location", "http://" + backend + exchange.getRequestURI()), new byte[0]);
+                return;
+            }
+            proxy(exchange, body);
+        }
+    }
+
+    private static String action(HttpExchange exchange) {
+        return switch (exchange.getRequestMethod()) {
+            case "GET", "HEAD" -> "pull";
+            default -> "push";
+        };
+    }
+
+    /** A token it issued whose scopes grant this request's action on its repository. */
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        List<String> scopes = tokens.get(header.substring("Bearer ".length()));
+        if (scopes == null) {
+            return false;
+        }
+        Matcher m = REPOSITORY.matcher(exchange.getRequestURI().getPath());
+        if (!m.matches()) {
+            return true;
+        }
+        String action = action(exchange);
+        for (String scope : scopes) {
+            String[] parts = scope.split(":");
+            if (parts.length == 3 && parts[1].equals(m.group(1)) && List.of(parts[2].split(",")).contains(action)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The realm: a token for the requested scopes to the one user with the right password. */
+    private void token(HttpExchange exchange) throws IOException {
+        tokenRequests.incrementAndGet();
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (bearer.isEmpty() || auth == null || !auth.equals(bearer.get().basicHeader())) {
+            send(exchange, 401, Map.of("Content-Type", "application/json"), """
+                    {"errors":[{"code":"UNAUTHORIZED","message":"invalid username or password"}]}""".getBytes());
+            return;
+        }
+        List<String> scopes = new ArrayList<>();
+        String query = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("scope=")) {
+                scopes.add(URLDecoder.decode(pair.substring("scope=".length()), StandardCharsets.UTF_8));
+            }
+        }
+        String token = UUID.randomUUID().toString();
+        tokens.put(token, scopes);
+        // Alternate the two names the token has in the wild: docker's "token" and OAuth2's "access_token".
+        String field = tokens.size() % 2 == 0 ? "access_token" : "token";
+        send(exchange, 200, Map.of("Content-Type", "application/json"),
+                ("{\"" + field + "\":\"" + token + "\",\"expires_in\":300}").getBytes());
+    }
+
+    private void proxy(HttpExchange exchange, byte[] body) throws IOException {
+        String method = exchange.getRequestMethod();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + backend + exchange.getRequestURI()))
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (REQUEST_HEADERS.contains(name.toLowerCase())
+                    && !(ignoreRange && name.equalsIgnoreCase("range"))) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted proxying", e);
+        }
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((name, values) -> {
+            if (RESPONSE_HEADERS.contains(name.toLowerCase()) && !values.isEmpty()) {
+                headers.put(name, values.getFirst());
+            }
+        });
+        if (method.equals("HEAD")) {
+            response.headers().firstValue("Content-Length").ifPresent(l -> headers.put("Content-Length", l));
+        }
+        send(exchange, response.statusCode(), headers, response.body());
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
