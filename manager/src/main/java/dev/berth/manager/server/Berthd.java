@@ -7,6 +7,12 @@ import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.event.Exchange;
+import dev.berth.manager.image.ContainerCommit;
+import dev.berth.manager.image.ImageCommitter;
+import dev.berth.manager.image.ImageExporter;
+import dev.berth.manager.image.ImageImporter;
+import dev.berth.manager.image.Unpacker;
+import dev.berth.manager.image.registry.RegistryHosts;
 import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.service.RequestMetadata;
@@ -21,6 +27,7 @@ import dev.berth.manager.service.images.ImagesService;
 import dev.berth.manager.service.events.EventsService;
 import dev.berth.manager.service.leases.LeasesService;
 import dev.berth.manager.service.tasks.TasksService;
+import dev.berth.manager.service.transfer.TransferService;
 import dev.berth.manager.service.namespaces.NamespacesService;
 import dev.berth.manager.service.diff.DiffService;
 import dev.berth.manager.service.introspection.IntrospectionService;
@@ -147,6 +154,22 @@ public final class Berthd implements AutoCloseable {
                 "cleaned", recovery.cleanedUp().size());
 
         String defaultSnapshotter = config.snapshotter();
+        RegistryHosts registries = new RegistryHosts(config.registries());
+        closeables.push(registries);
+        Unpacker unpacker = new Unpacker(differ);
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ContainerCommit commits = new ContainerCommit(db, new ImageCommitter(db, differ, unpacker, clock),
+                new ContainerCommit.Pausing() {
+                    @Override
+                    public void pause(String namespace, String containerId) {
+                        tasks.pause(namespace, containerId);
+                    }
+
+                    @Override
+                    public void resume(String namespace, String containerId) {
+                        tasks.resume(namespace, containerId);
+                    }
+                });
         List<BindableService> bindable = new ArrayList<>(List.of(
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
@@ -159,7 +182,9 @@ public final class Berthd implements AutoCloseable {
                 new ContainersService(db::containers, exchange),
                 new LeasesService(db::leases),
                 new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
-                new EventsService(exchange, exchange, exchange)));
+                new EventsService(exchange, exchange, exchange),
+                new TransferService(new ImageImporter(db, unpacker, clock), new ImageExporter(db), commits,
+                        defaultSnapshotter)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
@@ -272,7 +297,7 @@ public final class Berthd implements AutoCloseable {
                 new PluginInfo("io.containerd.runtime.v2", "task", List.of("io.containerd.metadata.v1"),
                         Map.of("root", config.root().toString(), "state", config.state().toString()))));
         for (String svc : List.of("containers", "content", "diff", "events", "images", "introspection", "leases",
-                "namespaces", "snapshots", "tasks", "version")) {
+                "namespaces", "snapshots", "tasks", "version", "transfer")) {
             out.add(new PluginInfo(grpc, svc, List.of("io.containerd.metadata.v1"), Map.of()));
         }
         return out;

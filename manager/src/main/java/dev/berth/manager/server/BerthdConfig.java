@@ -4,7 +4,12 @@ import dev.berth.api.errdefs.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.berth.manager.image.registry.RegistryHostsConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.tomlj.TomlArray;
 import java.util.Map;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
@@ -24,12 +29,18 @@ import org.tomlj.TomlTable;
  *   snapshotter = "overlayfs"          # or "native"
  *   default_runtime = "io.containerd.runc.v2"
  *   [berth.runtimes."io.containerd.runc.v2"] shim = "/usr/lib/berth/bin/berth-shim"
+ *   [berth.registry]
+ *     config = "/root/.docker/config.json"   # credentials, docker's format
+ *     insecure = ["registry.lan:5000"]        # plain HTTP (127.0.0.1 and localhost always are)
+ *     [berth.registry.mirrors] "docker.io" = ["mirror.lan:5000"]
  * </pre>
  *
  * @param runtimes runtime name → shim binary; a runtime named by an absolute path needs no entry
+ * @param registries how image transfer reaches registries: credentials, plain-HTTP hosts, mirrors
  */
 public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddress, String logLevel,
-                           String snapshotter, String defaultRuntime, Map<String, Path> runtimes) {
+                           String snapshotter, String defaultRuntime, Map<String, Path> runtimes,
+                           RegistryHostsConfig registries) {
 
     public static final String DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
@@ -45,7 +56,8 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
     public static BerthdConfig defaults(Path shim) {
         return new BerthdConfig(Path.of("/var/lib/berth"), Path.of("/run/berth"),
                 Path.of("/run/berth/berthd.sock"), Path.of("/run/berth/berthd.sock.ttrpc"), "info",
-                "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim));
+                "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim),
+                new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()));
     }
 
     /** These settings overridden by the file's. */
@@ -71,35 +83,70 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                 path(toml, "ttrpc.address", Path.of(newAddress + ".ttrpc")),
                 toml.getString("debug.level", () -> logLevel),
                 toml.getString("berth.snapshotter", () -> snapshotter),
-                toml.getString("berth.default_runtime", () -> defaultRuntime), rts);
+                toml.getString("berth.default_runtime", () -> defaultRuntime), rts, registries(toml, file));
     }
 
     public BerthdConfig withRoot(Path p) {
-        return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes);
+        return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
+                registries);
     }
 
     public BerthdConfig withState(Path p) {
-        return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes);
+        return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
+                registries);
     }
 
     /** The gRPC socket; the ttrpc socket follows it ({@code <address>.ttrpc}), as containerd's does. */
     public BerthdConfig withAddress(Path p) {
         return new BerthdConfig(root, state, p, Path.of(p + ".ttrpc"), logLevel, snapshotter, defaultRuntime,
-                runtimes);
+                runtimes, registries);
     }
 
     public BerthdConfig withLogLevel(String level) {
-        return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes);
+        return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes,
+                registries);
     }
 
     public BerthdConfig withSnapshotter(String name) {
-        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes);
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes,
+                registries);
     }
 
     public BerthdConfig withRuntime(String name, Path shim) {
         Map<String, Path> rts = new LinkedHashMap<>(runtimes);
         rts.put(name, shim);
-        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, rts);
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, rts,
+                registries);
+    }
+
+    /** {@code [berth.registry]}: {@code config} (docker's config.json), {@code insecure}, {@code mirrors.<host>}. */
+    private RegistryHostsConfig registries(TomlParseResult toml, Path file) {
+        Optional<Path> dockerConfig = Optional.ofNullable(toml.getString("berth.registry.config")).map(Path::of)
+                .or(registries::dockerConfig);
+        List<String> insecure = new ArrayList<>(registries.insecure());
+        TomlArray list = toml.getArray("berth.registry.insecure");
+        if (list != null) {
+            for (int i = 0; i < list.size(); i++) {
+                insecure.add(list.getString(i));
+            }
+        }
+        Map<String, List<String>> mirrors = new LinkedHashMap<>(registries.mirrors());
+        TomlTable table = toml.getTable("berth.registry.mirrors");
+        if (table != null) {
+            for (String host : table.keySet()) {
+                TomlArray m = table.getArray(List.of(host));
+                if (m == null) {
+                    throw BerthException.invalidArgument("load config " + file + ": berth.registry.mirrors." + host
+                            + ": want a list of hosts");
+                }
+                List<String> hosts = new ArrayList<>();
+                for (int i = 0; i < m.size(); i++) {
+                    hosts.add(m.getString(i));
+                }
+                mirrors.put(host, hosts);
+            }
+        }
+        return new RegistryHostsConfig(dockerConfig, insecure, mirrors);
     }
 
     private static Path path(TomlParseResult toml, String key, Path dflt) {
