@@ -136,6 +136,10 @@ final class BlobFetcher {
             throw e;
         } catch (BerthException e) {
             pipe.ifPresent(p -> p.fail(e));
+            if (e.kind() == ErrorKind.FAILED_PRECONDITION) {
+                // bytes that do not make the blob are no use to a resume (the namespaced writer keeps them)
+                abortQuietly(refKey(desc));
+            }
             throw e;
         }
         progress.done(desc);
@@ -229,6 +233,16 @@ final class BlobFetcher {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    private void abortQuietly(String ingestRef) throws IOException {
+        try {
+            content.abort(ingestRef);
+        } catch (BerthException e) {
+            if (e.kind() != ErrorKind.NOT_FOUND) {
+                throw e;
+            }
         }
     }
 

@@ -86,8 +86,12 @@ final class SnapshotUnpacker {
                     : new BufferedInputStream(Channels.newInputStream(content.read(layer.digest())), READ_BUFFER)) {
                 applied = applier.apply(in, layer.mediaType(), mounts, true);
             } catch (IOException | RuntimeException e) {
-                // a failed download explains a broken stream better than the tar reader's complaint
-                LayerPipe.rethrowDownloadFailure(e);
+                // a failed download (broken stream, digest mismatch) explains a failed apply better than the tar
+                // reader's complaint: once the applier stops reading, the download still runs to its verdict
+                if (pipe.isPresent()) {
+                    LayerPipe.rethrowDownloadFailure(e);
+                    slot.awaitCommitted();
+                }
                 throw e;
             }
             // the snapshot only becomes a chain once the blob it came from is verified and committed
