@@ -160,13 +160,18 @@ public final class ImagePuller {
                     + diffIds.size() + " diff_ids for " + layers.size() + " layers");
         }
 
+        Optional<SnapshotUnpacker> unpacker = Optional.empty();
+        int firstToApply = -1;
+        if (options.unpack()) {
+            MetadataSnapshotter snapshots = metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease));
+            unpacker = Optional.of(new SnapshotUnpacker(snapshots, applier, content, progress));
+            firstToApply = unpacker.get().firstMissing(diffIds);
+        }
         LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, downloads,
-                options.maxConcurrentDownloads(), cancelled, progress);
+                options.maxConcurrentDownloads(), cancelled, progress, firstToApply);
         try {
-            if (options.unpack()) {
-                MetadataSnapshotter snapshots = metadata.snapshotter(namespace, options.snapshotter(),
-                        Optional.of(lease));
-                new SnapshotUnpacker(snapshots, applier, content, progress).unpack(layers, diffIds, layerDownloads);
+            if (unpacker.isPresent()) {
+                unpacker.get().unpack(layers, diffIds, firstToApply, layerDownloads);
             }
             layerDownloads.awaitAll();
         } catch (IOException | RuntimeException e) {

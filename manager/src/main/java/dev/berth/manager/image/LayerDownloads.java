@@ -59,14 +59,21 @@ final class LayerDownloads {
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicBoolean cancelled;
 
+    /**
+     * Starts the downloads. {@code firstWanted} is the layer the unpacker will apply first (-1 for none): it streams
+     * to the unpacker from its first byte, since it is wanted before its download can start.
+     */
     LayerDownloads(List<Descriptor> layers, BlobFetcher fetcher, Executor executor, int limit,
-                   AtomicBoolean cancelled, PullProgress progress) {
+                   AtomicBoolean cancelled, PullProgress progress, int firstWanted) {
         this.cancelled = cancelled;
         Semaphore permits = new Semaphore(limit, true);
         for (Descriptor layer : layers) {
             Slot slot = new Slot(layer);
             slots.add(slot);
             progress.waiting(layer);
+        }
+        if (firstWanted >= 0 && firstWanted < slots.size()) {
+            slots.get(firstWanted).wanted = true;
         }
         for (Slot slot : slots) {
             executor.execute(() -> run(slot, fetcher, permits));

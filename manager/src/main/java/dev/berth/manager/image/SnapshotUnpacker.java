@@ -46,19 +46,24 @@ final class SnapshotUnpacker {
         this.progress = progress;
     }
 
-    /**
-     * Unpacks {@code layers} (with their config's {@code diffIds}) as their downloads allow; returns how many were
-     * applied (the others' chains already existed).
-     */
-    int unpack(List<Descriptor> layers, List<String> diffIds, LayerDownloads downloads) throws IOException {
+    /** The index of the first layer whose chain is not yet a snapshot ({@code diffIds.size()} if none). */
+    int firstMissing(List<String> diffIds) throws IOException {
         List<String> chain = ChainIds.of(diffIds);
-        int start = 0;
         for (int i = chain.size() - 1; i >= 0; i--) {
             if (exists(chain.get(i))) {
-                start = i + 1;
-                break;
+                return i + 1;
             }
         }
+        return 0;
+    }
+
+    /**
+     * Unpacks {@code layers} (with their config's {@code diffIds}) from {@code start} on (the chains below exist), as
+     * their downloads allow.
+     */
+    void unpack(List<Descriptor> layers, List<String> diffIds, int start, LayerDownloads downloads)
+            throws IOException {
+        List<String> chain = ChainIds.of(diffIds);
         for (int i = 0; i < start; i++) {
             progress.unpacked(layers.get(i), chain.get(i));
         }
@@ -66,7 +71,6 @@ final class SnapshotUnpacker {
             apply(layers.get(i), diffIds.get(i), i == 0 ? "" : chain.get(i - 1), chain.get(i),
                     downloads.slot(i));
         }
-        return layers.size() - start;
     }
 
     private void apply(Descriptor layer, String diffId, String parent, String chainId, LayerDownloads.Slot slot)
