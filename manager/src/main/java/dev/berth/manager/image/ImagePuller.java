@@ -102,15 +102,22 @@ public final class ImagePuller {
         LeaseStore leases = metadata.leases(namespace);
         String lease = "pull-" + clock.millis() + "-" + HexFormat.of().formatHex(nonce());
         leases.create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
+        ImageRecord image;
+        long start = System.nanoTime();
         try {
-            long start = System.nanoTime();
-            ImageRecord image = pullLeased(namespace, ref, target, registry, lease, options, progress);
-            LOG.info("image pulled", "namespace", namespace, "image", image.name(), "target", target.digest(),
-                    "elapsed_ms", (System.nanoTime() - start) / 1_000_000);
-            return image;
-        } finally {
-            leases.delete(lease);
+            image = pullLeased(namespace, ref, target, registry, lease, options, progress);
+        } catch (IOException | RuntimeException e) {
+            try {
+                leases.delete(lease);
+            } catch (IOException | RuntimeException deleteFailure) {
+                e.addSuppressed(deleteFailure); // the lease expires by itself; the pull's failure is the news
+            }
+            throw e;
         }
+        leases.delete(lease);
+        LOG.info("image pulled", "namespace", namespace, "image", image.name(), "target", target.digest(),
+                "elapsed_ms", (System.nanoTime() - start) / 1_000_000);
+        return image;
     }
 
     private ImageRecord pullLeased(String namespace, ImageReference ref, Descriptor target, Registry registry,
