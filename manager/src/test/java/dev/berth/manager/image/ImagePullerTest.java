@@ -1,0 +1,259 @@
+package dev.berth.manager.image;
+
+import static dev.berth.manager.image.PullFixture.NS;
+import static dev.berth.manager.image.RegistryTestImages.files;
+import static dev.berth.manager.image.RegistryTestImages.layer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.manager.content.ContentInfo;
+import dev.berth.manager.content.ContentStore;
+import dev.berth.manager.content.Descriptor;
+import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.RegistryTestImages.Image;
+import dev.berth.manager.image.RegistryTestImages.Kind;
+import dev.berth.manager.image.RegistryTestImages.Layer;
+import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.metadata.ImageRecord;
+import dev.berth.manager.snapshot.SnapshotInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pulls images from an in-memory registry into a real metadata database, content store and overlay snapshotter. */
+class ImagePullerTest {
+
+    private static final String HOST = "registry.test:5000";
+    private static final Platform ARM64 = Platform.parse("linux/arm64");
+
+    @TempDir
+    Path temp;
+    private PullFixture fx;
+    private FakeRegistry registry;
+    private ImagePuller puller;
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final PullProgress recording = new PullProgress() {
+        @Override
+        public void exists(Descriptor blob) {
+            events.add("exists " + blob.digest());
+        }
+
+        @Override
+        public void done(Descriptor blob) {
+            events.add("done " + blob.digest());
+        }
+
+        @Override
+        public void extracting(Descriptor layer) {
+            events.add("extracting " + layer.digest());
+        }
+
+        @Override
+        public void unpacked(Descriptor layer, String chainId) {
+            events.add("unpacked " + layer.digest());
+        }
+    };
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fx = new PullFixture(temp);
+        registry = new FakeRegistry(HOST);
+        puller = new ImagePuller(ref -> {
+            assertEquals(HOST, ref.domain());
+            return registry;
+        }, fx.db, fx.applier, fx.pool);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        fx.close();
+    }
+
+    private ContentStore content() {
+        return fx.db.contentStore(NS, Optional.empty());
+    }
+
+    private ImageRecord pull(String ref) throws IOException {
+        return puller.pull(NS, ref, PullOptions.defaults(), recording);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private Image threeLayerImage(String repo, String tag) {
+        return RegistryTestImages.publish(registry, repo, tag, Platform.LINUX_AMD64, RegistryTestImages.list(
+                layer(Kind.GZIP, files("etc/hostname", "base", "etc/gone", "x", "bin/tool", "v1")),
+                layer(Kind.ZSTD, files("etc/motd", "hello", "bin/tool", "v2")),
+                layer(Kind.TAR, files("etc/gone", null, "app/run", "run"))));
+    }
+
+    @Test
+    void pull_manifest_recordsImageContentAndChainSnapshotsWithGcLabels() throws IOException {
+        Image img = threeLayerImage("team/app", "1");
+
+        ImageRecord rec = pull(HOST + "/team/app:1");
+
+        assertEquals(HOST + "/team/app:1", rec.name());
+        assertEquals(img.manifest().digest(), rec.target().digest());
+        assertEquals(img.manifest().mediaType(), rec.target().mediaType());
+        ContentInfo manifest = content().info(img.manifest().digest());
+        assertEquals(img.config().digest().toString(), manifest.labels().get("containerd.io/gc.ref.content.config"));
+        for (int i = 0; i < 3; i++) {
+            Layer l = img.layers().get(i);
+            assertEquals(l.descriptor().digest().toString(), manifest.labels().get("containerd.io/gc.ref.content.l." + i));
+            ContentInfo info = content().info(l.descriptor().digest());
+            assertEquals("team/app", info.labels().get("containerd.io/distribution.source." + HOST));
+            assertEquals(l.diffId().toString(), info.labels().get("containerd.io/uncompressed"));
+        }
+        List<String> chain = img.chainIds();
+        assertEquals(chain.get(2), content().info(img.config().digest()).labels()
+                .get("containerd.io/gc.ref.snapshot.overlayfs"));
+        for (int i = 0; i < 3; i++) {
+            SnapshotInfo s = fx.snapshots().stat(chain.get(i));
+            assertEquals(i == 0 ? "" : chain.get(i - 1), s.parent());
+            assertEquals(chain.get(i), s.labels().get("containerd.io/snapshot.ref"));
+        }
+        assertEquals(3, fx.snapshots().list().size(), "only the committed chain, no extraction keys left");
+        Map<String, String> tree = fx.inView(chain.get(2), root -> Map.of(
+                "hostname", read(root.resolve("etc/hostname")), "motd", read(root.resolve("etc/motd")),
+                "tool", read(root.resolve("bin/tool")), "run", read(root.resolve("app/run")),
+                "gone", String.valueOf(Files.exists(root.resolve("etc/gone")))));
+        assertEquals(Map.of("hostname", "base", "motd", "hello", "tool", "v2", "run", "run", "gone", "false"), tree);
+        assertTrue(fx.db.leases(NS).list().isEmpty(), "the pull's lease is gone");
+        assertTrue(events.contains("unpacked " + img.layers().get(2).descriptor().digest()));
+
+        // ctr images rm: the collection that follows removes every blob and snapshot of the image
+        fx.db.images(NS).delete(rec.name());
+        List<ContentInfo> left = content().list();
+        assertTrue(left.isEmpty(), () -> "content left: " + left);
+        assertTrue(fx.snapshots().list().isEmpty());
+    }
+
+    @Test
+    void pull_index_selectsTheRequestedPlatform() throws IOException {
+        Image amd = RegistryTestImages.publish(registry, "multi", null, Platform.LINUX_AMD64,
+                RegistryTestImages.list(layer(Kind.GZIP, files("arch", "amd64"))));
+        Image arm = RegistryTestImages.publish(registry, "multi", null, ARM64,
+                RegistryTestImages.list(layer(Kind.GZIP, files("arch", "arm64"))));
+        Map<Platform, Image> byPlatform = new LinkedHashMap<>();
+        byPlatform.put(ARM64, arm);
+        byPlatform.put(Platform.LINUX_AMD64, amd);
+        Descriptor index = RegistryTestImages.publishIndex(registry, "multi", "latest", byPlatform);
+
+        ImageRecord rec = pull(HOST + "/multi");
+        assertEquals(index.digest(), rec.target().digest());
+        assertEquals("amd64", fx.inView(amd.chainIds().getLast(), root -> read(root.resolve("arch"))));
+        assertEquals(0, registry.fetchesOf(arm.manifest().digest()));
+        assertEquals(amd.manifest().digest().toString(),
+                content().info(index.digest()).labels().get("containerd.io/gc.ref.content.m.0"));
+
+        puller.pull(NS, HOST + "/multi:latest", PullOptions.defaults().withPlatform(ARM64), recording);
+        assertEquals("arm64", fx.inView(arm.chainIds().getLast(), root -> read(root.resolve("arch"))));
+
+        BerthException e = assertThrows(BerthException.class, () -> puller.pull(NS, HOST + "/multi",
+                PullOptions.defaults().withPlatform(Platform.parse("linux/s390x")), recording));
+        assertEquals(ErrorKind.NOT_FOUND, e.kind());
+        assertEquals("pull " + HOST + "/multi:latest: no manifest for platform linux/s390x (the index has "
+                + "linux/arm64, linux/amd64)", e.getMessage());
+    }
+
+    @Test
+    void pull_blobNotMatchingItsDigest_isRefusedAndNothingOfItStays() throws IOException {
+        Image img = RegistryTestImages.publish(registry, "bad", "1", Platform.LINUX_AMD64, RegistryTestImages.list(
+                layer(Kind.GZIP, files("a", "a")), layer(Kind.TAR, files("b", "the right bytes"))));
+        Layer bad = img.layers().get(1);
+        byte[] wrong = bad.blob().clone();
+        int at = new String(wrong, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("the right bytes");
+        wrong[at] = 'T'; // still a valid tar of the same size: only the digest tells
+        registry.serveInstead(bad.descriptor().digest(), wrong);
+
+        BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/bad:1"));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("unexpected digest"), e.getMessage());
+        assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
+        List<Digest> left = content().list().stream().map(ContentInfo::digest).toList();
+        assertFalse(left.contains(bad.descriptor().digest()));
+        assertFalse(left.contains(FakeRegistry.digest(wrong)));
+        assertTrue(left.isEmpty(), "the lease's deletion collects the rest: " + left);
+        assertTrue(content().listStatuses().stream().noneMatch(s -> s.ref().contains(bad.descriptor().digest()
+                .encoded())), "the mismatching ingest is dropped");
+        assertTrue(fx.snapshots().list().isEmpty());
+        assertTrue(fx.db.leases(NS).list().isEmpty());
+    }
+
+    @Test
+    void pull_interrupted_resumesFromTheIngestOffset() throws IOException {
+        Layer big = layer(Kind.GZIP, Map.of("blob", random(1 << 20, 1)));
+        Image img = RegistryTestImages.publish(registry, "resume", "1", Platform.LINUX_AMD64,
+                RegistryTestImages.list(layer(Kind.GZIP, files("small", "s")), big));
+        Digest bigDigest = big.descriptor().digest();
+        registry.breakOnceAfter(bigDigest, 300_000);
+
+        assertThrows(IOException.class, () -> pull(HOST + "/resume:1"));
+        assertEquals(300_000, content().status("layer-" + bigDigest).offset());
+        assertTrue(fx.db.images(NS).list().isEmpty());
+
+        pull(HOST + "/resume:1");
+
+        List<FakeRegistry.Fetch> fetches = registry.fetches.stream().filter(f -> f.digest().equals(bigDigest))
+                .toList();
+        assertEquals(List.of(0L, 300_000L), fetches.stream().map(FakeRegistry.Fetch::offset).toList());
+        assertEquals(big.descriptor().size(), content().info(bigDigest).size());
+        assertEquals(1 << 20, (int) fx.inView(img.chainIds().getLast(), root -> {
+            try {
+                return Files.size(root.resolve("blob"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).longValue());
+    }
+
+    @Test
+    void pull_presentBlobsAndSnapshots_areNotFetchedOrAppliedAgain() throws IOException {
+        Layer base = layer(Kind.GZIP, files("base", "b"));
+        Image first = RegistryTestImages.publish(registry, "first", "1", Platform.LINUX_AMD64,
+                RegistryTestImages.list(base, layer(Kind.ZSTD, files("one", "1"))));
+        Image second = RegistryTestImages.publish(registry, "second", "1", Platform.LINUX_AMD64,
+                RegistryTestImages.list(base, layer(Kind.ZSTD, files("two", "2"))));
+        pull(HOST + "/first:1");
+        events.clear();
+
+        pull(HOST + "/second:1");
+        assertEquals(1, registry.fetchesOf(base.descriptor().digest()), "the shared base is fetched once");
+        assertTrue(events.contains("exists " + base.descriptor().digest()));
+        assertFalse(events.contains("extracting " + base.descriptor().digest()), "its snapshot is reused");
+        assertEquals(first.chainIds().getFirst(), fx.snapshots().stat(second.chainIds().getLast()).parent());
+
+        long before = registry.fetches.size();
+        pull(HOST + "/second:1");
+        assertEquals(before, registry.fetches.size(), "a second pull of the same image fetches nothing");
+    }
+}
