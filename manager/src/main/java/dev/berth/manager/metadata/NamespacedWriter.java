@@ -103,6 +103,18 @@ final class NamespacedWriter implements ContentWriter {
     @Override
     public ContentInfo commit(long expectedSize, Digest expected, Map<String, String> labels) throws IOException {
         Labels.validate(labels);
+        long written = writer.isEmpty() ? sharedSize : writer.get().status().offset();
+        Digest hashed = writer.isEmpty() ? shared.orElseThrow() : writer.get().digest();
+        String mismatch = expectedSize > 0 && expectedSize != written
+                ? "unexpected size " + written + ", expected " + expectedSize
+                : expected != null && !expected.equals(hashed) ? "unexpected digest " + hashed + ", expected " + expected
+                : null;
+        if (mismatch != null) {
+            // as the contract says: a failed verification removes the ingest, nothing of it stays
+            close();
+            store.abort(ref);
+            throw BerthException.failedPrecondition("commit " + ref + ": " + mismatch);
+        }
         Outcome outcome = store.db().write("commit " + ref, c -> {
             long size;
             Digest actual;
@@ -112,14 +124,6 @@ final class NamespacedWriter implements ContentWriter {
             } else {
                 size = writer.get().status().offset();
                 actual = writer.get().digest();
-            }
-            if (expectedSize > 0 && expectedSize != size) {
-                throw BerthException.failedPrecondition("commit " + ref + ": unexpected size " + size + ", expected "
-                        + expectedSize);
-            }
-            if (expected != null && !expected.equals(actual)) {
-                throw BerthException.failedPrecondition("commit " + ref + ": unexpected digest " + actual
-                        + ", expected " + expected);
             }
             if (!store.recordCommit(c, ref, actual, size, labels)) {
                 discardBackendIngest();

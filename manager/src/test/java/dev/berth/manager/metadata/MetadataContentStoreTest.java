@@ -93,13 +93,19 @@ class MetadataContentStoreTest extends MetadataFixture {
     }
 
     @Test
-    void commit_digestMismatch_failedPrecondition_andNothingRecorded() throws Exception {
+    void commit_digestOrSizeMismatch_failedPrecondition_andNeitherRecordNorIngestStays() throws Exception {
         try (ContentWriter w = ns("a").writer("ref", 0, null)) {
             write(w, DATA);
             assertKind(ErrorKind.FAILED_PRECONDITION, () -> w.commit(0, digestOf("other"), Map.of()));
+        }
+        assertKind(ErrorKind.NOT_FOUND, () -> ns("a").status("ref"));
+        try (ContentWriter w = ns("a").writer("ref2", 0, null)) {
+            write(w, DATA);
             assertKind(ErrorKind.FAILED_PRECONDITION, () -> w.commit(DATA.length + 1, null, Map.of()));
         }
+        assertKind(ErrorKind.NOT_FOUND, () -> ns("a").status("ref2"));
         assertTrue(ns("a").list().isEmpty());
+        assertTrue(content.ingestRefs().isEmpty());
     }
 
     @Test
