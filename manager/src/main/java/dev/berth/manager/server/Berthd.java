@@ -11,6 +11,8 @@ import dev.berth.manager.image.ContainerCommit;
 import dev.berth.manager.image.ImageCommitter;
 import dev.berth.manager.image.ImageExporter;
 import dev.berth.manager.image.ImageImporter;
+import dev.berth.manager.image.ImagePuller;
+import dev.berth.manager.image.ImagePusher;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.registry.RegistryHosts;
 import dev.berth.manager.log.Log;
@@ -157,6 +159,10 @@ public final class Berthd implements AutoCloseable {
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         Unpacker unpacker = new Unpacker(differ);
+        // the puller bounds its own concurrency per pull; virtual threads make the waiting cheap
+        java.util.concurrent.ExecutorService downloads =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        closeables.push(downloads::shutdownNow);
         java.time.Clock clock = java.time.Clock.systemUTC();
         ContainerCommit commits = new ContainerCommit(db, new ImageCommitter(db, differ, unpacker, clock),
                 new ContainerCommit.Pausing() {
@@ -183,8 +189,9 @@ public final class Berthd implements AutoCloseable {
                 new LeasesService(db::leases),
                 new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
                 new EventsService(exchange, exchange, exchange),
-                new TransferService(new ImageImporter(db, unpacker, clock), new ImageExporter(db), commits,
-                        defaultSnapshotter)));
+                new TransferService(new ImagePuller(registries, db, new LayerApplier(sys, mounter, scratch),
+                        downloads), new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
+                        new ImageExporter(db), commits, defaultSnapshotter)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);

@@ -11,6 +11,12 @@ import dev.berth.api.services.transfer.v1.Image;
 import dev.berth.api.services.transfer.v1.ImportOptions;
 import dev.berth.api.services.transfer.v1.ImportRequest;
 import dev.berth.api.services.transfer.v1.Progress;
+import dev.berth.api.services.transfer.v1.PullRequest;
+import dev.berth.api.services.transfer.v1.PushRequest;
+import dev.berth.manager.content.Descriptor;
+import dev.berth.manager.image.ImagePuller;
+import dev.berth.manager.image.ImagePusher;
+import dev.berth.manager.image.PullOptions;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
 import dev.berth.manager.image.ArchiveFormat;
 import dev.berth.manager.image.CommitOptions;
@@ -36,13 +42,17 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     private static final int CHUNK = 1 << 20;
 
+    private final ImagePuller puller;
+    private final ImagePusher pusher;
     private final ImageImporter importer;
     private final ImageExporter exporter;
     private final ContainerCommit committer;
     private final String defaultSnapshotter;
 
-    public TransferService(ImageImporter importer, ImageExporter exporter, ContainerCommit committer,
-                           String defaultSnapshotter) {
+    public TransferService(ImagePuller puller, ImagePusher pusher, ImageImporter importer, ImageExporter exporter,
+                           ContainerCommit committer, String defaultSnapshotter) {
+        this.puller = puller;
+        this.pusher = pusher;
         this.importer = importer;
         this.exporter = exporter;
         this.committer = committer;
@@ -55,6 +65,40 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     static Platform platform(String s) {
         return s.isEmpty() ? Platform.LINUX_AMD64 : Platform.parse(s);
+    }
+
+    @Override
+    public void pull(PullRequest req, StreamObserver<Progress> response) {
+        try {
+            String ns = RequestMetadata.namespace("pull " + req.getReference());
+            ProgressStream progress = new ProgressStream(response);
+            PullOptions options = PullOptions.defaults().withPlatform(platform(req.getPlatform()))
+                    .withSnapshotter(req.getSnapshotter().isEmpty() ? defaultSnapshotter : req.getSnapshotter())
+                    .withUnpack(!req.getSkipUnpack());
+            ImageRecord image = puller.pull(ns, req.getReference(), options, progress);
+            progress.last(Progress.newBuilder().setId(image.name()).setStatus("done")
+                    .addImages(toProto(image)).build());
+        } catch (IOException | RuntimeException e) {
+            response.onError(GrpcErrors.toStatusException(e));
+            return;
+        }
+        response.onCompleted();
+    }
+
+    @Override
+    public void push(PushRequest req, StreamObserver<Progress> response) {
+        try {
+            String ns = RequestMetadata.namespace("push " + req.getImage());
+            ProgressStream progress = new ProgressStream(response);
+            String target = req.getReference().isEmpty() ? req.getImage() : req.getReference();
+            Descriptor pushed = pusher.push(ns, req.getImage(), target, platform(req.getPlatform()), progress);
+            progress.last(Progress.newBuilder().setId(target).setStatus("done").addImages(Image.newBuilder()
+                    .setName(target).setTarget(Descriptors.toProto(pushed))).build());
+        } catch (IOException | RuntimeException e) {
+            response.onError(GrpcErrors.toStatusException(e));
+            return;
+        }
+        response.onCompleted();
     }
 
     @Override
