@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -427,5 +429,73 @@ JNIEXPORT jlong JNICALL FN(unmount0)(JNIEnv *env, jclass cls, jstring jtarget, j
 		return -(jlong)ENOMEM;
 	jlong r = result(umount2(target, flags));
 	free(target);
+	return r;
+}
+
+/* An eventfd with its counter at 0, close-on-exec: a write adds to the counter, a read returns and resets it. */
+JNIEXPORT jlong JNICALL FN(eventfd0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return result(eventfd(0, EFD_CLOEXEC));
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyInit0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return result(inotify_init1(IN_CLOEXEC));
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyAddWatch0)(JNIEnv *env, jclass cls, jint fd, jstring jpath, jint mask)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(inotify_add_watch(fd, path, (uint32_t)mask));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyRmWatch0)(JNIEnv *env, jclass cls, jint fd, jint wd)
+{
+	(void)env;
+	(void)cls;
+	return result(inotify_rm_watch(fd, wd));
+}
+
+/*
+ * poll(2) for input on each fd; stores each fd's revents (POLLIN, or POLLHUP/POLLERR/POLLNVAL, which a read
+ * would report) in jrevents and returns how many are ready, 0 once timeout_ms (-1: none) has passed. Retried on
+ * EINTR with the whole timeout again.
+ */
+JNIEXPORT jlong JNICALL FN(poll0)(JNIEnv *env, jclass cls, jintArray jfds, jintArray jrevents, jint timeout_ms)
+{
+	(void)cls;
+	jsize n = (*env)->GetArrayLength(env, jfds);
+	struct pollfd stack[8];
+	struct pollfd *p = n <= (jsize)(sizeof(stack) / sizeof(stack[0])) ? stack : calloc((size_t)n, sizeof(*p));
+	jint *fds = (*env)->GetIntArrayElements(env, jfds, NULL);
+	jint *revents = (*env)->GetIntArrayElements(env, jrevents, NULL);
+	jlong r = -(jlong)ENOMEM;
+	if (p == NULL || fds == NULL || revents == NULL)
+		goto out;
+	for (jsize i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	int ready;
+	do
+		ready = poll(p, (nfds_t)n, timeout_ms);
+	while (ready < 0 && errno == EINTR);
+	r = result(ready);
+	for (jsize i = 0; i < n; i++)
+		revents[i] = ready > 0 ? p[i].revents : 0;
+out:
+	if (revents != NULL)
+		(*env)->ReleaseIntArrayElements(env, jrevents, revents, 0);
+	if (fds != NULL)
+		(*env)->ReleaseIntArrayElements(env, jfds, fds, JNI_ABORT);
+	if (p != stack)
+		free(p);
 	return r;
 }

@@ -1,6 +1,7 @@
 package dev.berth.runtime.syscall;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +84,16 @@ public final class LinuxSyscalls implements Syscalls {
     private static native long mount0(String source, String target, String type, long flags, String data);
 
     private static native long unmount0(String target, int flags);
+
+    private static native long eventfd0();
+
+    private static native long inotifyInit0();
+
+    private static native long inotifyAddWatch0(int fd, String path, int mask);
+
+    private static native long inotifyRmWatch0(int fd, int wd);
+
+    private static native long poll0(int[] fds, int[] revents, int timeoutMillis);
 
     public LinuxSyscalls() {
         Lib.ensureLoaded();
@@ -230,5 +241,36 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void setWindowSize(int fd, int rows, int cols) {
         check(setWindowSize0(fd, rows, cols), "ioctl TIOCSWINSZ", "fd " + fd);
+    }
+
+    @Override
+    public int eventfd() {
+        return (int) check(eventfd0(), "eventfd", "");
+    }
+
+    @Override
+    public int inotifyInit() {
+        return (int) check(inotifyInit0(), "inotify_init1", "");
+    }
+
+    @Override
+    public int inotifyAddWatch(int fd, String path, int mask) {
+        return (int) check(inotifyAddWatch0(fd, path, mask), "inotify_add_watch", path);
+    }
+
+    @Override
+    public void inotifyRmWatch(int fd, int wd) {
+        check(inotifyRmWatch0(fd, wd), "inotify_rm_watch", "fd " + fd + " watch " + wd);
+    }
+
+    @Override
+    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
+        int[] revents = new int[fds.length];
+        check(poll0(fds, revents, timeoutMillis), "poll", "fds " + Arrays.toString(fds));
+        boolean[] ready = new boolean[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            ready[i] = revents[i] != 0;
+        }
+        return ready;
     }
 }

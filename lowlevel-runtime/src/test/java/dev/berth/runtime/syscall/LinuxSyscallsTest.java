@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,5 +94,70 @@ class LinuxSyscallsTest {
             sys.unmount(target.toString(), 2);
         }
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(target.toString()));
+    }
+
+    private static byte[] u64(long value) {
+        return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(value).array();
+    }
+
+    @Test
+    void eventfd_writesAddUp_andAReadResetsTheCounter() {
+        int fd = sys.eventfd();
+        try {
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 0), "counter 0: not readable");
+            sys.writeFully(fd, u64(1));
+            sys.writeFully(fd, u64(2));
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1));
+            byte[] buf = new byte[8];
+            assertEquals(8, sys.read(fd, buf, 0, 8));
+            assertEquals(3, ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong());
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 10));
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    @Test
+    void pollReadable_reportsOnlyTheReadyFd() {
+        int[] idle = sys.pipe();
+        int[] busy = sys.pipe();
+        try {
+            sys.writeFully(busy[1], new byte[] {7});
+            assertArrayEquals(new boolean[] {false, true}, sys.pollReadable(new int[] {idle[0], busy[0]}, -1));
+            sys.close(idle[1]);
+            idle[1] = -1;
+            assertArrayEquals(new boolean[] {true, true}, sys.pollReadable(new int[] {idle[0], busy[0]}, -1),
+                    "a closed writer is end of file: readable");
+        } finally {
+            for (int fd : new int[] {idle[0], idle[1], busy[0], busy[1]}) {
+                if (fd >= 0) {
+                    sys.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inotify_modifiedFile_isReported_andRmWatchQueuesIgnored() throws IOException {
+        Path file = Files.writeString(tmp.resolve("memory.events"), "oom_kill 0\n");
+        int fd = sys.inotifyInit();
+        try {
+            int wd = sys.inotifyAddWatch(fd, file.toString(), Syscalls.IN_MODIFY);
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 0));
+            Files.writeString(file, "oom_kill 1\n");
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1));
+            byte[] buf = new byte[4096];
+            int n = sys.read(fd, buf, 0, buf.length);
+            ByteBuffer event = ByteBuffer.wrap(buf, 0, n).order(ByteOrder.nativeOrder());
+            assertEquals(wd, event.getInt(0), "struct inotify_event.wd");
+            assertEquals(Syscalls.IN_MODIFY, event.getInt(4) & Syscalls.IN_MODIFY, "struct inotify_event.mask");
+
+            sys.inotifyRmWatch(fd, wd);
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1), "IN_IGNORED queued");
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> sys.inotifyRmWatch(fd, wd))
+                    .errno());
+        } finally {
+            sys.close(fd);
+        }
     }
 }

@@ -151,4 +151,29 @@ public final class ReaperSyscalls implements Syscalls {
     public void setWindowSize(int fd, int rows, int cols) {
         sys.setWindowSize(fd, rows, cols);
     }
+
+    @Override
+    public int eventfd() {
+        return sys.eventfd();
+    }
+
+    @Override
+    public int inotifyInit() {
+        return sys.inotifyInit();
+    }
+
+    @Override
+    public int inotifyAddWatch(int fd, String path, int mask) {
+        return sys.inotifyAddWatch(fd, path, mask);
+    }
+
+    @Override
+    public void inotifyRmWatch(int fd, int wd) {
+        sys.inotifyRmWatch(fd, wd);
+    }
+
+    @Override
+    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
+        return sys.pollReadable(fds, timeoutMillis);
+    }
 }
