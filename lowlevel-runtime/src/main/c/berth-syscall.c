@@ -136,11 +136,12 @@ JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
 
 /*
  * posix_spawn with the file actions given as pairs (target fd <- source fd), signal dispositions reset to
- * default and an empty signal mask: glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
+ * default and an empty signal mask, and with new_session the child leading a new session (setsid in the child,
+ * POSIX_SPAWN_SETSID, glibc 2.26): glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
  * multithreaded JVM, where fork() is not.
  */
 JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
-				   jobjectArray jenv, jintArray jtargets, jintArray jsources)
+				   jobjectArray jenv, jintArray jtargets, jintArray jsources, jboolean new_session)
 {
 	(void)cls;
 	jlong r = -(jlong)ENOMEM;
@@ -179,7 +180,14 @@ JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobje
 	sigemptyset(&none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+	if (new_session)
+		flags |= POSIX_SPAWN_SETSID;
+	e = posix_spawnattr_setflags(&attr, flags);
+	if (e != 0) {
+		r = -e;
+		goto out;
+	}
 	pid_t pid;
 	e = posix_spawn(&pid, path, &fa, &attr, argv, envp);
 	r = e != 0 ? -(jlong)e : (jlong)pid;

@@ -57,7 +57,8 @@ public final class LinuxSyscalls implements Syscalls {
 
     private static native long close0(int fd);
 
-    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources);
+    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources,
+                                      boolean newSession);
 
     private static native long waitpid0(int pid, boolean noHang);
 
@@ -146,6 +147,16 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        return spawn(path, argv, env, fds, false);
+    }
+
+    @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        return spawn(path, argv, env, fds, true);
+    }
+
+    private static int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds,
+                             boolean newSession) {
         int[] targets = new int[fds.size()];
         int[] sources = new int[fds.size()];
         int i = 0;
@@ -154,8 +165,8 @@ public final class LinuxSyscalls implements Syscalls {
             sources[i] = e.getValue();
             i++;
         }
-        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources),
-                "posix_spawn", path);
+        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources,
+                newSession), "posix_spawn", path);
     }
 
     @Override

@@ -45,6 +45,12 @@ public interface Syscalls {
      */
     int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
 
+    /**
+     * {@link #spawn} with the child leading a new session ({@code POSIX_SPAWN_SETSID}): its own session and
+     * process group, no controlling terminal, so that it outlives its parent's session (a daemon).
+     */
+    int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
+
     /** Waits for a child; with {@code noHang}, returns empty if it has not changed state. */
     Optional<ExitStatus> waitpid(int pid, boolean noHang);
 

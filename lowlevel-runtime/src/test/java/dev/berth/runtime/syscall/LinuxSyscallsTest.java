@@ -60,6 +60,26 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    void spawnInNewSession_childLeadsItsOwnSession() {
+        int[] pipe = sys.pipe();
+        String stat = "set -- $(cat /proc/$$/stat); echo $1 $6"; // pid, session id
+        int plain = sys.spawn("/bin/sh", List.of("sh", "-c", stat), List.of(), Map.of(1, pipe[1]));
+        int leader = sys.spawnInNewSession("/bin/sh", List.of("sh", "-c", stat), List.of(), Map.of(1, pipe[1]));
+        sys.close(pipe[1]);
+        sys.waitpid(plain, false);
+        sys.waitpid(leader, false);
+        byte[] buf = new byte[256];
+        StringBuilder out = new StringBuilder();
+        for (int n; (n = sys.read(pipe[0], buf, 0, buf.length)) > 0; ) {
+            out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+        sys.close(pipe[0]);
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.contains(leader + " " + leader), "the new session's id is the child's pid: " + lines);
+        assertFalse(lines.contains(plain + " " + plain), "a plain spawn stays in this session: " + lines);
+    }
+
+    @Test
     void errors_nameTheOperationTheObjectAndTheErrno() {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> sys.open(tmp.resolve("missing").toString(), Syscalls.O_RDONLY, 0));

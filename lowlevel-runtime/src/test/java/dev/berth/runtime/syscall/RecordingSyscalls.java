@@ -85,6 +85,15 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        calls.add("spawnInNewSession " + path + " " + argv + " " + env + " " + fds);
+        if (spawnFailure != null) {
+            throw spawnFailure;
+        }
+        return nextPid++;
+    }
+
+    @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
         calls.add("waitpid " + pid + (noHang ? " nohang" : ""));
         return Optional.of(new ExitStatus(pid, 0, 0));

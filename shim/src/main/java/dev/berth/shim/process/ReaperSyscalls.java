@@ -35,6 +35,15 @@ public final class ReaperSyscalls implements Syscalls {
         }
     }
 
+    @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        try (Reaper.Window window = reaper.open()) {
+            int pid = sys.spawnInNewSession(path, argv, env, fds);
+            children.put(pid, window.claim(pid));
+            return pid;
+        }
+    }
+
     /** Waits for a child spawned through this object; any other pid (or -1) is ECHILD: the reaper owns it. */
     @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {

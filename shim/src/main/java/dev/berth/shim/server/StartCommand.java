@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code start}: spawns the serving copy of the shim in its own session (through {@code setsid(1)}, since a JVM
- * must not fork), waits until its socket accepts, writes {@code <bundle>/address}, prints the address, exits.
+ * {@code start}: spawns the serving copy of the shim leading its own session ({@code posix_spawn} with
+ * {@code POSIX_SPAWN_SETSID}, since a JVM must not fork), waits until its socket accepts, writes
+ * {@code <bundle>/address}, prints the address, exits.
  *
  * <p>A container whose spec names a group ({@link ShimGroup}) gets the group's socket; when a shim already serves
  * it (it accepts), that shim serves this container too and none is spawned. A lock file next to the socket keeps
@@ -32,7 +33,6 @@ import java.util.Map;
  * for stderr, never this process's descriptors.
  */
 final class StartCommand {
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Syscalls sys;
@@ -66,13 +66,13 @@ final class StartCommand {
     }
 
     private int spawnServer(ShimFlags flags, Path bundle) {
-        List<String> argv = new ArrayList<>(List.of("setsid", launcher.toString()));
+        List<String> argv = new ArrayList<>(List.of(launcher.toString()));
         argv.addAll(flags.serveArgs());
         List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         int devNull = sys.open("/dev/null", Syscalls.O_RDWR, 0);
         int log = openLog(bundle.resolve("log"), devNull);
         try {
-            return sys.spawn(SETSID.toString(), argv, env, Map.of(0, devNull, 1, devNull, 2, log));
+            return sys.spawnInNewSession(launcher.toString(), argv, env, Map.of(0, devNull, 1, devNull, 2, log));
         } finally {
             if (log != devNull) {
                 sys.close(log);

@@ -4,7 +4,7 @@
  *
  * <pre>
  * containerd                     berth-shim start (cwd = bundle)           berth-shim serve (own session)
- *   exec ──────────────────────▶ spawn setsid launcher … serve ──────────▶ subreaper, reaper, listen(socket)
+ *   exec ──────────────────────▶ spawn (new session) launcher … serve ──▶ subreaper, reaper, listen(socket)
  *                                poll connect(socket) until it accepts ◀── accepting
  *   read stdout ◀─ unix://SOCK ─ write bundle/address, print, exit 0
  *   ttrpc Create/Start/Wait/Delete/Shutdown ─────────────────────────────▶ TaskService; events ─▶ TTRPC_ADDRESS
