@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -122,6 +123,17 @@ JNIEXPORT jlong JNICALL FN(writeFully0)(JNIEnv *env, jclass cls, jint fd, jbyteA
 	}
 	(*env)->ReleaseByteArrayElements(env, buf, data, JNI_ABORT);
 	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(dup20)(JNIEnv *env, jclass cls, jint oldfd, jint newfd)
+{
+	(void)env;
+	(void)cls;
+	int r;
+	do
+		r = dup2(oldfd, newfd);
+	while (r < 0 && (errno == EINTR || errno == EBUSY));
+	return result(r);
 }
 
 JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
@@ -265,6 +277,13 @@ JNIEXPORT jlong JNICALL FN(setChildSubreaper0)(JNIEnv *env, jclass cls)
 	(void)env;
 	(void)cls;
 	return result(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}
+
+JNIEXPORT jlong JNICALL FN(setpriority0)(JNIEnv *env, jclass cls, jint which, jint who, jint prio)
+{
+	(void)env;
+	(void)cls;
+	return result(setpriority(which, (id_t)who, prio));
 }
 
 JNIEXPORT jlong JNICALL FN(getpid0)(JNIEnv *env, jclass cls)

@@ -13,6 +13,9 @@
  *                       read one line from the pipe ◀─────────────  group's shim accepting), write its address
  *   read stdout ◀────── write B/address, print the address, exit 0  (or why not, which start prints as its error)
  *
+ * With BERTH_SHIM_SPARE=1 in containerd's environment, start first offers the task to a warm spare serving JVM (see
+ * struct spare below), and after answering spawns the next spare.
+ *
  * delete (-bundle B): if the serving shim left B/berth-deleted (it deleted the container through its runtime and
  * unmounted the rootfs), there is nothing to clean up: print DeleteResponse{exit_status: 137, exited_at: now}.
  * Otherwise exec "JAVA ... MAIN <flags> delete", which cleans up after a shim that died.
@@ -30,7 +33,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -182,6 +188,220 @@ static void write_file(const char *path, const char *text)
 		die("close address");
 }
 
+/*
+ * Spawns argv leading a new session, with in_out as 0 and 1, err as 2 and ready as 3, signal dispositions at their
+ * defaults and no signal blocked. Returns the pid.
+ */
+static pid_t spawn_jvm(char **argv, int in_out, int err, int ready)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	int e = posix_spawn_file_actions_init(&fa);
+	if (e == 0)
+		e = posix_spawn_file_actions_adddup2(&fa, in_out, 0);
+	if (e == 0)
+		e = posix_spawn_file_actions_adddup2(&fa, in_out, 1);
+	if (e == 0)
+		e = posix_spawn_file_actions_adddup2(&fa, err, 2);
+	if (e == 0)
+		e = posix_spawn_file_actions_adddup2(&fa, ready, READY_FD);
+	if (e == 0)
+		e = posix_spawnattr_init(&attr);
+	if (e == 0)
+		e = posix_spawnattr_setsigdefault(&attr, &all);
+	if (e == 0)
+		e = posix_spawnattr_setsigmask(&attr, &none);
+	if (e == 0)
+		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	if (e != 0) {
+		errno = e;
+		die("posix_spawn attributes");
+	}
+	pid_t pid;
+	e = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
+	if (e != 0) {
+		errno = e;
+		die(argv[0]);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return pid;
+}
+
+/*
+ * The warm spare (BERTH_SHIM_SPARE=1 in containerd's environment): a serving JVM started ahead of its task, one per
+ * containerd instance. It holds <dir of -address>/s/spare.lock and listens on <dir>/s/spare while it waits. start
+ * hands it the task instead of starting a JVM, then spawns the next spare. On the connection:
+ *
+ *   start ──▶ u32 length (host byte order), then NUL-terminated strings: "TTRPC_ADDRESS=<value>", the shim flags,
+ *             "-bundle", the bundle
+ *   start ──▶ one byte carrying the bundle's log fd (SCM_RIGHTS), which becomes the shim's stderr
+ *   start ◀── the line the serving shim writes, as on the ready pipe; then the connection closes
+ *
+ * A spare that is not there, or closes the connection without a line, leaves start to spawn a JVM as without one.
+ */
+struct spare {
+	char *address; /* containerd's socket (-address) */
+	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char lock[4096];
+};
+
+/* Fills in the spare's paths; 0 if spares are not asked for or -address is not an absolute path. */
+static int spare_paths(struct spare *sp, int nflags, char **flags)
+{
+	const char *on = getenv("BERTH_SHIM_SPARE");
+	if (on == NULL || on[0] == '\0' || strcmp(on, "0") == 0)
+		return 0;
+	const char *address = flag_value(nflags, flags, "address");
+	if (address == NULL || address[0] != '/')
+		return 0;
+	const char *slash = strrchr(address, '/');
+	int dir = (int)(slash - address);
+	int n = snprintf(sp->socket, sizeof(sp->socket), "%.*s/s/spare", dir, address);
+	int m = snprintf(sp->lock, sizeof(sp->lock), "%.*s/s/spare.lock", dir, address);
+	if (n < 0 || (size_t)n >= sizeof(sp->socket) || m < 0 || (size_t)m >= sizeof(sp->lock))
+		return 0;
+	sp->address = (char *)address;
+	return 1;
+}
+
+static int send_all(int fd, const void *buf, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = send(fd, (const char *)buf + done, len - done, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Hands the task to a waiting spare; the line it answers, or NULL if there was none to take it. */
+static char *adopt_spare(struct spare *sp, int nflags, char **flags, char *bundle, int log)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, sp->socket);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		close(fd);
+		return NULL;
+	}
+	const char *ttrpc = getenv("TTRPC_ADDRESS");
+	char env[4096];
+	snprintf(env, sizeof(env), "TTRPC_ADDRESS=%s", ttrpc != NULL ? ttrpc : "");
+	size_t len = strlen(env) + 1 + strlen("-bundle") + 1 + strlen(bundle) + 1;
+	for (int i = 0; i < nflags; i++)
+		len += strlen(flags[i]) + 1;
+	char *request = malloc(4 + len);
+	if (request == NULL)
+		die("malloc");
+	uint32_t len32 = (uint32_t)len;
+	memcpy(request, &len32, 4);
+	char *p = request + 4;
+	p = stpcpy(p, env) + 1;
+	for (int i = 0; i < nflags; i++)
+		p = stpcpy(p, flags[i]) + 1;
+	p = stpcpy(p, "-bundle") + 1;
+	stpcpy(p, bundle);
+
+	char one = 'L';
+	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &log, sizeof(int));
+	ssize_t sent;
+	char *line = NULL;
+	if (send_all(fd, request, 4 + len) == 0) {
+		do
+			sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
+		while (sent < 0 && errno == EINTR);
+		if (sent == 1)
+			line = read_ready_line(fd);
+	}
+	free(request);
+	close(fd);
+	return line;
+}
+
+/*
+ * Starts a spare: a new session, /dev/null for 0-2, cwd /, and nice 19, so that its start-up and warm-up take only
+ * CPU time nothing else wants (it takes nice 0 back for every thread when a start adopts it). fork is safe here:
+ * this program has one thread.
+ */
+static void spawn_spare(char **argv, int dev_null)
+{
+	if (fork() != 0)
+		return; /* this process, or fork failed: no spare this time */
+	if (setsid() < 0 || dup2(dev_null, 0) < 0 || dup2(dev_null, 1) < 0 || dup2(dev_null, 2) < 0 || chdir("/") < 0
+	    || setpriority(PRIO_PROCESS, 0, 19) < 0)
+		_exit(127);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/*
+ * Spawns the next spare unless one holds the lock (a POSIX record lock, as Java's FileChannel takes it). Two starts
+ * may both spawn one: the second finds the lock taken and exits.
+ */
+static void ensure_spare(struct spare *sp, int njvm, char **jvm, int dev_null)
+{
+	int fd = open(sp->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return; /* no spare then: the next start spawns a JVM itself */
+	struct flock probe = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int held = fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+	close(fd);
+	if (held)
+		return;
+	char *flags[] = { "-address", sp->address };
+	spawn_spare(jvm_argv(njvm, jvm, 2, flags, 0, NULL, "spare"), dev_null);
+}
+
+/* Spawns the serving shim with the ready pipe on fd 3 and returns the line it writes there. */
+static char *spawn_serve(int nflags, char **flags, int njvm, char **jvm, char *bundle, int dev_null, int log)
+{
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		die("pipe2");
+	ready[0] = high_fd(ready[0]);
+	ready[1] = high_fd(ready[1]);
+	char ready_fd[16];
+	snprintf(ready_fd, sizeof(ready_fd), "%d", READY_FD);
+	char *extra[] = { "-bundle", bundle, "-ready-fd", ready_fd };
+	pid_t pid = spawn_jvm(jvm_argv(njvm, jvm, nflags, flags, 4, extra, "serve"), dev_null, log, ready[1]);
+	close(ready[1]);
+
+	char *line = read_ready_line(ready[0]);
+	close(ready[0]);
+	if (line == NULL) {
+		int status;
+		char what[128];
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			snprintf(what, sizeof(what), "shim exited with status %d before serving",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		else
+			snprintf(what, sizeof(what), "shim not serving after %ds", READY_TIMEOUT_MS / 1000);
+		fail(what);
+	}
+	return line;
+}
+
 static int start(int nflags, char **flags, int njvm, char **jvm)
 {
 	/* the runtime options; Create carries them again */
@@ -199,67 +419,20 @@ static int start(int nflags, char **flags, int njvm, char **jvm)
 	int log = open_log(dev_null);
 	if (log != dev_null)
 		log = high_fd(log);
-	int ready[2];
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		die("pipe2");
-	ready[0] = high_fd(ready[0]);
-	ready[1] = high_fd(ready[1]);
 
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t all, none;
-	sigfillset(&all);
-	sigemptyset(&none);
-	int e = posix_spawn_file_actions_init(&fa);
-	if (e == 0)
-		e = posix_spawn_file_actions_adddup2(&fa, dev_null, 0);
-	if (e == 0)
-		e = posix_spawn_file_actions_adddup2(&fa, dev_null, 1);
-	if (e == 0)
-		e = posix_spawn_file_actions_adddup2(&fa, log, 2);
-	if (e == 0)
-		e = posix_spawn_file_actions_adddup2(&fa, ready[1], READY_FD);
-	if (e == 0)
-		e = posix_spawnattr_init(&attr);
-	if (e == 0)
-		e = posix_spawnattr_setsigdefault(&attr, &all);
-	if (e == 0)
-		e = posix_spawnattr_setsigmask(&attr, &none);
-	if (e == 0)
-		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	if (e != 0) {
-		errno = e;
-		die("posix_spawn attributes");
-	}
-	char ready_fd[16];
-	snprintf(ready_fd, sizeof(ready_fd), "%d", READY_FD);
-	char *extra[] = { "-bundle", bundle, "-ready-fd", ready_fd };
-	char **argv = jvm_argv(njvm, jvm, nflags, flags, 4, extra, "serve");
-	pid_t pid;
-	e = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
-	if (e != 0) {
-		errno = e;
-		die(argv[0]);
-	}
-	close(ready[1]);
-
-	char *address = read_ready_line(ready[0]);
-	if (address == NULL) {
-		int status;
-		char what[128];
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			snprintf(what, sizeof(what), "shim exited with status %d before serving",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		else
-			snprintf(what, sizeof(what), "shim not serving after %ds", READY_TIMEOUT_MS / 1000);
-		fail(what);
-	}
+	struct spare spare;
+	int use_spare = spare_paths(&spare, nflags, flags);
+	char *address = use_spare ? adopt_spare(&spare, nflags, flags, bundle, log) : NULL;
+	if (address == NULL)
+		address = spawn_serve(nflags, flags, njvm, jvm, bundle, dev_null, log);
 	if (strncmp(address, "unix://", 7) != 0)
 		fail(address); /* the serving shim's reason */
 	write_file("address", address);
 	fputs(address, stdout);
 	if (fflush(stdout) != 0)
 		die("write stdout");
+	if (use_spare)
+		ensure_spare(&spare, njvm, jvm, dev_null);
 	return 0;
 }
 

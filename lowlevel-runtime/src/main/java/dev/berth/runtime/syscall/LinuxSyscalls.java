@@ -57,6 +57,8 @@ public final class LinuxSyscalls implements Syscalls {
 
     private static native long close0(int fd);
 
+    private static native long dup20(int oldFd, int newFd);
+
     private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources,
                                       boolean newSession);
 
@@ -71,6 +73,8 @@ public final class LinuxSyscalls implements Syscalls {
     private static native long setChildSubreaper0();
 
     private static native long getpid0();
+
+    private static native long setpriority0(int which, int who, int nice);
 
     private static native long connectUnix0(String path);
 
@@ -106,6 +110,11 @@ public final class LinuxSyscalls implements Syscalls {
             throw new SyscallException(op, object, (int) -result);
         }
         return result;
+    }
+
+    @Override
+    public void dup2(int oldFd, int newFd) {
+        check(dup20(oldFd, newFd), "dup2", "fd " + oldFd + " to " + newFd);
     }
 
     @Override
@@ -212,6 +221,11 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void setChildSubreaper() {
         check(setChildSubreaper0(), "prctl", "PR_SET_CHILD_SUBREAPER");
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        check(setpriority0(which, who, nice), "setpriority", (which == PRIO_PGRP ? "group " : "thread ") + who);
     }
 
     @Override

@@ -36,6 +36,9 @@ public interface Syscalls {
 
     void close(int fd);
 
+    /** {@code dup2(2)}: {@code newFd} becomes a copy of {@code oldFd} (closed first if open), not close-on-exec. */
+    void dup2(int oldFd, int newFd);
+
     /**
      * Starts a program with {@code posix_spawn}: safe in a multithreaded JVM (no fork). Signal dispositions are
      * reset to default and the signal mask is emptied in the child.
@@ -73,6 +76,13 @@ public interface Syscalls {
     void setChildSubreaper();
 
     int getpid();
+
+    /** {@code setpriority(2)} targets: one thread (by tid; 0: the caller), or every thread of a process group. */
+    int PRIO_PROCESS = 0;
+    int PRIO_PGRP = 1;
+
+    /** {@code setpriority(2)}: the nice value ({@code -20..19}) of {@code who} (0: the caller's thread or group). */
+    void setpriority(int which, int who, int nice);
 
     /** Connects a close-on-exec unix stream socket to a path and returns its fd. */
     int connectUnix(String path);

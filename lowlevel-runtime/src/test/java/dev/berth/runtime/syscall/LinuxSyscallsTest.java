@@ -80,6 +80,40 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    void dup2_makesTheSecondFdACopyOfTheFirst() {
+        int[] pipe = sys.pipe();
+        int[] other = sys.pipe();
+        try {
+            sys.dup2(pipe[1], other[1]); // other[1]'s pipe loses its writer, other[1] now writes into pipe
+            sys.writeFully(other[1], new byte[] {42});
+            byte[] buf = new byte[1];
+            assertEquals(1, sys.read(pipe[0], buf, 0, 1));
+            assertEquals(42, buf[0]);
+            assertEquals(0, sys.read(other[0], buf, 0, 1), "the replaced writer was closed: end of file");
+        } finally {
+            for (int fd : new int[] {pipe[0], pipe[1], other[0], other[1]}) {
+                sys.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void setpriority_ofAProcessGroup_reachesEveryThreadOfIt() throws Exception {
+        int[] pipe = sys.pipe();
+        // a group of its own (setsid) whose shell waits on stdin; its nice value is read from /proc
+        int pid = sys.spawnInNewSession("/bin/sh", List.of("sh", "-c", "read x"), List.of(), Map.of(0, pipe[0]));
+        sys.close(pipe[0]);
+        try {
+            sys.setpriority(Syscalls.PRIO_PGRP, pid, 7);
+            String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).split(" ");
+            assertEquals("7", stat[18], "field 19 of /proc/PID/stat: nice");
+        } finally {
+            sys.close(pipe[1]);
+            sys.waitpid(pid, false);
+        }
+    }
+
+    @Test
     void errors_nameTheOperationTheObjectAndTheErrno() {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> sys.open(tmp.resolve("missing").toString(), Syscalls.O_RDONLY, 0));

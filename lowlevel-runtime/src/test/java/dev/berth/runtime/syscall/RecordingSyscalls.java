@@ -76,6 +76,11 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public void dup2(int oldFd, int newFd) {
+        calls.add("dup2 " + oldFd + " " + newFd);
+    }
+
+    @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         calls.add("spawn " + path + " " + argv + " " + env + " " + fds);
         if (spawnFailure != null) {
@@ -123,6 +128,11 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public void setChildSubreaper() {
         calls.add("setChildSubreaper");
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        calls.add("setpriority " + which + " " + who + " " + nice);
     }
 
     @Override

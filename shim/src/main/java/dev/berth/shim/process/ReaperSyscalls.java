@@ -97,6 +97,11 @@ public final class ReaperSyscalls implements Syscalls {
     }
 
     @Override
+    public void dup2(int oldFd, int newFd) {
+        sys.dup2(oldFd, newFd);
+    }
+
+    @Override
     public void kill(int pid, int signal) {
         sys.kill(pid, signal);
     }
@@ -119,6 +124,11 @@ public final class ReaperSyscalls implements Syscalls {
     @Override
     public void setChildSubreaper() {
         sys.setChildSubreaper();
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        sys.setpriority(which, who, nice);
     }
 
     @Override

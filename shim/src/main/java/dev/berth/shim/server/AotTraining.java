@@ -82,7 +82,7 @@ final class AotTraining {
             "-ready-fd", Integer.toString(ready[1]), "serve"});
         Thread server = Thread.ofPlatform().name("aot-serve").start(() -> {
             try {
-                new ServeCommand(sys, initBinary).run(flags);
+                new ServeCommand(sys, initBinary).run(flags, "");
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: serve: " + e.getMessage());
             } catch (InterruptedException e) {

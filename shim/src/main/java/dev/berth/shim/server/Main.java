@@ -48,11 +48,13 @@ public final class Main {
         Path initBinary = Path.of(System.getProperty("berth.init", "berth-init"));
         try {
             return switch (flags.action()) {
-                case "serve" -> new ServeCommand(sys, initBinary).run(flags);
+                case "serve" -> new ServeCommand(sys, initBinary).run(flags,
+                        System.getenv().getOrDefault("TTRPC_ADDRESS", ""));
+                case "spare" -> new SpareCommand(sys, initBinary).run(flags);
                 case "delete" -> new DeleteCommand(sys, initBinary).run(flags, System.out, System.err);
                 default -> {
                     System.err.println("berth-shim: unknown action \"" + flags.action()
-                            + "\" (want delete or serve; start is run by bin/berth-shim without a JVM)");
+                            + "\" (want delete, serve or spare; start is run by bin/berth-shim without a JVM)");
                     yield 2;
                 }
             };

@@ -37,7 +37,8 @@ final class ServeCommand {
         this.initBinary = initBinary;
     }
 
-    int run(ShimFlags flags) throws IOException, InterruptedException {
+    /** @param ttrpcAddress containerd's ttrpc socket for events ({@code TTRPC_ADDRESS}); empty for none */
+    int run(ShimFlags flags, String ttrpcAddress) throws IOException, InterruptedException {
         ShimFlags task;
         ShimSocket.Claim claim;
         try {
@@ -55,7 +56,6 @@ final class ServeCommand {
         }
         ShimSocket.Listening socket = (ShimSocket.Listening) claim;
         linux.setChildSubreaper();
-        String ttrpcAddress = System.getenv().getOrDefault("TTRPC_ADDRESS", "");
         CountDownLatch shutdown = new CountDownLatch(1);
         try (Reaper reaper = Reaper.start(linux, exit -> LOG.log(Level.DEBUG, "reaped orphan {0}", exit));
              EventPublisher events = EventPublisher.start(

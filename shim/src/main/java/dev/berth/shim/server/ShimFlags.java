@@ -107,7 +107,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
                     .digest((namespace + "/" + group.orElse(id)).getBytes(StandardCharsets.UTF_8));
-            Path socket = instanceDir().resolve("s").resolve(HexFormat.of().formatHex(hash, 0, 8));
+            Path socket = socketDir().resolve(HexFormat.of().formatHex(hash, 0, 8));
             if (socket.toString().length() > MAX_SOCKET_PATH) {
                 throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
             }
@@ -115,6 +115,11 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("sha-256: " + e.getMessage(), e);
         }
+    }
+
+    /** Where the shims of this containerd instance have their sockets (and the spare its socket and lock). */
+    Path socketDir() {
+        return instanceDir().resolve("s");
     }
 
     /** The runtime's state root for this namespace unless the runc options name one. */
