@@ -17,10 +17,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -124,6 +127,17 @@ JNIEXPORT jlong JNICALL FN(writeFully0)(JNIEnv *env, jclass cls, jint fd, jbyteA
 	return r;
 }
 
+JNIEXPORT jlong JNICALL FN(dup20)(JNIEnv *env, jclass cls, jint oldfd, jint newfd)
+{
+	(void)env;
+	(void)cls;
+	int r;
+	do
+		r = dup2(oldfd, newfd);
+	while (r < 0 && (errno == EINTR || errno == EBUSY));
+	return result(r);
+}
+
 JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)env;
@@ -136,11 +150,12 @@ JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
 
 /*
  * posix_spawn with the file actions given as pairs (target fd <- source fd), signal dispositions reset to
- * default and an empty signal mask: glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
+ * default and an empty signal mask, and with new_session the child leading a new session (setsid in the child,
+ * POSIX_SPAWN_SETSID, glibc 2.26): glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
  * multithreaded JVM, where fork() is not.
  */
 JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
-				   jobjectArray jenv, jintArray jtargets, jintArray jsources)
+				   jobjectArray jenv, jintArray jtargets, jintArray jsources, jboolean new_session)
 {
 	(void)cls;
 	jlong r = -(jlong)ENOMEM;
@@ -179,7 +194,14 @@ JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobje
 	sigemptyset(&none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+	if (new_session)
+		flags |= POSIX_SPAWN_SETSID;
+	e = posix_spawnattr_setflags(&attr, flags);
+	if (e != 0) {
+		r = -e;
+		goto out;
+	}
 	pid_t pid;
 	e = posix_spawn(&pid, path, &fa, &attr, argv, envp);
 	r = e != 0 ? -(jlong)e : (jlong)pid;
@@ -257,6 +279,13 @@ JNIEXPORT jlong JNICALL FN(setChildSubreaper0)(JNIEnv *env, jclass cls)
 	(void)env;
 	(void)cls;
 	return result(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}
+
+JNIEXPORT jlong JNICALL FN(setpriority0)(JNIEnv *env, jclass cls, jint which, jint who, jint prio)
+{
+	(void)env;
+	(void)cls;
+	return result(setpriority(which, (id_t)who, prio));
 }
 
 JNIEXPORT jlong JNICALL FN(getpid0)(JNIEnv *env, jclass cls)
@@ -539,5 +568,73 @@ JNIEXPORT jlong JNICALL FN(llistxattr0)(JNIEnv *env, jclass cls, jstring jpath, 
 	}
 	free(path);
 	free(buf);
+	return r;
+}
+
+/* An eventfd with its counter at 0, close-on-exec: a write adds to the counter, a read returns and resets it. */
+JNIEXPORT jlong JNICALL FN(eventfd0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return result(eventfd(0, EFD_CLOEXEC));
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyInit0)(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return result(inotify_init1(IN_CLOEXEC));
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyAddWatch0)(JNIEnv *env, jclass cls, jint fd, jstring jpath, jint mask)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	jlong r = result(inotify_add_watch(fd, path, (uint32_t)mask));
+	free(path);
+	return r;
+}
+
+JNIEXPORT jlong JNICALL FN(inotifyRmWatch0)(JNIEnv *env, jclass cls, jint fd, jint wd)
+{
+	(void)env;
+	(void)cls;
+	return result(inotify_rm_watch(fd, wd));
+}
+
+/*
+ * poll(2) for input on each fd; stores each fd's revents (POLLIN, or POLLHUP/POLLERR/POLLNVAL, which a read
+ * would report) in jrevents and returns how many are ready, 0 once timeout_ms (-1: none) has passed. Retried on
+ * EINTR with the whole timeout again.
+ */
+JNIEXPORT jlong JNICALL FN(poll0)(JNIEnv *env, jclass cls, jintArray jfds, jintArray jrevents, jint timeout_ms)
+{
+	(void)cls;
+	jsize n = (*env)->GetArrayLength(env, jfds);
+	struct pollfd stack[8];
+	struct pollfd *p = n <= (jsize)(sizeof(stack) / sizeof(stack[0])) ? stack : calloc((size_t)n, sizeof(*p));
+	jint *fds = (*env)->GetIntArrayElements(env, jfds, NULL);
+	jint *revents = (*env)->GetIntArrayElements(env, jrevents, NULL);
+	jlong r = -(jlong)ENOMEM;
+	if (p == NULL || fds == NULL || revents == NULL)
+		goto out;
+	for (jsize i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	int ready;
+	do
+		ready = poll(p, (nfds_t)n, timeout_ms);
+	while (ready < 0 && errno == EINTR);
+	r = result(ready);
+	for (jsize i = 0; i < n; i++)
+		revents[i] = ready > 0 ? p[i].revents : 0;
+out:
+	if (revents != NULL)
+		(*env)->ReleaseIntArrayElements(env, jrevents, revents, 0);
+	if (fds != NULL)
+		(*env)->ReleaseIntArrayElements(env, jfds, fds, JNI_ABORT);
+	if (p != stack)
+		free(p);
 	return r;
 }

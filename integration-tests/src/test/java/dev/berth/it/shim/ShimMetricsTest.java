@@ -74,6 +74,8 @@ abstract class ShimMetricsTest {
     private String id;
     private TtrpcServer events;
     private final List<Envelope> published = new CopyOnWriteArrayList<>();
+    /** When each envelope of {@link #published} arrived ({@code System.nanoTime}), in the same order. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private TtrpcClient shim;
     private long shimPid;
 
@@ -84,6 +86,7 @@ abstract class ShimMetricsTest {
         id = "it-" + random();
         events = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
                 .unary("Forward", ForwardRequest.parser(), (c, r) -> {
+                    arrivals.add(System.nanoTime());
                     published.add(r.getEnvelope());
                     return Empty.getDefaultInstance();
                 }).build()));
@@ -214,6 +217,7 @@ abstract class ShimMetricsTest {
         call("Start", StartRequest.newBuilder().setId(id).setExecId("hog").build(), StartResponse.parser());
         WaitResponse exit = call("Wait", WaitRequest.newBuilder().setId(id).setExecId("hog").build(),
                 WaitResponse.parser());
+        long exited = System.nanoTime();
         assertEquals(137, exit.getExitStatus());
 
         Wait.until("/tasks/oom published", Duration.ofSeconds(10),
@@ -222,6 +226,10 @@ abstract class ShimMetricsTest {
         assertEquals("containerd.events.TaskOOM", oom.getEvent().getTypeUrl());
         assertEquals(id, TaskOOM.parseFrom(oom.getEvent().getValue()).getContainerId());
         assertEquals(namespace, oom.getNamespace());
+        // the kernel notifies the shim as the cgroup runs out (an eventfd on v1, inotify on v2): the event is out
+        // about when the killed process has been reaped, not up to a polling interval later (it was 200 ms)
+        long afterWait = TimeUnit.NANOSECONDS.toMillis(arrivals.get(published.indexOf(oom)) - exited);
+        assertTrue(afterWait < 150, "/tasks/oom arrived " + afterWait + " ms after Wait returned");
     }
 
     private <T extends MessageLite> T call(String method, MessageLite request, Parser<T> parser) {

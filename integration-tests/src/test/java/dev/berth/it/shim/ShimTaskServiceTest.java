@@ -273,6 +273,56 @@ abstract class ShimTaskServiceTest {
         call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
     }
 
+    @Test
+    void deleteVerb_afterTheTaskIsDeleted_answersWithoutAJvm() throws Exception {
+        call("Create", createRequest().build(), CreateTaskResponse.parser());
+        call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser());
+        call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser());
+        call("Delete", DeleteRequest.newBuilder().setId(id).build(), DeleteResponse.parser());
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
+
+        // what containerd runs after the shim exits; with no JDK the JVM's delete could not run
+        DeleteResponse cleanedUp = deleteVerb(Optional.of("/nonexistent-jdk"));
+        assertEquals(137, cleanedUp.getExitStatus());
+        assertTrue(cleanedUp.getExitedAt().getSeconds() > 0, cleanedUp.toString());
+    }
+
+    @Test
+    void deleteVerb_afterAShimThatNeverDeleted_cleansUpInTheJvm() throws Exception {
+        call("Shutdown", ShutdownRequest.newBuilder().setId(id).setNow(true).build(), Empty.parser());
+
+        DeleteResponse cleanedUp = deleteVerb(Optional.empty());
+        assertEquals(137, cleanedUp.getExitStatus());
+        assertEquals(1, deleteVerbExitStatus(Optional.of("/nonexistent-jdk")), "the JVM's delete was needed");
+    }
+
+    /** {@code berth-shim … -bundle B delete}, with {@code BERTH_JAVA_HOME} set to {@code javaHome} if given. */
+    private Process startDeleteVerb(Optional<String> javaHome) throws IOException {
+        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
+                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
+                "-bundle", bundle.dir().toString(), "delete").redirectError(ProcessBuilder.Redirect.DISCARD);
+        javaHome.ifPresent(home -> pb.environment().put("BERTH_JAVA_HOME", home));
+        Process delete = pb.start();
+        delete.getOutputStream().close();
+        return delete;
+    }
+
+    private DeleteResponse deleteVerb(Optional<String> javaHome) throws IOException, InterruptedException {
+        Process delete = startDeleteVerb(javaHome);
+        byte[] out = delete.getInputStream().readAllBytes();
+        assertTrue(delete.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, delete.exitValue());
+        return DeleteResponse.parseFrom(out);
+    }
+
+    private int deleteVerbExitStatus(Optional<String> javaHome) throws IOException, InterruptedException {
+        Process delete = startDeleteVerb(javaHome);
+        delete.getInputStream().readAllBytes();
+        assertTrue(delete.waitFor(30, TimeUnit.SECONDS));
+        return delete.exitValue();
+    }
+
     private CreateTaskRequest.Builder createRequest() {
         CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.dir().toString());
         runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")

@@ -26,6 +26,7 @@ public final class Errno {
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
     public static final int EXDEV = 18;
+    public static final int ETIMEDOUT = 110;
 
     private static final String[] MESSAGES = new String[134];
 

@@ -59,7 +59,10 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     private static native long close0(int fd);
 
-    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources);
+    private static native long dup20(int oldFd, int newFd);
+
+    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources,
+                                      boolean newSession);
 
     private static native long waitpid0(int pid, boolean noHang);
 
@@ -72,6 +75,8 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     private static native long setChildSubreaper0();
 
     private static native long getpid0();
+
+    private static native long setpriority0(int which, int who, int nice);
 
     private static native long connectUnix0(String path);
 
@@ -104,6 +109,16 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
 
+    private static native long eventfd0();
+
+    private static native long inotifyInit0();
+
+    private static native long inotifyAddWatch0(int fd, String path, int mask);
+
+    private static native long inotifyRmWatch0(int fd, int wd);
+
+    private static native long poll0(int[] fds, int[] revents, int timeoutMillis);
+
     public LinuxSyscalls() {
         Lib.ensureLoaded();
     }
@@ -114,6 +129,11 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
             throw new SyscallException(op, object, (int) -result);
         }
         return result;
+    }
+
+    @Override
+    public void dup2(int oldFd, int newFd) {
+        check(dup20(oldFd, newFd), "dup2", "fd " + oldFd + " to " + newFd);
     }
 
     @Override
@@ -155,6 +175,16 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        return spawn(path, argv, env, fds, false);
+    }
+
+    @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        return spawn(path, argv, env, fds, true);
+    }
+
+    private static int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds,
+                             boolean newSession) {
         int[] targets = new int[fds.size()];
         int[] sources = new int[fds.size()];
         int i = 0;
@@ -163,8 +193,8 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
             sources[i] = e.getValue();
             i++;
         }
-        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources),
-                "posix_spawn", path);
+        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources,
+                newSession), "posix_spawn", path);
     }
 
     @Override
@@ -210,6 +240,11 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     @Override
     public void setChildSubreaper() {
         check(setChildSubreaper0(), "prctl", "PR_SET_CHILD_SUBREAPER");
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        check(setpriority0(which, who, nice), "setpriority", (which == PRIO_PGRP ? "group " : "thread ") + who);
     }
 
     @Override
@@ -315,5 +350,36 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
             }
             buf = new byte[(int) n];
         }
+    }
+
+    @Override
+    public int eventfd() {
+        return (int) check(eventfd0(), "eventfd", "");
+    }
+
+    @Override
+    public int inotifyInit() {
+        return (int) check(inotifyInit0(), "inotify_init1", "");
+    }
+
+    @Override
+    public int inotifyAddWatch(int fd, String path, int mask) {
+        return (int) check(inotifyAddWatch0(fd, path, mask), "inotify_add_watch", path);
+    }
+
+    @Override
+    public void inotifyRmWatch(int fd, int wd) {
+        check(inotifyRmWatch0(fd, wd), "inotify_rm_watch", "fd " + fd + " watch " + wd);
+    }
+
+    @Override
+    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
+        int[] revents = new int[fds.length];
+        check(poll0(fds, revents, timeoutMillis), "poll", "fds " + Arrays.toString(fds));
+        boolean[] ready = new boolean[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            ready[i] = revents[i] != 0;
+        }
+        return ready;
     }
 }

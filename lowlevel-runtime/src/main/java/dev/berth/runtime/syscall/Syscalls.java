@@ -36,6 +36,9 @@ public interface Syscalls {
 
     void close(int fd);
 
+    /** {@code dup2(2)}: {@code newFd} becomes a copy of {@code oldFd} (closed first if open), not close-on-exec. */
+    void dup2(int oldFd, int newFd);
+
     /**
      * Starts a program with {@code posix_spawn}: safe in a multithreaded JVM (no fork). Signal dispositions are
      * reset to default and the signal mask is emptied in the child.
@@ -44,6 +47,12 @@ public interface Syscalls {
      * @return the child's pid
      */
     int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
+
+    /**
+     * {@link #spawn} with the child leading a new session ({@code POSIX_SPAWN_SETSID}): its own session and
+     * process group, no controlling terminal, so that it outlives its parent's session (a daemon).
+     */
+    int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
 
     /** Waits for a child; with {@code noHang}, returns empty if it has not changed state. */
     Optional<ExitStatus> waitpid(int pid, boolean noHang);
@@ -68,6 +77,13 @@ public interface Syscalls {
 
     int getpid();
 
+    /** {@code setpriority(2)} targets: one thread (by tid; 0: the caller), or every thread of a process group. */
+    int PRIO_PROCESS = 0;
+    int PRIO_PGRP = 1;
+
+    /** {@code setpriority(2)}: the nice value ({@code -20..19}) of {@code who} (0: the caller's thread or group). */
+    void setpriority(int which, int who, int nice);
+
     /** Connects a close-on-exec unix stream socket to a path and returns its fd. */
     int connectUnix(String path);
 
@@ -88,6 +104,32 @@ public interface Syscalls {
 
     /** Sets a terminal's window size. */
     void setWindowSize(int fd, int rows, int cols);
+
+    /**
+     * A close-on-exec eventfd with its counter at 0; returns its fd. Writing an 8-byte value (native byte order)
+     * adds it to the counter; an 8-byte read blocks while the counter is 0, then returns it and resets it.
+     */
+    int eventfd();
+
+    /** A close-on-exec inotify instance; returns its fd. Events are read from it with {@link #read}. */
+    int inotifyInit();
+
+    /** inotify event bit: the watched file was modified. */
+    int IN_MODIFY = 0x2;
+
+    /** Watches a path for the events in {@code mask} on an inotify instance; returns the watch descriptor. */
+    int inotifyAddWatch(int fd, String path, int mask);
+
+    /** Removes a watch (EINVAL if the kernel already has, with the file); the kernel queues {@code IN_IGNORED}. */
+    void inotifyRmWatch(int fd, int wd);
+
+    /**
+     * Waits until at least one of {@code fds} can be read without blocking (data, end of file or an error to
+     * report), or {@code timeoutMillis} pass ({@code -1}: no limit).
+     *
+     * @return for each of {@code fds}, in order, whether it is ready; all false after a timeout
+     */
+    boolean[] pollReadable(int[] fds, int timeoutMillis);
 
     /** How a waited-for process ended. */
     record ExitStatus(int pid, int exitCode, int signal) {

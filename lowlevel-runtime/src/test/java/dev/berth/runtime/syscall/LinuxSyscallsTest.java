@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,60 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    void spawnInNewSession_childLeadsItsOwnSession() {
+        int[] pipe = sys.pipe();
+        String stat = "set -- $(cat /proc/$$/stat); echo $1 $6"; // pid, session id
+        int plain = sys.spawn("/bin/sh", List.of("sh", "-c", stat), List.of(), Map.of(1, pipe[1]));
+        int leader = sys.spawnInNewSession("/bin/sh", List.of("sh", "-c", stat), List.of(), Map.of(1, pipe[1]));
+        sys.close(pipe[1]);
+        sys.waitpid(plain, false);
+        sys.waitpid(leader, false);
+        byte[] buf = new byte[256];
+        StringBuilder out = new StringBuilder();
+        for (int n; (n = sys.read(pipe[0], buf, 0, buf.length)) > 0; ) {
+            out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+        sys.close(pipe[0]);
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.contains(leader + " " + leader), "the new session's id is the child's pid: " + lines);
+        assertFalse(lines.contains(plain + " " + plain), "a plain spawn stays in this session: " + lines);
+    }
+
+    @Test
+    void dup2_makesTheSecondFdACopyOfTheFirst() {
+        int[] pipe = sys.pipe();
+        int[] other = sys.pipe();
+        try {
+            sys.dup2(pipe[1], other[1]); // other[1]'s pipe loses its writer, other[1] now writes into pipe
+            sys.writeFully(other[1], new byte[] {42});
+            byte[] buf = new byte[1];
+            assertEquals(1, sys.read(pipe[0], buf, 0, 1));
+            assertEquals(42, buf[0]);
+            assertEquals(0, sys.read(other[0], buf, 0, 1), "the replaced writer was closed: end of file");
+        } finally {
+            for (int fd : new int[] {pipe[0], pipe[1], other[0], other[1]}) {
+                sys.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void setpriority_ofAProcessGroup_reachesEveryThreadOfIt() throws Exception {
+        int[] pipe = sys.pipe();
+        // a group of its own (setsid) whose shell waits on stdin; its nice value is read from /proc
+        int pid = sys.spawnInNewSession("/bin/sh", List.of("sh", "-c", "read x"), List.of(), Map.of(0, pipe[0]));
+        sys.close(pipe[0]);
+        try {
+            sys.setpriority(Syscalls.PRIO_PGRP, pid, 7);
+            String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).split(" ");
+            assertEquals("7", stat[18], "field 19 of /proc/PID/stat: nice");
+        } finally {
+            sys.close(pipe[1]);
+            sys.waitpid(pid, false);
+        }
+    }
+
+    @Test
     void errors_nameTheOperationTheObjectAndTheErrno() {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> sys.open(tmp.resolve("missing").toString(), Syscalls.O_RDONLY, 0));
@@ -92,5 +148,70 @@ class LinuxSyscallsTest {
             sys.unmount(target.toString(), 2);
         }
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(target.toString()));
+    }
+
+    private static byte[] u64(long value) {
+        return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(value).array();
+    }
+
+    @Test
+    void eventfd_writesAddUp_andAReadResetsTheCounter() {
+        int fd = sys.eventfd();
+        try {
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 0), "counter 0: not readable");
+            sys.writeFully(fd, u64(1));
+            sys.writeFully(fd, u64(2));
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1));
+            byte[] buf = new byte[8];
+            assertEquals(8, sys.read(fd, buf, 0, 8));
+            assertEquals(3, ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong());
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 10));
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    @Test
+    void pollReadable_reportsOnlyTheReadyFd() {
+        int[] idle = sys.pipe();
+        int[] busy = sys.pipe();
+        try {
+            sys.writeFully(busy[1], new byte[] {7});
+            assertArrayEquals(new boolean[] {false, true}, sys.pollReadable(new int[] {idle[0], busy[0]}, -1));
+            sys.close(idle[1]);
+            idle[1] = -1;
+            assertArrayEquals(new boolean[] {true, true}, sys.pollReadable(new int[] {idle[0], busy[0]}, -1),
+                    "a closed writer is end of file: readable");
+        } finally {
+            for (int fd : new int[] {idle[0], idle[1], busy[0], busy[1]}) {
+                if (fd >= 0) {
+                    sys.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inotify_modifiedFile_isReported_andRmWatchQueuesIgnored() throws IOException {
+        Path file = Files.writeString(tmp.resolve("memory.events"), "oom_kill 0\n");
+        int fd = sys.inotifyInit();
+        try {
+            int wd = sys.inotifyAddWatch(fd, file.toString(), Syscalls.IN_MODIFY);
+            assertArrayEquals(new boolean[] {false}, sys.pollReadable(new int[] {fd}, 0));
+            Files.writeString(file, "oom_kill 1\n");
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1));
+            byte[] buf = new byte[4096];
+            int n = sys.read(fd, buf, 0, buf.length);
+            ByteBuffer event = ByteBuffer.wrap(buf, 0, n).order(ByteOrder.nativeOrder());
+            assertEquals(wd, event.getInt(0), "struct inotify_event.wd");
+            assertEquals(Syscalls.IN_MODIFY, event.getInt(4) & Syscalls.IN_MODIFY, "struct inotify_event.mask");
+
+            sys.inotifyRmWatch(fd, wd);
+            assertArrayEquals(new boolean[] {true}, sys.pollReadable(new int[] {fd}, -1), "IN_IGNORED queued");
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> sys.inotifyRmWatch(fd, wd))
+                    .errno());
+        } finally {
+            sys.close(fd);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.runtime.syscall;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,22 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public void dup2(int oldFd, int newFd) {
+        calls.add("dup2 " + oldFd + " " + newFd);
+    }
+
+    @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         calls.add("spawn " + path + " " + argv + " " + env + " " + fds);
+        if (spawnFailure != null) {
+            throw spawnFailure;
+        }
+        return nextPid++;
+    }
+
+    @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        calls.add("spawnInNewSession " + path + " " + argv + " " + env + " " + fds);
         if (spawnFailure != null) {
             throw spawnFailure;
         }
@@ -113,6 +128,11 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public void setChildSubreaper() {
         calls.add("setChildSubreaper");
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        calls.add("setpriority " + which + " " + who + " " + nice);
     }
 
     @Override
@@ -157,5 +177,37 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public void setWindowSize(int fd, int rows, int cols) {
         calls.add("setWindowSize " + fd + " " + rows + "x" + cols);
+    }
+
+    @Override
+    public int eventfd() {
+        calls.add("eventfd");
+        return 30;
+    }
+
+    @Override
+    public int inotifyInit() {
+        calls.add("inotifyInit");
+        return 31;
+    }
+
+    @Override
+    public int inotifyAddWatch(int fd, String path, int mask) {
+        calls.add("inotifyAddWatch " + fd + " " + path + " " + Integer.toHexString(mask));
+        return 1;
+    }
+
+    @Override
+    public void inotifyRmWatch(int fd, int wd) {
+        calls.add("inotifyRmWatch " + fd + " " + wd);
+    }
+
+    /** Every fd is ready at once: a caller's loop never blocks on the fake. */
+    @Override
+    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
+        calls.add("poll " + Arrays.toString(fds) + " " + timeoutMillis);
+        boolean[] ready = new boolean[fds.length];
+        Arrays.fill(ready, true);
+        return ready;
     }
 }

@@ -12,6 +12,8 @@ import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.engine.Stats;
 import dev.berth.shim.io.ProcessIo;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** One task of the shim: the container's rootfs mounts, its init process and its exec'd processes. */
 public final class Container {
+    private static final System.Logger LOG = System.getLogger(Container.class.getName());
+    /**
+     * Left in the bundle once the task is deleted (the runtime's state removed, the rootfs unmounted): the shim's
+     * {@code delete} verb, which containerd runs after every shim that exits, then has nothing to clean up and
+     * answers without a JVM ({@code src/main/c/berth-shim-start.c}). Removed again by a Create in the bundle.
+     */
+    static final String DELETED_MARKER = "berth-deleted";
+
     private final String id;
     private final Path bundle;
     private final RuntimeEngine engine;
@@ -57,6 +67,12 @@ public final class Container {
     static Container create(CreateSpec spec, RuntimeEngine engine, Syscalls sys, Reaper reaper, EventSink events) {
         String what = "create " + spec.id();
         ShimProcess.ProcessStdio s = spec.stdio();
+        try {
+            Files.deleteIfExists(spec.bundle().resolve(DELETED_MARKER));
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, what + ": bundle " + spec.bundle() + ": "
+                    + e.getMessage(), e);
+        }
         RootfsMount rootfs;
         try {
             rootfs = RootfsMount.mount(sys, spec.bundle().resolve("rootfs"), spec.rootfs());
@@ -188,6 +204,12 @@ public final class Container {
             exec.closeIo();
         }
         rootfs.unmount();
+        try {
+            Files.writeString(bundle.resolve(DELETED_MARKER), "");
+        } catch (IOException e) {
+            // the delete verb then does the whole cleanup, finding nothing left
+            LOG.log(System.Logger.Level.WARNING, "mark {0} deleted in {1}: {2}", id, bundle, e.getMessage());
+        }
         events.publish(EventSink.TASK_DELETE, TaskDelete.newBuilder().setContainerId(id).setPid(init.pid())
                 .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
         return new Deleted(init.pid(), exit);

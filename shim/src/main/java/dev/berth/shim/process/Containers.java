@@ -17,12 +17,12 @@ public final class Containers {
     private final Map<String, Boolean> creating = new HashMap<>();
     private final OomWatcher oom;
 
-    /** Tasks whose OOM kills are published as {@code /tasks/oom}, polled on the host's cgroups. */
+    /** Tasks whose OOM kills are published as {@code /tasks/oom}, as the host's memory cgroups notify them. */
     public Containers(Syscalls sys, Reaper reaper, EventSink events) {
         this.sys = sys;
         this.reaper = reaper;
         this.events = events;
-        this.oom = OomWatcher.onHost(id -> events.publish(EventSink.TASK_OOM,
+        this.oom = OomWatcher.onHost(sys, id -> events.publish(EventSink.TASK_OOM,
                 TaskOOM.newBuilder().setContainerId(id).build()));
     }
 

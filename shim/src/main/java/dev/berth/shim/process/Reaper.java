@@ -41,7 +41,8 @@ public final class Reaper implements AutoCloseable {
     private final Map<Integer, CompletableFuture<Exit>> claimed = new HashMap<>();
     private final List<Exit> held = new ArrayList<>();
     private int openWindows;
-    private long windowsOpened;
+    /** Counts the moments a child may have appeared: a window opened, a pid claimed. */
+    private long childHints;
     private boolean closed;
     private Thread thread;
 
@@ -72,7 +73,7 @@ public final class Reaper implements AutoCloseable {
                 throw new IllegalStateException("reaper: closed");
             }
             openWindows++;
-            windowsOpened++;
+            childHints++;
             childrenMayExist.signalAll();
             return new Window();
         } finally {
@@ -105,6 +106,10 @@ public final class Reaper implements AutoCloseable {
                 }
                 CompletableFuture<Exit> future = new CompletableFuture<>();
                 claimed.put(pid, future);
+                // the child exists now: a reaper that found none since the window opened must look again, or a
+                // quick exit would wait for the end of its idle sleep
+                childHints++;
+                childrenMayExist.signalAll();
                 return future;
             } finally {
                 lock.unlock();
@@ -133,13 +138,13 @@ public final class Reaper implements AutoCloseable {
 
     private void loop() {
         while (true) {
-            long opened;
+            long hints;
             lock.lock();
             try {
                 if (closed) {
                     return;
                 }
-                opened = windowsOpened;
+                hints = childHints;
             } finally {
                 lock.unlock();
             }
@@ -150,7 +155,7 @@ public final class Reaper implements AutoCloseable {
                 if (e.errno() != Errno.ECHILD) {
                     throw e;
                 }
-                idle(opened);
+                idle(hints);
                 continue;
             }
             status.ifPresent(s -> dispatch(new Exit(s.pid(), s.exitCode(), s.signal(), Instant.now())));
@@ -158,13 +163,13 @@ public final class Reaper implements AutoCloseable {
     }
 
     /**
-     * No children: sleeps until a window opens (a child is about to be started) or a short while passes (a
-     * process may have been re-parented to this subreaper, which nothing announces).
+     * No children: sleeps until a window opens or a pid is claimed (a child is about to be or has been started)
+     * or a short while passes (a process may have been re-parented to this subreaper, which nothing announces).
      */
-    private void idle(long opened) {
+    private void idle(long hints) {
         lock.lock();
         try {
-            if (!closed && windowsOpened == opened) {
+            if (!closed && childHints == hints) {
                 childrenMayExist.await(IDLE_MILLIS, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

@@ -35,6 +35,15 @@ public final class ReaperSyscalls implements Syscalls {
         }
     }
 
+    @Override
+    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+        try (Reaper.Window window = reaper.open()) {
+            int pid = sys.spawnInNewSession(path, argv, env, fds);
+            children.put(pid, window.claim(pid));
+            return pid;
+        }
+    }
+
     /** Waits for a child spawned through this object; any other pid (or -1) is ECHILD: the reaper owns it. */
     @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
@@ -88,6 +97,11 @@ public final class ReaperSyscalls implements Syscalls {
     }
 
     @Override
+    public void dup2(int oldFd, int newFd) {
+        sys.dup2(oldFd, newFd);
+    }
+
+    @Override
     public void kill(int pid, int signal) {
         sys.kill(pid, signal);
     }
@@ -110,6 +124,11 @@ public final class ReaperSyscalls implements Syscalls {
     @Override
     public void setChildSubreaper() {
         sys.setChildSubreaper();
+    }
+
+    @Override
+    public void setpriority(int which, int who, int nice) {
+        sys.setpriority(which, who, nice);
     }
 
     @Override
@@ -150,5 +169,30 @@ public final class ReaperSyscalls implements Syscalls {
     @Override
     public void setWindowSize(int fd, int rows, int cols) {
         sys.setWindowSize(fd, rows, cols);
+    }
+
+    @Override
+    public int eventfd() {
+        return sys.eventfd();
+    }
+
+    @Override
+    public int inotifyInit() {
+        return sys.inotifyInit();
+    }
+
+    @Override
+    public int inotifyAddWatch(int fd, String path, int mask) {
+        return sys.inotifyAddWatch(fd, path, mask);
+    }
+
+    @Override
+    public void inotifyRmWatch(int fd, int wd) {
+        sys.inotifyRmWatch(fd, wd);
+    }
+
+    @Override
+    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
+        return sys.pollReadable(fds, timeoutMillis);
     }
 }

@@ -22,7 +22,9 @@ import dev.berth.runtime.syscall.Syscalls;
 import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +53,8 @@ final class AotTraining {
         Path tmp = Files.createTempDirectory("berth-shim-aot-");
         try {
             String id = "berth-shim-aot-" + ProcessHandle.current().pid();
-            ShimFlags start = ShimFlags.parse(new String[] {"-namespace", "berth-aot", "-address",
-                tmp.resolve("c.sock").toString(), "-publish-binary", "/bin/true", "-id", id, "start"});
-            start.socketPath();
+            ShimFlags.parse(new String[] {"-namespace", "berth-aot", "-address", tmp.resolve("c.sock").toString(),
+                "-publish-binary", "/bin/true", "-id", id, "delete"}).socketPath();
             Path busybox = Path.of("/bin/busybox");
             if (Files.isExecutable(busybox) && Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
                 try {
@@ -75,13 +76,13 @@ final class AotTraining {
 
     private void train(Path tmp, String id, Path busybox) throws IOException, InterruptedException {
         Path bundle = writeBundle(tmp.resolve("bundle"), busybox, id);
+        int[] ready = sys.pipe(); // as berth-shim-start reads it; serve closes the write end
         ShimFlags flags = ShimFlags.parse(new String[] {"-namespace", "berth-aot", "-address",
             tmp.resolve("c.sock").toString(), "-publish-binary", "/bin/true", "-id", id, "-bundle", bundle.toString(),
-            "serve"});
-        Files.createDirectories(flags.socketPath().getParent());
+            "-ready-fd", Integer.toString(ready[1]), "serve"});
         Thread server = Thread.ofPlatform().name("aot-serve").start(() -> {
             try {
-                new ServeCommand(sys, initBinary).run(flags);
+                new ServeCommand(sys, initBinary).run(flags, "");
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: serve: " + e.getMessage());
             } catch (InterruptedException e) {
@@ -89,7 +90,7 @@ final class AotTraining {
             }
         });
         Files.createFile(tmp.resolve("stdout"));
-        try (TtrpcClient client = connect(flags.socketPath())) {
+        try (TtrpcClient client = TtrpcClient.connect(readAddress(ready[0]))) {
             call(client, "Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser());
             call(client, "Create", CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString())
                     .setStdout(tmp.resolve("stdout").toString()).build(), CreateTaskResponse.parser());
@@ -102,18 +103,22 @@ final class AotTraining {
         server.join(Duration.ofSeconds(30));
     }
 
-    /** Connects once the server listens: the socket file appears when it binds, a moment before it listens. */
-    private static TtrpcClient connect(Path socket) throws IOException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return TtrpcClient.connect(socket);
-            } catch (IOException e) {
-                if (attempt == 500) {
-                    throw e;
-                }
-                Thread.sleep(10);
+    /** The socket that serve reports on its ready fd: one line, {@code unix://<path>}. */
+    private Path readAddress(int fd) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buf = new byte[1];
+        try {
+            while (sys.read(fd, buf, 0, 1) == 1 && buf[0] != '\n') {
+                line.write(buf[0]);
             }
+        } finally {
+            sys.close(fd);
         }
+        String address = line.toString(StandardCharsets.UTF_8).strip();
+        if (!address.startsWith("unix://")) {
+            throw new IOException("serve: " + address);
+        }
+        return Path.of(address.substring("unix://".length()));
     }
 
     private static <T extends MessageLite> void call(TtrpcClient client, String method, MessageLite request,

@@ -5,7 +5,11 @@ import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** berth-shim's entry point: parses containerd's flags and runs {@code start}, {@code serve} or {@code delete}. */
+/**
+ * berth-shim's JVM entry point: parses containerd's flags and runs {@code serve} or {@code delete}. {@code start}
+ * is native ({@code src/main/c/berth-shim-start.c}, which spawns {@code serve}), and so is a {@code delete} that
+ * finds nothing to clean up; bin/berth-shim routes them.
+ */
 public final class Main {
     static final String VERSION = "0.1.0";
 
@@ -44,17 +48,17 @@ public final class Main {
         Path initBinary = Path.of(System.getProperty("berth.init", "berth-init"));
         try {
             return switch (flags.action()) {
-                case "start" -> new StartCommand(sys, Path.of(System.getProperty("berth.shim.launcher",
-                        "berth-shim"))).run(flags, System.in, System.out);
-                case "serve" -> new ServeCommand(sys, initBinary).run(flags);
+                case "serve" -> new ServeCommand(sys, initBinary).run(flags,
+                        System.getenv().getOrDefault("TTRPC_ADDRESS", ""));
+                case "spare" -> new SpareCommand(sys, initBinary).run(flags);
                 case "delete" -> new DeleteCommand(sys, initBinary).run(flags, System.out, System.err);
                 default -> {
                     System.err.println("berth-shim: unknown action \"" + flags.action()
-                            + "\" (want start, delete or serve)");
+                            + "\" (want delete, serve or spare; start is run by bin/berth-shim without a JVM)");
                     yield 2;
                 }
             };
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
             System.err.println("berth-shim " + flags.action() + ": " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

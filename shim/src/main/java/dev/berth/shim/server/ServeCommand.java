@@ -1,14 +1,16 @@
 package dev.berth.shim.server;
 
 import dev.berth.api.ttrpc.TtrpcServer;
+import dev.berth.runtime.syscall.SyscallException;
 import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
-import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.task.TaskService;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code serve}: the long-lived shim. Becomes the child subreaper, starts the reaper and the event publisher,
- * serves the task service on the shim's socket, and after a Shutdown with no task left delivers the last events
- * and exits.
+ * {@code serve}: the long-lived shim. Claims the task's socket ({@link ShimSocket}: its own, or its group's when
+ * that shim already serves), and reports the address on the ready fd that {@code berth-shim-start} reads. If it
+ * joined a group, it exits there. Otherwise it becomes the child subreaper, starts the reaper and the event
+ * publisher, serves the task service, and after a Shutdown with no task left delivers the last events and exits.
  */
 final class ServeCommand {
     private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
@@ -34,10 +37,25 @@ final class ServeCommand {
         this.initBinary = initBinary;
     }
 
-    int run(ShimFlags flags) throws IOException, InterruptedException {
+    /** @param ttrpcAddress containerd's ttrpc socket for events ({@code TTRPC_ADDRESS}); empty for none */
+    int run(ShimFlags flags, String ttrpcAddress) throws IOException, InterruptedException {
+        ShimFlags task;
+        ShimSocket.Claim claim;
+        try {
+            task = ShimGroup.of(flags.bundleDir()).map(flags::withGroup).orElse(flags);
+            claim = ShimSocket.claim(task.socketPath());
+        } catch (IOException | IllegalArgumentException e) {
+            report(flags, "start " + flags.id() + ": " + e.getMessage());
+            throw e;
+        }
+        if (claim instanceof ShimSocket.Joined joined) {
+            LOG.log(Level.INFO, "task {0} joins the shim of group {1} on {2}", flags.id(), task.group().orElse(""),
+                    joined.path());
+            report(flags, joined.address());
+            return 0;
+        }
+        ShimSocket.Listening socket = (ShimSocket.Listening) claim;
         linux.setChildSubreaper();
-        Path socket = flags.socketPath();
-        String ttrpcAddress = System.getenv().getOrDefault("TTRPC_ADDRESS", "");
         CountDownLatch shutdown = new CountDownLatch(1);
         try (Reaper reaper = Reaper.start(linux, exit -> LOG.log(Level.DEBUG, "reaped orphan {0}", exit));
              EventPublisher events = EventPublisher.start(
@@ -48,15 +66,36 @@ final class ServeCommand {
             TaskService tasks = new TaskService(containers, new Engines(sys, initBinary, flags.runtimeRoot()),
                     linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
-            Files.deleteIfExists(socket);
-            server.listen(socket);
-            LOG.log(Level.INFO, "serving task {0} in namespace {1} on {2}", flags.id(), flags.namespace(), socket);
+            server.serve(socket.channel());
+            report(flags, socket.address());
+            LOG.log(Level.INFO, "serving task {0} in namespace {1} on {2}", flags.id(), flags.namespace(),
+                    socket.path());
             shutdown.await();
             server.shutdown(Duration.ofSeconds(1));
+            Files.deleteIfExists(socket.path());
             if (!events.drain(EVENTS_GRACE)) {
                 LOG.log(Level.WARNING, "exiting with undelivered events for task {0}", flags.id());
             }
         }
         return 0;
+    }
+
+    /**
+     * Writes one line to the ready fd and closes it: the address ({@code unix://…}), which {@code berth-shim-start}
+     * prints for containerd, or else why there is none, which it prints as its error. Without a ready fd (the shim
+     * run by hand or by the AOT training) there is no one to tell.
+     */
+    private void report(ShimFlags flags, String line) throws IOException {
+        if (flags.readyFd().isEmpty()) {
+            return;
+        }
+        int fd = flags.readyFd().getAsInt();
+        try {
+            linux.writeFully(fd, (line.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+            linux.close(fd);
+        } catch (SyscallException e) {
+            // start gave up (or was killed): no one will connect to this shim
+            throw new IOException("report to start: " + e.getMessage(), e);
+        }
     }
 }

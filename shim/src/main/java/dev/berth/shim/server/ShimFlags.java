@@ -8,15 +8,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The shim's command line as containerd passes it ({@code -namespace NS -address ADDR -publish-binary BIN -id ID
  * [-debug] [-bundle B] start|delete}; Go's flag syntax: one or two dashes, {@code -flag value} or
- * {@code -flag=value}), plus {@code serve} for the long-lived copy, {@code -group G} (Berth's own: the group whose
- * socket the serving copy listens on) and {@code -v}.
+ * {@code -flag=value}), plus {@code serve} for the long-lived copy with Berth's own {@code -ready-fd N} (where it
+ * reports its address to {@code berth-shim-start}), and {@code -v}. The group is not a flag: the serving copy reads
+ * it from the bundle ({@link #withGroup}).
  */
 record ShimFlags(String namespace, String address, String publishBinary, String id, Optional<String> group,
-                 boolean debug, Optional<Path> bundle, boolean version, String action) {
+                 boolean debug, Optional<Path> bundle, OptionalInt readyFd, boolean version, String action) {
     /** The longest path a {@code sockaddr_un} holds, with its terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
 
@@ -28,7 +30,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         boolean debug = false;
         boolean version = false;
         Optional<Path> bundle = Optional.empty();
-        Optional<String> group = Optional.empty();
+        OptionalInt readyFd = OptionalInt.empty();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -46,7 +48,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
             switch (name) {
                 case "debug" -> debug = true;
                 case "v" -> version = true;
-                case "namespace", "address", "publish-binary", "id", "group", "bundle" -> {
+                case "namespace", "address", "publish-binary", "id", "bundle", "ready-fd" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("flag needs an argument: -" + name);
@@ -58,15 +60,27 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
                         case "address" -> address = value;
                         case "publish-binary" -> publishBinary = value;
                         case "id" -> id = value;
-                        case "group" -> group = Optional.of(value);
+                        case "ready-fd" -> readyFd = OptionalInt.of(fd(value));
                         default -> bundle = Optional.of(Path.of(value));
                     }
                 }
                 default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
             }
         }
-        return new ShimFlags(namespace, address, publishBinary, id, group, debug, bundle, version,
-                rest.isEmpty() ? "" : rest.get(0));
+        return new ShimFlags(namespace, address, publishBinary, id, Optional.empty(), debug, bundle, readyFd,
+                version, rest.isEmpty() ? "" : rest.get(0));
+    }
+
+    private static int fd(String value) {
+        try {
+            int fd = Integer.parseInt(value);
+            if (fd >= 0) {
+                return fd;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -ready-fd: not a descriptor");
     }
 
     /** The bundle: {@code -bundle}, else the working directory (containerd runs {@code start} in the bundle). */
@@ -81,8 +95,8 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
 
     /** The same flags with the shim's group set: the task joins the shim of that group. */
     ShimFlags withGroup(String group) {
-        return new ShimFlags(namespace, address, publishBinary, id, Optional.of(group), debug, bundle, version,
-                action);
+        return new ShimFlags(namespace, address, publishBinary, id, Optional.of(group), debug, bundle, readyFd,
+                version, action);
     }
 
     /**
@@ -93,7 +107,7 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
                     .digest((namespace + "/" + group.orElse(id)).getBytes(StandardCharsets.UTF_8));
-            Path socket = instanceDir().resolve("s").resolve(HexFormat.of().formatHex(hash, 0, 8));
+            Path socket = socketDir().resolve(HexFormat.of().formatHex(hash, 0, 8));
             if (socket.toString().length() > MAX_SOCKET_PATH) {
                 throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
             }
@@ -103,20 +117,13 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         }
     }
 
+    /** Where the shims of this containerd instance have their sockets (and the spare its socket and lock). */
+    Path socketDir() {
+        return instanceDir().resolve("s");
+    }
+
     /** The runtime's state root for this namespace unless the runc options name one. */
     Path runtimeRoot() {
         return instanceDir().resolve("berth-runtime").resolve(namespace);
-    }
-
-    /** The flags for the serving copy: the same, with {@code serve} as the action. */
-    List<String> serveArgs() {
-        List<String> a = new ArrayList<>(List.of("-namespace", namespace, "-address", address, "-publish-binary",
-                publishBinary, "-id", id));
-        group.ifPresent(g -> a.addAll(List.of("-group", g)));
-        if (debug) {
-            a.add("-debug");
-        }
-        a.add("serve");
-        return a;
     }
 }

@@ -76,6 +76,24 @@ class ReaperTest {
     }
 
     @Test
+    void claim_quickExitWhileTheReaperIdles_isReportedAtOnce() throws Exception {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(20); // no child: the reaper idles
+            long t0 = System.nanoTime();
+            CompletableFuture<Reaper.Exit> exit;
+            try (Reaper.Window window = reaper.open()) {
+                exit = window.claim(spawn("/bin/true"));
+            }
+            await(exit);
+            millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        millis.sort(null);
+        // the idle sleep is 50 ms: a reaper that looked before the child existed would sleep through its exit
+        assertTrue(millis.get(2) < 25, "median ms from spawn to reaped exit: " + millis);
+    }
+
+    @Test
     void claim_killedBySignal() throws Exception {
         CompletableFuture<Reaper.Exit> exit;
         int pid;

@@ -1,0 +1,68 @@
+package dev.berth.shim.server;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The socket a serving shim claims for its task: its own, or its group's ({@link ShimGroup}). A lock file beside
+ * the socket makes the check and the bind one step, so that of two shims of one group starting together one
+ * listens and the other finds it accepting.
+ */
+final class ShimSocket {
+    private ShimSocket() {}
+
+    /** What {@link #claim} found: a socket this shim now listens on, or the group's shim already serving it. */
+    sealed interface Claim {
+        Path path();
+
+        /** The address containerd connects to: {@code unix://<path>}. */
+        default String address() {
+            return "unix://" + path();
+        }
+    }
+
+    /** A bound, listening socket that this shim now owns (it removes the file when it exits). */
+    record Listening(Path path, ServerSocketChannel channel) implements Claim {}
+
+    /** The socket of the group's shim, which accepted a connection: it serves this task too. */
+    record Joined(Path path) implements Claim {}
+
+    static Claim claim(Path socket) throws IOException {
+        Files.createDirectories(socket.getParent());
+        try (FileChannel lock = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lock.lock(); // released when the channel closes
+            if (accepts(socket)) {
+                return new Joined(socket);
+            }
+            Files.deleteIfExists(socket); // left by a shim that died
+            ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.bind(UnixDomainSocketAddress.of(socket)); // listening from here: connects queue up
+            } catch (IOException e) {
+                channel.close();
+                throw new IOException("listen on " + socket + ": " + e.getMessage(), e);
+            }
+            return new Listening(socket, channel);
+        }
+    }
+
+    private static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
