@@ -1,0 +1,19 @@
+package dev.berth.cli.command;
+
+import dev.berth.cli.client.Berth;
+import java.nio.file.Path;
+
+/** What every command gets from the root command's options. */
+public interface Session {
+    String address();
+
+    String namespace();
+
+    Path logDir();
+
+    /** The snapshotter new containers' rootfs is prepared in (ctr's default: overlayfs). */
+    String snapshotter();
+
+    /** A connection bound to {@link #namespace()}; the command closes it. */
+    Berth connect();
+}

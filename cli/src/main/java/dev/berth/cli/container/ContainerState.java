@@ -1,0 +1,56 @@
+package dev.berth.cli.container;
+
+import dev.berth.api.services.containers.v1.Container;
+import dev.berth.api.types.task.Process;
+import dev.berth.cli.output.Human;
+import java.time.Instant;
+
+/**
+ * A container's state in docker's words, from its task: no task or a created one is {@code created}, a running
+ * task {@code running}, a paused one {@code paused}, a stopped one {@code exited} with its exit code.
+ */
+public record ContainerState(Container container, Process task) {
+
+    public static ContainerState of(Container container, Process task) {
+        return new ContainerState(container, task);
+    }
+
+    public boolean running() {
+        return task != null && switch (task.getStatus()) {
+            case RUNNING, PAUSED, PAUSING -> true;
+            default -> false;
+        };
+    }
+
+    /** docker's {@code State}: created, running, paused, exited. */
+    public String state() {
+        if (task == null) {
+            return "created";
+        }
+        return switch (task.getStatus()) {
+            case RUNNING -> "running";
+            case PAUSED, PAUSING -> "paused";
+            case STOPPED -> "exited";
+            default -> "created";
+        };
+    }
+
+    /** docker's {@code Status}: {@code Up 3 seconds}, {@code Exited (42) 5 seconds ago}, {@code Created}. */
+    public String status(Instant created) {
+        return switch (state()) {
+            case "running" -> "Up " + Human.duration(java.time.Duration.between(created, Instant.now()));
+            case "paused" -> "Up " + Human.duration(java.time.Duration.between(created, Instant.now())) + " (Paused)";
+            case "exited" -> "Exited (" + task.getExitStatus() + ") "
+                    + Human.ago(Instant.ofEpochSecond(task.getExitedAt().getSeconds(), task.getExitedAt().getNanos()));
+            default -> "Created";
+        };
+    }
+
+    public int exitCode() {
+        return task == null ? 0 : task.getExitStatus();
+    }
+
+    public int pid() {
+        return task == null ? 0 : task.getPid();
+    }
+}

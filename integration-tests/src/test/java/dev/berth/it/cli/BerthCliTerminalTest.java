@@ -1,0 +1,51 @@
+package dev.berth.it.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.it.support.CliResult;
+import dev.berth.it.support.Wait;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** {@code berth run -it busybox sh} is a working interactive shell: typed into and read from a tmux pane. */
+class BerthCliTerminalTest extends BerthCliFixture {
+
+    @Test
+    void runIt_givesAnInteractiveShell() {
+        String session = "berth-it-" + namespace;
+        String command = argv("run", "-it", "--rm", busybox, "sh").stream().map(a -> "'" + a + "'")
+                .collect(Collectors.joining(" "));
+        try {
+            tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command).assertSuccess();
+            // keys typed before the shell runs would be echoed by the local terminal, not the container's pty
+            awaitPane(session, "the shell's prompt", pane -> pane.contains("/ #"));
+            tmux("send-keys", "-t", session, "echo hi-$((40+2)); busybox stty size", "Enter").assertSuccess();
+            awaitPane(session, "hi-42 and the pty's size (the pane's)",
+                    pane -> pane.contains("\nhi-42") && pane.contains("\n40 120"));
+            tmux("send-keys", "-t", session, "exit", "Enter").assertSuccess();
+            Wait.until("the session ended", Duration.ofSeconds(30),
+                    () -> tmux("has-session", "-t", session).exitCode() != 0);
+            assertEquals(List.of(), containerIds());
+        } finally {
+            tmux("kill-session", "-t", session);
+        }
+    }
+
+    private void awaitPane(String session, String what, java.util.function.Predicate<String> condition) {
+        try {
+            Wait.until(what + " in the pane", Duration.ofSeconds(30),
+                    () -> condition.test(tmux("capture-pane", "-p", "-t", session).stdout()));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the pane:\n" + tmux("capture-pane", "-p", "-t", session)
+                    .stdout(), e);
+        }
+    }
+
+    private CliResult tmux(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("tmux"));
+        argv.addAll(List.of(args));
+        return commandLine.run(Duration.ofSeconds(10), argv);
+    }
+}
