@@ -1,32 +1,40 @@
 #!/bin/sh
-# The main job: build Berth, make a busybox bundle from Debian's busybox-static, and run it with
-# berth-runtime: the container shows its hostname, its PID 1 and its own mounts. Must run as root.
+# The main job: build Berth, start berthd with its default configuration, load the busybox image that the build
+# made from Debian's busybox-static (no network), run a container with the berth CLI, and show `berth ps -a` and
+# `berth images`. Must run as root. berthd is stopped (by its pid) at the end; its root stays in /var/lib/berth.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 mvn -B -q -ntp package -DskipTests
 
-work=$(mktemp -d /tmp/berth-demo.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-rootfs="$work/bundle/rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp" "$rootfs/etc"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"
+archive=manager/target/busybox.tar
+scripts/build-busybox-archive.sh "$archive"
+
+socket=/run/berth/berthd.sock
+log=$(mktemp /tmp/berthd-main.XXXXXX.log)
+bin/berthd >"$log" 2>&1 &
+berthd=$!
+trap 'kill "$berthd" 2>/dev/null; wait "$berthd" 2>/dev/null; rm -f "$log"' EXIT
+i=0
+until bin/berth version >/dev/null 2>&1; do
+  i=$((i + 1))
+  if [ $i -gt 150 ] || ! kill -0 "$berthd" 2>/dev/null; then
+    echo "berthd did not come up:" >&2; cat "$log" >&2; exit 1
+  fi
+  sleep 0.2
 done
-bin/berth-runtime spec --bundle "$work/bundle"
-python3 - "$work/bundle/config.json" "berth-demo-$$" <<'PY'
-import json, sys
-path, name = sys.argv[1], sys.argv[2]
-config = json.load(open(path))
-config["hostname"] = "berth-demo"
-config["process"]["terminal"] = False
-config["process"]["args"] = ["sh", "-c",
-    'echo "hostname: $(hostname)"; echo "PID 1: $(cat /proc/1/cmdline | tr "\\0" " ")(I am $$)";'
-    ' echo "mounts:"; cat /proc/self/mounts']
-config["linux"]["cgroupsPath"] = "/" + name
-json.dump(config, open(path, "w"), indent=2)
-PY
-echo "== berth-runtime run (a busybox container)"
-bin/berth-runtime --root "$work/state" run --bundle "$work/bundle" "berth-demo-$$"
+echo "== berthd serving on $socket"
+
+echo "== berth load -i $archive"
+bin/berth load -i "$archive"
+echo "== berth run --rm busybox echo hello from berth"
+bin/berth run --rm busybox echo hello from berth
+echo "== berth run --name berth-main busybox sh -c 'hostname; id'"
+bin/berth rm -f berth-main >/dev/null 2>&1 || true
+bin/berth run --name berth-main --hostname berth-main busybox sh -c 'echo "hostname: $(hostname)"; id'
+echo "== berth ps -a"
+bin/berth ps -a
+echo "== berth images"
+bin/berth images
+bin/berth rm berth-main >/dev/null
