@@ -116,14 +116,23 @@ final class Bundle {
      * #isLeftover}).
      */
     void delete(Syscalls sys) throws IOException {
+        purge(sys, retire(sys));
+    }
+
+    /**
+     * Renames the bundle to {@code .<id>} (its rootfs unmounted and emptied first) so the id is free for a new
+     * task at once; the caller purges the returned directory when the shim is gone.
+     */
+    Path retire(Syscalls sys) throws IOException {
         Path doomed = dir.resolveSibling("." + id);
         purge(sys, doomed);
         if (Files.exists(dir)) {
             unmountAndEmptyRootfs(sys, dir);
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
         }
-        purge(sys, doomed);
+        return doomed;
     }
+
 
     /** True for what an interrupted {@link #delete} leaves: a {@code .<id>} directory. */
     static boolean isLeftover(Path dir) {

@@ -12,6 +12,7 @@ import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     private final TaskCreator creator;
     private final TaskRecovery recovery;
     private final ExitWatcher exits;
+    private final java.time.Duration shutdownTimeout;
+    /** Deleted tasks whose shim is still exiting; their bundles go once it has. {@link #close} waits for them. */
+    private final java.util.Set<Thread> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ShimTasks(ShimTasksConfig config, ShimLauncher launcher, Publisher publisher, Subscriber subscriber,
                      Syscalls sys) {
@@ -48,6 +52,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims);
         this.recovery = new TaskRecovery(config, launcher, sys, tasks, deadShims);
         this.exits = ExitWatcher.start(subscriber, tasks);
+        this.shutdownTimeout = config.shutdownTimeout();
     }
 
     @Override
@@ -83,8 +88,20 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         } finally {
             task.lock.unlock();
         }
-        teardown.stop(task);
-        task.bundle.delete(sys);
+        // As containerd: the answer does not wait for the shim's JVM to exit. The bundle moves aside at once (the
+        // id is free again) and goes when the shim is gone.
+        teardown.shutdown(task);
+        Path retired = task.bundle.retire(sys);
+        Thread exiting = Thread.ofVirtual().name("shim-exit-" + containerId).unstarted(() -> {
+            try {
+                teardown.awaitGone(task);
+                Cleanup.ignoring("remove bundle", task.call, () -> Bundle.purge(sys, retired));
+            } finally {
+                retiring.remove(Thread.currentThread());
+            }
+        });
+        retiring.add(exiting);
+        exiting.start();
         LOG.info("task deleted", "namespace", namespace, "id", containerId, "pid", exit.pid(), "exit_status",
                 exit.exitStatus());
         return exit;
@@ -301,6 +318,14 @@ public final class ShimTasks implements Tasks, AutoCloseable {
      */
     @Override
     public void close() {
+        for (Thread t : List.copyOf(retiring)) {
+            try {
+                t.join(shutdownTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         List<ShimTask> held = tasks.close();
         exits.close();
         for (ShimTask task : held) {

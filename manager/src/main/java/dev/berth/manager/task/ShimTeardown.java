@@ -7,9 +7,6 @@ import dev.berth.manager.task.shim.ShimLauncher;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Ends a task's shim: runs its {@code delete} verb, asks it to exit and waits for its process to go. */
 final class ShimTeardown {
@@ -42,8 +39,18 @@ final class ShimTeardown {
 
     /** Asks the shim of a removed task to exit (it does once it serves no task) and lets go of it. */
     void stop(ShimTask task) {
+        shutdown(task);
+        awaitGone(task);
+    }
+
+    /** Asks the shim to exit and closes berthd's connection to it; the shim exits on its own time. */
+    void shutdown(ShimTask task) {
         Cleanup.ignoring("shut down shim", task.call, () -> task.client.shutdown(task.call.id(), false));
         Cleanup.ignoring("close shim client", task.call, task.client::close);
+    }
+
+    /** Waits for the shim to exit (unless it still serves other tasks of its group) and closes its log. */
+    void awaitGone(ShimTask task) {
         if (!tasks.anyServedAt(task.address) && !awaitExit(task.shimPid)) {
             LOG.warn("shim of deleted task did not exit in time", "namespace", task.call.namespace(), "id",
                     task.call.id(), "shim_pid", task.shimPid, "timeout_ms", config.shutdownTimeout().toMillis());
@@ -51,22 +58,47 @@ final class ShimTeardown {
         task.log.close();
     }
 
-    /** True once the process is gone, false if it still runs after the configured shutdown timeout. */
+    /**
+     * True once the process is gone, false if it still runs after the configured shutdown timeout. Polled every
+     * few milliseconds: the JDK's {@code onExit} waits for the reaping of a process that is not berthd's child,
+     * which took two seconds here (every {@code ctr run --rm} waited for it).
+     */
     boolean awaitExit(long pid) {
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
         if (p.isEmpty()) {
             return true;
         }
-        try {
-            p.get().onExit().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !p.get().isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.get().isAlive();
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        long pause = 1;
+        while (running(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !running(pid);
+            }
+            pause = Math.min(pause * 2, 10);
         }
+        return true;
+    }
+
+    /**
+     * Whether {@code pid} still runs: a zombie does not. The shim is not berthd's child, so its exit is reaped by
+     * whoever inherited it; on this machine kind that is an init that reaps every couple of seconds, and until
+     * then {@code isAlive} says yes although the shim has released everything it held.
+     */
+    static boolean running(long pid) {
+        String stat;
+        try {
+            stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        int close = stat.lastIndexOf(')');
+        char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'X';
+        return state != 'Z' && state != 'X';
     }
 }
