@@ -5,6 +5,7 @@ import dev.berth.cli.client.Berth;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageName;
 import dev.berth.cli.image.Puller;
+import dev.berth.cli.terminal.Terminal;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ public final class PullCommand extends BaseCommand {
     int run(Berth berth) {
         String name = parse(reference);
         PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : System.out;
-        List<Image> images = new Puller(berth, progress).pull(name, platform);
+        List<Image> images = new Puller(berth, progress, !quiet && Terminal.isTerminal()).pull(name, platform);
         for (Image image : images) {
             if (!quiet) {
                 System.out.println("Digest: " + image.getTarget().getDigest());

@@ -5,12 +5,18 @@ import dev.berth.cli.client.Berth;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageReader;
 import dev.berth.cli.image.Puller;
+import dev.berth.cli.terminal.Terminal;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code berth push}: berthd pushes a local image to the registry its name points to. */
 @Command(name = "push", description = "Upload an image to a registry")
 public final class PushCommand extends BaseCommand {
+    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output")
+    boolean quiet;
     @Parameters(index = "0", paramLabel = "NAME[:TAG]")
     String reference;
 
@@ -18,9 +24,10 @@ public final class PushCommand extends BaseCommand {
     int run(Berth berth) {
         var image = new ImageReader(berth, json).find(reference)
                 .orElseThrow(() -> CliException.noSuchImage(reference));
-        for (Image pushed : new Puller(berth, System.out).push(image.getName(), "")) {
-            System.out.println(pushed.getName() + ": digest: " + pushed.getTarget().getDigest() + " size: "
-                    + pushed.getTarget().getSize());
+        PrintStream progress = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
+        for (Image pushed : new Puller(berth, progress, !quiet && Terminal.isTerminal()).push(image.getName(), "")) {
+            System.out.println(quiet ? pushed.getName() : pushed.getName() + ": digest: "
+                    + pushed.getTarget().getDigest() + " size: " + pushed.getTarget().getSize());
         }
         return 0;
     }

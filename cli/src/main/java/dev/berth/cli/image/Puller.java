@@ -4,6 +4,7 @@ import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.api.services.transfer.v1.PullRequest;
 import dev.berth.api.services.transfer.v1.PushRequest;
 import dev.berth.cli.client.Berth;
+import dev.berth.cli.output.ProgressBars;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,16 +12,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pulls and pushes through berthd's transfer service and prints its progress as plain lines, one per object and
- * status change ({@code 3f4a1c2b9e0d: Downloading 1.2MB/4.4MB} only when the status changes, not per chunk).
+ * Pulls and pushes through berthd's transfer service and shows its progress: on a terminal as docker's bars
+ * ({@link ProgressBars}), otherwise as plain lines, one per object and status change
+ * ({@code 3f4a1c2b9e0d: Downloading} only when the status changes, not per chunk).
  */
 public final class Puller {
     private final Berth berth;
     private final PrintStream out;
+    private final boolean bars;
 
     public Puller(Berth berth, PrintStream out) {
+        this(berth, out, false);
+    }
+
+    /** {@code bars}: draw progress bars on {@code out}, which must be a terminal. */
+    public Puller(Berth berth, PrintStream out, boolean bars) {
         this.berth = berth;
         this.out = out;
+        this.bars = bars;
     }
 
     /** Pulls {@code name} (normalized); the images the daemon recorded. */
@@ -33,6 +42,7 @@ public final class Puller {
     }
 
     private List<dev.berth.api.services.transfer.v1.Image> follow(Iterator<Progress> progress) {
+        ProgressBars display = bars ? new ProgressBars(out) : null;
         Map<String, String> last = new HashMap<>();
         List<dev.berth.api.services.transfer.v1.Image> images = List.of();
         while (progress.hasNext()) {
@@ -40,19 +50,20 @@ public final class Puller {
             if (!p.getImagesList().isEmpty()) {
                 images = p.getImagesList();
             }
+            if (display != null) {
+                display.update(p);
+                continue;
+            }
             if (p.getId().isEmpty() || p.getStatus().equals(last.put(p.getId(), p.getStatus()))) {
                 continue;
             }
-            out.println(shortId(p.getId()) + ": " + capitalized(p.getStatus()));
+            out.println(ProgressBars.shortId(p.getId()) + ": " + capitalized(p.getStatus()));
+        }
+        if (display != null) {
+            display.finish();
         }
         out.flush();
         return images;
-    }
-
-    static String shortId(String id) {
-        int colon = id.indexOf(':');
-        String hex = colon >= 0 && id.startsWith("sha256:") ? id.substring(colon + 1) : id;
-        return hex.length() > 12 && id.startsWith("sha256:") ? hex.substring(0, 12) : hex;
     }
 
     private static String capitalized(String s) {

@@ -1,6 +1,8 @@
 package dev.berth.it.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.Wait;
@@ -28,6 +30,29 @@ class BerthCliTerminalTest extends BerthCliFixture {
             Wait.until("the session ended", Duration.ofSeconds(30),
                     () -> tmux("has-session", "-t", session).exitCode() != 0);
             assertEquals(List.of(), containerIds());
+        } finally {
+            tmux("kill-session", "-t", session);
+        }
+    }
+
+    @Test
+    void pullOnATerminal_drawsProgressBarsInPlace() throws Exception {
+        String session = "berth-it-pull-" + namespace;
+        java.nio.file.Path raw = testDir.resolve("pane.raw");
+        String command = argv("pull", registry.host() + "/layers5:latest").stream().map(a -> "'" + a + "'")
+                .collect(Collectors.joining(" "));
+        try {
+            tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40", "sh").assertSuccess();
+            // the pane's raw bytes, escape sequences included: what capture-pane renders away
+            tmux("pipe-pane", "-o", "-t", session, "cat >> '" + raw + "'").assertSuccess();
+            tmux("send-keys", "-t", session, command, "Enter").assertSuccess();
+            awaitPane(session, "the end of the pull", pane -> pane.contains("Status: Downloaded image"));
+            String bytes = java.nio.file.Files.readString(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(bytes.contains("Downloading ["), "a bar in:\n" + bytes);
+            assertTrue(java.util.regex.Pattern.compile("\033\\[\\d+A").matcher(bytes).find(),
+                    "the cursor moved up to redraw in:\n" + bytes);
+            String pane = tmux("capture-pane", "-p", "-t", session).stdout();
+            assertFalse(pane.contains("Waiting"), "earlier states are drawn over, not listed:\n" + pane);
         } finally {
             tmux("kill-session", "-t", session);
         }
