@@ -23,10 +23,19 @@ public final class LocalRegistry implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/docker-registry");
     private static final Duration READY = Duration.ofSeconds(30);
 
-    /** How clients authenticate. Only anonymous access now; htpasswd and token modes become further records. */
+    /** How clients authenticate. */
     public sealed interface Auth {
         /** No authentication: anyone may pull and push. */
         record Anonymous() implements Auth {}
+
+        /** The registry's own htpasswd auth: HTTP Basic with one user (bcrypt, as the registry requires). */
+        record Basic(String user, String password) implements Auth {}
+
+        /**
+         * The token flow: a {@link TokenFront} on {@link #host()} challenges with {@code Bearer realm=…}, hands
+         * tokens to the one user (Basic) and proxies to an anonymous registry behind it.
+         */
+        record Bearer(String user, String password) implements Auth {}
     }
 
     /** What the registry is started with. */
@@ -34,18 +43,32 @@ public final class LocalRegistry implements AutoCloseable {
         public static Options anonymous() {
             return new Options(new Auth.Anonymous());
         }
+
+        public static Options basic(String user, String password) {
+            return new Options(new Auth.Basic(user, password));
+        }
+
+        public static Options bearer(String user, String password) {
+            return new Options(new Auth.Bearer(user, password));
+        }
     }
 
     private final Path dir;
     private final int port;
     private final Background process;
+    /** Talks to the registry process itself (behind a token front, anonymously). */
     private final RegistryClient client;
+    private java.util.Optional<TokenFront> front = java.util.Optional.empty();
 
-    private LocalRegistry(Path dir, int port, Background process) {
+    private LocalRegistry(Path dir, int port, Background process, Auth auth) {
         this.dir = dir;
         this.port = port;
         this.process = process;
-        this.client = new RegistryClient(URI.create("http://" + host()));
+        java.util.Optional<String> authorization = auth instanceof Auth.Basic b
+                ? java.util.Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (b.user() + ":" + b.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                : java.util.Optional.empty();
+        this.client = new RegistryClient(URI.create("http://127.0.0.1:" + port), authorization);
     }
 
     /** Starts a registry under a new temp dir and waits until {@code /v2/} answers. */
@@ -58,8 +81,17 @@ public final class LocalRegistry implements AutoCloseable {
                 Path config = writeConfig(dir, port, options);
                 Background process = new CommandLine(Files.createDirectories(dir.resolve("log")))
                         .start(List.of(BINARY.toString(), "serve", config.toString()), Map.of(), null);
-                LocalRegistry registry = new LocalRegistry(dir, port, process);
+                LocalRegistry registry = new LocalRegistry(dir, port, process, options.auth());
                 if (registry.awaitReady()) {
+                    if (options.auth() instanceof Auth.Bearer b) {
+                        try {
+                            registry.front = java.util.Optional.of(TokenFront.start(freePort(),
+                                    "127.0.0.1:" + port, b.user(), b.password()));
+                        } catch (IOException e) {
+                            registry.stop();
+                            throw e;
+                        }
+                    }
                     return registry;
                 }
                 registry.stop();
@@ -76,7 +108,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** {@code 127.0.0.1:PORT}: the host part of image references. */
     public String host() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + front.map(TokenFront::port).orElse(port);
     }
 
     public long pid() {
@@ -99,6 +131,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        front.ifPresent(TokenFront::close);
         stop();
         deleteTree(dir);
     }
@@ -139,6 +172,14 @@ public final class LocalRegistry implements AutoCloseable {
     private static Path writeConfig(Path dir, int port, Options options) throws IOException {
         String auth = switch (options.auth()) {
             case Auth.Anonymous a -> "";
+            // the front proxies: Location headers must stay relative to reach the client through it
+            case Auth.Bearer b -> "  relativeurls: true\n";
+            case Auth.Basic b -> """
+                    auth:
+                      htpasswd:
+                        realm: berth-it
+                        path: %s
+                    """.formatted(htpasswd(dir, b));
         };
         return Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
@@ -155,6 +196,22 @@ public final class LocalRegistry implements AutoCloseable {
                   addr: 127.0.0.1:%d
                   secret: berth-it-not-secret
                 %s""".formatted(dir.resolve("storage"), port, auth));
+    }
+
+    /** {@code htpasswd -Bbn}: the registry accepts bcrypt entries only. */
+    private static Path htpasswd(Path dir, Auth.Basic b) throws IOException {
+        Process p = new ProcessBuilder("htpasswd", "-Bbn", b.user(), b.password())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String entry = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0 || entry.isBlank()) {
+                throw new IOException("htpasswd -Bbn " + b.user() + ": exit " + p.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running htpasswd", e);
+        }
+        return Files.writeString(dir.resolve("htpasswd"), entry.strip() + "\n");
     }
 
     private static int freePort() throws IOException {

@@ -18,9 +18,16 @@ final class RegistryClient {
 
     private final URI base;
     private final HttpClient http;
+    private final java.util.Optional<String> authorization;
 
     RegistryClient(URI base) {
+        this(base, java.util.Optional.empty());
+    }
+
+    /** {@code authorization}: an {@code Authorization} header value sent with every request. */
+    RegistryClient(URI base, java.util.Optional<String> authorization) {
         this.base = base;
+        this.authorization = authorization;
         // HTTP/1.1: the default would try an h2c upgrade on every request.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
@@ -69,6 +76,7 @@ final class RegistryClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
         try {
+            authorization.ifPresent(a -> request.header("Authorization", a));
             return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
