@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class Berth implements AutoCloseable {
     private static final Metadata.Key<String> NAMESPACE =
             Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> LEASE =
+            Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String address;
     private final String namespace;
@@ -45,6 +47,16 @@ public final class Berth implements AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(NAMESPACE, namespace);
         this.metadata = MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    /**
+     * For {@code stub.withInterceptors(…)}: the stub's calls work under lease {@code id} ({@code containerd-lease}
+     * metadata, as ctr sends), so what they create is held by the lease until it is deleted.
+     */
+    public static ClientInterceptor underLease(String id) {
+        Metadata headers = new Metadata();
+        headers.put(LEASE, id);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     /** A channel to the socket at {@code address}; nothing is sent until the first call. */

@@ -25,11 +25,16 @@ import dev.berth.cli.client.Berth;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import dev.berth.cli.spec.RuntimeSpec;
+import dev.berth.api.services.leases.v1.CreateRequest;
+import dev.berth.api.services.leases.v1.DeleteRequest;
+import io.grpc.ClientInterceptor;
 import io.grpc.Deadline;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +52,9 @@ public final class Lifecycle {
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 
+    private static final String GC_EXPIRE = "containerd.io/gc.expire";
+    private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+
     private final Berth berth;
     private final ObjectMapper json;
 
@@ -55,11 +63,34 @@ public final class Lifecycle {
         this.json = json;
     }
 
-    /** Prepares the rootfs snapshot (key = id) on {@code parent} and records the container. */
+    /**
+     * Prepares the rootfs snapshot (key = id) on {@code parent} and records the container, both under a lease of
+     * their own, as ctr does: between the two calls the snapshot is referenced by nothing else, and berthd's garbage
+     * collection would be free to remove it. The lease expires by itself should the CLI die before deleting it.
+     */
     public Container create(String id, String image, String snapshotter, String parent, JsonNode spec,
                             Map<String, String> labels) throws IOException {
+        byte[] suffix = new byte[4];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(suffix);
+        String lease = berth.leases().create(CreateRequest.newBuilder()
+                .setId(id + "-create-" + java.util.HexFormat.of().formatHex(suffix))
+                .putLabels(GC_EXPIRE, Instant.now().plus(LEASE_EXPIRY).truncatedTo(ChronoUnit.SECONDS).toString())
+                .build()).getLease().getId();
         try {
-            berth.snapshots().prepare(PrepareSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(id)
+            return create(Berth.underLease(lease), id, image, snapshotter, parent, spec, labels);
+        } finally {
+            try {
+                berth.leases().delete(DeleteRequest.newBuilder().setId(lease).build());
+            } catch (StatusRuntimeException e) {
+                // the container holds its snapshot by now; the lease only expires later than asked
+            }
+        }
+    }
+
+    private Container create(ClientInterceptor lease, String id, String image, String snapshotter, String parent,
+                             JsonNode spec, Map<String, String> labels) throws IOException {
+        try {
+            berth.snapshots().withInterceptors(lease).prepare(PrepareSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(id)
                     .setParent(parent).build());
         } catch (StatusRuntimeException e) {
             if (DaemonErrors.isAlreadyExists(e)) {
@@ -73,7 +104,7 @@ public final class Lifecycle {
             Container container = Container.newBuilder().setId(id).setImage(image).putAllLabels(labels)
                     .setRuntime(Container.Runtime.newBuilder().setName(RUNTIME))
                     .setSpec(anySpec).setSnapshotter(snapshotter).setSnapshotKey(id).build();
-            return berth.containers().create(CreateContainerRequest.newBuilder().setContainer(container).build())
+            return berth.containers().withInterceptors(lease).create(CreateContainerRequest.newBuilder().setContainer(container).build())
                     .getContainer();
         } catch (StatusRuntimeException | IOException e) {
             removeSnapshot(snapshotter, id);

@@ -30,6 +30,14 @@ class BerthCliTest extends BerthCliFixture {
     }
 
     @Test
+    void run_createsUnderALeaseItDeletesAfterwards() {
+        berth("run", "--name", "leased", busybox, "true").assertSuccess();
+        assertEquals("", ctr.run("leases", "ls", "-q").assertSuccess().stdout().strip(),
+                "the lease over Prepare and Create is gone; the container holds its snapshot");
+        assertTrue(ctr.run("snapshots", "ls").assertSuccess().stdout().contains("leased"));
+    }
+
+    @Test
     void run_exitCodeIsTheContainers() {
         assertEquals(42, berth("run", "--rm", busybox, "sh", "-c", "exit 42").exitCode());
     }
