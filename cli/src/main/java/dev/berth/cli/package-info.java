@@ -10,7 +10,7 @@
  *   <li>{@code image}: image names (docker's normalization), reading manifests and configs, pull/push progress
  *   <li>{@code spec}: the OCI runtime spec of a new container (containerd's default Unix spec + image config)
  *   <li>{@code terminal}: raw mode, size and SIGWINCH through stty; signal forwarding
- *   <li>{@code output}: docker's tables, times and sizes
+ *   <li>{@code output}: docker's tables, times and sizes, and its per-layer progress bars on a terminal
  *   <li>{@code client}: the gRPC connection (unix socket, namespace metadata) and the CLI's errors and exit codes
  * </ul>
  *
