@@ -124,6 +124,11 @@ public final class LocalRegistry implements AutoCloseable {
         client.pushManifest(image.name(), image.tag(), image.manifest(), layout.blob(image.manifest().digest()));
     }
 
+    /** The client {@link EdgeImages} pushes with (to the registry process, behind any front). */
+    RegistryClient client() {
+        return client;
+    }
+
     /** The registry's log (it logs to stderr), for failure messages. */
     public String log() {
         return process.stderr();

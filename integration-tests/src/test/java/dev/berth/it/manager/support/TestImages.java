@@ -128,7 +128,7 @@ public final class TestImages {
         return new TestImage(name, "latest", manifestBlob, configBlob, layers);
     }
 
-    private static void busyboxLayer(TarWriter tar) throws IOException {
+    static void busyboxLayer(TarWriter tar) throws IOException {
         tar.directory("bin", 0755);
         tar.file("bin/busybox", 0755, Files.readAllBytes(BUSYBOX_BINARY));
         for (String applet : APPLETS) {
@@ -228,7 +228,7 @@ public final class TestImages {
     }
 
     /** The platform's architecture in Go's words, as image configs name it. */
-    private static String goArch() {
+    static String goArch() {
         return switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> "amd64";
             case "aarch64" -> "arm64";
