@@ -110,13 +110,16 @@ public final class RunCommand extends BaseCommand {
                     CloseIORequest.newBuilder().setContainerId(id).setStdin(true).build()));
             lifecycle.createTask(container, Stdio.of(stdio));
             AutoCloseable raw = localTty ? Terminal.raw() : () -> { };
+            Runnable resize = () -> Terminal.size().ifPresent(s -> berth.tasks().resizePty(
+                    ResizePtyRequest.newBuilder().setContainerId(id).setWidth(s[1]).setHeight(s[0]).build()));
             try (raw) {
+                if (localTty) {
+                    // before the process starts: a shell that asks for its size at once must not find 0x0
+                    resize.run();
+                }
                 lifecycle.start(id);
                 stdio.started();
                 if (localTty) {
-                    Runnable resize = () -> Terminal.size().ifPresent(s -> berth.tasks().resizePty(
-                            ResizePtyRequest.newBuilder().setContainerId(id).setWidth(s[1]).setHeight(s[0]).build()));
-                    resize.run();
                     Terminal.onResize(resize);
                 } else if (!tty) {
                     SignalProxy.forwardTo(signal -> lifecycle.kill(id, signal));
