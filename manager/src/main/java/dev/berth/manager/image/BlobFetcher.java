@@ -35,6 +35,8 @@ final class BlobFetcher {
     private static final long PROGRESS_STEP = 1L << 20;
     private static final long LOCKED_WAIT_MILLIS = 100;
     private static final int LOCKED_RETRIES = 3000;
+    /** Tries of a blob body whose connection breaks mid-way (each resumes where the last stopped). */
+    private static final int BODY_ATTEMPTS = 4;
 
     private final Registry registry;
     private final ImageReference ref;
@@ -155,36 +157,64 @@ final class BlobFetcher {
         void declined();
     }
 
+    /**
+     * Copies the blob from {@code from} to its end into the writer (and the pipe). A connection that breaks
+     * mid-body is picked up again from the bytes already written, with a Range request, a few times with a
+     * growing pause; the pipe sees one contiguous stream either way.
+     */
     private void copy(Descriptor desc, ContentWriter w, long from, Optional<LayerPipe> pipe) throws IOException {
         long offset = from;
         long reported = from;
-        try (InputStream in = registry.fetch(ref, desc, from)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (offset + n > desc.size()) {
-                    throw oversize(desc);
+        for (int attempt = 1; ; attempt++) {
+            try (InputStream in = registry.fetch(ref, desc, offset)) {
+                byte[] buf = new byte[BUFFER];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (offset + n > desc.size()) {
+                        throw oversize(desc);
+                    }
+                    w.write(ByteBuffer.wrap(buf, 0, n));
+                    if (pipe.isPresent()) {
+                        pipe.get().write(buf, 0, n);
+                    }
+                    offset += n;
+                    if (offset - reported >= PROGRESS_STEP) {
+                        progress.downloading(desc, offset, desc.size());
+                        reported = offset;
+                    }
+                    if (cancelled.getAsBoolean()) {
+                        throw new InterruptedIOException("pull " + ref + ": download of " + desc.digest()
+                                + " cancelled at " + offset + " bytes");
+                    }
                 }
-                w.write(ByteBuffer.wrap(buf, 0, n));
-                if (pipe.isPresent()) {
-                    pipe.get().write(buf, 0, n);
+                if (offset >= desc.size()) {
+                    break;
                 }
-                offset += n;
-                if (offset - reported >= PROGRESS_STEP) {
-                    progress.downloading(desc, offset, desc.size());
-                    reported = offset;
+                if (attempt >= BODY_ATTEMPTS) {
+                    throw BerthException.unavailable("pull " + ref + ": " + desc.digest() + ": stream ended at "
+                            + offset + " of " + desc.size() + " bytes");
                 }
-                if (cancelled.getAsBoolean()) {
-                    throw new InterruptedIOException("pull " + ref + ": download of " + desc.digest()
-                            + " cancelled at " + offset + " bytes");
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                if (attempt >= BODY_ATTEMPTS) {
+                    throw new BerthException(ErrorKind.UNAVAILABLE, "pull " + ref + ": download of " + desc.digest()
+                            + " broke at " + offset + " of " + desc.size() + " bytes, " + attempt + " times: "
+                            + e.getMessage(), e);
                 }
             }
-        }
-        if (offset < desc.size()) {
-            throw BerthException.unavailable("pull " + ref + ": " + desc.digest() + ": stream ended at " + offset
-                    + " of " + desc.size() + " bytes");
+            pause(attempt);
         }
         progress.downloading(desc, offset, desc.size());
+    }
+
+    private void pause(int attempt) throws InterruptedIOException {
+        try {
+            Thread.sleep(200L << (attempt - 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("pull " + ref + ": interrupted");
+        }
     }
 
     private void commit(ContentWriter w, Descriptor desc, Map<String, String> labels) throws IOException {

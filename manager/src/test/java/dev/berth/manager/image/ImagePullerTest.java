@@ -210,16 +210,12 @@ class ImagePullerTest {
     }
 
     @Test
-    void pull_interrupted_resumesFromTheIngestOffset() throws IOException {
+    void pull_interruptedMidBlob_resumesFromTheIngestOffsetWithinThePull() throws IOException {
         Layer big = layer(Kind.GZIP, Map.of("blob", random(1 << 20, 1)));
         Image img = RegistryTestImages.publish(registry, "resume", "1", Platform.LINUX_AMD64,
                 RegistryTestImages.list(layer(Kind.GZIP, files("small", "s")), big));
         Digest bigDigest = big.descriptor().digest();
         registry.breakOnceAfter(bigDigest, 300_000);
-
-        assertThrows(IOException.class, () -> pull(HOST + "/resume:1"));
-        assertEquals(300_000, content().status("layer-" + bigDigest).offset());
-        assertTrue(fx.db.images(NS).list().isEmpty());
 
         pull(HOST + "/resume:1");
 
