@@ -27,6 +27,8 @@ final class DockerRegistryProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    /** A file outside the dir that close() removes too (the htpasswd file). */
+    private Path alsoDelete;
 
     private DockerRegistryProcess(Path dir, int port, Process process) {
         this.dir = dir;
@@ -48,12 +50,14 @@ final class DockerRegistryProcess implements AutoCloseable {
                 throw new IOException("htpasswd failed: " + line);
             }
             Files.writeString(file, line + "\n");
-            return start("""
+            DockerRegistryProcess registry = start("""
                     auth:
                       htpasswd:
                         realm: berth-test
                         path: %s
                     """.formatted(file));
+            registry.alsoDelete = file;
+            return registry;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted running htpasswd", e);
@@ -115,6 +119,9 @@ final class DockerRegistryProcess implements AutoCloseable {
     public void close() throws IOException {
         stop();
         deleteTree(dir);
+        if (alsoDelete != null) {
+            Files.deleteIfExists(alsoDelete);
+        }
     }
 
     private boolean awaitReady() throws IOException {
