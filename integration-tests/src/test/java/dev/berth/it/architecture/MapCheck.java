@@ -35,8 +35,8 @@ final class MapCheck {
             String module = code.moduleOf().get(pkg);
             Optional<PackageMap.Row> found = map.rowFor(pkg);
             if (found.isEmpty()) {
-                problems.add("no row for `" + pkg + "` (module " + module + "); it uses: "
-                        + cell(code.uses(pkg)));
+                problems.add("no row for `" + pkg + "` (module " + module + "); a true one: | `" + pkg
+                        + "` | … | " + cell(code.uses(pkg)) + " |");
                 continue;
             }
             PackageMap.Row row = found.get();
@@ -68,7 +68,8 @@ final class MapCheck {
             }
         }
         for (PackageMap.Row row : wrong) {
-            problems.add("a true last cell for " + row + ": " + cell(trueCell(row, usesOutside(row, covered.get(row)))));
+            Set<String> used = usesOutside(row, covered.get(row));
+            problems.add("a true last cell for " + row + ": " + cell(trueCell(row, used)));
         }
         moduleCycles(problems);
         return problems;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,12 +34,12 @@ class MapCheckTest {
             | `not.a.row` | after the end marker | `anything` |
             """;
 
+    private static final Map<String, String> MODULES = Map.of("lib.core", "lib", "lib.io", "lib", "app.main", "app",
+            "app.cmd", "app", "app.cmd.run", "app");
+
     private static CodeMap code(Map<String, String> moduleOf, Map<String, Set<String>> uses) {
         return new CodeMap(moduleOf, uses);
     }
-
-    private static final Map<String, String> MODULES = Map.of("lib.core", "lib", "lib.io", "lib", "app.main", "app",
-            "app.cmd", "app", "app.cmd.run", "app");
 
     private static List<String> check(Map<String, String> moduleOf, Map<String, Set<String>> uses) {
         return new MapCheck(PackageMap.parse(MAP), code(moduleOf, uses)).problems();
@@ -84,7 +85,7 @@ class MapCheckTest {
 
     @Test
     void check_useTheRowDoesNotName_isReportedWithATrueCell() {
-        var uses = new java.util.HashMap<>(trueUses());
+        var uses = new HashMap<>(trueUses());
         uses.put("lib.core", Set.of("app.main"));
 
         List<String> problems = check(MODULES, uses);
@@ -97,17 +98,18 @@ class MapCheckTest {
 
     @Test
     void check_packageWithoutRow_isReported() {
-        var modules = new java.util.HashMap<>(MODULES);
+        var modules = new HashMap<>(MODULES);
         modules.put("lib.net", "lib");
-        var uses = new java.util.HashMap<>(trueUses());
+        var uses = new HashMap<>(trueUses());
         uses.put("lib.net", Set.of("lib.io"));
 
-        assertEquals(List.of("no row for `lib.net` (module lib); it uses: `lib.io`"), check(modules, uses));
+        assertEquals(List.of("no row for `lib.net` (module lib); a true one: | `lib.net` | … | `lib.io` |"),
+                check(modules, uses));
     }
 
     @Test
     void check_nameNothingUses_isReported() {
-        var uses = new java.util.HashMap<>(trueUses());
+        var uses = new HashMap<>(trueUses());
         uses.put("lib.io", Set.of());
 
         List<String> problems = check(MODULES, uses);
@@ -118,9 +120,9 @@ class MapCheckTest {
 
     @Test
     void check_rowForAPackageThatIsGone_isReported() {
-        var modules = new java.util.HashMap<>(MODULES);
+        var modules = new HashMap<>(MODULES);
         modules.remove("lib.io");
-        var uses = new java.util.HashMap<>(trueUses());
+        var uses = new HashMap<>(trueUses());
         uses.remove("lib.io");
         uses.put("app.main", Set.of("app.cmd"));
 
@@ -132,7 +134,7 @@ class MapCheckTest {
 
     @Test
     void check_rowUnderAnotherModule_isReported() {
-        var modules = new java.util.HashMap<>(MODULES);
+        var modules = new HashMap<>(MODULES);
         modules.put("lib.io", "app");
 
         List<String> problems = check(modules, trueUses());
