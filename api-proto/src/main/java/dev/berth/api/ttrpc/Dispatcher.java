@@ -4,8 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.Code;
+import dev.berth.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /** Routes a call to its service's method and turns the outcome, value or exception, into a {@link Response}. */
 final class Dispatcher {
-    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final Log LOG = Log.of(Dispatcher.class);
 
     private final Map<String, TtrpcService> services = new HashMap<>();
 
@@ -52,7 +52,7 @@ final class Dispatcher {
             return error(Code.INTERNAL, fullName(context) + ": " + e.getMessage());
         } catch (RuntimeException e) {
             // A bug in a handler must not take the connection down with it; the caller gets INTERNAL.
-            LOG.log(Level.WARNING, "ttrpc handler " + fullName(context) + " failed", e);
+            LOG.warn("ttrpc handler failed", e, "method", fullName(context), "exception", e.getClass().getName());
             return error(Code.INTERNAL, fullName(context) + ": " + e);
         }
     }

@@ -2,8 +2,8 @@ package dev.berth.api.ttrpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.errdefs.Code;
+import dev.berth.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /** One accepted ttrpc connection: a reader thread that starts a {@link ServerCall} per request. */
 final class ServerConnection {
-    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    private static final Log LOG = Log.of(ServerConnection.class);
 
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -64,7 +64,7 @@ final class ServerConnection {
         } catch (AsynchronousCloseException e) {
             // closed by shutdown
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "ttrpc connection ended: {0}", e.toString());
+            LOG.debug("ttrpc connection ended", e);
         } finally {
             onClosed.accept(this);
         }
@@ -101,7 +101,7 @@ final class ServerConnection {
             writer.write(Frame.of(streamId, MessageType.RESPONSE, response.toByteArray()));
         } catch (IOException e) {
             // The peer is gone or the connection was closed by shutdown; the caller can no longer be told.
-            LOG.log(Level.DEBUG, "send ttrpc response on stream {0}: {1}", Integer.toUnsignedString(streamId), e.toString());
+            LOG.debug("send ttrpc response", e, "stream", Integer.toUnsignedString(streamId));
         }
     }
 
@@ -139,7 +139,7 @@ final class ServerConnection {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "close ttrpc connection: {0}", e.toString());
+            LOG.debug("close ttrpc connection", e);
         }
     }
 }

@@ -5,8 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.berth.api.errdefs.Code;
+import dev.berth.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
@@ -29,7 +29,7 @@ public final class TtrpcClient implements AutoCloseable {
     /** A timeout that waits for the response as long as the connection lives, and sends no deadline. */
     public static final Duration NO_DEADLINE = ChronoUnit.FOREVER.getDuration();
 
-    private static final System.Logger LOG = System.getLogger(TtrpcClient.class.getName());
+    private static final Log LOG = Log.of(TtrpcClient.class);
 
     private final SocketChannel channel;
     private final FrameWriter writer;
@@ -150,7 +150,7 @@ public final class TtrpcClient implements AutoCloseable {
             reason = "client closed";
         } catch (IOException e) {
             reason = "connection lost: " + e.getMessage();
-            LOG.log(Level.DEBUG, "ttrpc client connection ended: {0}", e.toString());
+            LOG.debug("ttrpc client connection ended", e);
         } finally {
             pending.closeAll(reason);
         }

@@ -1,7 +1,7 @@
 package dev.berth.api.ttrpc;
 
+import dev.berth.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
@@ -27,7 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@link #shutdown(Duration)} stops accepting, lets calls in flight finish within the grace period, and closes.
  */
 public final class TtrpcServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(TtrpcServer.class.getName());
+    private static final Log LOG = Log.of(TtrpcServer.class);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private final Dispatcher dispatcher;
@@ -72,7 +72,7 @@ public final class TtrpcServer implements AutoCloseable {
             try {
                 connection.close();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "close ttrpc connection: {0}", e.toString());
+                LOG.debug("close ttrpc connection", e);
             }
         }
         checkOpen();
@@ -89,7 +89,7 @@ public final class TtrpcServer implements AutoCloseable {
         } catch (AsynchronousCloseException e) {
             // closed by shutdown
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "accept on ttrpc socket failed: {0}", e.toString());
+            LOG.warn("accept on ttrpc socket", e);
         } catch (IllegalStateException e) {
             // shut down between accept and serve; the accepted connection is dropped
         }
@@ -106,14 +106,14 @@ public final class TtrpcServer implements AutoCloseable {
             try {
                 listener.close();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "close ttrpc listener: {0}", e.toString());
+                LOG.debug("close ttrpc listener", e);
             }
         }
         for (Path socket : socketFiles) {
             try {
                 Files.deleteIfExists(socket);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "remove ttrpc socket {0}: {1}", socket, e.toString());
+                LOG.warn("remove ttrpc socket", e, "path", socket);
             }
         }
         for (ServerConnection connection : connections) {

@@ -13,6 +13,6 @@ class CliEngineRuncTest extends RuntimeEngineContractTest {
     @Override
     protected RuntimeEngine engine(Syscalls sys, Path root, Path log) {
         assumeTrue(Files.isExecutable(RUNC), "runc is not installed");
-        return new CliEngine(sys, RUNC, root, log);
+        return new CliEngine(sys, RUNC, root, log, System.getenv());
     }
 }
