@@ -154,7 +154,9 @@ enum {
 	OP_MKDIR = 40,
 	OP_DEFAULT_HOME = 41,
 	OP_SESSION_KEYRING = 42,
-	OP_MAX = 43,
+	OP_ROOTFS_DIR = 43,
+	OP_CHROOT = 44,
+	OP_MAX = 45,
 };
 
 /*
@@ -196,7 +198,7 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_PERSONALITY] = { "PERSONALITY", "i" },
 	[OP_UMASK] = { "UMASK", "i" },
 	[OP_IDENTITY] = { "IDENTITY", "iiiiiiii*" },
-	[OP_CWD] = { "CWD", "s" },
+	[OP_CWD] = { "CWD", "si" },
 	[OP_NO_NEW_PRIVS] = { "NO_NEW_PRIVS", "" },
 	[OP_ENV] = { "ENV", "s*" },
 	[OP_RESOLVE_EXEC] = { "RESOLVE_EXEC", "s" },
@@ -207,6 +209,8 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_MKDIR] = { "MKDIR", "s" },
 	[OP_DEFAULT_HOME] = { "DEFAULT_HOME", "i" },
 	[OP_SESSION_KEYRING] = { "SESSION_KEYRING", "s" },
+	[OP_ROOTFS_DIR] = { "ROOTFS_DIR", "s" },
+	[OP_CHROOT] = { "CHROOT", "" },
 };
 
 /* One field of a record: strings are NUL-terminated copies, integers decoded. */
@@ -224,6 +228,8 @@ struct step {
 };
 
 #define PLAN_MAX_BYTES (64u << 20)
+/* The plan format version this program reads (docs/init-protocol.md, "The plan"). */
+#define PLAN_VERSION 2u
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Everything the steps hand to later steps. */
@@ -456,7 +462,7 @@ static struct step *parse_plan(const unsigned char *p, uint32_t len, uint32_t *c
 
 	if (len < 12 || memcmp(p, "BPLN", 4) != 0)
 		fail(EINVAL, "plan: bad magic");
-	if (get_u32(p + 4) != 1)
+	if (get_u32(p + 4) != PLAN_VERSION)
 		fail(EINVAL, "plan: unsupported version %u", get_u32(p + 4));
 	*count = get_u32(p + 8);
 	p += 12;
@@ -831,6 +837,14 @@ static void do_rootfs(struct step *s)
 		bail("open rootfs %s", path);
 }
 
+/* No mount namespace of its own: the host's mount table is left as it is; only a handle on the rootfs. */
+static void do_rootfs_dir(struct step *s)
+{
+	rootfs_fd = open(s->f[0].s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs_fd < 0)
+		bail("open rootfs %s", s->f[0].s);
+}
+
 static void do_mount(struct step *s)
 {
 	const char *source = s->f[0].s, *dest = s->f[1].s, *fstype = s->f[2].s, *data = s->f[4].s;
@@ -1087,6 +1101,17 @@ static void do_pivot(struct step *s)
 		bail("chdir /");
 }
 
+/* No mount namespace: nothing to pivot, the process is jailed with chroot (runc's chroot()). */
+static void do_chroot(void)
+{
+	if (fchdir(rootfs_fd) < 0)
+		bail("chdir to rootfs");
+	if (chroot(".") < 0)
+		bail("chroot");
+	if (chdir("/") < 0)
+		bail("chdir /");
+}
+
 static void do_mask(struct step *s)
 {
 	const char *path = s->f[0].s;
@@ -1297,6 +1322,8 @@ static void do_cwd(struct step *s)
 
 	if (chdir(path) < 0)
 		bail("chdir %s", path);
+	if (s->f[1].i == 0)
+		return;
 	/*
 	 * A cwd reached through a directory outside the root (a leaked fd, as
 	 * in CVE-2024-21626) makes getcwd fail with ENOENT or return a path
@@ -1498,6 +1525,8 @@ static void run_step(struct step *s)
 	case OP_HOOKS: do_hooks(); break;
 	case OP_RUN_HOOK: do_run_hook(s); break;
 	case OP_PIVOT: do_pivot(s); break;
+	case OP_ROOTFS_DIR: do_rootfs_dir(s); break;
+	case OP_CHROOT: do_chroot(); break;
 	case OP_MASK: do_mask(s); break;
 	case OP_READONLY: do_readonly(s); break;
 	case OP_SYSCTL: do_sysctl(s); break;
