@@ -34,6 +34,9 @@
  *   kernel would reject flags 0 with EINVAL). The mount holding the rootfs is
  *   found as runc does: try MS_PRIVATE on the path and walk up while the
  *   kernel says EINVAL (not a mount point).
+ * - ROOTFS_DIR and CHROOT (no mount namespace of its own) never touch the
+ *   mount table: it is the host's. CHROOT keeps a handle on /proc/self/fd
+ *   for WAIT_FIFO, since nothing is mounted in the chrooted rootfs.
  * - MOUNT with MS_BIND: the remount is done on a handle re-opened after the
  *   mount (the old handle points below the new mount). If the remount fails
  *   with EPERM (a user namespace keeps nosuid/nodev/noexec/atime flags of
@@ -236,6 +239,7 @@ struct step {
 static int sync_fd = -1;
 static int rootfs_fd = -1;        /* O_PATH of the rootfs bind mount (ROOTFS) */
 static int fifo_fd = -1;          /* O_PATH of exec.fifo (EXEC_FIFO_OPEN) */
+static int fd_dir = -1;           /* CHROOT only: O_PATH of /proc/self/fd from before the chroot */
 static char *hook_state = NULL;   /* HOOKS_DONE: the state for createContainer */
 static uint32_t hook_state_len = 0;
 static char *start_state = NULL;  /* HOOKS_DONE after a NUL: the state for startContainer */
@@ -1104,6 +1108,14 @@ static void do_pivot(struct step *s)
 /* No mount namespace: nothing to pivot, the process is jailed with chroot (runc's chroot()). */
 static void do_chroot(void)
 {
+	/*
+	 * Nothing is mounted in a chrooted rootfs, so /proc/self/fd, which
+	 * WAIT_FIFO reopens the fifo through, is not there: keep a handle on
+	 * this process's fd directory (close-on-exec, closed by WAIT_FIFO).
+	 */
+	fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd_dir < 0)
+		bail("open /proc/self/fd");
 	if (fchdir(rootfs_fd) < 0)
 		bail("chdir to rootfs");
 	if (chroot(".") < 0)
@@ -1450,9 +1462,11 @@ static void do_wait_fifo(void)
 	 * /proc/self/fd/N reopens the O_PATH handle kept from before.
 	 */
 	fd_path(path, sizeof(path), fifo_fd);
+	char name[16];
+	snprintf(name, sizeof(name), "%d", fifo_fd);
 	int fd;
 	do
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = fd_dir >= 0 ? openat(fd_dir, name, O_WRONLY | O_CLOEXEC) : open(path, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		bail("open %s", path);
@@ -1461,6 +1475,10 @@ static void do_wait_fifo(void)
 	close(fd);
 	close(fifo_fd);
 	fifo_fd = -1;
+	if (fd_dir >= 0) {
+		close(fd_dir);
+		fd_dir = -1;
+	}
 }
 
 static void do_seccomp(struct step *s)
