@@ -1113,9 +1113,11 @@ static void do_chroot(void)
 	 * WAIT_FIFO reopens the fifo through, is not there: keep a handle on
 	 * this process's fd directory (close-on-exec, closed by WAIT_FIFO).
 	 */
-	fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd_dir < 0)
-		bail("open /proc/self/fd");
+	if (fifo_fd >= 0) {
+		fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd_dir < 0)
+			bail("open /proc/self/fd");
+	}
 	if (fchdir(rootfs_fd) < 0)
 		bail("chdir to rootfs");
 	if (chroot(".") < 0)

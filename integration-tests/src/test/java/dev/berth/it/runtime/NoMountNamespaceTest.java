@@ -49,6 +49,16 @@ class NoMountNamespaceTest extends ContainerTest {
     }
 
     @Test
+    void withoutMountNamespace_execIsChrootedLikeTheInit() throws IOException {
+        RuncDeviation.MOUNTS_ON_THE_HOST_WITHOUT_MOUNT_NAMESPACE.assumeNotApplicable();
+        Bundle b = hostMountTable().args("sleep", "30");
+        Files.writeString(b.rootfs().resolve("marker"), "the bundle's rootfs\n");
+        String id = newId();
+        runtime.createAndStart(id, b);
+        assertEquals("the bundle's rootfs\n", runtime.execIn(id, "cat", "/marker").assertSuccess().stdout());
+    }
+
+    @Test
     void withoutMountNamespace_aSpecThatMounts_isRefusedBeforeMountingAnything() {
         RuncDeviation.MOUNTS_ON_THE_HOST_WITHOUT_MOUNT_NAMESPACE.assumeNotApplicable();
         Bundle b = hostMountTable().mount("/proc", "proc", "proc");

@@ -90,8 +90,11 @@ public final class PlanBuilder {
         return plan;
     }
 
-    /** The plan for {@code exec}: join the container's namespaces and start one more process in them. */
-    public static InitPlan forExec(NamespacePlan joins, ProcessSetup process, int preserveFds) {
+    /**
+     * The plan for {@code exec}: join the container's namespaces and start one more process in them; in a container
+     * without a mount namespace of its own, also its root ({@code /proc/<init>/root}), as its init was chrooted.
+     */
+    public static InitPlan forExec(NamespacePlan joins, int initPid, ProcessSetup process, int preserveFds) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(preserveFds));
         if (process.oomScoreAdj() != null) {
@@ -101,6 +104,10 @@ public final class PlanBuilder {
             plan.setns(join.kind().cloneFlag(), join.path());
         }
         plan.cloneProcess(0, "", "", "");
+        if (!joins.has(NamespaceKind.MOUNT)) {
+            plan.rootfsDir("/proc/" + initPid + "/root");
+            plan.chroot();
+        }
         if (process.terminal()) {
             plan.setsid();
         }

@@ -58,10 +58,12 @@ class PlanBuilderTest {
 
     @Test
     void forExec_joinsNamespacesAndNeverTouchesMountsOrTheFifo() {
-        NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.USER, "", NamespaceKind.NETWORK, ""), 42);
-        List<InitPlan.Op> ops = ops(PlanBuilder.forExec(joins, process(false, false), 0));
+        NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.USER, "", NamespaceKind.NETWORK,
+                "", NamespaceKind.MOUNT, ""), 42);
+        List<InitPlan.Op> ops = ops(PlanBuilder.forExec(joins, 42, process(false, false), 0));
         assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.OOM_SCORE_ADJ, InitPlan.Op.SETNS,
-                InitPlan.Op.SETNS, InitPlan.Op.CLONE, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
+                InitPlan.Op.SETNS, InitPlan.Op.SETNS, InitPlan.Op.CLONE, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY,
+                InitPlan.Op.CWD,
                 InitPlan.Op.ENV, InitPlan.Op.DEFAULT_HOME, InitPlan.Op.RESOLVE_EXEC, InitPlan.Op.READY,
                 InitPlan.Op.EXEC), ops);
         // the user namespace is joined last, after the namespaces it does not own
@@ -115,5 +117,15 @@ class PlanBuilderTest {
         List<InitPlan.Step> steps = PlanBuilder.forCreate(setup(process(true, true))).steps();
         List<InitPlan.Step> cwds = steps.stream().filter(s -> s.op() == InitPlan.Op.CWD).toList();
         assertEquals(List.of(new InitPlan.Step(InitPlan.Op.CWD, List.of("/", 1L))), cwds);
+    }
+
+    @Test
+    void forExec_containerWithoutMountNamespace_isChrootedIntoTheInitsRoot() {
+        NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.PID, ""), 42);
+        List<InitPlan.Step> steps = PlanBuilder.forExec(joins, 42, process(true, false), 0).steps();
+        List<InitPlan.Op> ops = steps.stream().map(InitPlan.Step::op).toList();
+        int clone = ops.indexOf(InitPlan.Op.CLONE);
+        assertEquals(List.of(InitPlan.Op.ROOTFS_DIR, InitPlan.Op.CHROOT), ops.subList(clone + 1, clone + 3));
+        assertEquals(List.of("/proc/42/root"), steps.get(clone + 1).fields());
     }
 }
