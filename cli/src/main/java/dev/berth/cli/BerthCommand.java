@@ -23,6 +23,8 @@ import dev.berth.cli.command.StopCommand;
 import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.Session;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Option;
 public final class BerthCommand implements Session, Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    private final Path syscallLibrary;
 
 
     @Option(names = {"-a", "--address"}, defaultValue = "${env:BERTH_ADDRESS:-/run/berth/berthd.sock}",
@@ -55,6 +59,11 @@ public final class BerthCommand implements Session, Runnable {
     @Option(names = "--snapshotter", defaultValue = "${env:BERTH_SNAPSHOTTER:-overlayfs}",
             description = "snapshotter for new containers (env BERTH_SNAPSHOTTER; default ${DEFAULT-VALUE})")
     private String snapshotter;
+
+    /** @param syscallLibrary the JNI library's path, loaded only by commands that make system calls */
+    public BerthCommand(Path syscallLibrary) {
+        this.syscallLibrary = syscallLibrary;
+    }
 
     @Override
     public String snapshotter() {
@@ -85,5 +94,10 @@ public final class BerthCommand implements Session, Runnable {
     @Override
     public Berth connect() {
         return Berth.connect(address, namespace);
+    }
+
+    @Override
+    public Syscalls syscalls() {
+        return LinuxSyscalls.load(syscallLibrary);
     }
 }

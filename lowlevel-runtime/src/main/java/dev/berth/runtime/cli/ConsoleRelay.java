@@ -1,8 +1,8 @@
 package dev.berth.runtime.cli;
 
 import dev.berth.runtime.container.ConsoleSocket;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

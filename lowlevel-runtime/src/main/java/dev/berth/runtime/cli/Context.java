@@ -2,8 +2,8 @@ package dev.berth.runtime.cli;
 
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -13,19 +13,22 @@ final class Context {
     final Log log;
     final PrintStream out;
     final boolean systemdCgroup;
+    /** The JNI library's path, loaded on the first system call (not for {@code --version} or {@code spec}). */
+    final Path syscallLibrary;
     private Syscalls sys;
     private OciRuntime runtime;
 
-    Context(Path root, Log log, PrintStream out, boolean systemdCgroup) {
+    Context(Path root, Log log, PrintStream out, boolean systemdCgroup, Path syscallLibrary) {
         this.root = root;
         this.log = log;
         this.out = out;
         this.systemdCgroup = systemdCgroup;
+        this.syscallLibrary = syscallLibrary;
     }
 
     Syscalls sys() {
         if (sys == null) {
-            sys = new LinuxSyscalls();
+            sys = LinuxSyscalls.load(syscallLibrary);
         }
         return sys;
     }

@@ -5,7 +5,7 @@ import dev.berth.runtime.container.ConsoleSocket;
 import dev.berth.runtime.container.ExecOptions;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

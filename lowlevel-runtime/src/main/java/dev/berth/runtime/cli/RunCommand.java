@@ -4,7 +4,7 @@ import dev.berth.runtime.container.Container;
 import dev.berth.runtime.container.ContainerException;
 import dev.berth.runtime.container.CreateOptions;
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.berth.runtime.cli;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import sun.misc.Signal;
 
 /** Forwards the signals a terminal or supervisor sends to {@code run} and {@code exec} on to the container. */

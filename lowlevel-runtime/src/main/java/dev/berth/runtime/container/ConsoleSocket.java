@@ -1,6 +1,6 @@
 package dev.berth.runtime.container;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package dev.berth.runtime.container;
 
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.process.ParentProcess;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

@@ -2,9 +2,9 @@ package dev.berth.manager.diff;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.snapshot.Mount;
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.berth.manager.server;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,10 @@ public final class Main {
         NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
         Berthd berthd;
         try {
-            berthd = Berthd.open(cli.config()).serve();
+            // bin/berthd names the JNI library; from the build tree it is found beside berth-sys's classes
+            String library = System.getProperty("berth.syscall.lib");
+            LinuxSyscalls sys = LinuxSyscalls.load(library != null ? Path.of(library) : LinuxSyscalls.builtLibrary());
+            berthd = Berthd.open(cli.config(), sys).serve();
         } catch (BerthException | IOException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);

@@ -2,8 +2,8 @@ package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.fs.TreeDeleter;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;

@@ -7,7 +7,7 @@ import dev.berth.manager.event.Publisher;
 import dev.berth.manager.event.Topics;
 import dev.berth.manager.log.Log;
 import dev.berth.manager.task.shim.ProcessExit;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.time.Instant;
 import java.util.Optional;
 

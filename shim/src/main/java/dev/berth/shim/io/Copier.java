@@ -1,6 +1,6 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.berth.shim.process;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,15 +30,6 @@ public final class ReaperSyscalls implements Syscalls {
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         try (Reaper.Window window = reaper.open()) {
             int pid = sys.spawn(path, argv, env, fds);
-            children.put(pid, window.claim(pid));
-            return pid;
-        }
-    }
-
-    @Override
-    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
-        try (Reaper.Window window = reaper.open()) {
-            int pid = sys.spawnInNewSession(path, argv, env, fds);
             children.put(pid, window.claim(pid));
             return pid;
         }

@@ -1,7 +1,7 @@
 package dev.berth.shim.server;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -16,14 +16,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // bin/berth-shim names the JNI library; from the build tree it is found beside berth-sys's classes
+        String library = System.getProperty("berth.syscall.lib");
+        System.exit(run(args, library != null ? Path.of(library) : LinuxSyscalls.builtLibrary()));
     }
 
-    static int run(String[] args) {
+    static int run(String[] args, Path syscallLibrary) {
         if (args.length == 1 && args[0].equals("aot-training")) {
             try {
-                return new AotTraining(new LinuxSyscalls(), Path.of(System.getProperty("berth.init", "berth-init")))
-                        .run();
+                return new AotTraining(LinuxSyscalls.load(syscallLibrary),
+                        Path.of(System.getProperty("berth.init", "berth-init"))).run();
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: " + e.getMessage());
                 return 1;
@@ -44,7 +46,7 @@ public final class Main {
                     + Runtime.version() + ")");
             return 0;
         }
-        Syscalls sys = new LinuxSyscalls();
+        Syscalls sys = LinuxSyscalls.load(syscallLibrary);
         Path initBinary = Path.of(System.getProperty("berth.init", "berth-init"));
         try {
             return switch (flags.action()) {

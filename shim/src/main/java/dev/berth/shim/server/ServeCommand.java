@@ -1,8 +1,8 @@
 package dev.berth.shim.server;
 
 import dev.berth.api.ttrpc.TtrpcServer;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.Reaper;

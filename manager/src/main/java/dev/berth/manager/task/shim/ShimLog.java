@@ -1,8 +1,8 @@
 package dev.berth.manager.task.shim;
 
 import dev.berth.manager.log.Log;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
-package dev.berth.runtime.syscall;
+package dev.berth.runtime.process;
 
+import dev.berth.sys.Syscalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * A fake {@link Syscalls} for unit tests: records every call as a line ({@code "spawn /proc/self/fd/7 …"}) and
  * serves reads from scripted bytes, so the Java side of a protocol runs without a kernel.
  */
-public final class RecordingSyscalls implements Syscalls {
+final class RecordingSyscalls implements Syscalls {
     public final List<String> calls = new ArrayList<>();
     private final Deque<byte[]> reads = new ArrayDeque<>();
     private final ByteQueue pending = new ByteQueue();
@@ -83,15 +84,6 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         calls.add("spawn " + path + " " + argv + " " + env + " " + fds);
-        if (spawnFailure != null) {
-            throw spawnFailure;
-        }
-        return nextPid++;
-    }
-
-    @Override
-    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
-        calls.add("spawnInNewSession " + path + " " + argv + " " + env + " " + fds);
         if (spawnFailure != null) {
             throw spawnFailure;
         }

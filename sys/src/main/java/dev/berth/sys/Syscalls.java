@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 import java.util.List;
 import java.util.Map;
@@ -47,12 +47,6 @@ public interface Syscalls {
      * @return the child's pid
      */
     int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
-
-    /**
-     * {@link #spawn} with the child leading a new session ({@code POSIX_SPAWN_SETSID}): its own session and
-     * process group, no controlling terminal, so that it outlives its parent's session (a daemon).
-     */
-    int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds);
 
     /** Waits for a child; with {@code noHang}, returns empty if it has not changed state. */
     Optional<ExitStatus> waitpid(int pid, boolean noHang);
