@@ -23,8 +23,8 @@ import dev.berth.cli.command.StopCommand;
 import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.Session;
+import dev.berth.sys.FdSyscalls;
 import dev.berth.sys.LinuxSyscalls;
-import dev.berth.sys.Syscalls;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,7 +97,7 @@ public final class BerthCommand implements Session, Runnable {
     }
 
     @Override
-    public Syscalls syscalls() {
+    public FdSyscalls syscalls() {
         return LinuxSyscalls.load(syscallLibrary);
     }
 }

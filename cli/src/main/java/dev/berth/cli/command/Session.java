@@ -1,7 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.client.Berth;
-import dev.berth.sys.Syscalls;
+import dev.berth.sys.FdSyscalls;
 import java.nio.file.Path;
 
 /** What every command gets from the root command's options. */
@@ -19,5 +19,5 @@ public interface Session {
     Berth connect();
 
     /** The system calls (the JNI library is loaded on the first call of this method). */
-    Syscalls syscalls();
+    FdSyscalls syscalls();
 }

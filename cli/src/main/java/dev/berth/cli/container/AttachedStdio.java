@@ -1,6 +1,6 @@
 package dev.berth.cli.container;
 
-import dev.berth.sys.Syscalls;
+import dev.berth.sys.FdSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ public final class AttachedStdio implements AutoCloseable {
     }
 
     /** Creates the FIFOs in a new directory; {@code log}, if present, receives a copy of the output. */
-    public static AttachedStdio create(Syscalls sys, String id, boolean stdin, boolean terminal, Path log)
+    public static AttachedStdio create(FdSyscalls sys, String id, boolean stdin, boolean terminal, Path log)
             throws IOException {
         Path dir = Files.createTempDirectory("berth-fifo-" + id + "-");
         for (String name : List.of("stdin", "stdout", "stderr")) {

@@ -29,7 +29,7 @@ final class RunCommand implements Command {
         if (!detach && !p.has("no-subreaper")) {
             ctx.sys().setChildSubreaper();
         }
-        try (ConsoleRelay console = relay ? ConsoleRelay.open(ctx.sys()) : null) {
+        try (ConsoleRelay console = relay ? ConsoleRelay.open(ctx.sys(), ctx.sys()) : null) {
             if (console != null) {
                 options = new CreateOptions(console.socket(), options.pidFile(), options.noPivot(),
                         options.noNewKeyring(), options.preserveFds(), options.stdio());

@@ -37,7 +37,7 @@ public final class OciRuntime {
     public OciRuntime(Syscalls sys, Path initBinary, CgroupHost cgroupHost, Path root, Consumer<String> warnings) {
         this.sys = sys;
         this.warnings = warnings;
-        this.parent = new ParentProcess(sys, initBinary);
+        this.parent = new ParentProcess(sys, sys, initBinary);
         this.cgroupHost = cgroupHost;
         this.root = root;
     }

@@ -37,7 +37,7 @@ class ParentProcessTest {
 
     private ParentProcess parent(RecordingSyscalls sys) throws IOException {
         Path init = Files.writeString(tmp.resolve("berth-init"), "#!binary");
-        return new ParentProcess(sys, init);
+        return new ParentProcess(sys, sys, init);
     }
 
     private static final class Recorder implements ParentProcess.Callbacks {

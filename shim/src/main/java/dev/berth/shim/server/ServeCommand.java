@@ -61,7 +61,7 @@ final class ServeCommand {
              EventPublisher events = EventPublisher.start(
                      ttrpcAddress.isEmpty() ? Optional.empty() : Optional.of(Path.of(ttrpcAddress)),
                      flags.namespace())) {
-            Syscalls sys = new ReaperSyscalls(linux, reaper);
+            Syscalls sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
             Containers containers = new Containers(sys, reaper, events);
             TaskService tasks = new TaskService(containers, new Engines(sys, initBinary, flags.runtimeRoot()),
                     linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));

@@ -65,7 +65,7 @@ abstract class RuntimeEngineContractTest {
     @BeforeEach
     void startEngine() throws Exception {
         reaper = Reaper.start(linux, exit -> { });
-        sys = new ReaperSyscalls(linux, reaper);
+        sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
         engine = engine(sys, tmp.resolve("root"), tmp.resolve("log.json"));
     }
 
