@@ -46,7 +46,7 @@ import dev.berth.manager.task.ShimTasksConfig;
 import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -104,29 +104,30 @@ public final class Berthd implements AutoCloseable {
 
     /**
      * Opens the stores under the config's root, re-attaches to the shims of live tasks and builds the services;
-     * nothing is served yet. The root is locked against a second berthd.
+     * nothing is served yet. The root is locked against a second berthd. {@code sys} is the one binding of the
+     * system calls that every part of this berthd uses.
      */
-    public static Berthd open(BerthdConfig config) throws IOException {
-        return open(config, Launch.EMBEDDED);
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys) throws IOException {
+        return open(config, sys, Launch.EMBEDDED);
     }
 
-    /** {@link #open(BerthdConfig)} for berthd's main, which knows its launcher and PATH. */
-    public static Berthd open(BerthdConfig config, Launch launch) throws IOException {
+    /** {@link #open(BerthdConfig, LinuxSyscalls)} for berthd's main, which knows its launcher and PATH. */
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys, Launch launch) throws IOException {
         Deque<AutoCloseable> closeables = new ArrayDeque<>();
         try {
-            return build(config, launch, closeables);
+            return build(config, sys, launch, closeables);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
     }
 
-    private static Berthd build(BerthdConfig config, Launch launch, Deque<AutoCloseable> closeables)
+    private static Berthd build(BerthdConfig config, LinuxSyscalls sys, Launch launch,
+                                Deque<AutoCloseable> closeables)
             throws IOException {
         Path root = Files.createDirectories(config.root());
         Files.createDirectories(config.state());
         closeables.push(lock(root));
-        LinuxSyscalls sys = new LinuxSyscalls();
 
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));
         OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
