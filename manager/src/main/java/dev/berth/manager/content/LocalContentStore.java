@@ -1,6 +1,7 @@
 package dev.berth.manager.content;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.Permissions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -48,9 +49,10 @@ public final class LocalContentStore implements ContentStore {
     /** Opens the store under {@code root}, creating its directories if needed. */
     public static LocalContentStore open(Path root) throws IOException {
         LocalContentStore store = new LocalContentStore(root);
-        Files.createDirectories(store.blobs);
-        Files.createDirectories(store.ingests);
-        Files.createDirectories(root.resolve("labels"));
+        // 0700: blobs are the layers of images, ingests what is being pulled (see Permissions)
+        Permissions.createDirectories(store.blobs, Permissions.PRIVATE_DIRECTORY);
+        Permissions.createDirectories(store.ingests, Permissions.PRIVATE_DIRECTORY);
+        Permissions.createDirectories(root.resolve("labels"), Permissions.PRIVATE_DIRECTORY);
         return store;
     }
 

@@ -1,8 +1,8 @@
 package dev.berth.manager.metadata;
 
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.log.Log;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,8 +41,11 @@ final class Database implements AutoCloseable {
     static Database open(Path file, Clock clock) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            Permissions.createDirectories(parent, Permissions.PRIVATE_DIRECTORY);
         }
+        // secrets (a container's Env) live here: 0600 from the first byte, and SQLite gives the WAL and
+        // shared-memory files it creates later the database file's mode
+        Permissions.createFile(file, Permissions.PRIVATE_FILE);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.enforceForeignKeys(true);

@@ -7,6 +7,7 @@ import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.event.Exchange;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.image.ContainerCommit;
 import dev.berth.manager.image.ImageCommitter;
 import dev.berth.manager.image.ImageExporter;
@@ -78,7 +79,8 @@ import java.util.stream.Stream;
  *
  * <p>Layout under the root: {@code content/} (blobs, ingests), {@code snapshots/overlayfs/},
  * {@code snapshots/native/}, {@code metadata.db}, {@code tmp/} (mount points of diff operations), {@code uuid};
- * under the state root: {@code io.containerd.runtime.v2.task/<ns>/<id>/} (bundles).
+ * under the state root: {@code io.containerd.runtime.v2.task/<ns>/<id>/} (bundles). Their modes, and the check
+ * that restores them at start, are {@link StorageModes}'s.
  */
 public final class Berthd implements AutoCloseable {
 
@@ -116,9 +118,15 @@ public final class Berthd implements AutoCloseable {
     }
 
     private static Berthd build(BerthdConfig config, Deque<AutoCloseable> closeables) throws IOException {
-        Path root = Files.createDirectories(config.root());
-        Files.createDirectories(config.state());
+        Path root = Permissions.createDirectories(config.root(), Permissions.TRAVERSABLE_DIRECTORY);
+        Permissions.createDirectories(config.state(), Permissions.TRAVERSABLE_DIRECTORY);
         closeables.push(lock(root));
+        StorageModes modes = new StorageModes(root, config.state(), config.address());
+        for (StorageModes.Fixed f : modes.restrict()) {
+            LOG.warn("mode too open, restricted", "path", f.path(), "old_mode", Permissions.octal(f.old()),
+                    "mode", Permissions.octal(f.mode()));
+        }
+        modes.createShimSocketDirectory();
         LinuxSyscalls sys = new LinuxSyscalls();
 
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));
@@ -138,7 +146,7 @@ public final class Berthd implements AutoCloseable {
                         SnapshotEventsProto.getDescriptor())
                 .flatMap(f -> f.getMessageTypes().stream()).toList());
         closeables.push(EventsForwardServer.listen(config.ttrpcAddress(), exchange));
-        Path scratch = Files.createDirectories(root.resolve("tmp"));
+        Path scratch = Permissions.createDirectories(root.resolve("tmp"), Permissions.PRIVATE_DIRECTORY);
         SyscallMounter mounter = new SyscallMounter(sys);
         ContentDiffer differ = new ContentDiffer(new LayerApplier(sys, mounter, scratch),
                 new LayerComputer(sys, mounter, scratch));

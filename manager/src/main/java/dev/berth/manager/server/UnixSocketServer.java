@@ -1,5 +1,6 @@
 package dev.berth.manager.server;
 
+import dev.berth.manager.fs.Permissions;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -36,7 +37,7 @@ final class UnixSocketServer implements AutoCloseable {
 
     /** Binds {@code socket} (replacing a stale socket file) and starts serving. */
     static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services) throws IOException {
-        Files.createDirectories(socket.toAbsolutePath().getParent());
+        Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
         Files.deleteIfExists(socket);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
