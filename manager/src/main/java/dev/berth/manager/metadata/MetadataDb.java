@@ -30,6 +30,7 @@ public final class MetadataDb implements AutoCloseable {
     private final Map<String, Snapshotter> snapshotters;
     private final GarbageCollector gc;
     private final NamespaceStore namespaces;
+    private final IngestLocks ingestLocks = new IngestLocks();
 
     private MetadataDb(Database db, ContentStore content, Map<String, Snapshotter> snapshotters) {
         this.db = db;
@@ -88,7 +89,7 @@ public final class MetadataDb implements AutoCloseable {
     /** The namespace's content view; writes and commits are added to {@code lease} if given (it must exist then). */
     public MetadataContentStore contentStore(String namespace, Optional<String> lease) {
         Identifiers.validateNamespace(namespace);
-        return new MetadataContentStore(db, content, namespace, lease, gc);
+        return new MetadataContentStore(db, content, namespace, lease, gc, ingestLocks);
     }
 
     /**
