@@ -6,7 +6,10 @@ import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -115,6 +118,26 @@ public final class MetadataDb implements AutoCloseable {
     /** Runs one mark-and-sweep collection now; see {@link GarbageCollector} for what it removes. */
     public GcReport garbageCollect() throws IOException {
         return gc.collect();
+    }
+
+    /**
+     * Deletes berthd's own leases (of pulls, imports, commits) made before {@code startedAt}, which only an
+     * earlier berthd can have made, then collects what they kept. Returns them as {@code <namespace>/<id>}.
+     */
+    public List<String> dropLeasesOfEarlierRun(Instant startedAt) throws IOException {
+        List<String> dropped = new Leftovers(db, content, ingestLocks).dropOwnLeases(startedAt);
+        if (!dropped.isEmpty()) {
+            gc.collect();
+        }
+        return dropped;
+    }
+
+    /**
+     * Aborts the ingests not written for {@code age} that no writer holds (record and data), and backend ingests
+     * no record names. Returns what it aborted.
+     */
+    public List<String> removeStaleIngests(Duration age) throws IOException {
+        return new Leftovers(db, content, ingestLocks).removeStaleIngests(db.now().minus(age));
     }
 
     /** The schema version of the open file ({@code PRAGMA user_version}). */

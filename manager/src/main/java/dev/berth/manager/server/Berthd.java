@@ -86,6 +86,12 @@ public final class Berthd implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
     private static final Log LOG = Log.of(Berthd.class);
+    /**
+     * An ingest nobody wrote to for this long is dropped: long enough to resume a pull that was cut short, short
+     * enough that a killed pull of a large layer does not hold the disk for the 24 hours of its lease.
+     */
+    static final Duration STALE_INGEST_AGE = Duration.ofHours(1);
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final BerthdConfig config;
     private final Deque<AutoCloseable> closeables;
@@ -139,6 +145,7 @@ public final class Berthd implements AutoCloseable {
         snapshotters.put("native", copy);
         MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
         closeables.push(db);
+        closeables.push(sweepLeftovers(db));
 
         Exchange exchange = new Exchange(java.time.Clock.systemUTC(), Exchange.DEFAULT_CAPACITY, Stream.of(
                         ImageEventsProto.getDescriptor(), ContainerEventsProto.getDescriptor(),
@@ -203,6 +210,31 @@ public final class Berthd implements AutoCloseable {
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
+    }
+
+    /**
+     * Drops what interrupted work left (issue 10): at start the leases of an earlier berthd's pulls, imports and
+     * commits, expired leases and stale ingests; then every {@link #SWEEP_INTERVAL} expired leases and stale
+     * ingests again. Returns what stops the schedule.
+     */
+    private static AutoCloseable sweepLeftovers(MetadataDb db) throws IOException {
+        List<String> leases = db.dropLeasesOfEarlierRun(java.time.Instant.now());
+        List<String> ingests = db.removeStaleIngests(STALE_INGEST_AGE);
+        var gc = db.garbageCollect();
+        LOG.info("leftovers of earlier runs removed", "leases", leases.size(), "expired_leases",
+                gc.expiredLeases(), "ingests", ingests.size());
+        java.util.concurrent.ScheduledExecutorService sweeper =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("berthd-sweeper").factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                db.removeStaleIngests(STALE_INGEST_AGE);
+                db.garbageCollect();
+            } catch (IOException | BerthException e) {
+                LOG.warn("sweep of leftovers failed", e);
+            }
+        }, SWEEP_INTERVAL.toMinutes(), SWEEP_INTERVAL.toMinutes(), TimeUnit.MINUTES);
+        return sweeper::shutdownNow;
     }
 
     /** Serves the services on the config's unix socket. */
