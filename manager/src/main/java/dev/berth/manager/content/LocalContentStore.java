@@ -1,6 +1,7 @@
 package dev.berth.manager.content;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.DiskFull;
 import dev.berth.manager.fs.Permissions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -146,9 +147,20 @@ public final class LocalContentStore implements ContentStore {
         try {
             IngestDirectory ingest = IngestDirectory.of(ingests, ref);
             Optional<IngestStatus> saved = ingest.read();
-            IngestStatus status = saved.isPresent()
-                    ? resume(ingest, saved.get(), total, expected)
-                    : start(ingest, ref, total, expected);
+            IngestStatus status;
+            try {
+                status = saved.isPresent()
+                        ? resume(ingest, saved.get(), total, expected)
+                        : start(ingest, ref, total, expected);
+            } catch (IOException e) {
+                if (!DiskFull.is(e)) {
+                    throw e;
+                }
+                if (saved.isEmpty()) {
+                    ingest.remove();
+                }
+                throw DiskFull.error("write " + ref, e);
+            }
             String algorithm = status.expected() != null ? status.expected().algorithm() : DEFAULT_ALGORITHM;
             FileChannel data = FileChannel.open(ingest.data(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
