@@ -127,6 +127,9 @@ public final class Berthd implements AutoCloseable {
         Path root = Permissions.createDirectories(config.root(), Permissions.TRAVERSABLE_DIRECTORY);
         Permissions.createDirectories(config.state(), Permissions.TRAVERSABLE_DIRECTORY);
         closeables.push(lock(root));
+        // before anything listens: a berthd with another root must not take over a running one's sockets
+        SocketClaim.claim(config.address());
+        SocketClaim.claim(config.ttrpcAddress());
         StorageModes modes = new StorageModes(root, config.state(), config.address());
         for (StorageModes.Fixed f : modes.restrict()) {
             LOG.warn("mode too open, restricted", "path", f.path(), "old_mode", Permissions.octal(f.old()),
