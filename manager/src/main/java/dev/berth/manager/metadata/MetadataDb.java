@@ -101,13 +101,21 @@ public final class MetadataDb implements AutoCloseable {
      * NOT_FOUND would read as "no such snapshot" to clients that stat a key before preparing it.
      */
     public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease) {
+        return snapshotter(namespace, name, lease, LiveTasks.NONE);
+    }
+
+    /**
+     * As {@link #snapshotter(String, String, Optional)}, refusing to remove the rootfs snapshot of a container
+     * that {@code live} says has a task.
+     */
+    public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease, LiveTasks live) {
         Identifiers.validateNamespace(namespace);
         Snapshotter backend = snapshotters.get(name);
         if (backend == null) {
             throw BerthException.invalidArgument("snapshotter " + name + ": not loaded (loaded: "
                     + String.join(", ", snapshotterNames()) + ")");
         }
-        return new MetadataSnapshotter(db, backend, name, namespace, lease, gc);
+        return new MetadataSnapshotter(db, backend, name, namespace, lease, gc, live);
     }
 
     /** The names of the snapshot backends this database was opened with. */

@@ -198,8 +198,9 @@ public final class Berthd implements AutoCloseable {
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
                 new ContentService(db::contentStore, exchange),
-                new SnapshotsService((ns, name, lease) ->
-                        db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease), exchange),
+                new SnapshotsService((ns, name, lease) -> db.snapshotter(ns,
+                        name.isEmpty() ? defaultSnapshotter : name, lease, (n, id) -> hasTask(tasks, n, id)),
+                        exchange),
                 new DiffService(db::contentStore, differ, true),
                 new NamespacesService(db.namespaces(), exchange),
                 new ImagesService(db::images, exchange),
@@ -238,6 +239,11 @@ public final class Berthd implements AutoCloseable {
             }
         }, SWEEP_INTERVAL.toMinutes(), SWEEP_INTERVAL.toMinutes(), TimeUnit.MINUTES);
         return sweeper::shutdownNow;
+    }
+
+    /** Whether container {@code id} has a task, which keeps its rootfs snapshot from being removed. */
+    private static boolean hasTask(ShimTasks tasks, String namespace, String id) {
+        return tasks.list(namespace).stream().anyMatch(t -> t.containerId().equals(id));
     }
 
     /** Serves the services on the config's unix socket. */
