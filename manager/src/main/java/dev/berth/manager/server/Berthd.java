@@ -135,7 +135,7 @@ public final class Berthd implements AutoCloseable {
             LOG.warn("mode too open, restricted", "path", f.path(), "old_mode", Permissions.octal(f.old()),
                     "mode", Permissions.octal(f.mode()));
         }
-        modes.createShimSocketDirectory();
+        modes.createShimDirectories();
         LinuxSyscalls sys = new LinuxSyscalls();
 
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));

@@ -24,9 +24,12 @@ import java.util.Set;
  *   content/ (blobs, ingest, labels)    0700     io.containerd.runtime.v2.task/       0711
  *   snapshots/, snapshots/&lt;name&gt;/,     0700       &lt;namespace&gt;/                      0711 (bundles 0700)
  *     metadata/, snapshots/             0700   &lt;dir of the socket&gt;/s/ (shim sockets)   0700
- *   tmp/ (mount points of diffs)        0700
+ *   tmp/ (mount points of diffs)        0700   &lt;dir of the socket&gt;/berth-runtime/        0711
  *   metadata.db, -wal, -shm             0600
  * </pre>
+ *
+ * <p>The runtime state root is the shim's (berth-runtime's {@code --root}), made here so that it is never listable:
+ * 0711, not runc's 0700, because a container whose root is mapped to another uid reaches its exec.fifo by path.
  */
 final class StorageModes {
 
@@ -41,16 +44,19 @@ final class StorageModes {
     private final Path root;
     private final Path state;
     private final Path shimSockets;
+    private final Path runtimeState;
 
     StorageModes(Path root, Path state, Path address) {
         this.root = root;
         this.state = state;
         this.shimSockets = address.toAbsolutePath().getParent().resolve("s");
+        this.runtimeState = address.toAbsolutePath().getParent().resolve("berth-runtime");
     }
 
-    /** The directory where shims put their sockets, created private if missing. */
-    Path createShimSocketDirectory() throws IOException {
-        return Permissions.createDirectories(shimSockets, Permissions.PRIVATE_DIRECTORY);
+    /** Creates, if missing, the directories the shims fill: their sockets' and the runtime's state root. */
+    void createShimDirectories() throws IOException {
+        Permissions.createDirectories(shimSockets, Permissions.PRIVATE_DIRECTORY);
+        Permissions.createDirectories(runtimeState, Permissions.TRAVERSABLE_DIRECTORY);
     }
 
     /** Gives every existing path of the layout its mode; returns what had another. */
@@ -86,6 +92,7 @@ final class StorageModes {
             modes.put(namespace, Permissions.TRAVERSABLE_DIRECTORY);
         }
         modes.put(shimSockets, Permissions.PRIVATE_DIRECTORY);
+        modes.put(runtimeState, Permissions.TRAVERSABLE_DIRECTORY);
         return modes;
     }
 

@@ -97,6 +97,7 @@ class StorageModesTest {
             assertNotEquals(0, asUser("ls", root.toString()).exit(), "the root is not listed");
             assertEquals(0, asUser("test", "-x", root.toString()).exit(), "the root is passed through (0711)");
             assertEquals("rwx------", mode(dir.resolve("run/s")), "shim sockets");
+            assertEquals("rwx--x--x", mode(dir.resolve("run/berth-runtime")), "the runtime's state root");
         }
     }
 
