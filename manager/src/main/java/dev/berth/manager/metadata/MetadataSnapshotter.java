@@ -174,16 +174,9 @@ public final class MetadataSnapshotter implements Snapshotter {
         requireNoTask(key);
         db.write("remove snapshot " + key, c -> {
             require(c, key);
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM snapshots "
-                    + "WHERE namespace = ? AND snapshotter = ? AND parent = ? LIMIT 1")) {
-                ps.setString(1, namespace);
-                ps.setString(2, snapshotter);
-                ps.setString(3, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw BerthException.failedPrecondition("remove snapshot " + key + ": has children");
-                    }
-                }
+            if (!column(c, "SELECT key FROM snapshots WHERE namespace = ? AND snapshotter = ? AND parent = ? "
+                    + "LIMIT 1", key).isEmpty()) {
+                throw BerthException.failedPrecondition("remove snapshot " + key + ": has children");
             }
             delete(c, key);
             return null;
@@ -198,27 +191,30 @@ public final class MetadataSnapshotter implements Snapshotter {
      * ({@code WithSnapshotCleanup}). Asked outside the database lock: the answer may come from the shims.
      */
     private void requireNoTask(String key) throws IOException {
-        List<String> containers = db.read("remove snapshot " + key, c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM containers "
-                    + "WHERE namespace = ? AND snapshotter = ? AND snapshot_key = ? ORDER BY id")) {
-                ps.setString(1, namespace);
-                ps.setString(2, snapshotter);
-                ps.setString(3, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            }
-            return ids;
-        });
+        List<String> containers = db.read("remove snapshot " + key, c -> column(c, "SELECT id FROM containers "
+                + "WHERE namespace = ? AND snapshotter = ? AND snapshot_key = ? ORDER BY id", key));
         for (String id : containers) {
             if (live.hasTask(namespace, id)) {
                 throw BerthException.failedPrecondition("remove snapshot " + key + ": rootfs of container " + id
                         + ", which has a task");
             }
         }
+    }
+
+    /** The first column of {@code sql}'s rows; its parameters are this namespace, this snapshotter and {@code key}. */
+    private List<String> column(Connection c, String sql, String key) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, namespace);
+            ps.setString(2, snapshotter);
+            ps.setString(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Override
