@@ -2,9 +2,9 @@ package dev.berth.manager.metadata;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.log.Log;
 import dev.berth.manager.fs.DiskFull;
 import dev.berth.manager.fs.Permissions;
-import dev.berth.manager.log.Log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.IngestStatus;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
