@@ -1,5 +1,7 @@
 package dev.berth.manager.server;
 
+import dev.berth.manager.fs.Permissions;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
@@ -32,10 +34,13 @@ final class UnixSocketServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Binds {@code socket} (replacing a stale socket file) and starts serving. */
+    /**
+     * Binds {@code socket} and starts serving: a stale socket file is replaced, a socket a running daemon answers
+     * on is refused ({@link SocketClaim}).
+     */
     static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services) throws IOException {
-        Files.createDirectories(socket.toAbsolutePath().getParent());
-        Files.deleteIfExists(socket);
+        Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
+        SocketClaim.claim(socket);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)

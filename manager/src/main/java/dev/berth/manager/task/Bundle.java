@@ -1,6 +1,7 @@
 package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.fs.TreeDeleter;
 import dev.berth.sys.MountSyscalls;
 import dev.berth.sys.SyscallException;
@@ -50,7 +51,8 @@ final class Bundle {
      */
     static Bundle create(Path stateRoot, String namespace, String id, byte[] spec) throws IOException {
         Path dir = dir(stateRoot, namespace, id);
-        Files.createDirectories(dir.getParent());
+        // 0711 as containerd's: the namespace directories may be passed through, not listed
+        Permissions.createDirectories(dir.getParent(), Permissions.TRAVERSABLE_DIRECTORY);
         try {
             Files.createDirectory(dir,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
