@@ -214,7 +214,7 @@ aot=""
 [ -f "$dist/berth-runtime.aot" ] && aot="-XX:AOTCache=$dist/berth-runtime.aot"
 lib_prefix=$tag-lib
 # shellcheck disable=SC2086 # word splitting of the JVM flags is intended
-/usr/bin/time -f %M -o "$work/rss-jvm" "$java_home/bin/java" $aot $jvm_opts -XX:+IgnoreUnrecognizedVMOptions \
+/usr/bin/time -f %M -o "$work/rss-jvm" "$java_home/bin/java" $aot $jvm_opts \
     -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
     -Dberth.syscall.lib="$repo/sys/target/libberth-syscall.so" \
     -cp "$dist/berth-runtime.jar:$dist/lib/*:$work/classes" InProcessBench "$dist/berth-init" "$work/bundle-lib" \
