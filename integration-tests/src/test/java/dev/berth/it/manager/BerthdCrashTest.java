@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * berthd killed with SIGKILL and started again on the same root and state: containers keep running and are
- * re-attached, an interrupted pull completes on retry, and nothing is left behind (mounts, bundles, ingests).
+ * re-attached, an interrupted pull completes on retry, a create cut short leaves no shim, and nothing is left
+ * behind (mounts, bundles, ingests).
  */
 class BerthdCrashTest {
     private static final Path REPO = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
@@ -155,6 +156,81 @@ class BerthdCrashTest {
                 .assertSuccess();
         assertEquals(String.valueOf(TestImages.BIG_FILE_SIZE), big.stdout().strip());
         assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    /**
+     * Where a create is when berthd is killed: its shim's JVM just spawned ({@code start} still waiting for it), the
+     * shim serving (its address written, Create not yet called), or a fixed time into {@code ctr run -d}, as the
+     * issue found orphans 0.14–0.30 s in.
+     */
+    private enum KillPoint { SHIM_SPAWNED, ADDRESS_WRITTEN, AFTER_140_MS, AFTER_220_MS, AFTER_300_MS }
+
+    @Test
+    void sigkill_whileCreatingTasks_leavesNoOrphanShimAndNoBundle() throws Exception {
+        String ref = images.busybox().reference(registry);
+        ctr.run("images", "pull", "--plain-http", ref).assertSuccess();
+        Path bundles = dir.resolve("state/io.containerd.runtime.v2.task").resolve(namespace);
+        int i = 0;
+        for (KillPoint point : KillPoint.values()) {
+            String id = "k" + i++;
+            long began = System.nanoTime();
+            Background run = ctr.start("run", "-d", "--fifo-dir", fifo.toString(), ref, id, "sleep", "1000");
+            try {
+                Wait.until(point + " of " + id, Duration.ofSeconds(60), () -> !run.isAlive() || switch (point) {
+                    case SHIM_SPAWNED -> !shimProcesses(id, "serve").isEmpty();
+                    case ADDRESS_WRITTEN -> Files.exists(bundles.resolve(id).resolve("address"));
+                    case AFTER_140_MS -> System.nanoTime() - began > 140_000_000L;
+                    case AFTER_220_MS -> System.nanoTime() - began > 220_000_000L;
+                    case AFTER_300_MS -> System.nanoTime() - began > 300_000_000L;
+                });
+            } finally {
+                berthd.crash();
+                run.close();
+            }
+            berthd = startBerthd();
+
+            // a task the shim had created is taken back; of any other create nothing may stay
+            boolean reattached = quiet("tasks", "ls").contains(id);
+            if (!reattached) {
+                Wait.until("shim of " + id + " (killed at " + point + ") gone", Duration.ofSeconds(30),
+                        () -> shimProcesses(id, "").isEmpty());
+                assertFalse(Files.exists(bundles.resolve(id)), "bundle of " + id + " left behind");
+            }
+            ctr.run("tasks", "rm", "--force", id);
+            ctr.run("containers", "rm", id);
+            Wait.until("shim of " + id + " gone after its task was removed", Duration.ofSeconds(30),
+                    () -> shimProcesses(id, "").isEmpty());
+        }
+        Wait.until("bundles removed", Duration.ofSeconds(15), () -> bundlesIn(bundles).isEmpty());
+        assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    /**
+     * The pids of this test's shim processes for task {@code id} (their command lines name this test's directory
+     * and {@code -id <id>}), running {@code verb} if not empty: found by command line, never anyone else's.
+     */
+    private List<Long> shimProcesses(String id, String verb) {
+        String marker = dir + "/";
+        List<Long> found = new java.util.ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                List<String> args;
+                try {
+                    args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline"))).split("\0"));
+                } catch (IOException e) {
+                    continue; // exited meanwhile
+                }
+                int flag = args.indexOf("-id");
+                if (flag >= 0 && flag + 1 < args.size() && args.get(flag + 1).equals(id)
+                        && args.stream().anyMatch(a -> a.startsWith(marker))
+                        && (verb.isEmpty() || args.getLast().equals(verb))) {
+                    found.add(Long.parseLong(proc.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
     }
 
     /** The REF column of {@code ctr content active} (ListStatuses). */
