@@ -138,4 +138,97 @@ public interface Syscalls {
             return signal != 0 ? 128 + signal : exitCode;
         }
     }
+
+    // ---- mounts whose options pass a page (issue 10, defect 4): one block, appended -------------------------
+
+    /** The most bytes of {@code mount(2)} data the kernel copies (a page with its NUL); it cuts the rest silently. */
+    int MOUNT_DATA_MAX = 4095;
+
+    /** The most lower directories one overlay stacks (the kernel's {@code OVL_MAX_STACK}). */
+    int OVERLAY_MAX_LOWER = 500;
+
+    /** errno for data the kernel cannot take: argument list too long. */
+    int E2BIG = 7;
+
+    /**
+     * {@code mount(2)} from a native thread of its own whose working directory is {@code dir}: the thread calls
+     * {@code unshare(CLONE_FS)} before its {@code chdir}, so relative paths in {@code source}, {@code target} and
+     * {@code data} resolve against {@code dir} while no other thread's working directory changes.
+     */
+    void mountIn(String dir, String source, String target, String type, long flags, String data);
+
+    /**
+     * {@link #mount} for data of any length the kernel can take. Data within {@link #MOUNT_DATA_MAX} bytes is passed
+     * as it is. Longer data has the paths of its {@code lowerdir}, {@code upperdir} and {@code workdir} options made
+     * relative to their longest common parent and is mounted with {@link #mountIn} there, as containerd's mount
+     * helper does from a chdir'd child: an overlay of a snapshot per layer then takes hundreds of layers.
+     *
+     * @throws SyscallException E2BIG, naming the number of lower directories, if the data is still longer than a
+     *     page or stacks more than {@link #OVERLAY_MAX_LOWER} of them; never a silently cut option string
+     */
+    default void mountLongData(String source, String target, String type, long flags, String data) {
+        RelativeMountData relative = RelativeMountData.of(data);
+        String op = "mount " + (type.isEmpty() ? source : type) + " with " + relative.lowerCount()
+                + " lower directories to";
+        if (relative.lowerCount() > OVERLAY_MAX_LOWER) {
+            throw new SyscallException(op + " (overlayfs stacks at most " + OVERLAY_MAX_LOWER + ")", target,
+                    E2BIG);
+        }
+        if (data.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MOUNT_DATA_MAX) {
+            mount(source, target, type, flags, data);
+            return;
+        }
+        int length = relative.data().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (relative.dir().isEmpty() || length > MOUNT_DATA_MAX) {
+            throw new SyscallException(op + " (options of " + length + " bytes, even with paths relative to "
+                    + relative.dir().map(Object::toString).orElse("a common parent") + "; the kernel takes "
+                    + MOUNT_DATA_MAX + ")", target, E2BIG);
+        }
+        mountIn(relative.dir().get().toString(), source, target, type, flags, relative.data());
+    }
+
+    /**
+     * Mount data with the paths of its {@code lowerdir}, {@code upperdir} and {@code workdir} options relative to
+     * {@code dir}, their longest common parent; the data as it was and no dir when a path is not absolute.
+     */
+    record RelativeMountData(java.util.Optional<java.nio.file.Path> dir, String data, int lowerCount) {
+        private static final List<String> PATH_OPTIONS = List.of("lowerdir", "upperdir", "workdir");
+
+        public static RelativeMountData of(String data) {
+            List<String> options = List.of(data.split(","));
+            List<java.nio.file.Path> paths = new java.util.ArrayList<>();
+            int lowers = 0;
+            for (String option : options) {
+                int eq = option.indexOf('=');
+                if (eq > 0 && PATH_OPTIONS.contains(option.substring(0, eq))) {
+                    for (String p : option.substring(eq + 1).split(":")) {
+                        paths.add(java.nio.file.Path.of(p));
+                        lowers += option.startsWith("lowerdir=") ? 1 : 0;
+                    }
+                }
+            }
+            if (paths.isEmpty() || paths.stream().anyMatch(p -> !p.isAbsolute() || p.getParent() == null)) {
+                return new RelativeMountData(java.util.Optional.empty(), data, lowers);
+            }
+            java.nio.file.Path common = paths.getFirst().getParent();
+            for (java.nio.file.Path p : paths) {
+                while (!p.startsWith(common) || p.equals(common)) {
+                    common = common.getParent();
+                }
+            }
+            List<String> rewritten = new java.util.ArrayList<>();
+            for (String option : options) {
+                int eq = option.indexOf('=');
+                if (eq > 0 && PATH_OPTIONS.contains(option.substring(0, eq))) {
+                    java.nio.file.Path dir = common;
+                    rewritten.add(option.substring(0, eq + 1) + String.join(":",
+                            java.util.Arrays.stream(option.substring(eq + 1).split(":"))
+                                    .map(p -> dir.relativize(java.nio.file.Path.of(p)).toString()).toList()));
+                } else {
+                    rewritten.add(option);
+                }
+            }
+            return new RelativeMountData(java.util.Optional.of(common), String.join(",", rewritten), lowers);
+        }
+    }
 }

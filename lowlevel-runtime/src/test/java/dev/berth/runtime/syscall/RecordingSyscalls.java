@@ -210,4 +210,11 @@ public final class RecordingSyscalls implements Syscalls {
         Arrays.fill(ready, true);
         return ready;
     }
+
+    // ---- mounts whose options pass a page (issue 10, defect 4) ----
+
+    @Override
+    public void mountIn(String dir, String source, String target, String type, long flags, String data) {
+        calls.add("mountIn " + dir + " " + source + " " + target + " " + type + " " + flags + " " + data);
+    }
 }
