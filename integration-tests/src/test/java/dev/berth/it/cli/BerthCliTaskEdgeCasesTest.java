@@ -8,15 +8,11 @@ import com.google.protobuf.ByteString;
 import dev.berth.api.services.containers.v1.Container;
 import dev.berth.api.services.containers.v1.CreateContainerRequest;
 import dev.berth.cli.client.Berth;
+import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.support.Wait;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,9 +48,9 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
     }
 
     @Test
-    void ps_containerWhoseShimWasKilled_showsExited137() throws IOException {
+    void ps_containerWhoseShimWasKilled_showsExited137() {
         berth("run", "-d", "--name", "shimless", busybox, "sleep", "1000").assertSuccess();
-        List<Long> shims = shimProcesses("shimless");
+        List<Long> shims = ShimProcesses.of(dir, "shimless", "serve");
         assertEquals(1, shims.size(), "serving shim of shimless: " + shims);
         ProcessHandle shim = ProcessHandle.of(shims.getFirst()).orElseThrow();
         shim.destroyForcibly();
@@ -67,27 +63,5 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
         String inspect = berth("inspect", "shimless").assertSuccess().stdout().replaceAll("\\s", "");
         assertTrue(inspect.contains("\"Status\":\"exited\"") && inspect.contains("\"ExitCode\":137"), inspect);
         berth("rm", "shimless").assertSuccess();
-    }
-
-    /** The serving shim processes of task {@code id} of this class's berthd, by command line. */
-    private List<Long> shimProcesses(String id) throws IOException {
-        String marker = dir + "/";
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                List<String> args;
-                try {
-                    args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline"))).split("\0"));
-                } catch (IOException e) {
-                    continue; // exited meanwhile
-                }
-                int flag = args.indexOf("-id");
-                if (flag >= 0 && flag + 1 < args.size() && args.get(flag + 1).equals(id)
-                        && args.getLast().equals("serve") && args.stream().anyMatch(a -> a.startsWith(marker))) {
-                    found.add(Long.parseLong(proc.getFileName().toString()));
-                }
-            }
-        }
-        return found;
     }
 }

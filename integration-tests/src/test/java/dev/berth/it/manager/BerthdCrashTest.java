@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.manager.support.Ctr;
 import dev.berth.it.manager.support.LocalRegistry;
+import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.manager.support.TestImages;
 import dev.berth.it.support.Background;
 import dev.berth.it.support.CgroupFs;
@@ -177,7 +178,7 @@ class BerthdCrashTest {
             Background run = ctr.start("run", "-d", "--fifo-dir", fifo.toString(), ref, id, "sleep", "1000");
             try {
                 Wait.until(point + " of " + id, Duration.ofSeconds(60), () -> !run.isAlive() || switch (point) {
-                    case SHIM_SPAWNED -> !shimProcesses(id, "serve").isEmpty();
+                    case SHIM_SPAWNED -> !ShimProcesses.of(dir, id, "serve").isEmpty();
                     case ADDRESS_WRITTEN -> Files.exists(bundles.resolve(id).resolve("address"));
                     case AFTER_140_MS -> System.nanoTime() - began > 140_000_000L;
                     case AFTER_220_MS -> System.nanoTime() - began > 220_000_000L;
@@ -193,44 +194,16 @@ class BerthdCrashTest {
             boolean reattached = quiet("tasks", "ls").contains(id);
             if (!reattached) {
                 Wait.until("shim of " + id + " (killed at " + point + ") gone", Duration.ofSeconds(30),
-                        () -> shimProcesses(id, "").isEmpty());
+                        () -> ShimProcesses.of(dir, id, "").isEmpty());
                 assertFalse(Files.exists(bundles.resolve(id)), "bundle of " + id + " left behind");
             }
             ctr.run("tasks", "rm", "--force", id);
             ctr.run("containers", "rm", id);
             Wait.until("shim of " + id + " gone after its task was removed", Duration.ofSeconds(30),
-                    () -> shimProcesses(id, "").isEmpty());
+                    () -> ShimProcesses.of(dir, id, "").isEmpty());
         }
         Wait.until("bundles removed", Duration.ofSeconds(15), () -> bundlesIn(bundles).isEmpty());
         assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
-    }
-
-    /**
-     * The pids of this test's shim processes for task {@code id} (their command lines name this test's directory
-     * and {@code -id <id>}), running {@code verb} if not empty: found by command line, never anyone else's.
-     */
-    private List<Long> shimProcesses(String id, String verb) {
-        String marker = dir + "/";
-        List<Long> found = new java.util.ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                List<String> args;
-                try {
-                    args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline"))).split("\0"));
-                } catch (IOException e) {
-                    continue; // exited meanwhile
-                }
-                int flag = args.indexOf("-id");
-                if (flag >= 0 && flag + 1 < args.size() && args.get(flag + 1).equals(id)
-                        && args.stream().anyMatch(a -> a.startsWith(marker))
-                        && (verb.isEmpty() || args.getLast().equals(verb))) {
-                    found.add(Long.parseLong(proc.getFileName().toString()));
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return found;
     }
 
     /** The REF column of {@code ctr content active} (ListStatuses). */

@@ -36,6 +36,7 @@
  *
  * <p>Events: shims publish {@code /tasks/create}, {@code /tasks/start}, {@code /tasks/exit}, … themselves (through
  * {@code task.shim.EventsForwardServer} into the exchange). berthd publishes only what no shim can: the {@code
- * /tasks/exit} and {@code /tasks/delete} of a task whose shim died.
+ * /tasks/exit} and {@code /tasks/delete} of a task whose shim died, whose exit it also keeps in {@link
+ * dev.berth.manager.task.LostTaskExits} (berthd: labels on the container) since the task is gone then.
  */
 package dev.berth.manager.task;
