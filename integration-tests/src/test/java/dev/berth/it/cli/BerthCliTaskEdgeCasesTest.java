@@ -1,15 +1,19 @@
 package dev.berth.it.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.berth.api.services.containers.v1.Container;
 import dev.berth.api.services.containers.v1.CreateContainerRequest;
+import dev.berth.api.services.containers.v1.ListContainersRequest;
 import dev.berth.cli.client.Berth;
 import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.support.Wait;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -36,9 +40,10 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
                                 .setValue(ByteString.copyFrom(spec, StandardCharsets.UTF_8))))
                         .build());
             }
-            // 3 × 6 MiB: one List answer would be past the limit
-            assertEquals(ids, client.listContainers(
-                    dev.berth.api.services.containers.v1.ListContainersRequest.getDefaultInstance()).stream()
+            // 3 × 6 MiB: one List answer is past the limit
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(StatusRuntimeException.class,
+                    () -> client.containers().list(ListContainersRequest.getDefaultInstance())).getStatus().getCode());
+            assertEquals(ids, client.listContainers(ListContainersRequest.getDefaultInstance()).stream()
                     .map(Container::getId).sorted().toList());
         }
         assertEquals(ids, containerIds().stream().sorted().toList());
