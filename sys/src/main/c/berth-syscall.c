@@ -634,3 +634,57 @@ out:
 		free(p);
 	return r;
 }
+
+/* ---- mount(2) from a thread-private working directory (issue 10, defect 4) ---------------------------------- */
+
+#include <pthread.h>
+#include <sched.h>
+
+struct mount_in {
+	const char *dir, *source, *target, *type, *data;
+	unsigned long flags;
+	int err;
+};
+
+/*
+ * Runs on a thread of its own: unshare(CLONE_FS) gives the thread its own working directory, so the chdir affects
+ * no other thread of the JVM, and the thread ends with it.
+ */
+static void *mount_in_thread(void *arg)
+{
+	struct mount_in *m = arg;
+	m->err = 0;
+	if (unshare(CLONE_FS) < 0 || chdir(m->dir) < 0
+	    || mount(m->source, m->target, m->type[0] ? m->type : NULL, m->flags, m->data[0] ? m->data : NULL) < 0)
+		m->err = errno;
+	return NULL;
+}
+
+/*
+ * mount(2) with relative paths in source, target and data resolved against dir: what lets an overlay name more
+ * lower directories than fit in the one page of options the kernel copies (containerd runs its mount helper
+ * chdir'd for the same reason). A JVM cannot chdir, so a new native thread does.
+ */
+JNIEXPORT jlong JNICALL FN(mountIn0)(JNIEnv *env, jclass cls, jstring jdir, jstring jsource, jstring jtarget,
+				     jstring jtype, jlong flags, jstring jdata)
+{
+	(void)cls;
+	char *dir = cstring(env, jdir), *source = cstring(env, jsource), *target = cstring(env, jtarget);
+	char *type = cstring(env, jtype), *data = cstring(env, jdata);
+	jlong r = -(jlong)ENOMEM;
+	if (dir != NULL && source != NULL && target != NULL && type != NULL && data != NULL) {
+		struct mount_in m = { .dir = dir, .source = source, .target = target, .type = type, .data = data,
+				      .flags = (unsigned long)flags };
+		pthread_t thread;
+		int e = pthread_create(&thread, NULL, mount_in_thread, &m);
+		if (e == 0)
+			e = pthread_join(thread, NULL);
+		r = e != 0 ? -(jlong)e : m.err != 0 ? -(jlong)m.err : 0;
+	}
+	free(dir);
+	free(source);
+	free(target);
+	free(type);
+	free(data);
+	return r;
+}

@@ -375,4 +375,15 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
         }
         return ready;
     }
+
+    // ---- mounts whose options pass a page (issue 10, defect 4): one block, appended -------------------------
+
+    private static native long mountIn0(String dir, String source, String target, String type, long flags,
+                                        String data);
+
+    @Override
+    public void mountIn(String dir, String source, String target, String type, long flags, String data) {
+        check(mountIn0(dir, source, target, type, flags, data), "mount " + source + " (from " + dir + ") to",
+                target);
+    }
 }

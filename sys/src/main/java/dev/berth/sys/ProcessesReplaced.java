@@ -125,6 +125,11 @@ final class ProcessesReplaced implements Syscalls {
     }
 
     @Override
+    public void mountIn(String dir, String source, String target, String type, long flags, String data) {
+        sys.mountIn(dir, source, target, type, flags, data);
+    }
+
+    @Override
     public void setWindowSize(int fd, int rows, int cols) {
         sys.setWindowSize(fd, rows, cols);
     }

@@ -24,8 +24,7 @@ public final class InfoCommand extends BaseCommand {
     int run(Berth berth) {
         Map<String, Process> tasks = berth.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList().stream()
                 .collect(Collectors.toMap(Process::getId, Function.identity(), (a, b) -> a));
-        List<Container> containers = berth.containers().list(ListContainersRequest.getDefaultInstance())
-                .getContainersList();
+        List<Container> containers = berth.listContainers(ListContainersRequest.getDefaultInstance());
         Map<String, Long> states = containers.stream().collect(Collectors.groupingBy(
                 c -> ContainerState.of(c, tasks.get(c.getId())).state(), Collectors.counting()));
         int images = berth.images().list(ListImagesRequest.getDefaultInstance()).getImagesCount();

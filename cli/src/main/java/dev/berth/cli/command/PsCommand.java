@@ -34,8 +34,7 @@ public final class PsCommand extends BaseCommand {
     int run(Berth berth) throws Exception {
         Map<String, Process> tasks = berth.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList().stream()
                 .collect(Collectors.toMap(Process::getId, Function.identity(), (a, b) -> a));
-        List<Container> containers = berth.containers().list(ListContainersRequest.getDefaultInstance())
-                .getContainersList().stream()
+        List<Container> containers = berth.listContainers(ListContainersRequest.getDefaultInstance()).stream()
                 .sorted(Comparator.comparing((Container c) -> c.getCreatedAt().getSeconds()).reversed()).toList();
         Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
         for (Container c : containers) {

@@ -35,8 +35,8 @@ public final class ContainerIds {
                 throw e;
             }
         }
-        List<Container> matches = berth.containers().list(ListContainersRequest.getDefaultInstance())
-                .getContainersList().stream().filter(c -> c.getId().startsWith(ref)).toList();
+        List<Container> matches = berth.listContainers(ListContainersRequest.getDefaultInstance()).stream()
+                .filter(c -> c.getId().startsWith(ref)).toList();
         if (matches.size() != 1 || ref.isEmpty()) {
             throw CliException.noSuchContainer(ref);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.manager.support.Ctr;
 import dev.berth.it.manager.support.LocalRegistry;
+import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.manager.support.TestImages;
 import dev.berth.it.support.Background;
 import dev.berth.it.support.CgroupFs;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * berthd killed with SIGKILL and started again on the same root and state: containers keep running and are
- * re-attached, an interrupted pull completes on retry, and nothing is left behind (mounts, bundles, ingests).
+ * re-attached, an interrupted pull completes on retry, a create cut short leaves no shim, and nothing is left
+ * behind (mounts, bundles, ingests).
  */
 class BerthdCrashTest {
     private static final Path REPO = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
@@ -154,6 +156,53 @@ class BerthdCrashTest {
         CliResult big = ctr.run("run", "--rm", "--fifo-dir", fifo.toString(), ref, "big", "stat", "-c", "%s", "/big")
                 .assertSuccess();
         assertEquals(String.valueOf(TestImages.BIG_FILE_SIZE), big.stdout().strip());
+        assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
+    }
+
+    /**
+     * Where a create is when berthd is killed: its shim's JVM just spawned ({@code start} still waiting for it), the
+     * shim serving (its address written, Create not yet called), or a fixed time into {@code ctr run -d}, as the
+     * issue found orphans 0.14–0.30 s in.
+     */
+    private enum KillPoint { SHIM_SPAWNED, ADDRESS_WRITTEN, AFTER_140_MS, AFTER_220_MS, AFTER_300_MS }
+
+    @Test
+    void sigkill_whileCreatingTasks_leavesNoOrphanShimAndNoBundle() throws Exception {
+        String ref = images.busybox().reference(registry);
+        ctr.run("images", "pull", "--plain-http", ref).assertSuccess();
+        Path bundles = dir.resolve("state/io.containerd.runtime.v2.task").resolve(namespace);
+        int i = 0;
+        for (KillPoint point : KillPoint.values()) {
+            String id = "k" + i++;
+            long began = System.nanoTime();
+            Background run = ctr.start("run", "-d", "--fifo-dir", fifo.toString(), ref, id, "sleep", "1000");
+            try {
+                Wait.until(point + " of " + id, Duration.ofSeconds(60), () -> !run.isAlive() || switch (point) {
+                    case SHIM_SPAWNED -> !ShimProcesses.of(dir, id, "serve").isEmpty();
+                    case ADDRESS_WRITTEN -> Files.exists(bundles.resolve(id).resolve("address"));
+                    case AFTER_140_MS -> System.nanoTime() - began > 140_000_000L;
+                    case AFTER_220_MS -> System.nanoTime() - began > 220_000_000L;
+                    case AFTER_300_MS -> System.nanoTime() - began > 300_000_000L;
+                });
+            } finally {
+                berthd.crash();
+                run.close();
+            }
+            berthd = startBerthd();
+
+            // a task the shim had created is taken back; of any other create nothing may stay
+            boolean reattached = quiet("tasks", "ls").contains(id);
+            if (!reattached) {
+                Wait.until("shim of " + id + " (killed at " + point + ") gone", Duration.ofSeconds(30),
+                        () -> ShimProcesses.of(dir, id, "").isEmpty());
+                assertFalse(Files.exists(bundles.resolve(id)), "bundle of " + id + " left behind");
+            }
+            ctr.run("tasks", "rm", "--force", id);
+            ctr.run("containers", "rm", id);
+            Wait.until("shim of " + id + " gone after its task was removed", Duration.ofSeconds(30),
+                    () -> ShimProcesses.of(dir, id, "").isEmpty());
+        }
+        Wait.until("bundles removed", Duration.ofSeconds(15), () -> bundlesIn(bundles).isEmpty());
         assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
     }
 

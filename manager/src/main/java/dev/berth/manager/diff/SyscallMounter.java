@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * {@link Mounter} over {@code mount(2)}: options that are mount flags ({@code ro}, {@code rbind}, {@code nosuid},
  * …) become flags, the rest is joined with commas into the data string (overlay's {@code lowerdir=…}). A read-only
- * bind needs a second, remounting call, because the kernel ignores MS_RDONLY when it creates a bind mount.
+ * bind needs a second, remounting call, because the kernel ignores MS_RDONLY when it creates a bind mount. An
+ * overlay's data may pass the kernel's page ({@link Syscalls#mountLongData}: an image of hundreds of layers).
  */
 public final class SyscallMounter implements Mounter {
     static final long MS_RDONLY = 1;
@@ -97,11 +98,14 @@ public final class SyscallMounter implements Mounter {
             type = "";
         }
         try {
-            sys.mount(m.source(), target, type, flags, String.join(",", data));
+            sys.mountLongData(m.source(), target, type, flags, String.join(",", data));
             if ((flags & MS_BIND) != 0 && (flags & MS_RDONLY) != 0) {
                 sys.mount("", target, "", flags | MS_REMOUNT, "");
             }
         } catch (SyscallException e) {
+            if (e.errno() == Errno.E2BIG) {
+                throw BerthException.invalidArgument(e.getMessage()); // too many layers: says how many
+            }
             throw new IOException("mount " + m.type() + " " + m.source() + " on " + target + ": "
                     + Errno.message(e.errno()), e);
         }

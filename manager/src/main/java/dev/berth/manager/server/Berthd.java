@@ -175,7 +175,8 @@ public final class Berthd implements AutoCloseable {
         ShimTasks tasks = new ShimTasks(new ShimTasksConfig(config.state(),
                 new ShimBinaries(runtimes, launch.searchPath(),
                         config.defaultRuntime()),
-                Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange, sys);
+                Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange,
+                new ContainerExitLabels(db), sys);
         closeables.push(tasks);
         var recovery = tasks.recover();
         LOG.info("recovered tasks", "reattached", recovery.reattached().size(),

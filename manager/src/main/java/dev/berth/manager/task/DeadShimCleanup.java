@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Watches each task's shim process and, when one dies, cleans up after its task as containerd does: the shim's
- * {@code delete} verb runs, the bundle is removed, and the {@code /tasks/exit} and {@code /tasks/delete} events
- * that no shim is left to publish are published.
+ * {@code delete} verb runs, the bundle is removed, the exit is kept ({@link LostTaskExits}: the container shows
+ * {@code Exited (137)}), and the {@code /tasks/exit} and {@code /tasks/delete} events that no shim is left to
+ * publish are published.
  */
 final class DeadShimCleanup {
     private static final Log LOG = Log.of(DeadShimCleanup.class);
@@ -22,12 +23,15 @@ final class DeadShimCleanup {
     private final TaskTable tasks;
     private final ShimTeardown teardown;
     private final Publisher publisher;
+    private final LostTaskExits lostExits;
     private final MountSyscalls sys;
 
-    DeadShimCleanup(TaskTable tasks, ShimTeardown teardown, Publisher publisher, MountSyscalls sys) {
+    DeadShimCleanup(TaskTable tasks, ShimTeardown teardown, Publisher publisher, LostTaskExits lostExits,
+                    MountSyscalls sys) {
         this.tasks = tasks;
         this.teardown = teardown;
         this.publisher = publisher;
+        this.lostExits = lostExits;
         this.sys = sys;
     }
 
@@ -61,6 +65,8 @@ final class DeadShimCleanup {
         Cleanup.ignoring("close shim client", task.call, task.client::close);
         task.log.close();
         Cleanup.ignoring("remove bundle", task.call, () -> task.bundle.delete(sys));
+        Cleanup.ignoring("keep exit of task", task.call,
+                () -> lostExits.keep(task.call.namespace(), task.call.id(), exit));
         Timestamp at = timestamp(exit.exitedAt());
         publisher.publish(task.call.namespace(), Topics.TASK_EXIT, TaskExit.newBuilder()
                 .setContainerId(task.call.id()).setId(task.call.id()).setPid(exit.pid())

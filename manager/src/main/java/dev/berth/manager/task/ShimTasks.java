@@ -27,7 +27,7 @@ import java.util.Optional;
  * <p>This class runs the task operations; its parts do the rest: {@link TaskCreator} creates tasks, {@link
  * TaskTable} holds the live ones, {@link ExitWatcher} records their exits, {@link DeadShimCleanup} cleans up after
  * a shim that dies as containerd does (its {@code delete} verb runs, {@code /tasks/exit} and {@code /tasks/delete}
- * are published, the bundle is removed), and {@link TaskRecovery} implements {@link #recover}. {@link #close} lets
+ * are published, the exit is kept in {@link LostTaskExits}, the bundle is removed), and {@link TaskRecovery} implements {@link #recover}. {@link #close} lets
  * go of the shims without stopping them; a new instance over the same state root takes them back with {@link
  * #recover}.
  */
@@ -46,11 +46,17 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     public ShimTasks(ShimTasksConfig config, ShimLauncher launcher, Publisher publisher, Subscriber subscriber,
                      Syscalls sys) {
+        this(config, launcher, publisher, subscriber, LostTaskExits.NONE, sys);
+    }
+
+    /** @param lostExits where the exit of a task whose shim died is kept, besides its {@code /tasks/exit} */
+    public ShimTasks(ShimTasksConfig config, ShimLauncher launcher, Publisher publisher, Subscriber subscriber,
+                     LostTaskExits lostExits, Syscalls sys) {
         this.sys = sys;
         this.teardown = new ShimTeardown(config, launcher, tasks);
-        DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, publisher, sys);
+        DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, publisher, lostExits, sys);
         this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims);
-        this.recovery = new TaskRecovery(config, launcher, sys, tasks, deadShims);
+        this.recovery = new TaskRecovery(config, launcher, sys, tasks, deadShims, lostExits);
         this.exits = ExitWatcher.start(subscriber, tasks);
         this.shutdownTimeout = config.shutdownTimeout();
     }

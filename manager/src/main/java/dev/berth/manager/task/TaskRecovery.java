@@ -6,6 +6,7 @@ import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
+import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLog;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
@@ -25,14 +26,16 @@ final class TaskRecovery {
     private final Syscalls sys;
     private final TaskTable tasks;
     private final DeadShimCleanup deadShims;
+    private final LostTaskExits lostExits;
 
     TaskRecovery(ShimTasksConfig config, ShimLauncher launcher, Syscalls sys, TaskTable tasks,
-                 DeadShimCleanup deadShims) {
+                 DeadShimCleanup deadShims, LostTaskExits lostExits) {
         this.config = config;
         this.launcher = launcher;
         this.sys = sys;
         this.tasks = tasks;
         this.deadShims = deadShims;
+        this.lostExits = lostExits;
     }
 
     /** See {@link ShimTasks#recover}. */
@@ -70,6 +73,8 @@ final class TaskRecovery {
         Optional<String> address = bundle.address();
         Optional<Path> binary = bundle.shimBinary();
         ShimCall call = binary.map(b -> new ShimCall(b, bundle.namespace(), bundle.id(), bundle.dir())).orElse(null);
+        // a shim that served and is gone ended its task; one that never served, or answers without it, had none
+        boolean shimDied = address.isPresent();
         if (address.isPresent() && call != null) {
             ShimClient client = null;
             try {
@@ -90,6 +95,7 @@ final class TaskRecovery {
                     ShimClient c = client;
                     // a shim that answers but lost the task is asked to exit; it does only once it serves no task
                     if (e instanceof BerthException b && b.kind() == ErrorKind.NOT_FOUND) {
+                        shimDied = false;
                         Cleanup.ignoring("shut down shim", call, () -> c.shutdown(bundle.id(), false));
                     }
                     Cleanup.ignoring("close shim client", call, c::close);
@@ -97,7 +103,13 @@ final class TaskRecovery {
             }
         }
         if (call != null) {
-            Cleanup.ignoring("shim delete verb", call, () -> launcher.delete(call));
+            boolean ended = shimDied;
+            Cleanup.ignoring("shim delete verb", call, () -> {
+                ProcessExit exit = launcher.delete(call);
+                if (ended) {
+                    lostExits.keep(bundle.namespace(), bundle.id(), exit);
+                }
+            });
         }
         bundle.delete(sys);
         LOG.info("task of earlier berthd cleaned up", "namespace", bundle.namespace(), "id", bundle.id());

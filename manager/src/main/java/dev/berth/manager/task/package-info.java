@@ -22,17 +22,21 @@
  *       rootfs/              empty (0711); the shim mounts the task's rootfs here  berthd, mounted by the shim
  *       log                  FIFO: the serving shim's stderr, read by berthd      berthd
  *       address              unix:///… of the shim's ttrpc socket                 berthd (and the shim)
- *       shim-binary-path     the shim executable, for its delete verb after a restart  berthd
+ *       shim-binary-path     the shim executable, written before the shim starts  berthd
  *       …                    the shim's own files (init.pid, options.json, runtime, …)
  *     .&lt;id&gt;/                a bundle being deleted; removed by recover()
  * </pre>
  *
  * <p>Restart: berthd keeps nothing else. {@code recover()} takes every bundle with a reachable shim that still
- * knows the task as a live task; for any other it runs the shim's {@code delete} verb and removes the bundle.
- * Shims run in their own session, so containers outlive berthd.
+ * knows the task as a live task; for any other it asks a shim that answers to shut down, runs the shim's {@code
+ * delete} verb and removes the bundle. Because {@code shim-binary-path} is written before the shim starts, this
+ * covers a berthd killed while it created a task too; a shim whose start was still running then finds its bundle
+ * gone and exits by itself (berth-shim's {@code OrphanWatch}). Shims run in their own session, so containers
+ * outlive berthd.
  *
  * <p>Events: shims publish {@code /tasks/create}, {@code /tasks/start}, {@code /tasks/exit}, … themselves (through
  * {@code task.shim.EventsForwardServer} into the exchange). berthd publishes only what no shim can: the {@code
- * /tasks/exit} and {@code /tasks/delete} of a task whose shim died.
+ * /tasks/exit} and {@code /tasks/delete} of a task whose shim died, whose exit it also keeps in {@link
+ * dev.berth.manager.task.LostTaskExits} (berthd: labels on the container) since the task is gone then.
  */
 package dev.berth.manager.task;

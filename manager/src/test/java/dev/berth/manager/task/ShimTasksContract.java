@@ -222,6 +222,39 @@ abstract class ShimTasksContract {
         waitUntil("container processes gone", () -> sandbox.cgroupProcs().isEmpty());
     }
 
+    /**
+     * An overlay rootfs of 127 layers at paths as deep as berthd's snapshots (issue 10, defect 4): its options pass
+     * the kernel's page, which cut them and lost the bottom layers, busybox with them.
+     */
+    @Test
+    void create_overlayRootfsOf127Layers_runsTheBottomLayersBusybox_andSeesEveryLayer() throws Exception {
+        int layers = 127;
+        Path snapshots = Files.createDirectories(
+                tmp.resolve("var/lib/berth/io.containerd.snapshotter.v1.overlayfs/snapshots"));
+        List<String> lowers = new ArrayList<>();
+        for (int i = layers - 1; i > 0; i--) {
+            Path fs = Files.createDirectories(snapshots.resolve(i + "/fs"));
+            Files.writeString(fs.resolve("layer-" + i), i + "\n");
+            lowers.add(fs.toString());
+        }
+        lowers.add(BusyboxRootfs.create(snapshots.resolve("0/fs")).toString());
+        List<dev.berth.manager.snapshot.Mount> rootfs = List.of(new dev.berth.manager.snapshot.Mount("overlay",
+                "overlay", List.of("lowerdir=" + String.join(":", lowers))));
+        assertTrue(rootfs.getFirst().options().getFirst().length() > 4096, "the options should pass a page");
+
+        Path out = Files.createFile(tmp.resolve("layers-out"));
+        String id = "t-" + random();
+        ids.add(id);
+        tasks.create(new TaskCreate(namespace, id, ShimBinaries.RUNC_V2, options(),
+                sandbox.spec(id, List.of("sh", "-c", "cat /layer-1 /layer-126; ls / | grep -c '^layer-'")), rootfs,
+                output(out)));
+        tasks.start(ProcessRef.init(namespace, id));
+        assertEquals(0, tasks.wait(ProcessRef.init(namespace, id)).exitStatus(), Files.readString(out));
+        assertEquals("1\n126\n126\n", Files.readString(out));
+        tasks.delete(namespace, id);
+        assertEquals(List.of(), MountInfo.at(tmp));
+    }
+
     @Test
     void create_failingProcess_leavesNoBundleNoShimNoMount() throws Exception {
         String id = "t-" + random();

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The container's root filesystem as containerd hands it to a shim: mounts (an overlay, or a bind of a snapshot
- * directory) to stack at {@code <bundle>/rootfs}, undone in reverse order when the task is deleted.
+ * directory) to stack at {@code <bundle>/rootfs}, undone in reverse order when the task is deleted. An overlay's
+ * options may pass the kernel's page ({@link Syscalls#mountLongData}: an image of hundreds of layers).
  */
 public final class RootfsMount {
     /** {@code umount2} flag: detach now, clean up when no longer busy. */
@@ -61,7 +62,7 @@ public final class RootfsMount {
             }
         }
         String type = (flags & MS_BIND) != 0 ? "" : spec.type();
-        sys.mount(spec.source(), target.toString(), type, flags, String.join(",", data));
+        sys.mountLongData(spec.source(), target.toString(), type, flags, String.join(",", data));
         mounted++;
         if ((flags & MS_BIND) != 0 && (flags & MS_RDONLY) != 0) {
             // a bind mount ignores MS_RDONLY until it is remounted

@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code serve}: the long-lived shim. Claims the task's socket ({@link ShimSocket}: its own, or its group's when
  * that shim already serves), and reports the address on the ready fd that {@code berth-shim-start} reads. If it
  * joined a group, it exits there. Otherwise it becomes the child subreaper, starts the reaper and the event
- * publisher, serves the task service, and after a Shutdown with no task left delivers the last events and exits.
+ * publisher, serves the task service, and after a Shutdown with no task left delivers the last events and exits;
+ * so it does when it serves no task and its bundle is gone ({@link OrphanWatch}).
  */
 final class ServeCommand {
     private static final Log LOG = Log.of(ServeCommand.class);
@@ -68,6 +69,7 @@ final class ServeCommand {
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             server.serve(socket.channel());
             report(flags, socket.address());
+            OrphanWatch.start(task.bundleDir(), containers::isEmpty, shutdown::countDown);
             LOG.info("serving task", "namespace", flags.namespace(), "id", flags.id(), "socket", socket.path());
             shutdown.await();
             server.shutdown(Duration.ofSeconds(1));

@@ -11,11 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The socket a serving shim claims for its task: its own, or its group's ({@link ShimGroup}). A lock file beside
- * the socket makes the check and the bind one step, so that of two shims of one group starting together one
- * listens and the other finds it accepting.
+ * The socket a serving shim claims for its task: its own, or its group's ({@link ShimGroup}). One lock file in the
+ * socket directory, {@value #LOCK}, makes the check and the bind one step, so that of two shims of one group
+ * starting together one listens and the other finds it accepting. It is one file for every shim of the directory
+ * rather than one per socket, which would stay behind for every container ever run (removing a lock file that
+ * another process may hold open would let two shims lock different files); the claim holds it for a connect and a
+ * bind only.
  */
 final class ShimSocket {
+    static final String LOCK = "claim.lock";
+
     private ShimSocket() {}
 
     /** What {@link #claim} found: a socket this shim now listens on, or the group's shim already serving it. */
@@ -36,8 +41,8 @@ final class ShimSocket {
 
     static Claim claim(Path socket) throws IOException {
         Files.createDirectories(socket.getParent());
-        try (FileChannel lock = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel lock = FileChannel.open(socket.resolveSibling(LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
             lock.lock(); // released when the channel closes
             if (accepts(socket)) {
                 return new Joined(socket);

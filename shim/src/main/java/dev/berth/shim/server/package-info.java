@@ -12,6 +12,7 @@
  *   read stdout ◀──────── write B/address, print, exit 0            subreaper, reaper, events, serve(socket)
  *   ttrpc Create/Start/Wait/Delete/Shutdown ───────────────────────▶ TaskService; events ─▶ TTRPC_ADDRESS
  *                                                                    Delete leaves B/berth-deleted; Shutdown: exit
+ *                                                                    (so too with no task and B gone: OrphanWatch)
  *   exec delete ────────▶ berth-shim-start delete: B/berth-deleted? print DeleteResponse{137, now}
  *                                                  else exec the JVM's delete (the shim died: clean up)
  * </pre>

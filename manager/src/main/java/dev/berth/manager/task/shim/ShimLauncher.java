@@ -45,14 +45,18 @@ public final class ShimLauncher {
     public record Started(String address, ShimLog log) {}
 
     /**
-     * Runs {@code start} in the bundle with the runtime options on stdin (nothing when empty), reads the printed
-     * address, and writes it to {@code <bundle>/address} and the binary to {@code <bundle>/shim-binary-path}.
+     * Writes the binary to {@code <bundle>/shim-binary-path}, runs {@code start} in the bundle with the runtime
+     * options on stdin (nothing when empty), reads the printed address, and writes it to {@code <bundle>/address}.
      * The bundle's {@code log} FIFO is opened first (a Go shim blocks until it has a reader) and handed back.
      *
      * @throws BerthException NOT_FOUND if the binary cannot be run, DEADLINE_EXCEEDED past the timeout, INTERNAL
      *     if it fails or prints no unix socket address
      */
     public Started start(ShimCall call, Optional<Any> options) throws IOException {
+        // before the shim exists, as containerd keeps its bundle first: a berthd killed while start runs leaves a
+        // bundle whose next recovery knows which binary's delete verb to run and can ask the shim to exit
+        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
+                StandardCharsets.UTF_8);
         ShimLog log = ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
         try {
             Output out = run(call, "start", startArgv(call), options.map(Any::toByteArray).orElse(new byte[0]));
@@ -63,8 +67,6 @@ public final class ShimLauncher {
             }
             socketPath(address); // fail now on an address this JVM cannot reach
             Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
-            Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
-                    StandardCharsets.UTF_8);
             LOG.info("shim started", "namespace", call.namespace(), "id", call.id(), "shim_binary", call.binary(),
                     "address", address);
             return new Started(address, log);

@@ -9,13 +9,14 @@
  *
  * <pre>
  * berthd                                   shim binary (cwd = bundle)
+ *   write bundle/shim-binary-path         (first: a restarted berthd can clean up after any start)
  *   mkfifo bundle/log, open it to read
  *   exec BIN -namespace NS -address GRPC
  *        -publish-binary BERTHD -id ID
  *        [-debug] start                 →  starts (or finds) the serving shim in its own session,
  *   env TTRPC_ADDRESS=EVENTS, stdin=Any      which writes its stderr to bundle/log
  *   read stdout until EOF               ←  prints unix:///path/to/socket, exits 0
- *   write bundle/address, bundle/shim-binary-path
+ *   write bundle/address
  *   ttrpc connect; Task/Create …
  *
  * after the shim died:
