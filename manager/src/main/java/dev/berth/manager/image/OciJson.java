@@ -11,19 +11,19 @@ import dev.berth.manager.image.oci.Manifest;
 import java.io.IOException;
 
 /** Reads the image format's JSON documents; a document that does not parse is INVALID_ARGUMENT naming it. */
-final class OciJson {
+public final class OciJson {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    Index index(Descriptor desc, byte[] body) {
+    public Index index(Descriptor desc, byte[] body) {
         return read(desc, body, Index.class);
     }
 
-    Manifest manifest(Descriptor desc, byte[] body) {
+    public Manifest manifest(Descriptor desc, byte[] body) {
         return read(desc, body, Manifest.class);
     }
 
-    ImageConfig config(Descriptor desc, byte[] body) {
+    public ImageConfig config(Descriptor desc, byte[] body) {
         try {
             JsonNode tree = mapper.readTree(body);
             if (!(tree instanceof ObjectNode o)) {

@@ -1,5 +1,5 @@
 /**
- * Images: references ({@link dev.berth.manager.image.ImageReference}), and (in subpackages) the image format
+ * Images: references ({@link dev.berth.manager.image.reference.ImageReference}), and (in subpackages) the image format
  * ({@code oci}) and the registry client ({@code registry}); pulling ({@link dev.berth.manager.image.ImagePuller}),
  * pushing ({@link dev.berth.manager.image.ImagePusher}), import and export of archives
  * ({@link dev.berth.manager.image.ImageImporter}, {@link dev.berth.manager.image.ImageExporter}) and commit (a

@@ -18,6 +18,9 @@ import dev.berth.manager.image.RegistryTestImages.Image;
 import dev.berth.manager.image.RegistryTestImages.Kind;
 import dev.berth.manager.image.RegistryTestImages.Layer;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.pull.PullProgress;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.snapshot.SnapshotInfo;
 import java.io.IOException;
@@ -77,7 +80,7 @@ class ImagePullerTest {
         puller = new ImagePuller(ref -> {
             assertEquals(HOST, ref.domain());
             return registry;
-        }, fx.db, fx.applier, fx.pool);
+        }, fx.db, new Unpacker(fx.applier), fx.pool);
     }
 
     @AfterEach

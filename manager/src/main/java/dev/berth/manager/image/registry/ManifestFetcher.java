@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
-import dev.berth.manager.image.ImageReference;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.oci.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;

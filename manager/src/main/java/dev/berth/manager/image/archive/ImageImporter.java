@@ -1,5 +1,11 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.Unpacker;
+import dev.berth.manager.image.reference.ImageReference;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
@@ -118,10 +124,14 @@ public final class ImageImporter {
         try {
             if (MediaTypes.isIndex(n.target().mediaType())) {
                 Index index = ContentBlobs.readJson(content, n.target().digest(), Index.class);
-                ContentBlobs.label(content, n.target().digest(), ChildLabels.ofIndex(index));
+                List<Descriptor> manifests = new ArrayList<>();
+                for (OciDescriptor m : index.manifests() == null ? List.<OciDescriptor>of() : index.manifests()) {
+                    manifests.add(m.toDescriptor());
+                }
+                ImageLabels.add(content, n.target().digest(), ImageLabels.ofIndex(manifests));
             }
             image = ManifestResolver.resolve(content, n.target(), options.platform());
-            ContentBlobs.label(content, image.manifestDescriptor().digest(), ChildLabels.ofManifest(image.manifest()));
+            ImageLabels.add(content, image.manifestDescriptor().digest(), ImageLabels.ofManifest(image.manifest()));
             for (OciDescriptor layer : layers(image.manifest())) {
                 content.info(Digest.parse(layer.digest()));
             }
@@ -133,7 +143,8 @@ public final class ImageImporter {
             throw e;
         }
         if (options.unpack()) {
-            unpacker.unpack(content, db.snapshotter(namespace, options.snapshotter(), Optional.of(lease)), image);
+            unpacker.unpack(content, db.snapshotter(namespace, options.snapshotter(), Optional.of(lease)), image,
+                    options.maxUnpackedBytes());
         }
     }
 
@@ -252,7 +263,7 @@ public final class ImageImporter {
                 configFile.size()));
         Manifest manifest = new Manifest(2, MediaTypes.DOCKER_MANIFEST, configDesc, layers, null);
         byte[] json = ContentBlobs.JSON.writeValueAsBytes(manifest);
-        return ContentBlobs.write(content, MediaTypes.DOCKER_MANIFEST, json, ChildLabels.ofManifest(manifest));
+        return ContentBlobs.write(content, MediaTypes.DOCKER_MANIFEST, json, ImageLabels.ofManifest(manifest));
     }
 
     /** A layer file's media type by its first bytes: gzip, zstd, or a plain tar. */

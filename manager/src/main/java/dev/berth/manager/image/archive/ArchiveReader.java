@@ -1,5 +1,6 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
+import dev.berth.manager.image.ContentBlobs;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;

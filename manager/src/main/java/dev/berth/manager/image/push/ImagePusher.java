@@ -1,5 +1,9 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.push;
 
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.OciJson;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentInfo;
@@ -19,9 +23,7 @@ import dev.berth.manager.metadata.MetadataDb;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -177,17 +179,7 @@ public final class ImagePusher {
         }
 
         byte[] bytes(Descriptor doc) throws IOException {
-            if (doc.size() > BlobFetcher.MAX_METADATA_SIZE) {
-                throw BerthException.invalidArgument("push " + dest + ": " + doc.digest() + " is too big for a "
-                        + doc.mediaType());
-            }
-            try (SeekableByteChannel ch = content.read(doc.digest())) {
-                ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // read to the end
-                }
-                return buf.array();
-            }
+            return ContentBlobs.read(content, doc.digest());
         }
 
         /** Reports upload progress every mebibyte as the registry client reads the blob. */

@@ -1,5 +1,9 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.reference.ImageReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;

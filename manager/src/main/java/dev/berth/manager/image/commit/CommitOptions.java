@@ -1,5 +1,6 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.oci.Platform;
 import java.util.List;
 import java.util.Objects;

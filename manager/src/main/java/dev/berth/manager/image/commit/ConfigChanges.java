@@ -1,5 +1,6 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
+import dev.berth.manager.image.ContentBlobs;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

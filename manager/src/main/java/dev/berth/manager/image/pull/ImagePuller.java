@@ -1,16 +1,20 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.pull;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.diff.LayerApplier;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.OciJson;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Index;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
 import dev.berth.manager.log.Log;
@@ -25,7 +29,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,7 @@ public final class ImagePuller {
 
     private final Registries registries;
     private final MetadataDb metadata;
-    private final LayerApplier applier;
+    private final Unpacker unpacker;
     private final Executor downloads;
     private final Clock clock;
     private final OciJson json = new OciJson();
@@ -63,18 +66,18 @@ public final class ImagePuller {
     /**
      * @param registries the registry client per host
      * @param metadata   the namespaced images, leases, content and snapshotters
-     * @param applier    applies layer streams onto snapshots
+     * @param unpacker   unpacks the layers as they download
      * @param downloads  runs the blob downloads (each pull bounds its own concurrency by
      *                   {@link PullOptions#maxConcurrentDownloads()}); the unpacking runs on the calling thread
      */
-    public ImagePuller(Registries registries, MetadataDb metadata, LayerApplier applier, Executor downloads) {
-        this(registries, metadata, applier, downloads, Clock.systemUTC());
+    public ImagePuller(Registries registries, MetadataDb metadata, Unpacker unpacker, Executor downloads) {
+        this(registries, metadata, unpacker, downloads, Clock.systemUTC());
     }
 
-    ImagePuller(Registries registries, MetadataDb metadata, LayerApplier applier, Executor downloads, Clock clock) {
+    ImagePuller(Registries registries, MetadataDb metadata, Unpacker unpacker, Executor downloads, Clock clock) {
         this.registries = registries;
         this.metadata = metadata;
-        this.applier = applier;
+        this.unpacker = unpacker;
         this.downloads = downloads;
         this.clock = clock;
     }
@@ -124,7 +127,7 @@ public final class ImagePuller {
                                    String lease, PullOptions options, PullProgress progress) throws IOException {
         ContentStore content = metadata.contentStore(namespace, Optional.of(lease));
         AtomicBoolean cancelled = new AtomicBoolean();
-        BlobFetcher fetcher = new BlobFetcher(registry, ref, content, progress, cancelled::get);
+        BlobDownloader fetcher = new BlobDownloader(registry, ref, content, progress, cancelled::get);
 
         Descriptor manifestDesc = target;
         for (int depth = 0; MediaTypes.isIndex(manifestDesc.mediaType()); depth++) {
@@ -134,9 +137,7 @@ public final class ImagePuller {
             Descriptor indexDesc = manifestDesc;
             Index index = json.index(indexDesc, fetcher.fetchMetadata(indexDesc, Map.of()));
             manifestDesc = select(ref, index, options.platform());
-            ImageLabels.add(content, indexDesc.digest(),
-                    Map.of(ImageLabels.childKey(indexDesc.mediaType(), manifestDesc.mediaType(), 0),
-                            manifestDesc.digest().toString()));
+            ImageLabels.add(content, indexDesc.digest(), ImageLabels.ofIndex(List.of(manifestDesc)));
         }
         if (!MediaTypes.isManifest(manifestDesc.mediaType())) {
             throw BerthException.invalidArgument("pull " + ref + ": unsupported media type "
@@ -152,13 +153,7 @@ public final class ImagePuller {
         if (manifest.layers() != null) {
             manifest.layers().forEach(l -> layers.add(l.toDescriptor()));
         }
-        Map<String, String> children = new HashMap<>();
-        children.put(ImageLabels.childKey(md.mediaType(), configDesc.mediaType(), 0), configDesc.digest().toString());
-        for (int i = 0; i < layers.size(); i++) {
-            children.put(ImageLabels.childKey(md.mediaType(), layers.get(i).mediaType(), i),
-                    layers.get(i).digest().toString());
-        }
-        ImageLabels.add(content, md.digest(), children);
+        ImageLabels.add(content, md.digest(), ImageLabels.ofManifest(manifest));
 
         ImageConfig config = json.config(configDesc, fetcher.fetchMetadata(configDesc, Map.of()));
         List<String> diffIds = config.diffIds();
@@ -166,29 +161,24 @@ public final class ImagePuller {
             throw BerthException.invalidArgument("pull " + ref + ": config " + configDesc.digest() + " has "
                     + diffIds.size() + " diff_ids for " + layers.size() + " layers");
         }
+        ResolvedImage image = new ResolvedImage(md, manifest, configDesc, config);
 
-        Optional<SnapshotUnpacker> unpacker = Optional.empty();
+        Optional<MetadataSnapshotter> snapshots = Optional.empty();
         int firstToApply = -1;
         if (options.unpack()) {
-            MetadataSnapshotter snapshots = metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease));
-            unpacker = Optional.of(new SnapshotUnpacker(snapshots, applier, content, progress));
-            firstToApply = unpacker.get().firstMissing(diffIds);
+            snapshots = Optional.of(metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease)));
+            firstToApply = unpacker.firstMissing(snapshots.get(), diffIds);
         }
-        LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, downloads,
+        LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, content, downloads,
                 options.maxConcurrentDownloads(), cancelled, progress, firstToApply);
         try {
-            if (unpacker.isPresent()) {
-                unpacker.get().unpack(layers, diffIds, firstToApply, layerDownloads);
+            if (snapshots.isPresent()) {
+                unpacker.unpack(content, snapshots.get(), image, layerDownloads, options.maxUnpackedBytes());
             }
             layerDownloads.awaitAll();
         } catch (IOException | RuntimeException e) {
-            layerDownloads.cancelAndWait();
+            layerDownloads.stop(e);
             throw e;
-        }
-        if (options.unpack() && !layers.isEmpty()) {
-            List<String> chain = ChainIds.of(diffIds);
-            ImageLabels.add(content, configDesc.digest(),
-                    Map.of(GcLabels.REF_SNAPSHOT_PREFIX + options.snapshotter(), chain.getLast()));
         }
         return record(metadata.images(namespace), ImageRecord.of(ref.toString(), target, Map.of()));
     }

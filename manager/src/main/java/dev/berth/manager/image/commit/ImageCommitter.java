@@ -1,5 +1,12 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
+import dev.berth.manager.image.ChainIds;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.Unpacker;
+import dev.berth.manager.image.reference.ImageReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;
@@ -71,7 +78,7 @@ public final class ImageCommitter {
             MetadataSnapshotter snapshots = db.snapshotter(namespace, container.snapshotter(), Optional.of(lease));
             ImageRecord base = db.images(namespace).get(container.image());
             ResolvedImage image = ManifestResolver.resolve(content, base.target(), options.platform());
-            List<String> chains = Unpacker.chainIds(image.config().diffIds());
+            List<String> chains = ChainIds.of(image.config().diffIds());
             String parent = snapshots.stat(container.snapshotKey()).parent();
             String top = chains.isEmpty() ? "" : chains.getLast();
             if (!parent.equals(top)) {
@@ -80,7 +87,7 @@ public final class ImageCommitter {
             }
             Descriptor layer = diff(content, snapshots, container.snapshotKey(), parent,
                     image.isDocker() ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP);
-            String diffId = content.info(layer.digest()).labels().get(ContentDiffer.UNCOMPRESSED);
+            String diffId = content.info(layer.digest()).labels().get(ImageLabels.UNCOMPRESSED);
             ImageConfig config = newConfig(image.config(), diffId, options);
             byte[] configJson = ContentBlobs.JSON.writeValueAsBytes(config.json());
             Descriptor configDesc = ContentBlobs.write(content,
@@ -91,8 +98,9 @@ public final class ImageCommitter {
             Manifest manifest = new Manifest(2, image.manifestDescriptor().mediaType(), OciDescriptor.of(configDesc),
                     layers, null);
             Descriptor manifestDesc = ContentBlobs.write(content, image.manifestDescriptor().mediaType(),
-                    ContentBlobs.JSON.writeValueAsBytes(manifest), ChildLabels.ofManifest(manifest));
-            unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc, config));
+                    ContentBlobs.JSON.writeValueAsBytes(manifest), ImageLabels.ofManifest(manifest));
+            unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc, config),
+                    Unpacker.UNLIMITED);
             return record(db.images(namespace), ImageRecord.of(name, manifestDesc, Map.of()));
         } finally {
             db.leases(namespace).delete(lease);
