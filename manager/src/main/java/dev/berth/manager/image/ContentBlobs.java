@@ -1,12 +1,14 @@
 package dev.berth.manager.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.ContentWriter;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.oci.ImageConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,7 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
-/** Reading and writing the small JSON blobs of images (manifests, indexes, configs) and streaming big ones in. */
+/** Reading, parsing and writing the small JSON blobs of images: manifests, indexes, configs. */
 public final class ContentBlobs {
 
     /** As containerd's importer: no manifest, index or config is larger than this. */
@@ -43,6 +45,21 @@ public final class ContentBlobs {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw BerthException.invalidArgument("parse " + digest + ": " + e.getOriginalMessage());
         }
+    }
+
+    /** Parses a fetched document of {@code desc}; INVALID_ARGUMENT naming it when it does not parse as a {@code type}. */
+    public static <T> T parse(Descriptor desc, Class<T> type, byte[] body) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw BerthException.invalidArgument("parse " + desc.mediaType() + " " + desc.digest() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** Parses a fetched config of {@code desc}; INVALID_ARGUMENT naming it when it is not a JSON object. */
+    public static ImageConfig parseConfig(Descriptor desc, byte[] body) {
+        return new ImageConfig(parse(desc, ObjectNode.class, body));
     }
 
     /** Stores {@code data} (already present is fine) and answers its descriptor; {@code labels} are set on it. */

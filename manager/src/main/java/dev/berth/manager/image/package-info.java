@@ -8,8 +8,9 @@
  * image.registry   the OCI distribution client (Registry, Registries, RegistryHosts)     : oci, reference, content
  * image (core)     Unpacker (the one unpacker) fed by a LayerSource; ChainIds (the one     : oci, reference, content,
  *                  chain-ID computation); ImageLabels (containerd's labels); ChunkQueue      diff, snapshot, metadata
- *                  (the bounded hand-over read as an InputStream); ContentBlobs, OciJson
- *                  (the JSON blobs); ManifestResolver, ResolvedImage (an image for one platform)
+ *                  (the bounded hand-over read as an InputStream); ContentBlobs (the JSON
+ *                  blobs); ManifestResolver, ResolvedImage (an image for one platform);
+ *                  TemporaryLease (the lease a pull, import or commit writes under)
  * image.pull       ImagePuller: registry → content store → Unpacker (LayerDownloads is the : core, registry, metadata
  *                  LayerSource, streaming each layer to it while it downloads)
  * image.push       ImagePusher: content store → registry (mount or upload, then manifests) : core, registry, metadata

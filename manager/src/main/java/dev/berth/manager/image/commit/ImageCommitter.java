@@ -1,24 +1,24 @@
 package dev.berth.manager.image.commit;
 
-import dev.berth.manager.image.ChainIds;
-import dev.berth.manager.image.ContentBlobs;
-import dev.berth.manager.image.ImageLabels;
-import dev.berth.manager.image.ManifestResolver;
-import dev.berth.manager.image.ResolvedImage;
-import dev.berth.manager.image.Unpacker;
-import dev.berth.manager.image.reference.ImageReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.diff.ContentDiffer;
+import dev.berth.manager.image.ChainIds;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.TemporaryLease;
+import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.ContainerRecord;
-import dev.berth.manager.metadata.GcLabels;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
 import dev.berth.manager.metadata.MetadataContentStore;
@@ -27,12 +27,10 @@ import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -45,8 +43,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * deleted at the end.
  */
 public final class ImageCommitter {
-
-    private static final Duration LEASE_EXPIRY = Duration.ofHours(24);
 
     private final MetadataDb db;
     private final ContentDiffer differ;
@@ -71,11 +67,9 @@ public final class ImageCommitter {
             throw new BerthException(ErrorKind.FAILED_PRECONDITION, op + ": it has no image or no snapshot");
         }
         String name = ImageReference.parse(options.reference()).toString();
-        String lease = "commit-" + clock.millis() + "-" + random();
-        db.leases(namespace).create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
-        try {
-            MetadataContentStore content = db.contentStore(namespace, Optional.of(lease));
-            MetadataSnapshotter snapshots = db.snapshotter(namespace, container.snapshotter(), Optional.of(lease));
+        try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "commit", clock)) {
+            MetadataContentStore content = db.contentStore(namespace, lease.ref());
+            MetadataSnapshotter snapshots = db.snapshotter(namespace, container.snapshotter(), lease.ref());
             ImageRecord base = db.images(namespace).get(container.image());
             ResolvedImage image = ManifestResolver.resolve(content, base.target(), options.platform());
             List<String> chains = ChainIds.of(image.config().diffIds());
@@ -102,8 +96,6 @@ public final class ImageCommitter {
             unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc, config),
                     Unpacker.UNLIMITED);
             return record(db.images(namespace), ImageRecord.of(name, manifestDesc, Map.of()));
-        } finally {
-            db.leases(namespace).delete(lease);
         }
     }
 

@@ -4,9 +4,10 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
+import dev.berth.manager.image.ContentBlobs;
 import dev.berth.manager.image.ImageLabels;
-import dev.berth.manager.image.OciJson;
 import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.TemporaryLease;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Index;
@@ -18,18 +19,13 @@ import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
 import dev.berth.manager.log.Log;
-import dev.berth.manager.metadata.GcLabels;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
-import dev.berth.manager.metadata.LeaseStore;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +47,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ImagePuller {
 
     private static final Log LOG = Log.of(ImagePuller.class);
-    /** A pull's lease expires by itself if berthd dies mid-pull (containerd's client uses 24 hours too). */
-    private static final Duration LEASE_EXPIRY = Duration.ofHours(24);
     private static final int MAX_INDEX_DEPTH = 4;
 
     private final Registries registries;
@@ -60,8 +54,6 @@ public final class ImagePuller {
     private final Unpacker unpacker;
     private final Executor downloads;
     private final Clock clock;
-    private final OciJson json = new OciJson();
-    private final SecureRandom random = new SecureRandom();
 
     /**
      * @param registries the registry client per host
@@ -102,22 +94,11 @@ public final class ImagePuller {
             throw BerthException.failedPrecondition("pull " + ref + ": registry resolved it to " + target.digest());
         }
         progress.resolved(ref, target);
-        LeaseStore leases = metadata.leases(namespace);
-        String lease = "pull-" + clock.millis() + "-" + HexFormat.of().formatHex(nonce());
-        leases.create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
         ImageRecord image;
         long start = System.nanoTime();
-        try {
-            image = pullLeased(namespace, ref, target, registry, lease, options, progress);
-        } catch (IOException | RuntimeException e) {
-            try {
-                leases.delete(lease);
-            } catch (IOException | RuntimeException deleteFailure) {
-                e.addSuppressed(deleteFailure); // the lease expires by itself; the pull's failure is the news
-            }
-            throw e;
+        try (TemporaryLease lease = TemporaryLease.create(metadata.leases(namespace), "pull", clock)) {
+            image = pullLeased(namespace, ref, target, registry, lease.id(), options, progress);
         }
-        leases.delete(lease);
         LOG.info("image pulled", "namespace", namespace, "image", image.name(), "target", target.digest(),
                 "elapsed_ms", (System.nanoTime() - start) / 1_000_000);
         return image;
@@ -135,7 +116,7 @@ public final class ImagePuller {
                 throw BerthException.invalidArgument("pull " + ref + ": indexes nested too deep");
             }
             Descriptor indexDesc = manifestDesc;
-            Index index = json.index(indexDesc, fetcher.fetchMetadata(indexDesc, Map.of()));
+            Index index = ContentBlobs.parse(indexDesc, Index.class, fetcher.fetchMetadata(indexDesc, Map.of()));
             manifestDesc = select(ref, index, options.platform());
             ImageLabels.add(content, indexDesc.digest(), ImageLabels.ofIndex(List.of(manifestDesc)));
         }
@@ -144,7 +125,7 @@ public final class ImagePuller {
                     + manifestDesc.mediaType());
         }
         Descriptor md = manifestDesc;
-        Manifest manifest = json.manifest(md, fetcher.fetchMetadata(md, Map.of()));
+        Manifest manifest = ContentBlobs.parse(md, Manifest.class, fetcher.fetchMetadata(md, Map.of()));
         if (manifest.config() == null) {
             throw BerthException.invalidArgument("pull " + ref + ": manifest " + md.digest() + " has no config");
         }
@@ -155,7 +136,7 @@ public final class ImagePuller {
         }
         ImageLabels.add(content, md.digest(), ImageLabels.ofManifest(manifest));
 
-        ImageConfig config = json.config(configDesc, fetcher.fetchMetadata(configDesc, Map.of()));
+        ImageConfig config = ContentBlobs.parseConfig(configDesc, fetcher.fetchMetadata(configDesc, Map.of()));
         List<String> diffIds = config.diffIds();
         if (diffIds.size() != layers.size()) {
             throw BerthException.invalidArgument("pull " + ref + ": config " + configDesc.digest() + " has "
@@ -209,11 +190,5 @@ public final class ImagePuller {
                     + " (the index has " + (present.isEmpty() ? "none" : String.join(", ", present)) + ")");
         }
         return chosen.get().toDescriptor();
-    }
-
-    private byte[] nonce() {
-        byte[] b = new byte[4];
-        random.nextBytes(b);
-        return b;
     }
 }

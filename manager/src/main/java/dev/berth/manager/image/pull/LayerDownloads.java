@@ -1,6 +1,5 @@
 package dev.berth.manager.image.pull;
 
-import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.image.ChunkQueue;
