@@ -84,7 +84,7 @@ public final class ImageLabels {
     }
 
     /** {@code containerd.io/gc.ref.snapshot.<snapshotter>}. */
-    public static String snapshotLabel(String snapshotter) {
+    private static String snapshotLabel(String snapshotter) {
         return GcLabels.REF_SNAPSHOT_PREFIX + snapshotter;
     }
 

@@ -79,7 +79,8 @@ public final class ImageImporter {
     /**
      * Imports the archive read from {@code archive} into {@code namespace}; answers the recorded images.
      * INVALID_ARGUMENT for an archive that is malformed, truncated, incomplete, names no image, or holds a blob
-     * whose bytes do not match its digest; nothing is recorded then.
+     * whose bytes do not match its digest; FAILED_PRECONDITION for a layer whose diffID is not its config's (as
+     * every unpack); RESOURCE_EXHAUSTED past {@link ImportOptions#maxUnpackedBytes()}; nothing is recorded then.
      */
     public List<ImageRecord> importArchive(String namespace, InputStream archive, ImportOptions options)
             throws IOException {

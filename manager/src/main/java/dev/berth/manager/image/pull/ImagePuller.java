@@ -77,9 +77,11 @@ public final class ImagePuller {
     /**
      * Pulls {@code reference} (docker-style, normalized: {@code busybox} is {@code docker.io/library/busybox:latest})
      * into {@code namespace} and returns the image record, named by the normalized reference, whose target is the
-     * index or manifest the reference resolved to. Errors name the reference: NOT_FOUND when it or the platform's
-     * manifest does not exist, FAILED_PRECONDITION on a digest or size mismatch, INVALID_ARGUMENT for a malformed
-     * reference or document.
+     * index or manifest the reference resolved to. Errors name the reference or the blob: NOT_FOUND when it or the
+     * platform's manifest does not exist, FAILED_PRECONDITION on a digest, size or diffID mismatch,
+     * INVALID_ARGUMENT for a malformed reference or document, RESOURCE_EXHAUSTED when the layers unpack to more
+     * than {@link PullOptions#maxUnpackedBytes()}. The error is the pull's first failure, never one it caused by
+     * cancelling the other downloads.
      */
     public ImageRecord pull(String namespace, String reference, PullOptions options, PullProgress progress)
             throws IOException {

@@ -35,7 +35,8 @@ final class LayerDownloads implements LayerSource {
     static final class Slot implements BlobDownloader.TeeRequest {
         final Descriptor layer;
         private volatile boolean wanted;
-        private volatile ChunkQueue queue;
+        private boolean released;
+        private ChunkQueue queue;
         private final CompletableFuture<Optional<ChunkQueue>> started = new CompletableFuture<>();
         private final CompletableFuture<Void> committed = new CompletableFuture<>();
 
@@ -44,14 +45,31 @@ final class LayerDownloads implements LayerSource {
         }
 
         @Override
-        public Optional<ChunkQueue> queue() {
+        public synchronized Optional<ChunkQueue> queue() {
             Optional<ChunkQueue> q = Optional.empty();
-            if (wanted) {
+            if (wanted && !released) {
                 queue = new ChunkQueue("layer " + layer.digest(), QUEUED_CHUNKS);
                 q = Optional.of(queue);
             }
             started.complete(q);
             return q;
+        }
+
+        /**
+         * The unpacker is done with this layer (applied, skipped because its chain exists, or given up): a queue
+         * nobody reads any more must not hold the download back.
+         */
+        synchronized void release() {
+            released = true;
+            if (queue != null) {
+                queue.close();
+            }
+        }
+
+        synchronized void fail(Exception failure) {
+            if (queue != null) {
+                queue.fail(failure);
+            }
         }
 
         @Override
@@ -114,10 +132,7 @@ final class LayerDownloads implements LayerSource {
     private void finish(Slot slot, Exception failure) {
         if (failure != null) {
             recordFailure(failure);
-            ChunkQueue q = slot.queue;
-            if (q != null) {
-                q.fail(failure);
-            }
+            slot.fail(failure);
         }
         slot.started.complete(Optional.empty());
         if (failure == null) {
@@ -154,6 +169,7 @@ final class LayerDownloads implements LayerSource {
 
     @Override
     public void unpacked(int index, Descriptor layer, String chainId) {
+        slots.get(index).release();
         progress.unpacked(layer, chainId);
     }
 
@@ -170,12 +186,7 @@ final class LayerDownloads implements LayerSource {
     void stop(Exception e) throws IOException {
         recordFailure(e);
         cancelled.set(true);
-        for (Slot s : slots) {
-            ChunkQueue q = s.queue;
-            if (q != null) {
-                q.close(); // nobody reads it any more: the download must not wait for a reader
-            }
-        }
+        slots.forEach(Slot::release);
         waitForAll();
         throwFirstFailure();
     }
