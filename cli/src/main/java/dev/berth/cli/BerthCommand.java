@@ -24,6 +24,7 @@ import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.Session;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +39,13 @@ import picocli.CommandLine.Option;
 public final class BerthCommand implements Session, Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    /** @param environment the CLI's environment, as Main reads it */
+    public BerthCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
 
     @Option(names = {"-a", "--address"}, defaultValue = "${env:BERTH_ADDRESS:-/run/berth/berthd.sock}",
@@ -74,6 +82,11 @@ public final class BerthCommand implements Session, Runnable {
     @Override
     public Path logDir() {
         return logDir;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return environment;
     }
 
     /** {@code berth} alone prints the usage, as docker does. */

@@ -18,7 +18,7 @@ public final class Main {
     static int run(String[] args) {
         // grpc and netty log through java.util.logging; a CLI shows only its own one-line errors
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
-        BerthCommand root = new BerthCommand();
+        BerthCommand root = new BerthCommand(System.getenv());
         CommandLine cli = new CommandLine(root);
         cli.setParameterExceptionHandler(Main::badUsage);
         // docker: options after the image (run) or the container (exec) belong to the container's command

@@ -10,14 +10,17 @@ import java.nio.file.Path;
 /** What every verb gets: the global options, the log, the output, and the runtime built on first use. */
 final class Context {
     final Path root;
+    private final Path initBinary;
     final Log log;
     final PrintStream out;
     final boolean systemdCgroup;
     private Syscalls sys;
     private OciRuntime runtime;
 
-    Context(Path root, Log log, PrintStream out, boolean systemdCgroup) {
+    /** @param initBinary berth-init, which the launcher names ({@code -Dberth.init}) and Main reads once */
+    Context(Path root, Path initBinary, Log log, PrintStream out, boolean systemdCgroup) {
         this.root = root;
+        this.initBinary = initBinary;
         this.log = log;
         this.out = out;
         this.systemdCgroup = systemdCgroup;
@@ -32,7 +35,7 @@ final class Context {
 
     OciRuntime runtime() {
         if (runtime == null) {
-            runtime = new OciRuntime(sys(), Path.of(System.getProperty("berth.init", "berth-init")),
+            runtime = new OciRuntime(sys(), initBinary,
                     CgroupHost.system(), root, log::warn);
         }
         return runtime;

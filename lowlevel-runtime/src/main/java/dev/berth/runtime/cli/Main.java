@@ -65,8 +65,8 @@ public final class Main {
             if (command == null) {
                 throw new Flags.UsageException("no such command: " + verb);
             }
-            Context ctx = new Context(Path.of(g.get("root", "/run/berth/runtime")), log, out,
-                    g.has("systemd-cgroup"));
+            Context ctx = new Context(Path.of(g.get("root", "/run/berth/runtime")),
+                    Path.of(System.getProperty("berth.init", "berth-init")), log, out, g.has("systemd-cgroup"));
             log.debug("berth-runtime " + String.join(" ", argv));
             return command.run(ctx, g.args().subList(1, g.args().size()));
         } catch (ContainerException | SpecException | JsonException | SyscallException | Flags.UsageException

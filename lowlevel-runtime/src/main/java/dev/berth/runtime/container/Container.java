@@ -331,7 +331,8 @@ public final class Container {
         int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
         try {
             int pid = runtime.parent().run(
-                    PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), setup, options.preserveFds()),
+                    PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), state.initPid(), setup,
+                            options.preserveFds()),
                     new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, true),
                     new ParentProcess.Callbacks() {
                         @Override

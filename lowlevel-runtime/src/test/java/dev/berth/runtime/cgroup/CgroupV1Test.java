@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The contract on this machine's real cgroup v1 hierarchies, in a cgroup {@code /berth-test-<random>} of its own;
  * the only process ever moved in is a {@code sleep} child this test started.
  */
-class CgroupV1Test extends CgroupContractTest {
+class CgroupV1Test extends CgroupContract {
     private final List<Process> children = new ArrayList<>();
 
     @BeforeAll
@@ -195,6 +195,20 @@ class CgroupV1Test extends CgroupContractTest {
                 memory(64 * MIB).memory(), null, null, null, List.of(new LinuxResources.HugepageLimit("2MB", MIB)),
                 null)));
         assertEquals("hugetlb cgroup controller is not mounted", e.getMessage());
+        assertTrue(!cgroup.exists(), "nothing created");
+    }
+
+    @Test
+    void set_network_withoutV1NetCls_failsBeforeWriting() {
+        cgroup = newCgroup();
+        assumeTrue(cgroup.hierarchies().stream().noneMatch(h -> h.has("net_cls") || h.has("net_prio")),
+                "net_cls or net_prio is mounted here");
+        CgroupException e = assertThrows(CgroupException.class, () -> cgroup.set(CgroupV2Test.network(
+                new LinuxResources.Network(42L, List.of()))));
+        assertEquals("net_cls cgroup controller is not mounted", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> cgroup.set(CgroupV2Test.network(new LinuxResources.Network(
+                null, List.of(new LinuxResources.InterfacePriority("lo", 3))))));
+        assertEquals("net_prio cgroup controller is not mounted", e.getMessage());
         assertTrue(!cgroup.exists(), "nothing created");
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract on a fake cgroup v2 tree in a temp directory ({@link FakeKernelFs}). */
-class CgroupV2Test extends CgroupContractTest {
+class CgroupV2Test extends CgroupContract {
     static final String ALL = "cpuset cpu io memory hugetlb pids";
     private static final AtomicLong FAKE_PIDS = new AtomicLong(40000);
 
@@ -166,6 +166,22 @@ class CgroupV2Test extends CgroupContractTest {
         CgroupException e = assertThrows(CgroupException.class, () -> cgroup.set(new LinuxResources(null, null, null,
                 null, null, List.of(new LinuxResources.HugepageLimit("2MB", MIB)), null)));
         assertTrue(e.getMessage().startsWith("hugetlb cgroup controller is not available in "), e.getMessage());
+    }
+
+    @Test
+    void set_network_refusedNamingTheV1OnlyController() {
+        cgroup = newCgroup();
+        CgroupException e = assertThrows(CgroupException.class, () -> cgroup.set(network(new LinuxResources.Network(
+                42L, List.of()))));
+        assertEquals("net_cls cgroup controller is not available on cgroup v2", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> cgroup.set(network(new LinuxResources.Network(null,
+                List.of(new LinuxResources.InterfacePriority("lo", 3))))));
+        assertEquals("net_prio cgroup controller is not available on cgroup v2", e.getMessage());
+        assertTrue(!cgroup.exists(), "nothing created");
+    }
+
+    static LinuxResources network(LinuxResources.Network network) {
+        return new LinuxResources(null, null, null, null, null, null, null, network);
     }
 
     @Test

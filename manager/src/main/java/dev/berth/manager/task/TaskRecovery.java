@@ -2,7 +2,7 @@ package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -53,7 +55,8 @@ public final class TaskSandbox implements AutoCloseable {
     /** berth-shim as {@code io.containerd.runc.v2}, from this checkout's {@code bin/}. */
     public static ShimBinaries berthShim() {
         Path repo = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
-        return ShimBinaries.withBerthShim(repo.resolve("bin/berth-shim"));
+        return new ShimBinaries(Map.of(ShimBinaries.RUNC_V2, repo.resolve("bin/berth-shim")),
+                Optional.ofNullable(System.getenv("PATH")).orElse(""));
     }
 
     /** A new {@link ShimTasks} over this sandbox's state root; closed by {@link #close}. */

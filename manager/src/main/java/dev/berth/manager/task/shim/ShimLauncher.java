@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

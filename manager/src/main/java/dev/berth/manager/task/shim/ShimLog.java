@@ -1,6 +1,6 @@
 package dev.berth.manager.task.shim;
 
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import dev.berth.runtime.syscall.SyscallException;
 import dev.berth.runtime.syscall.Syscalls;
 import java.io.BufferedReader;

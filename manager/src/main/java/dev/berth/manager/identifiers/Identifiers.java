@@ -1,11 +1,12 @@
-package dev.berth.manager.metadata;
+package dev.berth.manager.identifiers;
 
 import dev.berth.api.errdefs.BerthException;
 import java.util.regex.Pattern;
 
 /**
- * containerd's identifier rules ({@code pkg/identifiers}), used for namespaces, containers and leases: letters and
- * digits in runs separated by single {@code .}, {@code _} or {@code -}, at most 76 characters.
+ * containerd's identifier rule ({@code pkg/identifiers}), for namespaces, containers and leases: letters and digits
+ * in runs separated by single {@code .}, {@code _} or {@code -}, at most 76 characters. A valid identifier is also
+ * a safe path component (no {@code /}, no {@code ..}), which bundles rely on.
  */
 public final class Identifiers {
 
@@ -15,7 +16,7 @@ public final class Identifiers {
     private Identifiers() {
     }
 
-    /** Throws INVALID_ARGUMENT naming {@code id} if it is not a valid identifier. */
+    /** Throws INVALID_ARGUMENT naming {@code id} if it is not a valid identifier (containerd's messages). */
     public static void validate(String id) {
         if (id == null || id.isEmpty()) {
             throw BerthException.invalidArgument("identifier must not be empty");
@@ -30,7 +31,7 @@ public final class Identifiers {
     }
 
     /** A namespace as a request carries it: required (FAILED_PRECONDITION) and a valid identifier. */
-    static void validateNamespace(String namespace) {
+    public static void validateNamespace(String namespace) {
         if (namespace == null || namespace.isEmpty()) {
             throw BerthException.failedPrecondition("namespace is required");
         }
@@ -38,6 +39,23 @@ public final class Identifiers {
             validate(namespace);
         } catch (BerthException e) {
             throw new BerthException(e.kind(), "namespace validation: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates a task's namespace and container id, which become path components of its bundle; the
+     * INVALID_ARGUMENT names the operation and which of the two is wrong.
+     */
+    public static void validate(String operation, String namespace, String containerId) {
+        validatePart(operation, "namespace", namespace);
+        validatePart(operation, "container id", containerId);
+    }
+
+    private static void validatePart(String operation, String what, String value) {
+        try {
+            validate(value);
+        } catch (BerthException e) {
+            throw BerthException.invalidArgument(operation + ": invalid " + what + ": " + e.getMessage());
         }
     }
 }

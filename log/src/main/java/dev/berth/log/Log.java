@@ -1,36 +1,48 @@
-package dev.berth.manager.log;
+package dev.berth.log;
 
-import java.io.PrintStream;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * A structured logger: one logfmt line per record ({@code time=… level=info msg="task started" namespace=default
- * id=web}), fields given as key/value pairs, so that logs are searched by container id, namespace or digest rather
- * than parsed from prose. The threshold is read once from {@code berth.log.level} (debug, info, warn, error).
+ * id=web logger=Tasks}), fields given as key/value pairs, so that logs are searched by container id, namespace or
+ * digest rather than parsed from prose.
+ *
+ * <p>Classes hold {@code private static final Log LOG = Log.of(Owner.class)}; such a logger writes to the process's
+ * sink, which the program's main sets once from its flags and config ({@link #configure}: berthd's
+ * {@code --log-level}, the shim's {@code -debug}) and which is standard error at info until then. It is read on every
+ * record, so loggers created before main configured the sink follow it too. Tests use {@link #to} with a sink of
+ * their own and leave the process's alone.
  */
 public final class Log {
 
-    /** Severities in increasing order. */
-    public enum Level { DEBUG, INFO, WARN, ERROR }
-
-    private static final Level THRESHOLD = Level.valueOf(
-            System.getProperty("berth.log.level", "info").toUpperCase(java.util.Locale.ROOT));
+    private static volatile LogSink processSink = LogSink.stderr(Level.INFO);
 
     private final String logger;
-    private final PrintStream out;
+    private final Supplier<LogSink> sink;
 
-    /** For tests, which read the lines back; berthd's code uses {@link #of}. */
-    Log(String logger, PrintStream out) {
+    private Log(String logger, Supplier<LogSink> sink) {
         this.logger = logger;
-        this.out = out;
+        this.sink = sink;
     }
 
+    /** A logger named after {@code owner}, writing to the process's sink. */
     public static Log of(Class<?> owner) {
-        return new Log(owner.getSimpleName(), System.err);
+        return new Log(owner.getSimpleName(), () -> processSink);
+    }
+
+    /** A logger named after {@code owner}, writing to {@code sink} whatever the process's is. */
+    public static Log to(Class<?> owner, LogSink sink) {
+        return new Log(owner.getSimpleName(), () -> sink);
+    }
+
+    /** Installs the process's sink. Called by a program's main only, once it has read its flags and config. */
+    public static void configure(LogSink sink) {
+        processSink = sink;
     }
 
     public boolean enabled(Level level) {
-        return level.compareTo(THRESHOLD) >= 0;
+        return sink.get().enabled(level);
     }
 
     public void debug(String msg, Object... fields) {
@@ -60,12 +72,13 @@ public final class Log {
     }
 
     private void log(Level level, String msg, Throwable error, Object[] fields) {
-        if (!enabled(level)) {
+        LogSink to = sink.get();
+        if (!to.enabled(level)) {
             return;
         }
         StringBuilder line = new StringBuilder(128)
                 .append("time=").append(Instant.now())
-                .append(" level=").append(level.name().toLowerCase(java.util.Locale.ROOT))
+                .append(" level=").append(level.fieldValue())
                 .append(" msg=").append(quote(msg));
         for (int i = 0; i + 1 < fields.length; i += 2) {
             line.append(' ').append(fields[i]).append('=').append(quote(String.valueOf(fields[i + 1])));
@@ -76,9 +89,7 @@ public final class Log {
             line.append(" error=").append(quote(text));
         }
         line.append(" logger=").append(logger);
-        synchronized (out) {
-            out.println(line);
-        }
+        to.write(line);
     }
 
     /** Quotes a value when it is empty or has spaces, control characters, quotes or '=' (logfmt). */

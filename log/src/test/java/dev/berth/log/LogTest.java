@@ -1,4 +1,4 @@
-package dev.berth.manager.log;
+package dev.berth.log;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -7,12 +7,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LogTest {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Log log = new Log("Owner", new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    private final PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    private final Log log = Log.to(Owner.class, new LogSink(Level.INFO, out));
+
+    /** Names the logger in the records. */
+    private static final class Owner {
+    }
 
     private String output() {
         return buffer.toString(StandardCharsets.UTF_8);
@@ -93,18 +100,55 @@ class LogTest {
     }
 
     @Test
-    void debugIsWrittenOnlyWhenTheThresholdAllowsIt() {
+    void debugIsDroppedBelowAnInfoThreshold() {
         log.debug("garbage collected", "blobs", 3);
 
-        if (log.enabled(Log.Level.DEBUG)) {
-            assertEquals("level=debug msg=\"garbage collected\" blobs=3 logger=Owner", lineWithoutTime());
-        } else {
-            assertEquals("", output());
+        assertEquals("", output());
+        assertFalse(log.enabled(Level.DEBUG));
+    }
+
+    @Test
+    void debugIsWrittenAtADebugThreshold() {
+        Log debug = Log.to(Owner.class, new LogSink(Level.DEBUG, out));
+
+        debug.debug("garbage collected", "blobs", 3);
+
+        assertEquals("level=debug msg=\"garbage collected\" blobs=3 logger=Owner", lineWithoutTime());
+    }
+
+    @Test
+    void warnThresholdDropsInfoAndKeepsWarnAndError() {
+        Log warn = Log.to(Owner.class, new LogSink(Level.WARN, out));
+
+        warn.info("task started");
+        assertEquals("", output());
+        warn.warn("shim slow");
+        assertTrue(output().contains("level=warn msg=\"shim slow\""), output());
+        assertTrue(warn.enabled(Level.ERROR));
+    }
+
+    @Test
+    void processLoggerFollowsTheSinkMainConfiguresAfterItWasCreated() {
+        Log created = Log.of(Owner.class);
+        try {
+            Log.configure(new LogSink(Level.DEBUG, out));
+
+            created.debug("reaped orphan", "pid", 7);
+
+            assertEquals("level=debug msg=\"reaped orphan\" pid=7 logger=Owner", lineWithoutTime());
+        } finally {
+            Log.configure(LogSink.stderr(Level.INFO));
         }
     }
 
     @Test
-    void errorIsAlwaysEnabled() {
-        assertTrue(log.enabled(Log.Level.ERROR));
+    void levelsParseFromFlagAndConfigNames() {
+        assertEquals(Level.DEBUG, Level.parse("debug"));
+        assertEquals(Level.INFO, Level.parse("INFO"));
+        assertEquals(Level.WARN, Level.parse("warn"));
+        assertEquals(Level.WARN, Level.parse("warning"));
+        assertEquals(Level.ERROR, Level.parse("error"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Level.parse("loud"));
+        assertEquals("parse log level \"loud\": want debug, info, warn or error", e.getMessage());
     }
 }
