@@ -23,6 +23,8 @@ import dev.berth.cli.command.StopCommand;
 import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.Session;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -41,11 +43,7 @@ public final class BerthCommand implements Session, Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     private final Map<String, String> environment;
-
-    /** @param environment the CLI's environment, as Main reads it */
-    public BerthCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
+    private final Path syscallLibrary;
 
 
     @Option(names = {"-a", "--address"}, defaultValue = "${env:BERTH_ADDRESS:-/run/berth/berthd.sock}",
@@ -63,6 +61,15 @@ public final class BerthCommand implements Session, Runnable {
     @Option(names = "--snapshotter", defaultValue = "${env:BERTH_SNAPSHOTTER:-overlayfs}",
             description = "snapshotter for new containers (env BERTH_SNAPSHOTTER; default ${DEFAULT-VALUE})")
     private String snapshotter;
+
+    /**
+     * @param environment the CLI's environment, as Main reads it
+     * @param syscallLibrary the JNI library's path, loaded only by commands that make system calls
+     */
+    public BerthCommand(Map<String, String> environment, Path syscallLibrary) {
+        this.environment = Map.copyOf(environment);
+        this.syscallLibrary = syscallLibrary;
+    }
 
     @Override
     public String snapshotter() {
@@ -98,5 +105,10 @@ public final class BerthCommand implements Session, Runnable {
     @Override
     public Berth connect() {
         return Berth.connect(address, namespace);
+    }
+
+    @Override
+    public FdSyscalls syscalls() {
+        return LinuxSyscalls.load(syscallLibrary);
     }
 }

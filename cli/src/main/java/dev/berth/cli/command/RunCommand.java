@@ -105,7 +105,7 @@ public final class RunCommand extends BaseCommand {
         String id = container.getId();
         boolean localTty = tty && Terminal.isTerminal();
         int status;
-        try (AttachedStdio stdio = AttachedStdio.create(id, interactive, tty, log)) {
+        try (AttachedStdio stdio = AttachedStdio.create(session.syscalls(), id, interactive, tty, log)) {
             stdio.start(System.in, System.out, System.err, () -> berth.tasks().closeIO(
                     CloseIORequest.newBuilder().setContainerId(id).setStdin(true).build()));
             lifecycle.createTask(container, Stdio.of(stdio));

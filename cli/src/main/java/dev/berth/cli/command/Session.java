@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.client.Berth;
+import dev.berth.sys.FdSyscalls;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,4 +21,7 @@ public interface Session {
 
     /** A connection bound to {@link #namespace()}; the command closes it. */
     Berth connect();
+
+    /** The system calls (the JNI library is loaded on the first call of this method). */
+    FdSyscalls syscalls();
 }

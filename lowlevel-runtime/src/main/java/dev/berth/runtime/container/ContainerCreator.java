@@ -20,7 +20,7 @@ import dev.berth.runtime.spec.JsonException;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,8 @@
 package dev.berth.manager.content;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.DiskFull;
+import dev.berth.manager.fs.Permissions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -48,9 +50,10 @@ public final class LocalContentStore implements ContentStore {
     /** Opens the store under {@code root}, creating its directories if needed. */
     public static LocalContentStore open(Path root) throws IOException {
         LocalContentStore store = new LocalContentStore(root);
-        Files.createDirectories(store.blobs);
-        Files.createDirectories(store.ingests);
-        Files.createDirectories(root.resolve("labels"));
+        // 0700: blobs are the layers of images, ingests what is being pulled (see Permissions)
+        Permissions.createDirectories(store.blobs, Permissions.PRIVATE_DIRECTORY);
+        Permissions.createDirectories(store.ingests, Permissions.PRIVATE_DIRECTORY);
+        Permissions.createDirectories(root.resolve("labels"), Permissions.PRIVATE_DIRECTORY);
         return store;
     }
 
@@ -144,9 +147,20 @@ public final class LocalContentStore implements ContentStore {
         try {
             IngestDirectory ingest = IngestDirectory.of(ingests, ref);
             Optional<IngestStatus> saved = ingest.read();
-            IngestStatus status = saved.isPresent()
-                    ? resume(ingest, saved.get(), total, expected)
-                    : start(ingest, ref, total, expected);
+            IngestStatus status;
+            try {
+                status = saved.isPresent()
+                        ? resume(ingest, saved.get(), total, expected)
+                        : start(ingest, ref, total, expected);
+            } catch (IOException e) {
+                if (!DiskFull.is(e)) {
+                    throw e;
+                }
+                if (saved.isEmpty()) {
+                    ingest.remove();
+                }
+                throw DiskFull.error("write " + ref, e);
+            }
             String algorithm = status.expected() != null ? status.expected().algorithm() : DEFAULT_ALGORITHM;
             FileChannel data = FileChannel.open(ingest.data(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {

@@ -1,6 +1,7 @@
 package dev.berth.manager.content;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.DiskFull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,9 +41,29 @@ final class LocalContentWriter implements ContentWriter {
         this.digest = digest;
     }
 
+    /**
+     * Appends {@code bytes}. If the disk is full, the ingest is emptied before RESOURCE_EXHAUSTED is thrown: a pull
+     * that failed for lack of space must not keep the disk full (the ingest stays, at offset 0, for a retry).
+     */
     @Override
     public void write(ByteBuffer bytes) throws IOException {
         requireOpen("write");
+        try {
+            append(bytes);
+        } catch (IOException e) {
+            if (!DiskFull.is(e)) {
+                throw e;
+            }
+            try {
+                truncate(0);
+            } catch (IOException truncateFailure) {
+                e.addSuppressed(truncateFailure);
+            }
+            throw DiskFull.error("write " + ref, e);
+        }
+    }
+
+    private void append(ByteBuffer bytes) throws IOException {
         int start = bytes.position();
         try {
             while (bytes.hasRemaining()) {

@@ -1,8 +1,11 @@
 package dev.berth.manager.metadata;
 
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.log.Log;
+import dev.berth.manager.fs.DiskFull;
+import dev.berth.manager.fs.Permissions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +30,10 @@ final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException, IOException;
     }
 
+    /** SQLite's primary result codes for a full disk and for other I/O errors. */
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_IOERR = 10;
+
     private final Connection connection;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -41,8 +48,11 @@ final class Database implements AutoCloseable {
     static Database open(Path file, Clock clock) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            Permissions.createDirectories(parent, Permissions.PRIVATE_DIRECTORY);
         }
+        // secrets (a container's Env) live here: 0600 from the first byte, and SQLite gives the WAL and
+        // shared-memory files it creates later the database file's mode
+        Permissions.createFile(file, Permissions.PRIVATE_FILE);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.enforceForeignKeys(true);
@@ -70,7 +80,7 @@ final class Database implements AutoCloseable {
         try {
             return work.run(connection);
         } catch (SQLException e) {
-            throw new IOException(operation + ": " + e.getMessage(), e);
+            throw failure(operation, e);
         } finally {
             lock.unlock();
         }
@@ -93,7 +103,7 @@ final class Database implements AutoCloseable {
             }
             return inTransaction(operation, work);
         } catch (SQLException e) {
-            throw new IOException(operation + ": " + e.getMessage(), e);
+            throw failure(operation, e);
         } finally {
             lock.unlock();
         }
@@ -113,8 +123,39 @@ final class Database implements AutoCloseable {
             if (!committed) {
                 rollback(operation);
             }
-            connection.setAutoCommit(true);
+            restoreAutoCommit(operation);
         }
+    }
+
+    /**
+     * Leaves the transaction mode. sqlite-jdbc switches the flag first and then ends the transaction it keeps
+     * open; when SQLite has already rolled that back itself (a commit that failed with SQLITE_FULL), ending it
+     * fails with "cannot commit - no transaction is active". That must neither hide the failure the caller is
+     * about to see nor leave the connection unusable for the next operation, so it is only logged.
+     */
+    private void restoreAutoCommit(String operation) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("end of transaction", e, "operation", operation);
+        }
+    }
+
+    /**
+     * The error a failed SQLite call becomes: a full disk (SQLITE_FULL, or ENOSPC behind SQLITE_IOERR) is
+     * RESOURCE_EXHAUSTED "no space left on device" and other I/O errors INTERNAL naming the database (both
+     * thrown); anything else is returned as an IOException naming the operation.
+     */
+    private static IOException failure(String operation, SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        if (primary == SQLITE_FULL || DiskFull.is(e)) {
+            throw DiskFull.error(operation + " (metadata database)", e);
+        }
+        if (primary == SQLITE_IOERR) {
+            throw new BerthException(ErrorKind.INTERNAL, operation + ": metadata database: i/o error: "
+                    + e.getMessage(), e);
+        }
+        return new IOException(operation + ": " + e.getMessage(), e);
     }
 
     /** Rolls back after a failure; the failure is what the caller must see, so a failed rollback is only logged. */

@@ -38,15 +38,17 @@ public final class MetadataContentStore implements ContentStore {
     private final Optional<String> lease;
     private final GarbageCollector gc;
     private final IngestTable ingests;
+    private final IngestLocks locks;
 
     MetadataContentStore(Database db, ContentStore backend, String namespace, Optional<String> lease,
-                         GarbageCollector gc) {
+                         GarbageCollector gc, IngestLocks locks) {
         this.db = db;
         this.backend = backend;
         this.namespace = namespace;
         this.lease = lease;
         this.gc = gc;
         this.ingests = new IngestTable(namespace);
+        this.locks = locks;
     }
 
     public String namespace() {
@@ -127,13 +129,29 @@ public final class MetadataContentStore implements ContentStore {
      * Opens or resumes ingest {@code ref} in this namespace. ALREADY_EXISTS if {@code expected} is already committed
      * here (it is still added to the lease, as containerd does). If another namespace already has {@code expected},
      * the writer is <em>shared</em>: nothing is copied unless data is written, and commit just records the blob
-     * for this namespace.
+     * for this namespace. The ref is locked until the writer is closed or committed: a second writer of it is
+     * UNAVAILABLE ("ref … locked"), shared or not, so that concurrent pulls of one blob take turns.
      */
     @Override
     public ContentWriter writer(String ref, long total, Digest expected) throws IOException {
         if (ref == null || ref.isEmpty()) {
             throw BerthException.invalidArgument("writer: ref must not be empty");
         }
+        IngestLocks.Held held = locks.lock(namespace, ref);
+        boolean handedOver = false;
+        try {
+            NamespacedWriter writer = open(ref, total, expected, held);
+            handedOver = true;
+            return writer;
+        } finally {
+            if (!handedOver) {
+                held.release();
+            }
+        }
+    }
+
+    private NamespacedWriter open(String ref, long total, Digest expected, IngestLocks.Held held)
+            throws IOException {
         NamespacedWriter.Opened opened = db.write("writer " + ref, c -> {
             Database.ensureNamespace(c, namespace, db.now());
             if (expected != null && find(c, expected).isPresent()) {
@@ -153,7 +171,7 @@ public final class MetadataContentStore implements ContentStore {
         if (opened.alreadyExistsInNamespace()) {
             throw BerthException.alreadyExists("content " + expected + ": already exists");
         }
-        return new NamespacedWriter(this, ref, opened);
+        return new NamespacedWriter(this, ref, opened, held);
     }
 
     @Override
@@ -175,8 +193,19 @@ public final class MetadataContentStore implements ContentStore {
         });
     }
 
+    /** Removes ingest {@code ref}; UNAVAILABLE while a writer of it is open, as the backend's abort is. */
     @Override
     public void abort(String ref) throws IOException {
+        IngestLocks.Held held = locks.lock(namespace, ref);
+        try {
+            abortLocked(ref);
+        } finally {
+            held.release();
+        }
+    }
+
+    /** Aborts {@code ref}, whose lock the caller holds (a writer whose commit failed verification). */
+    void abortLocked(String ref) throws IOException {
         db.write("abort " + ref, c -> {
             IngestTable.Ingest ingest = ingests.require(c, ref);
             ingests.delete(c, ref);

@@ -7,7 +7,10 @@ import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +34,7 @@ public final class MetadataDb implements AutoCloseable {
     private final Map<String, Snapshotter> snapshotters;
     private final GarbageCollector gc;
     private final NamespaceStore namespaces;
+    private final IngestLocks ingestLocks = new IngestLocks();
 
     private MetadataDb(Database db, ContentStore content, Map<String, Snapshotter> snapshotters) {
         this.db = db;
@@ -89,7 +93,7 @@ public final class MetadataDb implements AutoCloseable {
     /** The namespace's content view; writes and commits are added to {@code lease} if given (it must exist then). */
     public MetadataContentStore contentStore(String namespace, Optional<String> lease) {
         Identifiers.validateNamespace(namespace);
-        return new MetadataContentStore(db, content, namespace, lease, gc);
+        return new MetadataContentStore(db, content, namespace, lease, gc, ingestLocks);
     }
 
     /**
@@ -98,13 +102,21 @@ public final class MetadataDb implements AutoCloseable {
      * NOT_FOUND would read as "no such snapshot" to clients that stat a key before preparing it.
      */
     public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease) {
+        return snapshotter(namespace, name, lease, LiveTasks.NONE);
+    }
+
+    /**
+     * As {@link #snapshotter(String, String, Optional)}, refusing to remove the rootfs snapshot of a container
+     * that {@code live} says has a task.
+     */
+    public MetadataSnapshotter snapshotter(String namespace, String name, Optional<String> lease, LiveTasks live) {
         Identifiers.validateNamespace(namespace);
         Snapshotter backend = snapshotters.get(name);
         if (backend == null) {
             throw BerthException.invalidArgument("snapshotter " + name + ": not loaded (loaded: "
                     + String.join(", ", snapshotterNames()) + ")");
         }
-        return new MetadataSnapshotter(db, backend, name, namespace, lease, gc);
+        return new MetadataSnapshotter(db, backend, name, namespace, lease, gc, live);
     }
 
     /** The names of the snapshot backends this database was opened with. */
@@ -115,6 +127,26 @@ public final class MetadataDb implements AutoCloseable {
     /** Runs one mark-and-sweep collection now; see {@link GarbageCollector} for what it removes. */
     public GcReport garbageCollect() throws IOException {
         return gc.collect();
+    }
+
+    /**
+     * Deletes berthd's own leases (of pulls, imports, commits) made before {@code startedAt}, which only an
+     * earlier berthd can have made, then collects what they kept. Returns them as {@code <namespace>/<id>}.
+     */
+    public List<String> dropLeasesOfEarlierRun(Instant startedAt) throws IOException {
+        List<String> dropped = new Leftovers(db, content, ingestLocks).dropOwnLeases(startedAt);
+        if (!dropped.isEmpty()) {
+            gc.collect();
+        }
+        return dropped;
+    }
+
+    /**
+     * Aborts the ingests not written for {@code age} that no writer holds (record and data), and backend ingests
+     * no record names. Returns what it aborted.
+     */
+    public List<String> removeStaleIngests(Duration age) throws IOException {
+        return new Leftovers(db, content, ingestLocks).removeStaleIngests(db.now().minus(age));
     }
 
     /** The schema version of the open file ({@code PRAGMA user_version}). */

@@ -41,15 +41,17 @@ public final class MetadataSnapshotter implements Snapshotter {
     private final String namespace;
     private final Optional<String> lease;
     private final GarbageCollector gc;
+    private final LiveTasks live;
 
     MetadataSnapshotter(Database db, Snapshotter backend, String snapshotter, String namespace,
-                        Optional<String> lease, GarbageCollector gc) {
+                        Optional<String> lease, GarbageCollector gc, LiveTasks live) {
         this.db = db;
         this.backend = backend;
         this.snapshotter = snapshotter;
         this.namespace = namespace;
         this.lease = lease;
         this.gc = gc;
+        this.live = live;
     }
 
     /** The snapshotter's name, e.g. {@code overlayfs}. */
@@ -169,23 +171,50 @@ public final class MetadataSnapshotter implements Snapshotter {
      */
     @Override
     public void remove(String key) throws IOException {
+        requireNoTask(key);
         db.write("remove snapshot " + key, c -> {
             require(c, key);
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM snapshots "
-                    + "WHERE namespace = ? AND snapshotter = ? AND parent = ? LIMIT 1")) {
-                ps.setString(1, namespace);
-                ps.setString(2, snapshotter);
-                ps.setString(3, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw BerthException.failedPrecondition("remove snapshot " + key + ": has children");
-                    }
-                }
+            if (!column(c, "SELECT key FROM snapshots WHERE namespace = ? AND snapshotter = ? AND parent = ? "
+                    + "LIMIT 1", key).isEmpty()) {
+                throw BerthException.failedPrecondition("remove snapshot " + key + ": has children");
             }
             delete(c, key);
             return null;
         });
         gc.collectAfterDelete();
+    }
+
+    /**
+     * FAILED_PRECONDITION if {@code key} is the rootfs of a container that has a task. containerd accepts such a
+     * removal and its collection may then take the layers under a mounted rootfs; berthd refuses. A container
+     * without a task may lose its snapshot: containerd's client removes it before the container record
+     * ({@code WithSnapshotCleanup}). Asked outside the database lock: the answer may come from the shims.
+     */
+    private void requireNoTask(String key) throws IOException {
+        List<String> containers = db.read("remove snapshot " + key, c -> column(c, "SELECT id FROM containers "
+                + "WHERE namespace = ? AND snapshotter = ? AND snapshot_key = ? ORDER BY id", key));
+        for (String id : containers) {
+            if (live.hasTask(namespace, id)) {
+                throw BerthException.failedPrecondition("remove snapshot " + key + ": rootfs of container " + id
+                        + ", which has a task");
+            }
+        }
+    }
+
+    /** The first column of {@code sql}'s rows; its parameters are this namespace, this snapshotter and {@code key}. */
+    private List<String> column(Connection c, String sql, String key) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, namespace);
+            ps.setString(2, snapshotter);
+            ps.setString(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Optional;
  * A writer of one namespace's ingest over a backend ingest named {@code <namespace>/<seq>/<ref>}. A
  * <em>shared</em> writer (the backend already has the expected blob) starts without a backend ingest and only
  * creates one, copying the existing bytes, if data is written or the ingest truncated (containerd's
- * {@code createAndCopy}).
+ * {@code createAndCopy}). Holds its namespaced ref's lock ({@link IngestLocks}) until closed or committed.
  */
 final class NamespacedWriter implements ContentWriter {
 
@@ -43,12 +43,13 @@ final class NamespacedWriter implements ContentWriter {
     private final Optional<Digest> shared;
     private final long sharedSize;
     private final Instant startedAt;
+    private final IngestLocks.Held lock;
     /** The backend ingest; absent while a shared writer has not written anything. */
     private Optional<ContentWriter> writer;
     /** Set by commit: the digest stays answerable after the ingest is gone (also after ALREADY_EXISTS). */
     private Digest committed;
 
-    NamespacedWriter(MetadataContentStore store, String ref, Opened opened) {
+    NamespacedWriter(MetadataContentStore store, String ref, Opened opened, IngestLocks.Held lock) {
         this.store = store;
         this.ref = ref;
         this.backendRef = opened.backendRef();
@@ -56,6 +57,7 @@ final class NamespacedWriter implements ContentWriter {
         this.sharedSize = opened.sharedSize();
         this.startedAt = opened.startedAt();
         this.writer = opened.writer();
+        this.lock = lock;
     }
 
     @Override
@@ -102,6 +104,15 @@ final class NamespacedWriter implements ContentWriter {
      */
     @Override
     public ContentInfo commit(long expectedSize, Digest expected, Map<String, String> labels) throws IOException {
+        try {
+            return commitLocked(expectedSize, expected, labels);
+        } finally {
+            lock.release();
+        }
+    }
+
+    private ContentInfo commitLocked(long expectedSize, Digest expected, Map<String, String> labels)
+            throws IOException {
         Labels.validate(labels);
         long written = writer.isEmpty() ? sharedSize : writer.get().status().offset();
         Digest hashed = writer.isEmpty() ? shared.orElseThrow() : writer.get().digest();
@@ -111,8 +122,8 @@ final class NamespacedWriter implements ContentWriter {
                 : null;
         if (mismatch != null) {
             // as the contract says: a failed verification removes the ingest, nothing of it stays
-            close();
-            store.abort(ref);
+            closeBackend();
+            store.abortLocked(ref);
             throw BerthException.failedPrecondition("commit " + ref + ": " + mismatch);
         }
         Outcome outcome = store.db().write("commit " + ref, c -> {
@@ -152,13 +163,21 @@ final class NamespacedWriter implements ContentWriter {
 
     @Override
     public void close() throws IOException {
+        try {
+            closeBackend();
+        } finally {
+            lock.release();
+        }
+    }
+
+    private void closeBackend() throws IOException {
         if (writer.isPresent()) {
             writer.get().close();
         }
     }
 
     private void discardBackendIngest() throws IOException {
-        close();
+        closeBackend();
         try {
             store.backend().abort(backendRef);
         } catch (BerthException e) {

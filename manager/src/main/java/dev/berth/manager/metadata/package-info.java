@@ -44,5 +44,11 @@
  * <p>The content store and the snapshotters are not namespaced. The database is the truth: a backend object no
  * record refers to is garbage, removed by the next collection; a change calls its backend last inside its
  * transaction, so a failing backend leaves no record behind.
+ *
+ * <p>One writer per namespaced ingest ref at a time ({@code IngestLocks}; a second is UNAVAILABLE "ref … locked"
+ * and retries), shared writers included. What interrupted work leaves (berthd's own leases of an earlier run,
+ * ingests not written for a while, backend ingests no record names) is removed by {@code Leftovers}. A full disk
+ * is RESOURCE_EXHAUSTED "no space left on device", from SQLite (SQLITE_FULL) as from the content store. Removing
+ * the rootfs snapshot of a container that has a task ({@link dev.berth.manager.metadata.LiveTasks}) is refused.
  */
 package dev.berth.manager.metadata;

@@ -9,6 +9,7 @@ import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.event.Exchange;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.archive.ImageExporter;
 import dev.berth.manager.image.archive.ImageImporter;
@@ -46,7 +47,7 @@ import dev.berth.manager.task.ShimTasksConfig;
 import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -79,12 +80,19 @@ import java.util.stream.Stream;
  *
  * <p>Layout under the root: {@code content/} (blobs, ingests), {@code snapshots/overlayfs/},
  * {@code snapshots/native/}, {@code metadata.db}, {@code tmp/} (mount points of diff operations), {@code uuid};
- * under the state root: {@code io.containerd.runtime.v2.task/<ns>/<id>/} (bundles).
+ * under the state root: {@code io.containerd.runtime.v2.task/<ns>/<id>/} (bundles). Their modes, and the check
+ * that restores them at start, are {@link StorageModes}'s.
  */
 public final class Berthd implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
     private static final Log LOG = Log.of(Berthd.class);
+    /**
+     * An ingest nobody wrote to for this long is dropped: long enough to resume a pull that was cut short, short
+     * enough that a killed pull of a large layer does not hold the disk for the 24 hours of its lease.
+     */
+    static final Duration STALE_INGEST_AGE = Duration.ofHours(1);
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     private final BerthdConfig config;
     private final Deque<AutoCloseable> closeables;
@@ -104,29 +112,39 @@ public final class Berthd implements AutoCloseable {
 
     /**
      * Opens the stores under the config's root, re-attaches to the shims of live tasks and builds the services;
-     * nothing is served yet. The root is locked against a second berthd.
+     * nothing is served yet. The root is locked against a second berthd. {@code sys} is the one binding of the
+     * system calls that every part of this berthd uses.
      */
-    public static Berthd open(BerthdConfig config) throws IOException {
-        return open(config, Launch.EMBEDDED);
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys) throws IOException {
+        return open(config, sys, Launch.EMBEDDED);
     }
 
-    /** {@link #open(BerthdConfig)} for berthd's main, which knows its launcher and PATH. */
-    public static Berthd open(BerthdConfig config, Launch launch) throws IOException {
+    /** {@link #open(BerthdConfig, LinuxSyscalls)} for berthd's main, which knows its launcher and PATH. */
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys, Launch launch) throws IOException {
         Deque<AutoCloseable> closeables = new ArrayDeque<>();
         try {
-            return build(config, launch, closeables);
+            return build(config, sys, launch, closeables);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
     }
 
-    private static Berthd build(BerthdConfig config, Launch launch, Deque<AutoCloseable> closeables)
+    private static Berthd build(BerthdConfig config, LinuxSyscalls sys, Launch launch,
+                                Deque<AutoCloseable> closeables)
             throws IOException {
-        Path root = Files.createDirectories(config.root());
-        Files.createDirectories(config.state());
+        Path root = Permissions.createDirectories(config.root(), Permissions.TRAVERSABLE_DIRECTORY);
+        Permissions.createDirectories(config.state(), Permissions.TRAVERSABLE_DIRECTORY);
         closeables.push(lock(root));
-        LinuxSyscalls sys = new LinuxSyscalls();
+        // before anything listens: a berthd with another root must not take over a running one's sockets
+        SocketClaim.claim(config.address());
+        SocketClaim.claim(config.ttrpcAddress());
+        StorageModes modes = new StorageModes(root, config.state(), config.address());
+        for (StorageModes.Fixed f : modes.restrict()) {
+            LOG.warn("mode too open, restricted", "path", f.path(), "old_mode", Permissions.octal(f.old()),
+                    "mode", Permissions.octal(f.mode()));
+        }
+        modes.createShimDirectories();
 
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));
         OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
@@ -138,6 +156,7 @@ public final class Berthd implements AutoCloseable {
         snapshotters.put("native", copy);
         MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
         closeables.push(db);
+        closeables.push(sweepLeftovers(db));
 
         Exchange exchange = new Exchange(java.time.Clock.systemUTC(), Exchange.DEFAULT_CAPACITY, Stream.of(
                         ImageEventsProto.getDescriptor(), ContainerEventsProto.getDescriptor(),
@@ -145,7 +164,7 @@ public final class Berthd implements AutoCloseable {
                         SnapshotEventsProto.getDescriptor())
                 .flatMap(f -> f.getMessageTypes().stream()).toList());
         closeables.push(EventsForwardServer.listen(config.ttrpcAddress(), exchange));
-        Path scratch = Files.createDirectories(root.resolve("tmp"));
+        Path scratch = Permissions.createDirectories(root.resolve("tmp"), Permissions.PRIVATE_DIRECTORY);
         SyscallMounter mounter = new SyscallMounter(sys);
         LayerApplier applier = new LayerApplier(sys, mounter, scratch);
         ContentDiffer differ = new ContentDiffer(applier, new LayerComputer(sys, mounter, scratch));
@@ -187,8 +206,9 @@ public final class Berthd implements AutoCloseable {
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
                 new ContentService(db::contentStore, exchange),
-                new SnapshotsService((ns, name, lease) ->
-                        db.snapshotter(ns, name.isEmpty() ? defaultSnapshotter : name, lease), exchange),
+                new SnapshotsService((ns, name, lease) -> db.snapshotter(ns,
+                        name.isEmpty() ? defaultSnapshotter : name, lease, (n, id) -> hasTask(tasks, n, id)),
+                        exchange),
                 new DiffService(db::contentStore, differ, true),
                 new NamespacesService(db.namespaces(), exchange),
                 new ImagesService(db::images, exchange),
@@ -202,6 +222,36 @@ public final class Berthd implements AutoCloseable {
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
+    }
+
+    /**
+     * Drops what interrupted work left (issue 10): at start the leases of an earlier berthd's pulls, imports and
+     * commits, expired leases and stale ingests; then every {@link #SWEEP_INTERVAL} expired leases and stale
+     * ingests again. Returns what stops the schedule.
+     */
+    private static AutoCloseable sweepLeftovers(MetadataDb db) throws IOException {
+        List<String> leases = db.dropLeasesOfEarlierRun(java.time.Instant.now());
+        List<String> ingests = db.removeStaleIngests(STALE_INGEST_AGE);
+        var gc = db.garbageCollect();
+        LOG.info("leftovers of earlier runs removed", "leases", leases.size(), "expired_leases",
+                gc.expiredLeases(), "ingests", ingests.size());
+        java.util.concurrent.ScheduledExecutorService sweeper =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("berthd-sweeper").factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                db.removeStaleIngests(STALE_INGEST_AGE);
+                db.garbageCollect();
+            } catch (IOException | BerthException e) {
+                LOG.warn("sweep of leftovers failed", e);
+            }
+        }, SWEEP_INTERVAL.toMinutes(), SWEEP_INTERVAL.toMinutes(), TimeUnit.MINUTES);
+        return sweeper::shutdownNow;
+    }
+
+    /** Whether container {@code id} has a task, which keeps its rootfs snapshot from being removed. */
+    private static boolean hasTask(ShimTasks tasks, String namespace, String id) {
+        return tasks.list(namespace).stream().anyMatch(t -> t.containerId().equals(id));
     }
 
     /** Serves the services on the config's unix socket. */

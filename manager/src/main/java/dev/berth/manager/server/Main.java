@@ -4,6 +4,7 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.log.Level;
 import dev.berth.log.Log;
 import dev.berth.log.LogSink;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class Main {
         NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
         Berthd berthd;
         try {
-            berthd = Berthd.open(cli.config(), launch()).serve();
+            berthd = Berthd.open(cli.config(), syscalls(), launch()).serve();
         } catch (BerthException | IOException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);
@@ -56,6 +57,12 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(berthd::close, "berthd-shutdown"));
         berthd.awaitTermination();
+    }
+
+    /** The system calls, through the JNI library bin/berthd names ({@code -Dberth.syscall.lib}) or the build's. */
+    private static LinuxSyscalls syscalls() {
+        String library = System.getProperty("berth.syscall.lib");
+        return LinuxSyscalls.load(library != null ? Path.of(library) : LinuxSyscalls.builtLibrary());
     }
 
     /** The launcher bin/berthd names ({@code -Dberthd.launcher}) and PATH, read here once. */

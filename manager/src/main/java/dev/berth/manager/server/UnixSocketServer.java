@@ -1,8 +1,8 @@
 package dev.berth.manager.server;
 
+import dev.berth.manager.fs.Permissions;
 import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -34,10 +34,13 @@ final class UnixSocketServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Binds {@code socket} (replacing a stale socket file) and starts serving. */
+    /**
+     * Binds {@code socket} and starts serving: a stale socket file is replaced, a socket a running daemon answers
+     * on is refused ({@link SocketClaim}).
+     */
     static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services) throws IOException {
-        Files.createDirectories(socket.toAbsolutePath().getParent());
-        Files.deleteIfExists(socket);
+        Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
+        SocketClaim.claim(socket);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
@@ -56,10 +59,6 @@ final class UnixSocketServer implements AutoCloseable {
         }
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         return new UnixSocketServer(socket, group, server);
-    }
-
-    static ServerServiceDefinition intercepted(BindableService service, io.grpc.ServerInterceptor interceptor) {
-        return ServerInterceptors.intercept(service, interceptor);
     }
 
     Path socket() {

@@ -10,7 +10,7 @@ import dev.berth.manager.event.Publisher;
 import dev.berth.manager.event.Subscriber;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLauncher;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

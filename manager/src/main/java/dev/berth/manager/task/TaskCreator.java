@@ -8,7 +8,7 @@ import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -7,7 +7,7 @@ import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLog;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * it, killing only processes the test started, and fails if shims were left behind.
  */
 public final class TaskSandbox implements AutoCloseable {
-    private final Syscalls sys = new LinuxSyscalls();
+    private final Syscalls sys = LinuxSyscalls.loadBuilt();
     private final List<ShimTasks> instances = new ArrayList<>();
     private final Path tmp;
     private final Path rootfs;

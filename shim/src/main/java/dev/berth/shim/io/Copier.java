@@ -1,7 +1,7 @@
 package dev.berth.shim.io;
 
 import dev.berth.log.Log;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.time.Duration;
 

@@ -1,9 +1,9 @@
 package dev.berth.shim.metrics;
 
 import dev.berth.log.Log;
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.EventSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,7 +44,7 @@ public final class OomWatcher {
     private static final int INOTIFY_BUFFER = 4096;
     private static final int EVENTFD_VALUE = 8;
 
-    private final Syscalls sys;
+    private final EventSyscalls sys;
     private final Consumer<String> onOom;
     private final Path procRoot;
     private final Path cgroupRoot;
@@ -74,7 +74,7 @@ public final class OomWatcher {
      * @param onOom called with the container id, from the watcher's thread or from {@link #checkNow}; must not
      *     block (it runs under the entry's lock)
      */
-    public OomWatcher(Syscalls sys, Consumer<String> onOom, Path procRoot, Path cgroupRoot) {
+    public OomWatcher(EventSyscalls sys, Consumer<String> onOom, Path procRoot, Path cgroupRoot) {
         this.sys = sys;
         this.onOom = onOom;
         this.procRoot = procRoot;
@@ -83,7 +83,7 @@ public final class OomWatcher {
     }
 
     /** A watcher over the host's {@code /proc} and {@code /sys/fs/cgroup}. */
-    public static OomWatcher onHost(Syscalls sys, Consumer<String> onOom) {
+    public static OomWatcher onHost(EventSyscalls sys, Consumer<String> onOom) {
         return new OomWatcher(sys, onOom, Path.of("/proc"), Path.of("/sys/fs/cgroup"));
     }
 
@@ -175,9 +175,9 @@ public final class OomWatcher {
     /** Asks the kernel to notify the listener of the counter's cgroup; returns the inotify watch, or -1 on v1. */
     private int register(Listener l, OomCounter counter) throws IOException {
         if (unified) {
-            return sys.inotifyAddWatch(l.source, counter.file().toString(), Syscalls.IN_MODIFY);
+            return sys.inotifyAddWatch(l.source, counter.file().toString(), EventSyscalls.IN_MODIFY);
         }
-        int control = sys.open(counter.file().toString(), Syscalls.O_RDONLY, 0);
+        int control = sys.open(counter.file().toString(), EventSyscalls.O_RDONLY, 0);
         try {
             Files.writeString(counter.file().resolveSibling("cgroup.event_control"), l.source + " " + control,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);

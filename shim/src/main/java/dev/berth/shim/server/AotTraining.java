@@ -18,7 +18,7 @@ import dev.berth.api.ttrpc.Metadata;
 import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.runtime.spec.DefaultSpec;
 import dev.berth.runtime.spec.Json;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;

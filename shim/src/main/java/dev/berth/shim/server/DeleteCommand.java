@@ -1,7 +1,7 @@
 package dev.berth.shim.server;
 
 import dev.berth.api.runtime.task.v2.DeleteResponse;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.process.EngineChoice;

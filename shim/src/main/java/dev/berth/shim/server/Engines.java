@@ -3,7 +3,7 @@ package dev.berth.shim.server;
 import dev.berth.log.Log;
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.CliEngine;
 import dev.berth.shim.engine.InProcessEngine;
 import dev.berth.shim.engine.RuntimeEngine;

@@ -3,8 +3,8 @@ package dev.berth.shim.server;
 import dev.berth.log.Level;
 import dev.berth.log.Log;
 import dev.berth.log.LogSink;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -23,13 +23,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // bin/berth-shim names the JNI library; from the build tree it is found beside berth-sys's classes
+        String library = System.getProperty("berth.syscall.lib");
+        System.exit(run(args, library != null ? Path.of(library) : LinuxSyscalls.builtLibrary()));
     }
 
-    static int run(String[] args) {
+    static int run(String[] args, Path syscallLibrary) {
         if (args.length == 1 && args[0].equals("aot-training")) {
             try {
-                return new AotTraining(new LinuxSyscalls(), settings()).run();
+                return new AotTraining(LinuxSyscalls.load(syscallLibrary), settings()).run();
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: " + e.getMessage());
                 return 1;
@@ -51,7 +53,7 @@ public final class Main {
             return 0;
         }
         Log.configure(LogSink.stderr(level(flags)));
-        Syscalls sys = new LinuxSyscalls();
+        Syscalls sys = LinuxSyscalls.load(syscallLibrary);
         ShimSettings settings = settings();
         try {
             return switch (flags.action()) {

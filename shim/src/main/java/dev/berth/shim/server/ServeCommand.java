@@ -2,8 +2,8 @@ package dev.berth.shim.server;
 
 import dev.berth.api.ttrpc.TtrpcServer;
 import dev.berth.log.Log;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.Reaper;
@@ -61,7 +61,7 @@ final class ServeCommand {
              EventPublisher events = EventPublisher.start(
                      ttrpcAddress.isEmpty() ? Optional.empty() : Optional.of(Path.of(ttrpcAddress)),
                      flags.namespace())) {
-            Syscalls sys = new ReaperSyscalls(linux, reaper);
+            Syscalls sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
             Containers containers = new Containers(sys, reaper, events);
             TaskService tasks = new TaskService(containers, new Engines(sys, settings, flags.runtimeRoot()),
                     linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));

@@ -2,9 +2,9 @@ package dev.berth.shim.server;
 
 import dev.berth.log.Log;
 import dev.berth.log.LogSink;
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,7 +2,7 @@ package dev.berth.shim.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

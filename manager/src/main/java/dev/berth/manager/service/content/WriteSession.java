@@ -71,8 +71,8 @@ final class WriteSession implements StreamObserver<WriteContentRequest> {
             expected = ContentService.digest("content write " + ref, req.getExpected());
             if (exists(expected)) {
                 writer.close();
-                store.abort(ref);
                 writer = null;
+                abortIfPresent(ref);
                 throw BerthException.alreadyExists("content write " + ref + ": blob with expected digest "
                         + expected + " exists");
             }
@@ -112,6 +112,21 @@ final class WriteSession implements StreamObserver<WriteContentRequest> {
                     + req.getActionValue());
         }
         return msg.build();
+    }
+
+    /**
+     * Drops the ingest of a blob that turned out to be present. An ingest already gone (another writer of the ref
+     * committed it) or taken over by another writer is not this writer's any more, so the answer stays
+     * ALREADY_EXISTS, as containerd's server only logs a failed abort there.
+     */
+    private void abortIfPresent(String ref) throws IOException {
+        try {
+            store.abort(ref);
+        } catch (BerthException e) {
+            if (e.kind() != ErrorKind.NOT_FOUND && e.kind() != ErrorKind.UNAVAILABLE) {
+                throw e;
+            }
+        }
     }
 
     private boolean exists(Digest d) throws IOException {

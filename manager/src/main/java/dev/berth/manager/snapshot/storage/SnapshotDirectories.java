@@ -2,6 +2,7 @@ package dev.berth.manager.snapshot.storage;
 
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.fs.TreeDeleter;
 import dev.berth.manager.snapshot.Usage;
 import java.io.IOException;
@@ -24,7 +25,8 @@ public final class SnapshotDirectories {
     private final Path snapshots;
 
     public SnapshotDirectories(Path root) throws IOException {
-        this.snapshots = Files.createDirectories(root.resolve("snapshots"));
+        // 0700 as containerd's: a layer's setuid binaries and a container's upper dir are for root alone
+        this.snapshots = Permissions.createDirectories(root.resolve("snapshots"), Permissions.PRIVATE_DIRECTORY);
     }
 
     public Path dir(long id) {

@@ -1,6 +1,7 @@
 package dev.berth.manager.snapshot.storage;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.snapshot.SnapshotKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ public final class SnapshotIndex {
 
     /** Opens (creating it if needed) the index in {@code dir} and reads every record. */
     public static SnapshotIndex open(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        Permissions.createDirectories(dir, Permissions.PRIVATE_DIRECTORY);
         SnapshotIndex index = new SnapshotIndex(dir);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path file : files) {

@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 /**
  * errno values and their messages, worded as Go's syscall package words them (lowercase), because callers of

@@ -1,5 +1,5 @@
 /*
- * berth-syscall: the JNI side of dev.berth.runtime.syscall.LinuxSyscalls.
+ * berth-syscall: the JNI side of dev.berth.sys.LinuxSyscalls.
  *
  * Why JNI and not FFM: the first FFM downcall in a JVM costs about 19 ms on this machine kind even with an AOT
  * cache (the JDK generates its call stub at run time and the cache cannot keep it), against about 0.24 ms to load
@@ -32,7 +32,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#define FN(name) Java_dev_berth_runtime_syscall_LinuxSyscalls_##name
+#define FN(name) Java_dev_berth_sys_LinuxSyscalls_##name
 
 static jlong result(long r)
 {
@@ -150,12 +150,11 @@ JNIEXPORT jlong JNICALL FN(close0)(JNIEnv *env, jclass cls, jint fd)
 
 /*
  * posix_spawn with the file actions given as pairs (target fd <- source fd), signal dispositions reset to
- * default and an empty signal mask, and with new_session the child leading a new session (setsid in the child,
- * POSIX_SPAWN_SETSID, glibc 2.26): glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
+ * default and an empty signal mask: glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK), safe in a
  * multithreaded JVM, where fork() is not.
  */
 JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
-				   jobjectArray jenv, jintArray jtargets, jintArray jsources, jboolean new_session)
+				   jobjectArray jenv, jintArray jtargets, jintArray jsources)
 {
 	(void)cls;
 	jlong r = -(jlong)ENOMEM;
@@ -194,10 +193,7 @@ JNIEXPORT jlong JNICALL FN(spawn0)(JNIEnv *env, jclass cls, jstring jpath, jobje
 	sigemptyset(&none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
-	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-	if (new_session)
-		flags |= POSIX_SPAWN_SETSID;
-	e = posix_spawnattr_setflags(&attr, flags);
+	e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	if (e != 0) {
 		r = -e;
 		goto out;

@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * {@link Syscalls} and {@link FileSyscalls} on Linux through a small JNI library, {@code libberth-syscall.so}
- * ({@code src/main/c/berth-syscall.c}), built next to the runtime's jar.
+ * ({@code src/main/c/berth-syscall.c}), built into this module's {@code target/}. Each program's main passes the
+ * library's path to {@link #load}.
  *
  * <p>Why JNI and not FFM, which DESIGN.md chose: measured on this machine kind with an AOT cache, the first FFM
  * downcall in a JVM costs about 19 ms (the JDK generates its call stub at run time and the cache cannot keep it),
@@ -21,31 +22,8 @@ import java.util.Optional;
  * {@link SyscallException} naming the operation and the object.
  */
 public final class LinuxSyscalls implements Syscalls, FileSyscalls {
-    /** The library, loaded on the first native call. */
-    private static final class Lib {
-        static {
-            System.load(location().toString());
-        }
-
-        static void ensureLoaded() {
-            // class initialisation did the work
-        }
-
-        /** {@code -Dberth.syscall.lib}, else beside the jar or classes directory this class came from. */
-        private static Path location() {
-            String configured = System.getProperty("berth.syscall.lib");
-            if (configured != null) {
-                return Path.of(configured);
-            }
-            try {
-                Path code = Path.of(LinuxSyscalls.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                // target/classes or target/berth-runtime.jar: the library is built into target/
-                return code.getParent().resolve("libberth-syscall.so");
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException("locate libberth-syscall.so: " + e.getMessage(), e);
-            }
-        }
-    }
+    /** The library's file name, as the build writes it. */
+    public static final String LIBRARY = "libberth-syscall.so";
 
     private static native long socketpair0(int[] out);
 
@@ -61,8 +39,7 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     private static native long dup20(int oldFd, int newFd);
 
-    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources,
-                                      boolean newSession);
+    private static native long spawn0(String path, String[] argv, String[] env, int[] targets, int[] sources);
 
     private static native long waitpid0(int pid, boolean noHang);
 
@@ -119,8 +96,34 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     private static native long poll0(int[] fds, int[] revents, int timeoutMillis);
 
-    public LinuxSyscalls() {
-        Lib.ensureLoaded();
+    private LinuxSyscalls() {
+    }
+
+    /**
+     * Loads the JNI library from {@code library} and returns the system calls bound to it. The JVM loads a library
+     * once per class loader: a second call with the same path finds it loaded and costs nothing more.
+     */
+    public static LinuxSyscalls load(Path library) {
+        System.load(library.toAbsolutePath().toString());
+        return new LinuxSyscalls();
+    }
+
+    /** {@link #load} of the {@link #builtLibrary}: for tests and tools that run from the build tree. */
+    public static LinuxSyscalls loadBuilt() {
+        return load(builtLibrary());
+    }
+
+    /**
+     * Where the build writes the library: beside the jar or classes directory this class came from
+     * ({@code sys/target/}). For tests and tools that run from the build tree; the launchers name the path.
+     */
+    public static Path builtLibrary() {
+        try {
+            Path code = Path.of(LinuxSyscalls.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getParent().resolve(LIBRARY);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("locate " + LIBRARY + ": " + e.getMessage(), e);
+        }
     }
 
     /** The result, or a {@link SyscallException} for {@code -errno}. */
@@ -175,16 +178,6 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     @Override
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
-        return spawn(path, argv, env, fds, false);
-    }
-
-    @Override
-    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
-        return spawn(path, argv, env, fds, true);
-    }
-
-    private static int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds,
-                             boolean newSession) {
         int[] targets = new int[fds.size()];
         int[] sources = new int[fds.size()];
         int i = 0;
@@ -193,8 +186,8 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
             sources[i] = e.getValue();
             i++;
         }
-        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources,
-                newSession), "posix_spawn", path);
+        return (int) check(spawn0(path, argv.toArray(String[]::new), env.toArray(String[]::new), targets, sources),
+                "posix_spawn", path);
     }
 
     @Override

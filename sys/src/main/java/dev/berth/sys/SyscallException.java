@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 /** A failed system call: the operation, the object it acted on, and the errno. */
 public final class SyscallException extends RuntimeException {

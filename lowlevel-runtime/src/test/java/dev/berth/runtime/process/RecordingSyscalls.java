@@ -1,18 +1,20 @@
-package dev.berth.runtime.syscall;
+package dev.berth.runtime.process;
 
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.ProcessSyscalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A fake {@link Syscalls} for unit tests: records every call as a line ({@code "spawn /proc/self/fd/7 …"}) and
- * serves reads from scripted bytes, so the Java side of a protocol runs without a kernel.
+ * A fake of the process and fd roles for unit tests: records every call as a line
+ * ({@code "spawn /proc/self/fd/7 …"}) and serves reads from scripted bytes, so the Java side of a protocol runs
+ * without a kernel.
  */
-public final class RecordingSyscalls implements Syscalls {
+final class RecordingSyscalls implements ProcessSyscalls, FdSyscalls {
     public final List<String> calls = new ArrayList<>();
     private final Deque<byte[]> reads = new ArrayDeque<>();
     private final ByteQueue pending = new ByteQueue();
@@ -90,15 +92,6 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
-    public int spawnInNewSession(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
-        calls.add("spawnInNewSession " + path + " " + argv + " " + env + " " + fds);
-        if (spawnFailure != null) {
-            throw spawnFailure;
-        }
-        return nextPid++;
-    }
-
-    @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
         calls.add("waitpid " + pid + (noHang ? " nohang" : ""));
         return Optional.of(new ExitStatus(pid, 0, 0));
@@ -138,76 +131,5 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public int getpid() {
         return 1;
-    }
-
-    @Override
-    public int connectUnix(String path) {
-        calls.add("connectUnix " + path);
-        return 20;
-    }
-
-    @Override
-    public int listenUnix(String path) {
-        calls.add("listenUnix " + path);
-        return 22;
-    }
-
-    @Override
-    public int acceptUnix(int socketFd, int timeoutMillis) {
-        calls.add("acceptUnix " + socketFd);
-        return 23;
-    }
-
-    @Override
-    public int receiveFd(int socketFd) {
-        calls.add("receiveFd " + socketFd);
-        return 21;
-    }
-
-    @Override
-    public void mount(String source, String target, String type, long flags, String data) {
-        calls.add("mount " + source + " " + target + " " + type + " " + flags + " " + data);
-    }
-
-    @Override
-    public void unmount(String target, int flags) {
-        calls.add("unmount " + target + " " + flags);
-    }
-
-    @Override
-    public void setWindowSize(int fd, int rows, int cols) {
-        calls.add("setWindowSize " + fd + " " + rows + "x" + cols);
-    }
-
-    @Override
-    public int eventfd() {
-        calls.add("eventfd");
-        return 30;
-    }
-
-    @Override
-    public int inotifyInit() {
-        calls.add("inotifyInit");
-        return 31;
-    }
-
-    @Override
-    public int inotifyAddWatch(int fd, String path, int mask) {
-        calls.add("inotifyAddWatch " + fd + " " + path + " " + Integer.toHexString(mask));
-        return 1;
-    }
-
-    @Override
-    public void inotifyRmWatch(int fd, int wd) {
-        calls.add("inotifyRmWatch " + fd + " " + wd);
-    }
-
-    /** Every fd is ready at once: a caller's loop never blocks on the fake. */
-    @Override
-    public boolean[] pollReadable(int[] fds, int timeoutMillis) {
-        calls.add("poll " + Arrays.toString(fds) + " " + timeoutMillis);
-        boolean[] ready = new boolean[fds.length];
-        Arrays.fill(ready, true);
-        return ready;
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.runtime.syscall;
+package dev.berth.sys;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,24 @@
+# Sourced by the launchers beside it (berth, berthd, berth-shim, berth-runtime): the JDK, the JNI library, the
+# AOT cache and the JVM flags every Berth program shares; each launcher adds its own heap and compiler flags.
+# BERTH_JAVA_HOME selects another JDK 25 (the machine's default java is 17); BERTH_*_DIST run another build.
+berth_bin=$(dirname "$(readlink -f "$0")")
+berth_java="${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+if [ ! -x "$berth_java" ]; then
+    echo "$(basename "$0"): no JDK 25 at ${berth_java%/bin/java} (set BERTH_JAVA_HOME)" >&2
+    exit 1
+fi
+berth_syscall_lib="${BERTH_SYS_DIST:-$berth_bin/../sys/target}/libberth-syscall.so"
+
+# berth_aot CACHE: the flag that maps the AOT cache the build recorded, or nothing where it made none.
+berth_aot() {
+    if [ -f "$1" ]; then
+        echo "-XX:AOTCache=$1"
+    fi
+}
+
+# No perf-data file in /tmp; only errors from the JVM's own logging (the AOT cache's notes would otherwise mix into
+# the programs' output); the JNI library, named once here for every program's main to load.
+berth_jvm_flags="-XX:-UsePerfData -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
+-Dberth.syscall.lib=$berth_syscall_lib"
+# protobuf-java and netty read memory through sun.misc.Unsafe (every program but the runtime)
+berth_unsafe_flags="--sun-misc-unsafe-memory-access=allow"
