@@ -82,8 +82,8 @@ public final class RunCommand extends BaseCommand {
                 pidsLimit == null ? OptionalLong.empty() : OptionalLong.of(pidsLimit));
         var spec = new RuntimeSpec(json).build(berth.namespace(), id, resolved.runConfig(), options);
         Lifecycle lifecycle = new Lifecycle(berth, json);
-        Container container = lifecycle.create(id, resolved.name(), session.snapshotter(), resolved.chainId(), spec,
-                Map.of());
+        Container container = lifecycle.create(id, resolved.name(), session.snapshotter(),
+                images.topSnapshot(resolved, session.snapshotter()), spec, Map.of());
         Path log = new LogFiles(session.logDir()).prepare(berth.namespace(), id);
         try {
             if (detach) {

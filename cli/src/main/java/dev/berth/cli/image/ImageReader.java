@@ -2,12 +2,14 @@ package dev.berth.cli.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.services.content.v1.InfoRequest;
 import dev.berth.api.services.content.v1.ReadContentRequest;
 import dev.berth.api.services.content.v1.ReadContentResponse;
 import dev.berth.api.services.images.v1.GetImageRequest;
 import dev.berth.api.services.images.v1.Image;
 import dev.berth.api.types.Descriptor;
 import dev.berth.cli.client.Berth;
+import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +24,7 @@ import java.util.Optional;
 public final class ImageReader {
     private static final String PLATFORM_OS = "linux";
     private static final String PLATFORM_ARCH = "amd64";
+    private static final String SNAPSHOT_LABEL_PREFIX = "containerd.io/gc.ref.snapshot.";
 
     private final Berth berth;
     private final ObjectMapper json;
@@ -85,6 +88,23 @@ public final class ImageReader {
             size += layer.path("size").asLong();
         }
         return new ResolvedImage(image.getName(), manifestDigest, configDigest, readJson(configDigest), size);
+    }
+
+    /**
+     * The committed snapshot holding {@code image}'s unpacked layers in {@code snapshotter}: the top layer's chain
+     * ID, as the label {@code containerd.io/gc.ref.snapshot.<snapshotter>} on the image's config names it. berthd's
+     * unpacker sets that label (as containerd's client unpacker does, so images unpacked by {@code ctr} have it
+     * too); reading it keeps the one chain-ID computation in berthd instead of repeating it here.
+     */
+    public String topSnapshot(ResolvedImage image, String snapshotter) {
+        String label = SNAPSHOT_LABEL_PREFIX + snapshotter;
+        String chainId = berth.content().info(InfoRequest.newBuilder().setDigest(image.configDigest()).build())
+                .getInfo().getLabelsMap().get(label);
+        if (chainId == null || chainId.isEmpty()) {
+            throw CliException.failed("image " + image.name() + " is not unpacked in snapshotter " + snapshotter
+                    + " (its config has no " + label + " label): pull or load it again");
+        }
+        return chainId;
     }
 
     public JsonNode readJson(String digest) throws IOException {

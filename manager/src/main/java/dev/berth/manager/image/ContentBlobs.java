@@ -1,34 +1,34 @@
 package dev.berth.manager.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.ContentWriter;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.oci.ImageConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
-/** Reading and writing the small JSON blobs of images (manifests, indexes, configs) and streaming big ones in. */
-final class ContentBlobs {
+/** Reading, parsing and writing the small JSON blobs of images: manifests, indexes, configs. */
+public final class ContentBlobs {
 
     /** As containerd's importer: no manifest, index or config is larger than this. */
-    static final int JSON_LIMIT = 20 << 20;
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final int JSON_LIMIT = 20 << 20;
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private ContentBlobs() {
     }
 
     /** The blob's bytes; INVALID_ARGUMENT if it is larger than {@link #JSON_LIMIT}. */
-    static byte[] read(ContentStore store, Digest digest) throws IOException {
+    public static byte[] read(ContentStore store, Digest digest) throws IOException {
         try (InputStream in = Channels.newInputStream(store.read(digest))) {
             byte[] data = in.readNBytes(JSON_LIMIT + 1);
             if (data.length > JSON_LIMIT) {
@@ -38,7 +38,7 @@ final class ContentBlobs {
         }
     }
 
-    static <T> T readJson(ContentStore store, Digest digest, Class<T> type) throws IOException {
+    public static <T> T readJson(ContentStore store, Digest digest, Class<T> type) throws IOException {
         byte[] data = read(store, digest);
         try {
             return JSON.readValue(data, type);
@@ -47,8 +47,23 @@ final class ContentBlobs {
         }
     }
 
+    /** Parses a fetched document of {@code desc}; INVALID_ARGUMENT naming it when it does not parse as a {@code type}. */
+    public static <T> T parse(Descriptor desc, Class<T> type, byte[] body) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw BerthException.invalidArgument("parse " + desc.mediaType() + " " + desc.digest() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** Parses a fetched config of {@code desc}; INVALID_ARGUMENT naming it when it is not a JSON object. */
+    public static ImageConfig parseConfig(Descriptor desc, byte[] body) {
+        return new ImageConfig(parse(desc, ObjectNode.class, body));
+    }
+
     /** Stores {@code data} (already present is fine) and answers its descriptor; {@code labels} are set on it. */
-    static Descriptor write(ContentStore store, String mediaType, byte[] data, Map<String, String> labels)
+    public static Descriptor write(ContentStore store, String mediaType, byte[] data, Map<String, String> labels)
             throws IOException {
         Digest digest = sha256(data);
         try (ContentWriter w = store.writer("blob-" + digest.encoded(), data.length, digest)) {
@@ -59,27 +74,12 @@ final class ContentBlobs {
             if (e.kind() != ErrorKind.ALREADY_EXISTS) {
                 throw e;
             }
-            if (!labels.isEmpty()) {
-                store.update(digest, labels, labelPaths(labels));
-            }
+            ImageLabels.add(store, digest, labels);
         }
         return new Descriptor(mediaType, digest, data.length);
     }
 
-    static Set<String> labelPaths(Map<String, String> labels) {
-        Set<String> paths = new HashSet<>();
-        labels.keySet().forEach(k -> paths.add("labels." + k));
-        return paths;
-    }
-
-    /** Adds {@code labels} to the blob, keeping its others. */
-    static void label(ContentStore store, Digest digest, Map<String, String> labels) throws IOException {
-        if (!labels.isEmpty()) {
-            store.update(digest, labels, labelPaths(labels));
-        }
-    }
-
-    static Digest sha256(byte[] data) {
+    public static Digest sha256(byte[] data) {
         try {
             return Digest.sha256(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {

@@ -10,13 +10,13 @@ import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.fs.Permissions;
-import dev.berth.manager.image.ContainerCommit;
-import dev.berth.manager.image.ImageCommitter;
-import dev.berth.manager.image.ImageExporter;
-import dev.berth.manager.image.ImageImporter;
-import dev.berth.manager.image.ImagePuller;
-import dev.berth.manager.image.ImagePusher;
 import dev.berth.manager.image.Unpacker;
+import dev.berth.manager.image.archive.ImageExporter;
+import dev.berth.manager.image.archive.ImageImporter;
+import dev.berth.manager.image.commit.ContainerCommit;
+import dev.berth.manager.image.commit.ImageCommitter;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.push.ImagePusher;
 import dev.berth.manager.image.registry.RegistryHosts;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.service.RequestMetadata;
@@ -166,8 +166,8 @@ public final class Berthd implements AutoCloseable {
         closeables.push(EventsForwardServer.listen(config.ttrpcAddress(), exchange));
         Path scratch = Permissions.createDirectories(root.resolve("tmp"), Permissions.PRIVATE_DIRECTORY);
         SyscallMounter mounter = new SyscallMounter(sys);
-        ContentDiffer differ = new ContentDiffer(new LayerApplier(sys, mounter, scratch),
-                new LayerComputer(sys, mounter, scratch));
+        LayerApplier applier = new LayerApplier(sys, mounter, scratch);
+        ContentDiffer differ = new ContentDiffer(applier, new LayerComputer(sys, mounter, scratch));
 
         ShimLauncher launcher = new ShimLauncher(new ShimLauncherConfig(config.address(), config.ttrpcAddress(),
                 launch.publishBinary(), Level.parse(config.logLevel()) == Level.DEBUG, Duration.ofSeconds(30)), sys);
@@ -185,7 +185,7 @@ public final class Berthd implements AutoCloseable {
         String defaultSnapshotter = config.snapshotter();
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
-        Unpacker unpacker = new Unpacker(differ);
+        Unpacker unpacker = new Unpacker(applier);
         // the puller bounds its own concurrency per pull; virtual threads make the waiting cheap
         java.util.concurrent.ExecutorService downloads =
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -217,9 +217,9 @@ public final class Berthd implements AutoCloseable {
                 new LeasesService(db::leases),
                 new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
                 new EventsService(exchange, exchange, exchange),
-                new TransferService(new ImagePuller(registries, db, new LayerApplier(sys, mounter, scratch),
-                        downloads), new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
-                        new ImageExporter(db), commits, defaultSnapshotter)));
+                new TransferService(new ImagePuller(registries, db, unpacker, downloads),
+                        new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
+                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes())));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);

@@ -29,6 +29,7 @@ import org.tomlj.TomlTable;
  * [berth]
  *   snapshotter = "overlayfs"          # or "native"
  *   default_runtime = "io.containerd.runc.v2"
+ *   max_unpacked_bytes = 0             # bound on the uncompressed bytes one pull or import unpacks; 0: none
  *   [berth.runtimes."io.containerd.runc.v2"] shim = "/usr/lib/berth/bin/berth-shim"
  *   [berth.registry]
  *     config = "/root/.docker/config.json"   # credentials, docker's format
@@ -38,15 +39,21 @@ import org.tomlj.TomlTable;
  *
  * @param runtimes runtime name → shim binary; a runtime named by an absolute path needs no entry
  * @param registries how image transfer reaches registries: credentials, plain-HTTP hosts, mirrors
+ * @param maxUnpackedBytes how many uncompressed bytes one pull or import may unpack (a layer that inflates
+ *                   without bound fails it with RESOURCE_EXHAUSTED); 0, the default, for no bound, as containerd
  */
 public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddress, String logLevel,
                            String snapshotter, String defaultRuntime, Map<String, Path> runtimes,
-                           RegistryHostsConfig registries) {
+                           RegistryHostsConfig registries, long maxUnpackedBytes) {
 
     public static final String DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
     public BerthdConfig {
         runtimes = Map.copyOf(runtimes);
+        if (maxUnpackedBytes < 0) {
+            throw BerthException.invalidArgument("config: max_unpacked_bytes " + maxUnpackedBytes
+                    + ": must not be negative (0 for no limit)");
+        }
         if (!snapshotter.equals("overlayfs") && !snapshotter.equals("native")) {
             throw BerthException.invalidArgument("config: snapshotter " + snapshotter
                     + ": unknown (overlayfs or native)");
@@ -63,7 +70,7 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
         return new BerthdConfig(Path.of("/var/lib/berth"), Path.of("/run/berth"),
                 Path.of("/run/berth/berthd.sock"), Path.of("/run/berth/berthd.sock.ttrpc"), "info",
                 "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim),
-                new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()));
+                new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()), 0);
     }
 
     /** These settings overridden by the file's. */
@@ -89,33 +96,34 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                 path(toml, "ttrpc.address", Path.of(newAddress + ".ttrpc")),
                 toml.getString("debug.level", () -> logLevel),
                 toml.getString("berth.snapshotter", () -> snapshotter),
-                toml.getString("berth.default_runtime", () -> defaultRuntime), rts, registries(toml, file));
+                toml.getString("berth.default_runtime", () -> defaultRuntime), rts, registries(toml, file),
+                toml.getLong("berth.max_unpacked_bytes", () -> maxUnpackedBytes));
     }
 
     public BerthdConfig withRoot(Path p) {
         return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries);
+                registries, maxUnpackedBytes);
     }
 
     public BerthdConfig withState(Path p) {
         return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries);
+                registries, maxUnpackedBytes);
     }
 
     /** The gRPC socket; the ttrpc socket follows it ({@code <address>.ttrpc}), as containerd's does. */
     public BerthdConfig withAddress(Path p) {
         return new BerthdConfig(root, state, p, Path.of(p + ".ttrpc"), logLevel, snapshotter, defaultRuntime,
-                runtimes, registries);
+                runtimes, registries, maxUnpackedBytes);
     }
 
     public BerthdConfig withLogLevel(String level) {
         return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes,
-                registries);
+                registries, maxUnpackedBytes);
     }
 
     public BerthdConfig withSnapshotter(String name) {
         return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes,
-                registries);
+                registries, maxUnpackedBytes);
     }
 
     /** {@code [berth.registry]}: {@code config} (docker's config.json), {@code insecure}, {@code mirrors.<host>}. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.manager.image.archive.ImportOptions;
 import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.metadata.ImageRecord;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ class BusyboxArchiveTest {
             ResolvedImage image = ManifestResolver.resolve(f.db.contentStore("default", Optional.empty()),
                     imported.getFirst().target(), Platform.LINUX_AMD64);
             assertEquals(List.of("sh"), TestImages.strings(image.config().process().get("Cmd")));
-            String top = Unpacker.chainIds(image.config().diffIds()).getLast();
+            String top = ChainIds.of(image.config().diffIds()).getLast();
             Path root = f.mount(f.db.snapshotter("default", "overlayfs", Optional.empty())
                     .view("look", top, Map.of()));
             for (String applet : List.of("sh", "echo", "ls", "cat", "true", "false", "sleep", "id", "ps", "env",

@@ -3,6 +3,7 @@ package dev.berth.manager.image;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

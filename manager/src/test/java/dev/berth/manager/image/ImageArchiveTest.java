@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.archive.ArchiveFormat;
+import dev.berth.manager.image.archive.ImportOptions;
+import dev.berth.manager.image.commit.CommitOptions;
+import dev.berth.manager.image.commit.ConfigChanges;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.metadata.ContainerRecord;
@@ -70,7 +74,7 @@ class ImageArchiveTest {
     private String readFromImage(String namespace, ImageRecord image, String path) throws IOException {
         ResolvedImage r = ManifestResolver.resolve(f.db.contentStore(namespace, Optional.empty()), image.target(),
                 Platform.LINUX_AMD64);
-        String top = Unpacker.chainIds(r.config().diffIds()).getLast();
+        String top = ChainIds.of(r.config().diffIds()).getLast();
         MetadataSnapshotter sn = f.db.snapshotter(namespace, "overlayfs", Optional.empty());
         List<Mount> mounts = sn.view("read-" + System.nanoTime(), top, Map.of());
         return Files.readString(f.mount(mounts).resolve(path));
@@ -88,7 +92,7 @@ class ImageArchiveTest {
             assertEquals(blob.length, f.db.contentStore(NS, Optional.empty()).info(
                     Digest.parse(TestImages.sha(blob))).size());
         }
-        List<String> chains = Unpacker.chainIds(List.of(TestImages.sha(images.layer1Tar),
+        List<String> chains = ChainIds.of(List.of(TestImages.sha(images.layer1Tar),
                 TestImages.sha(images.layer2Tar)));
         MetadataSnapshotter sn = f.db.snapshotter(NS, "overlayfs", Optional.empty());
         assertEquals(chains.get(0), sn.stat(chains.get(1)).parent());
@@ -201,7 +205,7 @@ class ImageArchiveTest {
         ImageRecord base = importBytes(images.ociArchive(null)).getFirst();
         ResolvedImage r = ManifestResolver.resolve(f.db.contentStore(NS, Optional.empty()), base.target(),
                 Platform.LINUX_AMD64);
-        String top = Unpacker.chainIds(r.config().diffIds()).getLast();
+        String top = ChainIds.of(r.config().diffIds()).getLast();
         MetadataSnapshotter sn = f.db.snapshotter(NS, "overlayfs", Optional.empty());
         Path rootfs = f.mount(sn.prepare("ctr-1", top, Map.of()));
         Files.writeString(rootfs.resolve("hello"), "committed\n");
@@ -233,7 +237,7 @@ class ImageArchiveTest {
         assertEquals(List.of("hello"), tarNames(layer));
         assertEquals(c.config().diffIds().get(2), TestImages.sha(layer));
         // its chain snapshot exists and shows the file
-        String newTop = Unpacker.chainIds(c.config().diffIds()).getLast();
+        String newTop = ChainIds.of(c.config().diffIds()).getLast();
         assertEquals(top, sn.stat(newTop).parent());
         assertEquals("committed\n", readFromImage(NS, committed, "hello"));
     }

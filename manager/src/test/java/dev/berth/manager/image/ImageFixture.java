@@ -7,6 +7,9 @@ import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
+import dev.berth.manager.image.archive.ImageExporter;
+import dev.berth.manager.image.archive.ImageImporter;
+import dev.berth.manager.image.commit.ImageCommitter;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
@@ -49,7 +52,7 @@ final class ImageFixture implements AutoCloseable {
         db = MetadataDb.open(dir.resolve("metadata.db"), content, Map.of("overlayfs", overlay));
         Path scratch = Files.createDirectories(dir.resolve("tmp"));
         differ = new ContentDiffer(new LayerApplier(sys, mounter, scratch), new LayerComputer(sys, mounter, scratch));
-        unpacker = new Unpacker(differ);
+        unpacker = new Unpacker(new LayerApplier(sys, mounter, scratch));
         importer = new ImageImporter(db, unpacker, Clock.systemUTC());
         exporter = new ImageExporter(db);
         committer = new ImageCommitter(db, differ, unpacker, Clock.systemUTC());

@@ -7,6 +7,9 @@ import dev.berth.manager.image.RegistryTestImages.Image;
 import dev.berth.manager.image.RegistryTestImages.Kind;
 import dev.berth.manager.image.RegistryTestImages.Layer;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.pull.PullProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +54,7 @@ class ImagePullThroughputTest {
         for (String mode : List.of("warm-up", "pull+unpack", "pull+unpack", "download only")) {
             Path dir = Files.createDirectories(temp.resolve(mode.replace(' ', '-') + System.nanoTime()));
             try (PullFixture fx = new PullFixture(dir)) {
-                ImagePuller puller = new ImagePuller(ref -> registry, fx.db, fx.applier, fx.pool);
+                ImagePuller puller = new ImagePuller(ref -> registry, fx.db, new Unpacker(fx.applier), fx.pool);
                 PullOptions options = PullOptions.defaults().withUnpack(!mode.equals("download only"));
                 java.util.Set<Object> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 java.util.concurrent.atomic.AtomicInteger streamed = new java.util.concurrent.atomic.AtomicInteger();

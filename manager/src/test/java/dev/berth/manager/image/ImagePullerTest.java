@@ -18,6 +18,9 @@ import dev.berth.manager.image.RegistryTestImages.Image;
 import dev.berth.manager.image.RegistryTestImages.Kind;
 import dev.berth.manager.image.RegistryTestImages.Layer;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.pull.PullProgress;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.snapshot.SnapshotInfo;
 import java.io.IOException;
@@ -77,7 +80,7 @@ class ImagePullerTest {
         puller = new ImagePuller(ref -> {
             assertEquals(HOST, ref.domain());
             return registry;
-        }, fx.db, fx.applier, fx.pool);
+        }, fx.db, new Unpacker(fx.applier), fx.pool);
     }
 
     @AfterEach
@@ -251,5 +254,67 @@ class ImagePullerTest {
         long before = registry.fetches.size();
         pull(HOST + "/second:1");
         assertEquals(before, registry.fetches.size(), "a second pull of the same image fetches nothing");
+    }
+
+    @Test
+    void pull_digestLieWhileASiblingStillDownloads_namesTheLyingBlob() throws IOException {
+        Layer slow = layer(Kind.GZIP, Map.of("blob", random(1 << 20, 2)));
+        Image img = RegistryTestImages.publish(registry, "lie", "1", Platform.LINUX_AMD64, RegistryTestImages.list(
+                slow, layer(Kind.TAR, files("b", "the right bytes"))));
+        Layer liar = img.layers().get(1);
+        byte[] wrong = liar.blob().clone();
+        int at = new String(wrong, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("the right bytes");
+        wrong[at] = 'T';
+        registry.serveInstead(liar.descriptor().digest(), wrong);
+        // the base layer, streaming into the unpacker, pauses mid-way (a broken connection, resumed after 200 ms):
+        // the lie is found meanwhile and cancels it
+        registry.breakOnceAfter(slow.descriptor().digest(), 300_000);
+
+        BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/lie:1"));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains(liar.descriptor().digest().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("unexpected digest"), e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
+    @Test
+    void pull_layerInflatingPastTheLimit_failsNamingTheLayer_andLeavesNothing() throws IOException {
+        Layer bomb = layer(Kind.GZIP, Map.of("zeros", new byte[4 << 20])); // a few KiB that inflate to 4 MiB
+        RegistryTestImages.publish(registry, "bomb", "1", Platform.LINUX_AMD64,
+                RegistryTestImages.list(layer(Kind.GZIP, files("a", "a")), bomb));
+
+        BerthException e = assertThrows(BerthException.class, () -> puller.pull(NS, HOST + "/bomb:1",
+                PullOptions.defaults().withMaxUnpackedBytes(1 << 20), recording));
+
+        assertEquals(ErrorKind.RESOURCE_EXHAUSTED, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("unpack layer " + bomb.descriptor().digest()), e.getMessage());
+        assertNothingLeftOfAFailedPull();
+
+        ImageRecord rec = puller.pull(NS, HOST + "/bomb:1", PullOptions.defaults(), recording);
+        assertEquals(HOST + "/bomb:1", rec.name(), "without a limit (the default) it pulls");
+    }
+
+    @Test
+    void pull_configWithAWrongDiffId_isFailedPrecondition_andLeavesNoSnapshotNorLease() throws IOException {
+        Layer good = layer(Kind.GZIP, files("a", "a"));
+        Layer real = layer(Kind.GZIP, files("b", "b"));
+        Layer claimed = new Layer(real.blob(), real.mediaType(), layer(Kind.TAR, files("c", "c")).diffId());
+        RegistryTestImages.publish(registry, "diff", "1", Platform.LINUX_AMD64, RegistryTestImages.list(good, claimed));
+
+        BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/diff:1"));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unpack layer " + real.descriptor().digest() + ": diffID "),
+                e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
+    /** No record, no snapshot (extractions and the chains the lease held), no lease, no blob of the pull. */
+    private void assertNothingLeftOfAFailedPull() throws IOException {
+        assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
+        assertEquals(List.of(), fx.snapshots().list().stream().map(SnapshotInfo::name).toList());
+        assertTrue(fx.db.leases(NS).list().isEmpty(), "the pull's lease is gone");
+        assertEquals(List.of(), content().list().stream().map(ContentInfo::digest).toList());
     }
 }

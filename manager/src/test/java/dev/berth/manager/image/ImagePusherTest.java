@@ -12,6 +12,12 @@ import dev.berth.manager.image.RegistryTestImages.Image;
 import dev.berth.manager.image.RegistryTestImages.Kind;
 import dev.berth.manager.image.RegistryTestImages.Layer;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.pull.PullProgress;
+import dev.berth.manager.image.push.ImagePusher;
+import dev.berth.manager.image.push.PushProgress;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registries;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +54,7 @@ class ImagePusherTest {
             case OTHER -> other;
             default -> throw new AssertionError("unexpected registry " + ref.domain());
         };
-        puller = new ImagePuller(registries, fx.db, fx.applier, fx.pool);
+        puller = new ImagePuller(registries, fx.db, new Unpacker(fx.applier), fx.pool);
         pusher = new ImagePusher(registries, fx.db);
     }
 

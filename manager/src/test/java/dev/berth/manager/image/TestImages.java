@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.manager.content.Digest;
 import dev.berth.manager.diff.TarEntry;
 import dev.berth.manager.diff.TarWriter;
+import dev.berth.manager.image.archive.ImageImporter;
 import dev.berth.manager.image.oci.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

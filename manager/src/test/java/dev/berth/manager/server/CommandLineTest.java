@@ -28,6 +28,7 @@ class CommandLineTest {
         assertEquals(Path.of("/run/berth/berthd.sock.ttrpc"), c.ttrpcAddress());
         assertEquals("overlayfs", c.snapshotter());
         assertEquals(Path.of("/opt/berth/bin/berth-shim"), c.runtimes().get("io.containerd.runc.v2"));
+        assertEquals(0, c.maxUnpackedBytes(), "no bound on unpacked bytes, as containerd");
     }
 
     @Test
@@ -42,6 +43,7 @@ class CommandLineTest {
                   level = "debug"
                 [berth]
                   snapshotter = "native"
+                  max_unpacked_bytes = 1073741824
                   [berth.runtimes."io.containerd.runc.v2"]
                     shim = "/usr/bin/containerd-shim-runc-v2"
                 """);
@@ -53,6 +55,7 @@ class CommandLineTest {
         assertEquals(Path.of("/srv/b.sock.ttrpc"), c.ttrpcAddress());
         assertEquals("warn", c.logLevel());
         assertEquals("native", c.snapshotter());
+        assertEquals(1L << 30, c.maxUnpackedBytes());
         assertEquals(Path.of("/usr/bin/containerd-shim-runc-v2"), c.runtimes().get("io.containerd.runc.v2"));
     }
 

@@ -2,8 +2,8 @@ package dev.berth.manager.image.registry;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ImageReference;
 import dev.berth.manager.image.oci.MediaTypes;
+import dev.berth.manager.image.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.berth.manager.image.registry;
 
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ImageReference;
+import dev.berth.manager.image.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,7 +1,7 @@
 package dev.berth.manager.image.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.manager.image.ImageReference;
+import dev.berth.manager.image.reference.ImageReference;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

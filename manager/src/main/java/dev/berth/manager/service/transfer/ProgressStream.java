@@ -2,9 +2,9 @@ package dev.berth.manager.service.transfer;
 
 import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ImageReference;
-import dev.berth.manager.image.PullProgress;
-import dev.berth.manager.image.PushProgress;
+import dev.berth.manager.image.pull.PullProgress;
+import dev.berth.manager.image.push.PushProgress;
+import dev.berth.manager.image.reference.ImageReference;
 import io.grpc.stub.StreamObserver;
 
 /**

@@ -13,17 +13,18 @@ import dev.berth.api.services.transfer.v1.ImportRequest;
 import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.api.services.transfer.v1.PullRequest;
 import dev.berth.api.services.transfer.v1.PushRequest;
-import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ImagePuller;
-import dev.berth.manager.image.ImagePusher;
-import dev.berth.manager.image.PullOptions;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
-import dev.berth.manager.image.ArchiveFormat;
-import dev.berth.manager.image.CommitOptions;
-import dev.berth.manager.image.ContainerCommit;
-import dev.berth.manager.image.ImageExporter;
-import dev.berth.manager.image.ImageImporter;
+import dev.berth.manager.content.Descriptor;
+import dev.berth.manager.image.ChunkQueue;
+import dev.berth.manager.image.archive.ArchiveFormat;
+import dev.berth.manager.image.archive.ImageExporter;
+import dev.berth.manager.image.archive.ImageImporter;
+import dev.berth.manager.image.commit.CommitOptions;
+import dev.berth.manager.image.commit.ContainerCommit;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.push.ImagePusher;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Descriptors;
@@ -31,6 +32,7 @@ import dev.berth.manager.service.RequestMetadata;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
 public final class TransferService extends TransferGrpc.TransferImplBase {
 
     private static final int CHUNK = 1 << 20;
+    /** Archive chunks from the client that may wait for the importer: a few, so the gRPC stream is held back. */
+    private static final int IMPORT_QUEUE = 8;
 
     private final ImagePuller puller;
     private final ImagePusher pusher;
@@ -48,15 +52,21 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final ImageExporter exporter;
     private final ContainerCommit committer;
     private final String defaultSnapshotter;
+    private final long maxUnpackedBytes;
 
+    /**
+     * @param defaultSnapshotter the snapshotter of pulls and imports that name none
+     * @param maxUnpackedBytes   berthd's bound on the bytes one pull or import unpacks (0: none)
+     */
     public TransferService(ImagePuller puller, ImagePusher pusher, ImageImporter importer, ImageExporter exporter,
-                           ContainerCommit committer, String defaultSnapshotter) {
+                           ContainerCommit committer, String defaultSnapshotter, long maxUnpackedBytes) {
         this.puller = puller;
         this.pusher = pusher;
         this.importer = importer;
         this.exporter = exporter;
         this.committer = committer;
         this.defaultSnapshotter = defaultSnapshotter;
+        this.maxUnpackedBytes = maxUnpackedBytes;
     }
 
     static Image toProto(ImageRecord r) {
@@ -74,7 +84,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             ProgressStream progress = new ProgressStream(response);
             PullOptions options = PullOptions.defaults().withPlatform(platform(req.getPlatform()))
                     .withSnapshotter(req.getSnapshotter().isEmpty() ? defaultSnapshotter : req.getSnapshotter())
-                    .withUnpack(!req.getSkipUnpack());
+                    .withUnpack(!req.getSkipUnpack()).withMaxUnpackedBytes(maxUnpackedBytes);
             ImageRecord image = puller.pull(ns, req.getReference(), options, progress);
             progress.last(Progress.newBuilder().setId(image.name()).setStatus("done")
                     .addImages(toProto(image)).build());
@@ -104,24 +114,24 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     @Override
     public StreamObserver<ImportRequest> import_(StreamObserver<Progress> response) {
         String ns = RequestMetadata.namespace("import");
-        ChunkStream archive = new ChunkStream();
+        ChunkQueue archive = new ChunkQueue("import", IMPORT_QUEUE);
         CompletableFuture<ImportOptions> options = new CompletableFuture<>();
         Thread.ofVirtual().name("import-" + ns).start(() -> {
             try {
                 ImportOptions o = options.join();
-                dev.berth.manager.image.ImportOptions opts = dev.berth.manager.image.ImportOptions.defaults()
+                var opts = dev.berth.manager.image.archive.ImportOptions.defaults()
                         .withSnapshotter(o.getSnapshotter().isEmpty() ? defaultSnapshotter : o.getSnapshotter())
-                        .withUnpack(!o.getSkipUnpack());
+                        .withUnpack(!o.getSkipUnpack()).withMaxUnpackedBytes(maxUnpackedBytes);
                 if (!o.getBaseName().isEmpty()) {
                     opts = opts.withBaseName(o.getBaseName());
                 }
                 List<ImageRecord> images = importer.importArchive(ns, archive, opts);
-                archive.transferTo(OutputStream.nullOutputStream());
+                archive.close(); // whatever the client still sends after the archive's end is dropped
                 response.onNext(Progress.newBuilder().setId("import").setStatus("done")
                         .addAllImages(images.stream().map(TransferService::toProto).toList()).build());
                 response.onCompleted();
             } catch (IOException | RuntimeException e) {
-                archive.fail(new IOException("import: " + e.getMessage()));
+                archive.close(); // the client's further chunks are dropped instead of blocking its stream
                 response.onError(GrpcErrors.toStatusException(e));
             }
         });
@@ -133,29 +143,29 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                         case OPTIONS -> options.complete(req.getOptions());
                         case DATA -> {
                             options.complete(ImportOptions.getDefaultInstance());
-                            archive.offer(req.getData().toByteArray());
+                            byte[] data = req.getData().toByteArray();
+                            archive.write(data, 0, data.length);
                         }
                         default -> throw BerthException.invalidArgument("import: empty message");
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    archive.fail(new IOException("import: interrupted"));
+                } catch (InterruptedIOException e) {
+                    archive.fail(e);
                 }
             }
 
             @Override
             public void onError(Throwable t) {
                 options.complete(ImportOptions.getDefaultInstance());
-                archive.fail(new IOException("import: client went away: " + t.getMessage()));
+                archive.fail(new IOException("client went away: " + t.getMessage(), t));
             }
 
             @Override
             public void onCompleted() {
                 options.complete(ImportOptions.getDefaultInstance());
                 try {
-                    archive.end();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    archive.finish();
+                } catch (InterruptedIOException e) {
+                    archive.fail(e);
                 }
             }
         };

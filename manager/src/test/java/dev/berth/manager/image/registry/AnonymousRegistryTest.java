@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ImageReference;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.oci.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

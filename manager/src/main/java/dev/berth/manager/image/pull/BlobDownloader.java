@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.pull;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
@@ -6,7 +6,10 @@ import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.ContentWriter;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.ChunkQueue;
+import dev.berth.manager.image.ImageLabels;
 import dev.berth.manager.image.oci.MediaTypes;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * is refused as soon as it says so; size and digest are verified by the content writer at commit, which removes
  * the ingest on a mismatch. Blobs already in the store are not fetched.
  */
-final class BlobFetcher {
+final class BlobDownloader {
 
     /** Manifests, indexes and configs are read into memory: refuse anything claiming to be bigger. */
     static final long MAX_METADATA_SIZE = 8L << 20;
@@ -44,8 +47,8 @@ final class BlobFetcher {
     private final PullProgress progress;
     private final BooleanSupplier cancelled;
 
-    BlobFetcher(Registry registry, ImageReference ref, ContentStore content, PullProgress progress,
-                BooleanSupplier cancelled) {
+    BlobDownloader(Registry registry, ImageReference ref, ContentStore content, PullProgress progress,
+                   BooleanSupplier cancelled) {
         this.registry = registry;
         this.ref = ref;
         this.content = content;
@@ -103,12 +106,12 @@ final class BlobFetcher {
 
     /**
      * Fetches a layer (or any big blob) into the store, resuming an interrupted ingest. {@code tee} is asked,
-     * once the resume offset is known, for a pipe to hand the bytes to as well; it is only asked when the download
+     * once the resume offset is known, for a queue to hand the bytes to as well; it is only asked when the download
      * starts at offset 0 and the blob is not already stored. Returns whether the blob was downloaded (false: it
      * was already there).
      */
     boolean fetchBlob(Descriptor desc, TeeRequest tee) throws IOException {
-        Optional<LayerPipe> pipe = Optional.empty();
+        Optional<ChunkQueue> queue = Optional.empty();
         try (ContentWriter w = openWriter(desc)) {
             long offset = w.status().offset();
             if (offset > desc.size()) {
@@ -116,16 +119,16 @@ final class BlobFetcher {
                 offset = 0;
             }
             if (offset == 0) {
-                pipe = tee.pipe();
+                queue = tee.queue();
             } else {
                 tee.declined();
             }
             progress.downloading(desc, offset, desc.size());
             if (offset < desc.size()) {
-                copy(desc, w, offset, pipe);
+                copy(desc, w, offset, queue);
             }
-            if (pipe.isPresent()) {
-                pipe.get().finish();
+            if (queue.isPresent()) {
+                queue.get().finish();
             }
             commit(w, desc, ImageLabels.withSource(ref, Map.of()));
         } catch (AlreadyThere e) {
@@ -133,11 +136,7 @@ final class BlobFetcher {
             progress.exists(desc);
             ImageLabels.add(content, desc.digest(), ImageLabels.withSource(ref, Map.of()));
             return false;
-        } catch (IOException e) {
-            pipe.ifPresent(p -> p.fail(e));
-            throw e;
         } catch (BerthException e) {
-            pipe.ifPresent(p -> p.fail(e));
             if (e.kind() == ErrorKind.FAILED_PRECONDITION) {
                 // bytes that do not make the blob are no use to a resume (the namespaced writer keeps them)
                 abortQuietly(refKey(desc));
@@ -148,21 +147,24 @@ final class BlobFetcher {
         return true;
     }
 
-    /** Where a layer's bytes go besides the content store, decided when its download starts. */
+    /**
+     * Where a layer's bytes go besides the content store, decided when its download starts. A failed download
+     * is reported to the queue by the caller.
+     */
     interface TeeRequest {
-        /** The download starts at 0: a pipe to the applier, or empty if the applier is not waiting for it. */
-        Optional<LayerPipe> pipe();
+        /** The download starts at 0: a queue to the unpacker, or empty if the unpacker is not waiting for it. */
+        Optional<ChunkQueue> queue();
 
         /** The download resumes or is skipped: the applier reads the blob from the store once it is committed. */
         void declined();
     }
 
     /**
-     * Copies the blob from {@code from} to its end into the writer (and the pipe). A connection that breaks
+     * Copies the blob from {@code from} to its end into the writer (and the queue). A connection that breaks
      * mid-body is picked up again from the bytes already written, with a Range request, a few times with a
-     * growing pause; the pipe sees one contiguous stream either way.
+     * growing pause; the queue sees one contiguous stream either way.
      */
-    private void copy(Descriptor desc, ContentWriter w, long from, Optional<LayerPipe> pipe) throws IOException {
+    private void copy(Descriptor desc, ContentWriter w, long from, Optional<ChunkQueue> queue) throws IOException {
         long offset = from;
         long reported = from;
         for (int attempt = 1; ; attempt++) {
@@ -174,8 +176,8 @@ final class BlobFetcher {
                         throw oversize(desc);
                     }
                     w.write(ByteBuffer.wrap(buf, 0, n));
-                    if (pipe.isPresent()) {
-                        pipe.get().write(buf, 0, n);
+                    if (queue.isPresent()) {
+                        queue.get().write(buf, 0, n);
                     }
                     offset += n;
                     if (offset - reported >= PROGRESS_STEP) {

@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,10 +10,14 @@ import dev.berth.manager.content.Digest;
 import dev.berth.manager.diff.Compression;
 import dev.berth.manager.diff.TarEntry;
 import dev.berth.manager.diff.TarWriter;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
 import dev.berth.manager.image.oci.Index;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.MetadataDb;
 import java.io.ByteArrayInputStream;

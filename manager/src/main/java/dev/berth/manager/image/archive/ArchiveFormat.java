@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
 import dev.berth.api.errdefs.BerthException;
 

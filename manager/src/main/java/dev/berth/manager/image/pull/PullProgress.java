@@ -1,6 +1,7 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.pull;
 
 import dev.berth.manager.content.Descriptor;
+import dev.berth.manager.image.reference.ImageReference;
 
 /**
  * What a pull reports as it goes, per descriptor (the index, manifest, config and each layer), so that the

@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.push;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
@@ -7,11 +7,14 @@ import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
 import dev.berth.manager.image.oci.Index;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
 import dev.berth.manager.metadata.ImageRecord;
@@ -19,9 +22,7 @@ import dev.berth.manager.metadata.MetadataDb;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,6 @@ public final class ImagePusher {
 
     private final Registries registries;
     private final MetadataDb metadata;
-    private final OciJson json = new OciJson();
 
     public ImagePusher(Registries registries, MetadataDb metadata) {
         this.registries = registries;
@@ -68,7 +68,7 @@ public final class ImagePusher {
         Session s = new Session(registry, dest, content, progress);
         Descriptor root = image.target();
         if (MediaTypes.isIndex(root.mediaType())) {
-            Index index = json.index(root, s.bytes(root));
+            Index index = ContentBlobs.parse(root, Index.class, s.bytes(root));
             List<Descriptor> manifests = new ArrayList<>();
             for (OciDescriptor m : index.manifests() == null ? List.<OciDescriptor>of() : index.manifests()) {
                 manifests.add(m.toDescriptor());
@@ -111,7 +111,7 @@ public final class ImagePusher {
         /** Whether a manifest, its config and its layers are all local. */
         boolean complete(Descriptor manifest) {
             try {
-                Manifest m = json.manifest(manifest, bytes(manifest));
+                Manifest m = ContentBlobs.parse(manifest, Manifest.class, bytes(manifest));
                 content.info(m.config().toDescriptor().digest());
                 for (OciDescriptor l : m.layers() == null ? List.<OciDescriptor>of() : m.layers()) {
                     content.info(l.toDescriptor().digest());
@@ -129,7 +129,7 @@ public final class ImagePusher {
         }
 
         void pushManifestTree(Descriptor manifest, boolean tagged) throws IOException {
-            Manifest m = json.manifest(manifest, bytes(manifest));
+            Manifest m = ContentBlobs.parse(manifest, Manifest.class, bytes(manifest));
             pushBlob(m.config().toDescriptor());
             for (OciDescriptor l : m.layers() == null ? List.<OciDescriptor>of() : m.layers()) {
                 pushBlob(l.toDescriptor());
@@ -177,17 +177,7 @@ public final class ImagePusher {
         }
 
         byte[] bytes(Descriptor doc) throws IOException {
-            if (doc.size() > BlobFetcher.MAX_METADATA_SIZE) {
-                throw BerthException.invalidArgument("push " + dest + ": " + doc.digest() + " is too big for a "
-                        + doc.mediaType());
-            }
-            try (SeekableByteChannel ch = content.read(doc.digest())) {
-                ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // read to the end
-                }
-                return buf.array();
-            }
+            return ContentBlobs.read(content, doc.digest());
         }
 
         /** Reports upload progress every mebibyte as the registry client reads the blob. */

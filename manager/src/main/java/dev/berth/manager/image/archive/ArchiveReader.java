@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
@@ -8,6 +8,7 @@ import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
 import dev.berth.manager.diff.TarEntry;
 import dev.berth.manager.diff.TarReader;
+import dev.berth.manager.image.ContentBlobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,10 +1,11 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.image.ContentBlobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

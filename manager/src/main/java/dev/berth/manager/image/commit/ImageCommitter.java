@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,12 +6,19 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.diff.ContentDiffer;
+import dev.berth.manager.image.ChainIds;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.TemporaryLease;
+import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.ContainerRecord;
-import dev.berth.manager.metadata.GcLabels;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
 import dev.berth.manager.metadata.MetadataContentStore;
@@ -20,12 +27,10 @@ import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,8 +43,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * deleted at the end.
  */
 public final class ImageCommitter {
-
-    private static final Duration LEASE_EXPIRY = Duration.ofHours(24);
 
     private final MetadataDb db;
     private final ContentDiffer differ;
@@ -64,14 +67,12 @@ public final class ImageCommitter {
             throw new BerthException(ErrorKind.FAILED_PRECONDITION, op + ": it has no image or no snapshot");
         }
         String name = ImageReference.parse(options.reference()).toString();
-        String lease = "commit-" + clock.millis() + "-" + random();
-        db.leases(namespace).create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
-        try {
-            MetadataContentStore content = db.contentStore(namespace, Optional.of(lease));
-            MetadataSnapshotter snapshots = db.snapshotter(namespace, container.snapshotter(), Optional.of(lease));
+        try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "commit", clock)) {
+            MetadataContentStore content = db.contentStore(namespace, lease.ref());
+            MetadataSnapshotter snapshots = db.snapshotter(namespace, container.snapshotter(), lease.ref());
             ImageRecord base = db.images(namespace).get(container.image());
             ResolvedImage image = ManifestResolver.resolve(content, base.target(), options.platform());
-            List<String> chains = Unpacker.chainIds(image.config().diffIds());
+            List<String> chains = ChainIds.of(image.config().diffIds());
             String parent = snapshots.stat(container.snapshotKey()).parent();
             String top = chains.isEmpty() ? "" : chains.getLast();
             if (!parent.equals(top)) {
@@ -80,7 +81,7 @@ public final class ImageCommitter {
             }
             Descriptor layer = diff(content, snapshots, container.snapshotKey(), parent,
                     image.isDocker() ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP);
-            String diffId = content.info(layer.digest()).labels().get(ContentDiffer.UNCOMPRESSED);
+            String diffId = content.info(layer.digest()).labels().get(ImageLabels.UNCOMPRESSED);
             ImageConfig config = newConfig(image.config(), diffId, options);
             byte[] configJson = ContentBlobs.JSON.writeValueAsBytes(config.json());
             Descriptor configDesc = ContentBlobs.write(content,
@@ -91,11 +92,10 @@ public final class ImageCommitter {
             Manifest manifest = new Manifest(2, image.manifestDescriptor().mediaType(), OciDescriptor.of(configDesc),
                     layers, null);
             Descriptor manifestDesc = ContentBlobs.write(content, image.manifestDescriptor().mediaType(),
-                    ContentBlobs.JSON.writeValueAsBytes(manifest), ChildLabels.ofManifest(manifest));
-            unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc, config));
+                    ContentBlobs.JSON.writeValueAsBytes(manifest), ImageLabels.ofManifest(manifest));
+            unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc, config),
+                    Unpacker.UNLIMITED);
             return record(db.images(namespace), ImageRecord.of(name, manifestDesc, Map.of()));
-        } finally {
-            db.leases(namespace).delete(lease);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;

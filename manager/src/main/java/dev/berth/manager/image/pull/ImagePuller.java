@@ -1,32 +1,31 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.pull;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.log.Log;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.diff.LayerApplier;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.TemporaryLease;
+import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Index;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
-import dev.berth.manager.metadata.GcLabels;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
-import dev.berth.manager.metadata.LeaseStore;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,33 +47,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ImagePuller {
 
     private static final Log LOG = Log.of(ImagePuller.class);
-    /** A pull's lease expires by itself if berthd dies mid-pull (containerd's client uses 24 hours too). */
-    private static final Duration LEASE_EXPIRY = Duration.ofHours(24);
     private static final int MAX_INDEX_DEPTH = 4;
 
     private final Registries registries;
     private final MetadataDb metadata;
-    private final LayerApplier applier;
+    private final Unpacker unpacker;
     private final Executor downloads;
     private final Clock clock;
-    private final OciJson json = new OciJson();
-    private final SecureRandom random = new SecureRandom();
 
     /**
      * @param registries the registry client per host
      * @param metadata   the namespaced images, leases, content and snapshotters
-     * @param applier    applies layer streams onto snapshots
+     * @param unpacker   unpacks the layers as they download
      * @param downloads  runs the blob downloads (each pull bounds its own concurrency by
      *                   {@link PullOptions#maxConcurrentDownloads()}); the unpacking runs on the calling thread
      */
-    public ImagePuller(Registries registries, MetadataDb metadata, LayerApplier applier, Executor downloads) {
-        this(registries, metadata, applier, downloads, Clock.systemUTC());
+    public ImagePuller(Registries registries, MetadataDb metadata, Unpacker unpacker, Executor downloads) {
+        this(registries, metadata, unpacker, downloads, Clock.systemUTC());
     }
 
-    ImagePuller(Registries registries, MetadataDb metadata, LayerApplier applier, Executor downloads, Clock clock) {
+    ImagePuller(Registries registries, MetadataDb metadata, Unpacker unpacker, Executor downloads, Clock clock) {
         this.registries = registries;
         this.metadata = metadata;
-        this.applier = applier;
+        this.unpacker = unpacker;
         this.downloads = downloads;
         this.clock = clock;
     }
@@ -82,9 +77,11 @@ public final class ImagePuller {
     /**
      * Pulls {@code reference} (docker-style, normalized: {@code busybox} is {@code docker.io/library/busybox:latest})
      * into {@code namespace} and returns the image record, named by the normalized reference, whose target is the
-     * index or manifest the reference resolved to. Errors name the reference: NOT_FOUND when it or the platform's
-     * manifest does not exist, FAILED_PRECONDITION on a digest or size mismatch, INVALID_ARGUMENT for a malformed
-     * reference or document.
+     * index or manifest the reference resolved to. Errors name the reference or the blob: NOT_FOUND when it or the
+     * platform's manifest does not exist, FAILED_PRECONDITION on a digest, size or diffID mismatch,
+     * INVALID_ARGUMENT for a malformed reference or document, RESOURCE_EXHAUSTED when the layers unpack to more
+     * than {@link PullOptions#maxUnpackedBytes()}. The error is the pull's first failure, never one it caused by
+     * cancelling the other downloads.
      */
     public ImageRecord pull(String namespace, String reference, PullOptions options, PullProgress progress)
             throws IOException {
@@ -99,22 +96,11 @@ public final class ImagePuller {
             throw BerthException.failedPrecondition("pull " + ref + ": registry resolved it to " + target.digest());
         }
         progress.resolved(ref, target);
-        LeaseStore leases = metadata.leases(namespace);
-        String lease = "pull-" + clock.millis() + "-" + HexFormat.of().formatHex(nonce());
-        leases.create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
         ImageRecord image;
         long start = System.nanoTime();
-        try {
-            image = pullLeased(namespace, ref, target, registry, lease, options, progress);
-        } catch (IOException | RuntimeException e) {
-            try {
-                leases.delete(lease);
-            } catch (IOException | RuntimeException deleteFailure) {
-                e.addSuppressed(deleteFailure); // the lease expires by itself; the pull's failure is the news
-            }
-            throw e;
+        try (TemporaryLease lease = TemporaryLease.create(metadata.leases(namespace), "pull", clock)) {
+            image = pullLeased(namespace, ref, target, registry, lease.id(), options, progress);
         }
-        leases.delete(lease);
         LOG.info("image pulled", "namespace", namespace, "image", image.name(), "target", target.digest(),
                 "elapsed_ms", (System.nanoTime() - start) / 1_000_000);
         return image;
@@ -124,7 +110,7 @@ public final class ImagePuller {
                                    String lease, PullOptions options, PullProgress progress) throws IOException {
         ContentStore content = metadata.contentStore(namespace, Optional.of(lease));
         AtomicBoolean cancelled = new AtomicBoolean();
-        BlobFetcher fetcher = new BlobFetcher(registry, ref, content, progress, cancelled::get);
+        BlobDownloader fetcher = new BlobDownloader(registry, ref, content, progress, cancelled::get);
 
         Descriptor manifestDesc = target;
         for (int depth = 0; MediaTypes.isIndex(manifestDesc.mediaType()); depth++) {
@@ -132,18 +118,16 @@ public final class ImagePuller {
                 throw BerthException.invalidArgument("pull " + ref + ": indexes nested too deep");
             }
             Descriptor indexDesc = manifestDesc;
-            Index index = json.index(indexDesc, fetcher.fetchMetadata(indexDesc, Map.of()));
+            Index index = ContentBlobs.parse(indexDesc, Index.class, fetcher.fetchMetadata(indexDesc, Map.of()));
             manifestDesc = select(ref, index, options.platform());
-            ImageLabels.add(content, indexDesc.digest(),
-                    Map.of(ImageLabels.childKey(indexDesc.mediaType(), manifestDesc.mediaType(), 0),
-                            manifestDesc.digest().toString()));
+            ImageLabels.add(content, indexDesc.digest(), ImageLabels.ofIndex(List.of(manifestDesc)));
         }
         if (!MediaTypes.isManifest(manifestDesc.mediaType())) {
             throw BerthException.invalidArgument("pull " + ref + ": unsupported media type "
                     + manifestDesc.mediaType());
         }
         Descriptor md = manifestDesc;
-        Manifest manifest = json.manifest(md, fetcher.fetchMetadata(md, Map.of()));
+        Manifest manifest = ContentBlobs.parse(md, Manifest.class, fetcher.fetchMetadata(md, Map.of()));
         if (manifest.config() == null) {
             throw BerthException.invalidArgument("pull " + ref + ": manifest " + md.digest() + " has no config");
         }
@@ -152,43 +136,32 @@ public final class ImagePuller {
         if (manifest.layers() != null) {
             manifest.layers().forEach(l -> layers.add(l.toDescriptor()));
         }
-        Map<String, String> children = new HashMap<>();
-        children.put(ImageLabels.childKey(md.mediaType(), configDesc.mediaType(), 0), configDesc.digest().toString());
-        for (int i = 0; i < layers.size(); i++) {
-            children.put(ImageLabels.childKey(md.mediaType(), layers.get(i).mediaType(), i),
-                    layers.get(i).digest().toString());
-        }
-        ImageLabels.add(content, md.digest(), children);
+        ImageLabels.add(content, md.digest(), ImageLabels.ofManifest(manifest));
 
-        ImageConfig config = json.config(configDesc, fetcher.fetchMetadata(configDesc, Map.of()));
+        ImageConfig config = ContentBlobs.parseConfig(configDesc, fetcher.fetchMetadata(configDesc, Map.of()));
         List<String> diffIds = config.diffIds();
         if (diffIds.size() != layers.size()) {
             throw BerthException.invalidArgument("pull " + ref + ": config " + configDesc.digest() + " has "
                     + diffIds.size() + " diff_ids for " + layers.size() + " layers");
         }
+        ResolvedImage image = new ResolvedImage(md, manifest, configDesc, config);
 
-        Optional<SnapshotUnpacker> unpacker = Optional.empty();
+        Optional<MetadataSnapshotter> snapshots = Optional.empty();
         int firstToApply = -1;
         if (options.unpack()) {
-            MetadataSnapshotter snapshots = metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease));
-            unpacker = Optional.of(new SnapshotUnpacker(snapshots, applier, content, progress));
-            firstToApply = unpacker.get().firstMissing(diffIds);
+            snapshots = Optional.of(metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease)));
+            firstToApply = unpacker.firstMissing(snapshots.get(), diffIds);
         }
-        LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, downloads,
+        LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, content, downloads,
                 options.maxConcurrentDownloads(), cancelled, progress, firstToApply);
         try {
-            if (unpacker.isPresent()) {
-                unpacker.get().unpack(layers, diffIds, firstToApply, layerDownloads);
+            if (snapshots.isPresent()) {
+                unpacker.unpack(content, snapshots.get(), image, layerDownloads, options.maxUnpackedBytes());
             }
             layerDownloads.awaitAll();
         } catch (IOException | RuntimeException e) {
-            layerDownloads.cancelAndWait();
+            layerDownloads.stop(e);
             throw e;
-        }
-        if (options.unpack() && !layers.isEmpty()) {
-            List<String> chain = ChainIds.of(diffIds);
-            ImageLabels.add(content, configDesc.digest(),
-                    Map.of(GcLabels.REF_SNAPSHOT_PREFIX + options.snapshotter(), chain.getLast()));
         }
         return record(metadata.images(namespace), ImageRecord.of(ref.toString(), target, Map.of()));
     }
@@ -219,11 +192,5 @@ public final class ImagePuller {
                     + " (the index has " + (present.isEmpty() ? "none" : String.join(", ", present)) + ")");
         }
         return chosen.get().toDescriptor();
-    }
-
-    private byte[] nonce() {
-        byte[] b = new byte[4];
-        random.nextBytes(b);
-        return b;
     }
 }

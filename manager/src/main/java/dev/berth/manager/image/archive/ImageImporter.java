@@ -1,21 +1,28 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.archive;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
+import dev.berth.manager.image.ContentBlobs;
+import dev.berth.manager.image.ImageLabels;
+import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
+import dev.berth.manager.image.TemporaryLease;
+import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.oci.ImageConfig;
 import dev.berth.manager.image.oci.Index;
 import dev.berth.manager.image.oci.Manifest;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
-import dev.berth.manager.metadata.GcLabels;
+import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
 import dev.berth.manager.metadata.MetadataContentStore;
@@ -24,16 +31,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Imports an OCI image layout archive or a {@code docker save} archive (told apart by content: an
@@ -50,7 +54,6 @@ public final class ImageImporter {
     /** The OCI index annotation naming a manifest: a tag, or (skopeo, buildkit) a whole reference. */
     public static final String ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name";
     static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";
-    private static final Duration LEASE_EXPIRY = Duration.ofHours(24);
     private static final String LAYOUT_VERSION = "1.0.0";
 
     private final MetadataDb db;
@@ -76,16 +79,14 @@ public final class ImageImporter {
     /**
      * Imports the archive read from {@code archive} into {@code namespace}; answers the recorded images.
      * INVALID_ARGUMENT for an archive that is malformed, truncated, incomplete, names no image, or holds a blob
-     * whose bytes do not match its digest; nothing is recorded then.
+     * whose bytes do not match its digest; FAILED_PRECONDITION for a layer whose diffID is not its config's (as
+     * every unpack); RESOURCE_EXHAUSTED past {@link ImportOptions#maxUnpackedBytes()}; nothing is recorded then.
      */
     public List<ImageRecord> importArchive(String namespace, InputStream archive, ImportOptions options)
             throws IOException {
-        String lease = "import-" + clock.millis() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        db.leases(namespace).create(lease, Map.of(GcLabels.EXPIRE, clock.instant().plus(LEASE_EXPIRY).toString()));
-        try {
-            MetadataContentStore content = db.contentStore(namespace, Optional.of(lease));
-            ArchiveReader.Contents contents = new ArchiveReader(content, lease).read(archive);
+        try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "import", clock)) {
+            MetadataContentStore content = db.contentStore(namespace, lease.ref());
+            ArchiveReader.Contents contents = new ArchiveReader(content, lease.id()).read(archive);
             List<Named> named;
             if (contents.json().containsKey(ArchiveReader.OCI_LAYOUT)) {
                 named = ociImages(contents, options);
@@ -102,12 +103,10 @@ public final class ImageImporter {
             Set<Digest> prepared = new HashSet<>();
             for (Named n : named) {
                 if (prepared.add(n.target().digest())) {
-                    prepare(content, namespace, lease, n, options);
+                    prepare(content, namespace, lease.id(), n, options);
                 }
             }
             return record(db.images(namespace), named);
-        } finally {
-            db.leases(namespace).delete(lease);
         }
     }
 
@@ -118,10 +117,14 @@ public final class ImageImporter {
         try {
             if (MediaTypes.isIndex(n.target().mediaType())) {
                 Index index = ContentBlobs.readJson(content, n.target().digest(), Index.class);
-                ContentBlobs.label(content, n.target().digest(), ChildLabels.ofIndex(index));
+                List<Descriptor> manifests = new ArrayList<>();
+                for (OciDescriptor m : index.manifests() == null ? List.<OciDescriptor>of() : index.manifests()) {
+                    manifests.add(m.toDescriptor());
+                }
+                ImageLabels.add(content, n.target().digest(), ImageLabels.ofIndex(manifests));
             }
             image = ManifestResolver.resolve(content, n.target(), options.platform());
-            ContentBlobs.label(content, image.manifestDescriptor().digest(), ChildLabels.ofManifest(image.manifest()));
+            ImageLabels.add(content, image.manifestDescriptor().digest(), ImageLabels.ofManifest(image.manifest()));
             for (OciDescriptor layer : layers(image.manifest())) {
                 content.info(Digest.parse(layer.digest()));
             }
@@ -133,7 +136,8 @@ public final class ImageImporter {
             throw e;
         }
         if (options.unpack()) {
-            unpacker.unpack(content, db.snapshotter(namespace, options.snapshotter(), Optional.of(lease)), image);
+            unpacker.unpack(content, db.snapshotter(namespace, options.snapshotter(), Optional.of(lease)), image,
+                    options.maxUnpackedBytes());
         }
     }
 
@@ -252,7 +256,7 @@ public final class ImageImporter {
                 configFile.size()));
         Manifest manifest = new Manifest(2, MediaTypes.DOCKER_MANIFEST, configDesc, layers, null);
         byte[] json = ContentBlobs.JSON.writeValueAsBytes(manifest);
-        return ContentBlobs.write(content, MediaTypes.DOCKER_MANIFEST, json, ChildLabels.ofManifest(manifest));
+        return ContentBlobs.write(content, MediaTypes.DOCKER_MANIFEST, json, ImageLabels.ofManifest(manifest));
     }
 
     /** A layer file's media type by its first bytes: gzip, zstd, or a plain tar. */
@@ -272,16 +276,14 @@ public final class ImageImporter {
     }
 
     private static <T> T parse(byte[] json, String what, Class<T> type) {
-        try {
-            return ContentBlobs.JSON.readValue(json, type);
-        } catch (JacksonException e) {
-            throw BerthException.invalidArgument("import: parse " + what + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw BerthException.invalidArgument("import: parse " + what + ": " + e.getMessage());
-        }
+        return parse(json, what, ContentBlobs.JSON.getTypeFactory().constructType(type));
     }
 
     private static <T> T parse(byte[] json, String what, TypeReference<T> type) {
+        return parse(json, what, ContentBlobs.JSON.getTypeFactory().constructType(type));
+    }
+
+    private static <T> T parse(byte[] json, String what, JavaType type) {
         try {
             return ContentBlobs.JSON.readValue(json, type);
         } catch (JacksonException e) {

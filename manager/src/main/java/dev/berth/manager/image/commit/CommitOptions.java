@@ -1,6 +1,7 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.commit;
 
 import dev.berth.manager.image.oci.Platform;
+import dev.berth.manager.image.reference.ImageReference;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.push;
 
 import dev.berth.manager.content.Descriptor;
 

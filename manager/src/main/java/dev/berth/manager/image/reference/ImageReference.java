@@ -1,4 +1,4 @@
-package dev.berth.manager.image;
+package dev.berth.manager.image.reference;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.Digest;
@@ -81,11 +81,6 @@ public record ImageReference(String domain, String path, Optional<String> tag, O
     /** The reference's manifest selector: its digest when pinned, else its tag. */
     public String selector() {
         return digest.map(Digest::toString).orElseGet(tag::orElseThrow);
-    }
-
-    /** The same repository with another tag and no digest. */
-    public ImageReference withTag(String newTag) {
-        return new ImageReference(domain, path, Optional.of(newTag), Optional.empty());
     }
 
     /** The normalized form, e.g. {@code docker.io/library/busybox:latest}, the name images are recorded under. */
