@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The contract on this machine's real cgroup v1 hierarchies, in a cgroup {@code /berth-test-<random>} of its own;
  * the only process ever moved in is a {@code sleep} child this test started.
  */
-class CgroupV1Test extends CgroupContractTest {
+class CgroupV1Test extends CgroupContract {
     private final List<Process> children = new ArrayList<>();
 
     @BeforeAll

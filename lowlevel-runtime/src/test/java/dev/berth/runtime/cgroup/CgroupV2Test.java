@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract on a fake cgroup v2 tree in a temp directory ({@link FakeKernelFs}). */
-class CgroupV2Test extends CgroupContractTest {
+class CgroupV2Test extends CgroupContract {
     static final String ALL = "cpuset cpu io memory hugetlb pids";
     private static final AtomicLong FAKE_PIDS = new AtomicLong(40000);
 

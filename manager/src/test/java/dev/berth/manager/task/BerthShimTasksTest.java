@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The contract with berth-shim as {@code io.containerd.runc.v2}, running berth-runtime in-process. */
-class BerthShimTasksTest extends ShimTasksContractTest {
+class BerthShimTasksTest extends ShimTasksContract {
     @Override
     ShimBinaries binaries(Path tmp) {
         return TaskSandbox.berthShim();

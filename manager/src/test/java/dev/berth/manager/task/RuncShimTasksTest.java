@@ -18,7 +18,7 @@ import java.util.Optional;
  * a private mount namespace whose {@code /run} is the test's own directory, and rewrites the address {@code start}
  * prints to where that socket is seen from here.
  */
-class RuncShimTasksTest extends ShimTasksContractTest {
+class RuncShimTasksTest extends ShimTasksContract {
     @Override
     ShimBinaries binaries(Path tmp) throws IOException {
         Path run = Files.createDirectories(tmp.resolve("run"));

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The contract over Berth's runtime binary, {@code bin/berth-runtime} (built by the lowlevel-runtime module). */
-class CliEngineBerthTest extends RuntimeEngineContractTest {
+class CliEngineBerthTest extends RuntimeEngineContract {
     @Override
     protected RuntimeEngine engine(Syscalls sys, Path root, Path log) {
         Path jar = repo().resolve("lowlevel-runtime/target/berth-runtime.jar");

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The contract over Debian's runc: proves the contract itself and the CLI engine against the reference. */
-class CliEngineRuncTest extends RuntimeEngineContractTest {
+class CliEngineRuncTest extends RuntimeEngineContract {
     private static final Path RUNC = Path.of("/usr/sbin/runc");
 
     @Override

@@ -6,7 +6,7 @@ import dev.berth.runtime.syscall.Syscalls;
 import java.nio.file.Path;
 
 /** The contract over Berth's runtime as a library. */
-class InProcessEngineTest extends RuntimeEngineContractTest {
+class InProcessEngineTest extends RuntimeEngineContract {
     @Override
     protected RuntimeEngine engine(Syscalls sys, Path root, Path log) {
         Path init = repo().resolve("lowlevel-runtime/target/berth-init");

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the child subreaper and waits for every child through one {@link Reaper}, so container processes that a runtime
  * binary leaves behind are re-parented to it and their exits are seen.
  */
-abstract class RuntimeEngineContractTest {
+abstract class RuntimeEngineContract {
     private static final long TIMEOUT_SECONDS = 20;
     private static final int SIGKILL = 9;
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * busybox directory, passed to the shim as a bind mount; every test has its own temp dir (state root, sockets),
  * namespace and cgroup parent, and removes what it made, killing only processes it started.
  */
-abstract class ShimTasksContractTest {
+abstract class ShimTasksContract {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     /** The shim table for this run, given the test's temp dir. */

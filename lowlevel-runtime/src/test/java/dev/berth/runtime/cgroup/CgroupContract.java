@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The behaviours every {@link Cgroup} implementation shows; each implementation's test extends it. */
-abstract class CgroupContractTest {
+abstract class CgroupContract {
     static final long MIB = 1024 * 1024;
 
     /** The cgroup under test; created by {@link #newCgroup()} in each test, destroyed after it. */
