@@ -1,4 +1,4 @@
-package dev.berth.manager.image.registry;
+package dev.berth.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,27 +21,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A registry front for tests, on 127.0.0.1 with the JDK's {@link HttpServer}, proxying to an anonymous
- * {@code docker-registry}. It can play a Bearer-token registry (401 with a challenge unless the request carries a
- * token it issued at its {@code /token} realm for the right scope; tokens only for the given Basic credentials),
- * fail the next requests with 503, and redirect blob GETs to the backend (as blob storage does).
+ * {@code docker-registry} (a {@link LocalRegistry}'s process). It can play a Bearer-token registry (401 with a
+ * challenge unless the request carries a token it issued at its {@code /token} realm for the right scope; tokens
+ * only for the given Basic credentials), and inject faults: fail the next requests with 503, drop connections,
+ * redirect blob GETs to the backend (as blob storage does), ignore {@code Range}. It counts what it served.
  */
-final class RegistryFront implements AutoCloseable {
+public final class RegistryFront implements AutoCloseable {
     private static final Set<String> REQUEST_HEADERS = Set.of("accept", "content-type", "range");
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "docker-content-digest", "location",
             "content-range", "range", "docker-upload-uuid", "accept-ranges");
     private static final Pattern REPOSITORY = Pattern.compile("^/v2/(.+)/(manifests|blobs)/.*$");
 
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String backend;
-    private final Optional<Credentials> bearer;
+    /** The Basic {@code Authorization} value the token realm accepts; empty for a plain proxy. */
+    private final Optional<String> bearer;
     private final Map<String, List<String>> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger drops = new AtomicInteger();
@@ -49,59 +55,64 @@ final class RegistryFront implements AutoCloseable {
     private volatile boolean redirectBlobs;
     private volatile boolean ignoreRange;
 
-    private RegistryFront(String backend, Optional<Credentials> bearer) throws IOException {
+    private RegistryFront(String backend, Optional<String> bearer) throws IOException {
         this.backend = backend;
         this.bearer = bearer;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
-    /** A plain proxy to {@code backend}, for failure injection and counting. */
-    static RegistryFront proxy(String backend) throws IOException {
+    /** A plain proxy to {@code backend} ({@code 127.0.0.1:PORT}), for failure injection and counting. */
+    public static RegistryFront proxy(String backend) throws IOException {
         return new RegistryFront(backend, Optional.empty());
     }
 
-    /** A Bearer-token registry whose token server issues tokens to {@code user} only. */
-    static RegistryFront bearer(String backend, Credentials user) throws IOException {
-        return new RegistryFront(backend, Optional.of(user));
+    /** A Bearer-token registry whose token realm issues tokens to {@code user} with {@code password} only. */
+    public static RegistryFront bearer(String backend, String user, String password) throws IOException {
+        return new RegistryFront(backend, Optional.of("Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8))));
     }
 
-    String host() {
+    /** {@code 127.0.0.1:PORT}: the host part of image references through this front. */
+    public String host() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The next {@code n} registry requests (not token requests) are answered 503. */
-    void failNext(int n) {
+    public void failNext(int n) {
         failures.set(n);
     }
 
     /** The next {@code n} registry requests lose their connection before any answer. */
-    void dropNext(int n) {
+    public void dropNext(int n) {
         drops.set(n);
     }
 
-    void redirectBlobs(boolean on) {
+    /** Answers blob GETs with a 307 to the backend, as registries whose blobs live in object storage do. */
+    public void redirectBlobs(boolean on) {
         redirectBlobs = on;
     }
 
     /** Drops {@code Range} headers, so that blobs come whole with 200, as from servers without range support. */
-    void ignoreRange(boolean on) {
+    public void ignoreRange(boolean on) {
         ignoreRange = on;
     }
 
     /** Registry requests seen, including failed and refused ones. */
-    int requests() {
+    public int requests() {
         return proxied.get();
     }
 
-    int tokenRequests() {
+    public int tokenRequests() {
         return tokenRequests.get();
     }
 
     @Override
     public void close() {
         server.stop(0);
+        executor.close();
         client.close();
     }
 
@@ -175,7 +186,7 @@ final class RegistryFront implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         tokenRequests.incrementAndGet();
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (bearer.isEmpty() || auth == null || !auth.equals(bearer.get().basicHeader())) {
+        if (bearer.isEmpty() || auth == null || !auth.equals(bearer.get())) {
             send(exchange, 401, Map.of("Content-Type", "application/json"), """
                     {"errors":[{"code":"UNAUTHORIZED","message":"invalid username or password"}]}""".getBytes());
             return;
