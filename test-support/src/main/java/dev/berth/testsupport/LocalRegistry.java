@@ -149,6 +149,11 @@ public final class LocalRegistry implements AutoCloseable {
         client.pushManifest(repository, tag, manifest, content);
     }
 
+    /** The temp dir holding storage, config, htpasswd and log. */
+    Path dir() {
+        return dir.path();
+    }
+
     @Override
     public void close() throws IOException {
         front.ifPresent(RegistryFront::close);
