@@ -42,6 +42,8 @@ public final class RegistryFront implements AutoCloseable {
     private static final Set<String> REQUEST_HEADERS = Set.of("accept", "content-type", "range");
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "docker-content-digest", "location",
             "content-range", "range", "docker-upload-uuid", "accept-ranges");
+    private static final Pattern REPOSITORY = Pattern.compile("^/v2/(.+)/(manifests|blobs)/.*$");
+
     /** One blob GET as it arrived, with its {@code Range} header. */
     public record BlobGet(String digest, Optional<String> range) {
         /** The first byte asked for, for {@code bytes=N-…}. */
@@ -50,8 +52,6 @@ public final class RegistryFront implements AutoCloseable {
                     .filter(start -> !start.isEmpty()).map(Long::parseLong);
         }
     }
-
-    private static final Pattern REPOSITORY = Pattern.compile("^/v2/(.+)/(manifests|blobs)/.*$");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
