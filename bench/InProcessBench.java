@@ -2,7 +2,7 @@ import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.Container;
 import dev.berth.runtime.container.CreateOptions;
 import dev.berth.runtime.container.OciRuntime;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * berth-runtime used as a library (as berth-shim does): one JVM, a few warm-up rounds, then per-round wall times
  * of create, start and delete of a container whose process exits by itself (busybox {@code true}).
  *
- * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp berth-runtime.jar bench/InProcessBench.java
- * INIT BUNDLE ROOT ID_PREFIX WARMUP ROUNDS}
+ * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -Dberth.syscall.lib=sys/target/libberth-syscall.so
+ * -cp berth-runtime.jar:lib/* bench/InProcessBench.java INIT BUNDLE ROOT ID_PREFIX WARMUP ROUNDS}
  *
  * <p>Output: {@code init_ns <ns>} (constructing the syscalls binding and the runtime, once per JVM),
  * {@code first_round_ns <create+start+delete>} (the cold first round), one line per measured round
@@ -32,7 +32,8 @@ public final class InProcessBench {
         int rounds = Integer.parseInt(args[5]);
 
         long t = System.nanoTime();
-        LinuxSyscalls sys = new LinuxSyscalls(); // links the libc downcall handles
+        // loads the JNI library
+        LinuxSyscalls sys = LinuxSyscalls.load(Path.of(System.getProperty("berth.syscall.lib")));
         OciRuntime rt = new OciRuntime(sys, init, CgroupHost.system(), root, System.err::println);
         System.out.println("init_ns " + (System.nanoTime() - t));
         for (int i = 0; i < warmup + rounds; i++) {

@@ -39,8 +39,9 @@ dist=$repo/lowlevel-runtime/target
 java_home=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jvm_opts=${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k -XX:-UsePerfData}
 
-for f in "$runc" "$berth" "$dist/berth-runtime.jar" "$dist/berth-init" "$java_home/bin/java" /bin/busybox; do
-    [ -e "$f" ] || { echo "runtime-bench: missing $f (build: mvn -B -q package -DskipTests -pl lowlevel-runtime;" \
+for f in "$runc" "$berth" "$dist/berth-runtime.jar" "$dist/berth-init" "$repo/sys/target/libberth-syscall.so" \
+    "$java_home/bin/java" /bin/busybox; do
+    [ -e "$f" ] || { echo "runtime-bench: missing $f (build: mvn -B -q package -DskipTests -pl lowlevel-runtime -am;" \
         "busybox: apt-get install busybox-static)" >&2; exit 1; }
 done
 if [ ! -x /usr/bin/time ]; then
@@ -208,14 +209,15 @@ done
 # --- (c) in-process: berth-runtime as a library in one JVM ------------------------------------------------------
 echo "runtime-bench: in-process: $warmup warm-up + $rounds rounds in one JVM ..."
 mkdir -p "$work/classes"
-"$java_home/bin/javac" -d "$work/classes" -cp "$dist/berth-runtime.jar" "$repo/bench/InProcessBench.java"
+"$java_home/bin/javac" -d "$work/classes" -cp "$dist/berth-runtime.jar:$dist/lib/*" "$repo/bench/InProcessBench.java"
 aot=""
 [ -f "$dist/berth-runtime.aot" ] && aot="-XX:AOTCache=$dist/berth-runtime.aot"
 lib_prefix=$tag-lib
 # shellcheck disable=SC2086 # word splitting of the JVM flags is intended
 /usr/bin/time -f %M -o "$work/rss-jvm" "$java_home/bin/java" $aot $jvm_opts -XX:+IgnoreUnrecognizedVMOptions \
     -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
-    -cp "$dist/berth-runtime.jar:$work/classes" InProcessBench "$dist/berth-init" "$work/bundle-lib" \
+    -Dberth.syscall.lib="$repo/sys/target/libberth-syscall.so" \
+    -cp "$dist/berth-runtime.jar:$dist/lib/*:$work/classes" InProcessBench "$dist/berth-init" "$work/bundle-lib" \
     "$work/root-lib" "$lib_prefix" "$warmup" "$rounds" >"$work/inproc.out" 2>>"$log" &
 jvm_pid=$!
 wait "$jvm_pid"

@@ -2,10 +2,12 @@
 # The main job: build Berth, start berthd with its default configuration, load the busybox image that the build
 # made from Debian's busybox-static (no network), run a container with the berth CLI, and show `berth ps -a` and
 # `berth images`. Must run as root. berthd is stopped (by its pid) at the end; its root stays in /var/lib/berth.
+# Exits 0 when every step worked; otherwise with the failing step's status, after printing berthd's log.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+echo "== building Berth"
 mvn -B -q -ntp package -DskipTests
 
 archive=manager/target/busybox.tar
@@ -13,14 +15,29 @@ scripts/build-busybox-archive.sh "$archive"
 
 socket=/run/berth/berthd.sock
 log=$(mktemp /tmp/berthd-main.XXXXXX.log)
+berthd=
+finish() {
+  status=$?
+  if [ -n "$berthd" ]; then
+    kill "$berthd" 2>/dev/null || true
+    wait "$berthd" 2>/dev/null || true # berthd's own status on SIGTERM is not the job's
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "the main job failed (exit $status); berthd's log:" >&2
+    cat "$log" >&2
+  fi
+  rm -f "$log"
+  exit "$status"
+}
+trap finish EXIT
 bin/berthd >"$log" 2>&1 &
 berthd=$!
-trap 'kill "$berthd" 2>/dev/null; wait "$berthd" 2>/dev/null; rm -f "$log"' EXIT
 i=0
 until bin/berth version >/dev/null 2>&1; do
   i=$((i + 1))
   if [ $i -gt 150 ] || ! kill -0 "$berthd" 2>/dev/null; then
-    echo "berthd did not come up:" >&2; cat "$log" >&2; exit 1
+    echo "berthd did not come up on $socket" >&2
+    exit 1
   fi
   sleep 0.2
 done

@@ -34,6 +34,9 @@
  *   kernel would reject flags 0 with EINVAL). The mount holding the rootfs is
  *   found as runc does: try MS_PRIVATE on the path and walk up while the
  *   kernel says EINVAL (not a mount point).
+ * - ROOTFS_DIR and CHROOT (no mount namespace of its own) never touch the
+ *   mount table: it is the host's. CHROOT keeps a handle on /proc/self/fd
+ *   for WAIT_FIFO, since nothing is mounted in the chrooted rootfs.
  * - MOUNT with MS_BIND: the remount is done on a handle re-opened after the
  *   mount (the old handle points below the new mount). If the remount fails
  *   with EPERM (a user namespace keeps nosuid/nodev/noexec/atime flags of
@@ -154,7 +157,9 @@ enum {
 	OP_MKDIR = 40,
 	OP_DEFAULT_HOME = 41,
 	OP_SESSION_KEYRING = 42,
-	OP_MAX = 43,
+	OP_ROOTFS_DIR = 43,
+	OP_CHROOT = 44,
+	OP_MAX = 45,
 };
 
 /*
@@ -196,7 +201,7 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_PERSONALITY] = { "PERSONALITY", "i" },
 	[OP_UMASK] = { "UMASK", "i" },
 	[OP_IDENTITY] = { "IDENTITY", "iiiiiiii*" },
-	[OP_CWD] = { "CWD", "s" },
+	[OP_CWD] = { "CWD", "si" },
 	[OP_NO_NEW_PRIVS] = { "NO_NEW_PRIVS", "" },
 	[OP_ENV] = { "ENV", "s*" },
 	[OP_RESOLVE_EXEC] = { "RESOLVE_EXEC", "s" },
@@ -207,6 +212,8 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_MKDIR] = { "MKDIR", "s" },
 	[OP_DEFAULT_HOME] = { "DEFAULT_HOME", "i" },
 	[OP_SESSION_KEYRING] = { "SESSION_KEYRING", "s" },
+	[OP_ROOTFS_DIR] = { "ROOTFS_DIR", "s" },
+	[OP_CHROOT] = { "CHROOT", "" },
 };
 
 /* One field of a record: strings are NUL-terminated copies, integers decoded. */
@@ -224,12 +231,15 @@ struct step {
 };
 
 #define PLAN_MAX_BYTES (64u << 20)
+/* The plan format version this program reads (docs/init-protocol.md, "The plan"). */
+#define PLAN_VERSION 2u
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Everything the steps hand to later steps. */
 static int sync_fd = -1;
 static int rootfs_fd = -1;        /* O_PATH of the rootfs bind mount (ROOTFS) */
 static int fifo_fd = -1;          /* O_PATH of exec.fifo (EXEC_FIFO_OPEN) */
+static int fd_dir = -1;           /* CHROOT only: O_PATH of /proc/self/fd from before the chroot */
 static char *hook_state = NULL;   /* HOOKS_DONE: the state for createContainer */
 static uint32_t hook_state_len = 0;
 static char *start_state = NULL;  /* HOOKS_DONE after a NUL: the state for startContainer */
@@ -456,7 +466,7 @@ static struct step *parse_plan(const unsigned char *p, uint32_t len, uint32_t *c
 
 	if (len < 12 || memcmp(p, "BPLN", 4) != 0)
 		fail(EINVAL, "plan: bad magic");
-	if (get_u32(p + 4) != 1)
+	if (get_u32(p + 4) != PLAN_VERSION)
 		fail(EINVAL, "plan: unsupported version %u", get_u32(p + 4));
 	*count = get_u32(p + 8);
 	p += 12;
@@ -831,6 +841,14 @@ static void do_rootfs(struct step *s)
 		bail("open rootfs %s", path);
 }
 
+/* No mount namespace of its own: the host's mount table is left as it is; only a handle on the rootfs. */
+static void do_rootfs_dir(struct step *s)
+{
+	rootfs_fd = open(s->f[0].s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs_fd < 0)
+		bail("open rootfs %s", s->f[0].s);
+}
+
 static void do_mount(struct step *s)
 {
 	const char *source = s->f[0].s, *dest = s->f[1].s, *fstype = s->f[2].s, *data = s->f[4].s;
@@ -1087,6 +1105,27 @@ static void do_pivot(struct step *s)
 		bail("chdir /");
 }
 
+/* No mount namespace: nothing to pivot, the process is jailed with chroot (runc's chroot()). */
+static void do_chroot(void)
+{
+	/*
+	 * Nothing is mounted in a chrooted rootfs, so /proc/self/fd, which
+	 * WAIT_FIFO reopens the fifo through, is not there: keep a handle on
+	 * this process's fd directory (close-on-exec, closed by WAIT_FIFO).
+	 */
+	if (fifo_fd >= 0) {
+		fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd_dir < 0)
+			bail("open /proc/self/fd");
+	}
+	if (fchdir(rootfs_fd) < 0)
+		bail("chdir to rootfs");
+	if (chroot(".") < 0)
+		bail("chroot");
+	if (chdir("/") < 0)
+		bail("chdir /");
+}
+
 static void do_mask(struct step *s)
 {
 	const char *path = s->f[0].s;
@@ -1297,6 +1336,8 @@ static void do_cwd(struct step *s)
 
 	if (chdir(path) < 0)
 		bail("chdir %s", path);
+	if (s->f[1].i == 0)
+		return;
 	/*
 	 * A cwd reached through a directory outside the root (a leaked fd, as
 	 * in CVE-2024-21626) makes getcwd fail with ENOENT or return a path
@@ -1423,9 +1464,11 @@ static void do_wait_fifo(void)
 	 * /proc/self/fd/N reopens the O_PATH handle kept from before.
 	 */
 	fd_path(path, sizeof(path), fifo_fd);
+	char name[16];
+	snprintf(name, sizeof(name), "%d", fifo_fd);
 	int fd;
 	do
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = fd_dir >= 0 ? openat(fd_dir, name, O_WRONLY | O_CLOEXEC) : open(path, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		bail("open %s", path);
@@ -1434,6 +1477,10 @@ static void do_wait_fifo(void)
 	close(fd);
 	close(fifo_fd);
 	fifo_fd = -1;
+	if (fd_dir >= 0) {
+		close(fd_dir);
+		fd_dir = -1;
+	}
 }
 
 static void do_seccomp(struct step *s)
@@ -1498,6 +1545,8 @@ static void run_step(struct step *s)
 	case OP_HOOKS: do_hooks(); break;
 	case OP_RUN_HOOK: do_run_hook(s); break;
 	case OP_PIVOT: do_pivot(s); break;
+	case OP_ROOTFS_DIR: do_rootfs_dir(s); break;
+	case OP_CHROOT: do_chroot(); break;
 	case OP_MASK: do_mask(s); break;
 	case OP_READONLY: do_readonly(s); break;
 	case OP_SYSCTL: do_sysctl(s); break;

@@ -23,7 +23,10 @@ import dev.berth.cli.command.StopCommand;
 import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.Session;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +41,9 @@ import picocli.CommandLine.Option;
 public final class BerthCommand implements Session, Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private final Path syscallLibrary;
 
 
     @Option(names = {"-a", "--address"}, defaultValue = "${env:BERTH_ADDRESS:-/run/berth/berthd.sock}",
@@ -55,6 +61,15 @@ public final class BerthCommand implements Session, Runnable {
     @Option(names = "--snapshotter", defaultValue = "${env:BERTH_SNAPSHOTTER:-overlayfs}",
             description = "snapshotter for new containers (env BERTH_SNAPSHOTTER; default ${DEFAULT-VALUE})")
     private String snapshotter;
+
+    /**
+     * @param environment the CLI's environment, as Main reads it
+     * @param syscallLibrary the JNI library's path, loaded only by commands that make system calls
+     */
+    public BerthCommand(Map<String, String> environment, Path syscallLibrary) {
+        this.environment = Map.copyOf(environment);
+        this.syscallLibrary = syscallLibrary;
+    }
 
     @Override
     public String snapshotter() {
@@ -76,6 +91,11 @@ public final class BerthCommand implements Session, Runnable {
         return logDir;
     }
 
+    @Override
+    public Map<String, String> environment() {
+        return environment;
+    }
+
     /** {@code berth} alone prints the usage, as docker does. */
     @Override
     public void run() {
@@ -85,5 +105,10 @@ public final class BerthCommand implements Session, Runnable {
     @Override
     public Berth connect() {
         return Berth.connect(address, namespace);
+    }
+
+    @Override
+    public FdSyscalls syscalls() {
+        return LinuxSyscalls.load(syscallLibrary);
     }
 }

@@ -2,8 +2,10 @@ package dev.berth.cli;
 
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** {@code berth}: parses the command line, runs one command and exits with docker's exit codes. */
@@ -12,13 +14,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // bin/berth names the JNI library; from the build tree it is found beside berth-sys's classes
+        String library = System.getProperty("berth.syscall.lib");
+        System.exit(run(args, library != null ? Path.of(library) : LinuxSyscalls.builtLibrary()));
     }
 
-    static int run(String[] args) {
+    static int run(String[] args, Path syscallLibrary) {
         // grpc and netty log through java.util.logging; a CLI shows only its own one-line errors
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
-        BerthCommand root = new BerthCommand();
+        BerthCommand root = new BerthCommand(System.getenv(), syscallLibrary);
         CommandLine cli = new CommandLine(root);
         cli.setParameterExceptionHandler(Main::badUsage);
         // docker: options after the image (run) or the container (exec) belong to the container's command

@@ -8,36 +8,36 @@ package dev.berth.api.errdefs;
  * into a kind with {@link #of(Code)}.
  */
 public enum ErrorKind {
-  UNKNOWN(Code.UNKNOWN),
-  INVALID_ARGUMENT(Code.INVALID_ARGUMENT),
-  NOT_FOUND(Code.NOT_FOUND),
-  ALREADY_EXISTS(Code.ALREADY_EXISTS),
-  FAILED_PRECONDITION(Code.FAILED_PRECONDITION),
-  UNAVAILABLE(Code.UNAVAILABLE),
-  UNIMPLEMENTED(Code.UNIMPLEMENTED),
-  INTERNAL(Code.INTERNAL),
-  DEADLINE_EXCEEDED(Code.DEADLINE_EXCEEDED),
-  CANCELLED(Code.CANCELLED),
-  RESOURCE_EXHAUSTED(Code.RESOURCE_EXHAUSTED);
+    UNKNOWN(Code.UNKNOWN),
+    INVALID_ARGUMENT(Code.INVALID_ARGUMENT),
+    NOT_FOUND(Code.NOT_FOUND),
+    ALREADY_EXISTS(Code.ALREADY_EXISTS),
+    FAILED_PRECONDITION(Code.FAILED_PRECONDITION),
+    UNAVAILABLE(Code.UNAVAILABLE),
+    UNIMPLEMENTED(Code.UNIMPLEMENTED),
+    INTERNAL(Code.INTERNAL),
+    DEADLINE_EXCEEDED(Code.DEADLINE_EXCEEDED),
+    CANCELLED(Code.CANCELLED),
+    RESOURCE_EXHAUSTED(Code.RESOURCE_EXHAUSTED);
 
-  private final Code code;
+    private final Code code;
 
-  ErrorKind(Code code) {
-    this.code = code;
-  }
-
-  /** The status code this kind travels as. */
-  public Code code() {
-    return code;
-  }
-
-  /** The kind a received status code stands for; codes Berth gives no kind of their own are UNKNOWN. */
-  public static ErrorKind of(Code code) {
-    for (ErrorKind kind : values()) {
-      if (kind.code == code) {
-        return kind;
-      }
+    ErrorKind(Code code) {
+        this.code = code;
     }
-    return UNKNOWN;
-  }
+
+    /** The status code this kind travels as. */
+    public Code code() {
+        return code;
+    }
+
+    /** The kind a received status code stands for; codes Berth gives no kind of their own are UNKNOWN. */
+    public static ErrorKind of(Code code) {
+        for (ErrorKind kind : values()) {
+            if (kind.code == code) {
+                return kind;
+            }
+        }
+        return UNKNOWN;
+    }
 }

@@ -11,41 +11,41 @@ import io.grpc.StatusRuntimeException;
  * status's cause, which grpc-java keeps on the server side for logging and does not send.
  */
 public final class GrpcErrors {
-  private GrpcErrors() {}
+    private GrpcErrors() {}
 
-  /**
-   * The status a service sends for {@code t}: a {@link BerthException} travels as the code of its kind, an
-   * {@link IllegalArgumentException} as INVALID_ARGUMENT, a status exception as it is, anything else as INTERNAL.
-   */
-  public static StatusRuntimeException toStatusException(Throwable t) {
-    if (t instanceof StatusRuntimeException e) {
-      return e;
+    /**
+     * The status a service sends for {@code t}: a {@link BerthException} travels as the code of its kind, an
+     * {@link IllegalArgumentException} as INVALID_ARGUMENT, a status exception as it is, anything else as INTERNAL.
+     */
+    public static StatusRuntimeException toStatusException(Throwable t) {
+        if (t instanceof StatusRuntimeException e) {
+            return e;
+        }
+        Status status;
+        if (t instanceof BerthException e) {
+            status = Status.fromCodeValue(e.kind().code().value());
+        } else if (t instanceof IllegalArgumentException) {
+            status = Status.INVALID_ARGUMENT;
+        } else {
+            status = Status.INTERNAL;
+        }
+        return status.withDescription(messageOf(t)).withCause(t).asRuntimeException();
     }
-    Status status;
-    if (t instanceof BerthException e) {
-      status = Status.fromCodeValue(e.kind().code().value());
-    } else if (t instanceof IllegalArgumentException) {
-      status = Status.INVALID_ARGUMENT;
-    } else {
-      status = Status.INTERNAL;
+
+    /** The kind a received status stands for; codes Berth gives no kind of their own are UNKNOWN. */
+    public static ErrorKind kindOf(StatusRuntimeException e) {
+        return ErrorKind.of(Code.forValue(e.getStatus().getCode().value()));
     }
-    return status.withDescription(messageOf(t)).withCause(t).asRuntimeException();
-  }
 
-  /** The kind a received status stands for; codes Berth gives no kind of their own are UNKNOWN. */
-  public static ErrorKind kindOf(StatusRuntimeException e) {
-    return ErrorKind.of(Code.forValue(e.getStatus().getCode().value()));
-  }
+    /** A received status as a Berth error with the same kind and message, the status exception as its cause. */
+    public static BerthException fromStatus(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        String message = description != null ? description : e.getStatus().getCode().name().toLowerCase();
+        return new BerthException(kindOf(e), message, e);
+    }
 
-  /** A received status as a Berth error with the same kind and message, the status exception as its cause. */
-  public static BerthException fromStatus(StatusRuntimeException e) {
-    String description = e.getStatus().getDescription();
-    String message = description != null ? description : e.getStatus().getCode().name().toLowerCase();
-    return new BerthException(kindOf(e), message, e);
-  }
-
-  private static String messageOf(Throwable t) {
-    String message = t.getMessage();
-    return message != null ? message : t.getClass().getSimpleName();
-  }
+    private static String messageOf(Throwable t) {
+        String message = t.getMessage();
+        return message != null ? message : t.getClass().getSimpleName();
+    }
 }

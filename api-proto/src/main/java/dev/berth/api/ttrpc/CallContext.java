@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 public record CallContext(String service, String method, Metadata metadata, Optional<Instant> deadline) {
 
-  /** The containerd namespace of the call, if the caller sent one. */
-  public Optional<String> namespace() {
-    return metadata.first(Metadata.CONTAINERD_NAMESPACE);
-  }
+    /** The containerd namespace of the call, if the caller sent one. */
+    public Optional<String> namespace() {
+        return metadata.first(Metadata.CONTAINERD_NAMESPACE);
+    }
 }

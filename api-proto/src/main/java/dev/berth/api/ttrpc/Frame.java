@@ -9,10 +9,10 @@ package dev.berth.api.ttrpc;
  * @param payload the message bytes, at most {@link #MAX_PAYLOAD}
  */
 record Frame(int streamId, byte type, byte flags, byte[] payload) {
-  static final int HEADER_LENGTH = 10;
-  static final int MAX_PAYLOAD = 4 << 20;
+    static final int HEADER_LENGTH = 10;
+    static final int MAX_PAYLOAD = 4 << 20;
 
-  static Frame of(int streamId, MessageType type, byte[] payload) {
-    return new Frame(streamId, type.value(), (byte) 0, payload);
-  }
+    static Frame of(int streamId, MessageType type, byte[] payload) {
+        return new Frame(streamId, type.value(), (byte) 0, payload);
+    }
 }

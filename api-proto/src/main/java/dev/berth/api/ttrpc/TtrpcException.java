@@ -9,25 +9,25 @@ import dev.berth.api.errdefs.ErrorKind;
  * message too large) expressed as a status too. Its kind is the errdefs kind of the code.
  */
 public final class TtrpcException extends BerthException {
-  private final Code code;
+    private final Code code;
 
-  public TtrpcException(Code code, String message) {
-    super(ErrorKind.of(code), message);
-    this.code = code;
-  }
+    public TtrpcException(Code code, String message) {
+        super(ErrorKind.of(code), message);
+        this.code = code;
+    }
 
-  TtrpcException(Code code, String message, Throwable cause) {
-    super(ErrorKind.of(code), message, cause);
-    this.code = code;
-  }
+    TtrpcException(Code code, String message, Throwable cause) {
+        super(ErrorKind.of(code), message, cause);
+        this.code = code;
+    }
 
-  /** The exact status code, also for codes that have no errdefs kind of their own. */
-  public Code code() {
-    return code;
-  }
+    /** The exact status code, also for codes that have no errdefs kind of their own. */
+    public Code code() {
+        return code;
+    }
 
-  @Override
-  public String toString() {
-    return "ttrpc " + code + ": " + getMessage();
-  }
+    @Override
+    public String toString() {
+        return "ttrpc " + code + ": " + getMessage();
+    }
 }

@@ -11,5 +11,5 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface TtrpcHandler {
-  byte[] handle(CallContext context, byte[] payload) throws IOException;
+    byte[] handle(CallContext context, byte[] payload) throws IOException;
 }

@@ -26,6 +26,9 @@
  * longer than 4 MiB is discarded and answered with RESOURCE_EXHAUSTED on its stream. Errors travel as
  * {@code Response.status} with the codes of {@link dev.berth.api.errdefs.Code}.
  *
+ * <p>What reaches no caller (a connection that ended, a handler that threw) is logged through {@link
+ * dev.berth.log.Log}, whose level the program's main sets.
+ *
  * <p>Reference: github.com/containerd/ttrpc ({@code channel.go}, {@code server.go}, {@code PROTOCOL.md}).
  */
 package dev.berth.api.ttrpc;

@@ -41,7 +41,8 @@ public final class ExecCommand extends BaseCommand {
         String execId = "exec-" + ContainerIds.generate();
         boolean localTty = tty && Terminal.isTerminal();
         Path scratch = Files.createTempFile("berth-exec-", ".log");
-        try (AttachedStdio stdio = AttachedStdio.create(execId, interactive, tty, scratch)) {
+        try (AttachedStdio stdio = AttachedStdio.create(session.syscalls(), execId, interactive, tty,
+                scratch)) {
             stdio.start(System.in, System.out, System.err, () -> berth.tasks().closeIO(CloseIORequest.newBuilder()
                     .setContainerId(id).setExecId(execId).setStdin(true).build()));
             lifecycle.exec(container, execId, command, tty, Stdio.of(stdio));

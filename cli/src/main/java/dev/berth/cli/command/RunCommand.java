@@ -75,7 +75,7 @@ public final class RunCommand extends BaseCommand {
         ImageReader images = new ImageReader(berth, json);
         ResolvedImage resolved = images.resolve(findOrPull(berth, images));
         String id = name != null ? name : ContainerIds.generate();
-        RunOptions options = new RunOptions(command, Optional.ofNullable(entrypoint), hostEnv(env),
+        RunOptions options = new RunOptions(command, Optional.ofNullable(entrypoint), hostEnv(env, session.environment()),
                 Optional.ofNullable(workdir), Optional.ofNullable(user), Optional.ofNullable(hostname), tty, readOnly,
                 memory == null ? OptionalLong.empty() : OptionalLong.of(MemorySize.parse(memory)),
                 cpus == null ? OptionalDouble.empty() : OptionalDouble.of(cpus),
@@ -105,7 +105,7 @@ public final class RunCommand extends BaseCommand {
         String id = container.getId();
         boolean localTty = tty && Terminal.isTerminal();
         int status;
-        try (AttachedStdio stdio = AttachedStdio.create(id, interactive, tty, log)) {
+        try (AttachedStdio stdio = AttachedStdio.create(session.syscalls(), id, interactive, tty, log)) {
             stdio.start(System.in, System.out, System.err, () -> berth.tasks().closeIO(
                     CloseIORequest.newBuilder().setContainerId(id).setStdin(true).build()));
             lifecycle.createTask(container, Stdio.of(stdio));
@@ -159,13 +159,13 @@ public final class RunCommand extends BaseCommand {
     }
 
     /** docker: {@code -e K} without a value takes K from the CLI's environment, or is left out. */
-    private static List<String> hostEnv(List<String> env) {
+    static List<String> hostEnv(List<String> env, Map<String, String> cliEnvironment) {
         List<String> out = new ArrayList<>();
         for (String e : env) {
             if (e.contains("=")) {
                 out.add(e);
-            } else if (System.getenv(e) != null) {
-                out.add(e + "=" + System.getenv(e));
+            } else if (cliEnvironment.containsKey(e)) {
+                out.add(e + "=" + cliEnvironment.get(e));
             }
         }
         return out;

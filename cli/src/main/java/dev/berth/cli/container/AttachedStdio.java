@@ -1,6 +1,6 @@
 package dev.berth.cli.container;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.FdSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,9 +37,9 @@ public final class AttachedStdio implements AutoCloseable {
     }
 
     /** Creates the FIFOs in a new directory; {@code log}, if present, receives a copy of the output. */
-    public static AttachedStdio create(String id, boolean stdin, boolean terminal, Path log) throws IOException {
+    public static AttachedStdio create(FdSyscalls sys, String id, boolean stdin, boolean terminal, Path log)
+            throws IOException {
         Path dir = Files.createTempDirectory("berth-fifo-" + id + "-");
-        LinuxSyscalls sys = new LinuxSyscalls();
         for (String name : List.of("stdin", "stdout", "stderr")) {
             sys.mkfifo(dir.resolve(name).toString(), 0600);
         }

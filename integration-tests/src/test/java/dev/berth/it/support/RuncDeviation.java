@@ -22,7 +22,21 @@ public enum RuncDeviation {
     UNKNOWN_ID_MESSAGE_OMITS_ID("runc 1.1.5 says \"container does not exist\" without the id"),
 
     /** runc prints the bare Go JSON error ("invalid character …") without naming config.json. */
-    MALFORMED_CONFIG_MESSAGE_OMITS_FILE("runc 1.1.5 reports a JSON syntax error without naming config.json");
+    MALFORMED_CONFIG_MESSAGE_OMITS_FILE("runc 1.1.5 reports a JSON syntax error without naming config.json"),
+
+    /**
+     * Without a mount namespace, runc 1.1.5 still runs its rootfs set-up in the host's mount namespace: it makes the
+     * host's {@code /} a recursive slave, binds the rootfs onto itself and mounts the spec's mounts there. A test of
+     * that case must not run against it: it would change this machine's mount table.
+     */
+    MOUNTS_ON_THE_HOST_WITHOUT_MOUNT_NAMESPACE("runc 1.1.5 changes the host's mounts when the container has no mount"
+            + " namespace (not run against it, to keep this machine's mount table intact)"),
+
+    /**
+     * CVE-2024-21626: runc checks the cwd with getcwd after a seccomp filter installed early (no_new_privs off), so
+     * a profile that denies getcwd fails create; berth-runtime checks before the filter.
+     */
+    CWD_CHECK_AFTER_SECCOMP("runc 1.1.5+deb12u1 verifies the cwd after a filter that may deny getcwd");
 
     /** The reference runtime the suite proves itself against. */
     public static final Path RUNC = Path.of("/usr/sbin/runc");

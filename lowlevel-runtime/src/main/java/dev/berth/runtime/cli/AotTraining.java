@@ -23,11 +23,12 @@ final class AotTraining implements Command {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try {
             String root = tmp.resolve("root").toString();
-            Main.run(List.of("--version"), quiet, quiet);
-            Main.run(List.of("spec", "--bundle", tmp.toString()), quiet, quiet);
-            Main.run(List.of("--root", root, "state", "nosuch"), quiet, quiet);
-            Main.run(List.of("--root", root, "--log-format", "json", "list", "--format", "json"), quiet, quiet);
-            Main.run(List.of("features"), quiet, quiet);
+            Main.run(List.of("--version"), ctx.syscallLibrary, quiet, quiet);
+            Main.run(List.of("spec", "--bundle", tmp.toString()), ctx.syscallLibrary, quiet, quiet);
+            Main.run(List.of("--root", root, "state", "nosuch"), ctx.syscallLibrary, quiet, quiet);
+            Main.run(List.of("--root", root, "--log-format", "json", "list", "--format", "json"), ctx.syscallLibrary,
+                    quiet, quiet);
+            Main.run(List.of("features"), ctx.syscallLibrary, quiet, quiet);
             Path busybox = Path.of("/bin/busybox");
             if (Files.isExecutable(busybox) && Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
                 writeBundle(tmp, busybox);
@@ -42,7 +43,7 @@ final class AotTraining implements Command {
                         List.of("delete", "--force", id))) {
                     List<String> args = new ArrayList<>(List.of("--root", root));
                     args.addAll(verb);
-                    Main.run(args, quiet, quiet);
+                    Main.run(args, ctx.syscallLibrary, quiet, quiet);
                 }
             }
         } finally {

@@ -1,8 +1,9 @@
 package dev.berth.runtime.cli;
 
 import dev.berth.runtime.container.ConsoleSocket;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SocketSyscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.TerminalSyscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -13,19 +14,21 @@ import java.util.List;
  * the master to its stdout, with its own terminal (if any) in raw mode until the end.
  */
 final class ConsoleRelay implements AutoCloseable {
-    private final Syscalls sys;
+    private final SocketSyscalls sys;
+    private final TerminalSyscalls terminal;
     private final int[] pair;
     private int master = -1;
     private String savedTty;
     private Thread output;
 
-    private ConsoleRelay(Syscalls sys, int[] pair) {
+    private ConsoleRelay(SocketSyscalls sys, TerminalSyscalls terminal, int[] pair) {
         this.sys = sys;
+        this.terminal = terminal;
         this.pair = pair;
     }
 
-    static ConsoleRelay open(Syscalls sys) {
-        return new ConsoleRelay(sys, sys.socketpair());
+    static ConsoleRelay open(SocketSyscalls sys, TerminalSyscalls terminal) {
+        return new ConsoleRelay(sys, terminal, sys.socketpair());
     }
 
     /** The socket berth-init sends the master over. */
@@ -42,7 +45,7 @@ final class ConsoleRelay implements AutoCloseable {
             savedTty = stty("-g").strip();
             String[] size = stty("size").strip().split(" ");
             if (size.length == 2) {
-                sys.setWindowSize(master, Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+                terminal.setWindowSize(master, Integer.parseInt(size[0]), Integer.parseInt(size[1]));
             }
             stty("raw", "-echo");
         }

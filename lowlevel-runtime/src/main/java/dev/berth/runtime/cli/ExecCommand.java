@@ -5,7 +5,7 @@ import dev.berth.runtime.container.ConsoleSocket;
 import dev.berth.runtime.container.ExecOptions;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class ExecCommand implements Command {
             throw new Flags.UsageException("exec: cannot allocate tty if runc will detach without setting console socket");
         }
         String pidFile = p.get("pid-file", null);
-        try (ConsoleRelay relayed = relay ? ConsoleRelay.open(ctx.sys()) : null) {
+        try (ConsoleRelay relayed = relay ? ConsoleRelay.open(ctx.sys(), ctx.sys()) : null) {
             ConsoleSocket socket = relayed != null ? relayed.socket()
                     : console == null ? null : new ConsoleSocket.AtPath(Path.of(console).toAbsolutePath());
             int pid = c.exec(process, new ExecOptions(socket, pidFile == null ? null : Path.of(pidFile).toAbsolutePath(),

@@ -4,7 +4,7 @@ import dev.berth.runtime.rootfs.MountOptions;
 import dev.berth.runtime.security.Capabilities;
 import dev.berth.runtime.security.SeccompFeatures;
 import dev.berth.runtime.spec.Features;
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 import dev.berth.runtime.spec.Json;
 import java.util.List;
 

@@ -3,7 +3,8 @@ package dev.berth.runtime.cli;
 import dev.berth.runtime.container.ContainerException;
 import dev.berth.runtime.spec.JsonException;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,12 +39,15 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream out = System.out;
-        int status = run(List.of(args), out, System.err);
+        // bin/berth-runtime names the JNI library; from the build tree it is found beside berth-sys's classes
+        String library = System.getProperty("berth.syscall.lib");
+        int status = run(List.of(args), library != null ? Path.of(library) : LinuxSyscalls.builtLibrary(), out,
+                System.err);
         out.flush();
         System.exit(status);
     }
 
-    static int run(List<String> argv, PrintStream out, PrintStream err) {
+    static int run(List<String> argv, Path syscallLibrary, PrintStream out, PrintStream err) {
         Flags global = new Flags().value("root").value("log").value("log-format").bool("debug")
                 .bool("systemd-cgroup").value("rootless").value("criu").bool("version", "v").bool("help", "h");
         Log log = new Log(null, "text", false, err);
@@ -65,8 +69,9 @@ public final class Main {
             if (command == null) {
                 throw new Flags.UsageException("no such command: " + verb);
             }
-            Context ctx = new Context(Path.of(g.get("root", "/run/berth/runtime")), log, out,
-                    g.has("systemd-cgroup"));
+            Context ctx = new Context(Path.of(g.get("root", "/run/berth/runtime")),
+                    Path.of(System.getProperty("berth.init", "berth-init")), log, out, g.has("systemd-cgroup"),
+                    syscallLibrary);
             log.debug("berth-runtime " + String.join(" ", argv));
             return command.run(ctx, g.args().subList(1, g.args().size()));
         } catch (ContainerException | SpecException | JsonException | SyscallException | Flags.UsageException

@@ -4,7 +4,7 @@ import dev.berth.runtime.container.Container;
 import dev.berth.runtime.container.ContainerException;
 import dev.berth.runtime.container.CreateOptions;
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ final class RunCommand implements Command {
         if (!detach && !p.has("no-subreaper")) {
             ctx.sys().setChildSubreaper();
         }
-        try (ConsoleRelay console = relay ? ConsoleRelay.open(ctx.sys()) : null) {
+        try (ConsoleRelay console = relay ? ConsoleRelay.open(ctx.sys(), ctx.sys()) : null) {
             if (console != null) {
                 options = new CreateOptions(console.socket(), options.pidFile(), options.noPivot(),
                         options.noNewKeyring(), options.preserveFds(), options.stdio());

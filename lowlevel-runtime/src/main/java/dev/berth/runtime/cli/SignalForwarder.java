@@ -1,7 +1,7 @@
 package dev.berth.runtime.cli;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.ProcessSyscalls;
+import dev.berth.sys.SyscallException;
 import sun.misc.Signal;
 
 /** Forwards the signals a terminal or supervisor sends to {@code run} and {@code exec} on to the container. */
@@ -11,7 +11,7 @@ final class SignalForwarder {
 
     private SignalForwarder() {}
 
-    static void forwardTo(Syscalls sys, int pid) {
+    static void forwardTo(ProcessSyscalls sys, int pid) {
         for (String name : FORWARDED) {
             try {
                 Signal.handle(new Signal(name), s -> {

@@ -1,6 +1,6 @@
 package dev.berth.runtime.container;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SocketSyscalls;
 import java.nio.file.Path;
 
 /**
@@ -14,7 +14,7 @@ public sealed interface ConsoleSocket {
     record Connected(int fd) implements ConsoleSocket {}
 
     /** The fd to hand to berth-init, or -1 for none. */
-    static int connect(Syscalls sys, ConsoleSocket console) {
+    static int connect(SocketSyscalls sys, ConsoleSocket console) {
         // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
         // cannot keep, a few milliseconds of every CLI start
         if (console instanceof AtPath p) {
@@ -24,7 +24,7 @@ public sealed interface ConsoleSocket {
     }
 
     /** Closes what {@link #connect} opened; a caller's socket stays open. */
-    static void release(Syscalls sys, ConsoleSocket console, int fd) {
+    static void release(SocketSyscalls sys, ConsoleSocket console, int fd) {
         if (console instanceof AtPath && fd >= 0) {
             sys.close(fd);
         }

@@ -19,8 +19,8 @@ import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.LinuxResources;
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -331,7 +331,8 @@ public final class Container {
         int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
         try {
             int pid = runtime.parent().run(
-                    PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), setup, options.preserveFds()),
+                    PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), state.initPid(), setup,
+                            options.preserveFds()),
                     new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, true),
                     new ParentProcess.Callbacks() {
                         @Override

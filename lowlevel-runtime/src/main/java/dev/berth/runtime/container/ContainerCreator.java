@@ -20,7 +20,7 @@ import dev.berth.runtime.spec.JsonException;
 import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +55,10 @@ final class ContainerCreator {
             Validation.check(spec, options);
             NamespacePlan namespaces = NamespacePlan.forCreate(spec.linux());
             cgroup = Cgroups.open(spec.linux().cgroupsPath(), id, runtime.cgroupHost());
-            RootfsPlan rootfs = RootfsPlan.from(spec, bundle, namespaces.creates(NamespaceKind.USER),
+            RootfsPlan resolved = RootfsPlan.from(spec, bundle, namespaces.creates(NamespaceKind.USER),
                     CgroupMounts.dirs(cgroup));
+            RootfsPlan rootfs = namespaces.has(NamespaceKind.MOUNT) ? resolved
+                    : resolved.withoutMountNamespace(options.noPivot());
             ProcessSetup process = ProcessResolver.resolve(spec.process(), spec.linux());
             Path fifo = dir.resolve("exec.fifo");
             runtime.sys().mkfifo(fifo.toString(), 0622);

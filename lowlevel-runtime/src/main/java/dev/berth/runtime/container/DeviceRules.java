@@ -32,6 +32,6 @@ final class DeviceRules {
             rules.add(new DeviceRule(true, d.type(), d.major(), d.minor(), "rwm"));
         }
         return new LinuxResources(List.copyOf(rules), r.memory(), r.cpu(), r.pids(), r.blockIO(), r.hugepageLimits(),
-                r.unified());
+                r.unified(), r.network());
     }
 }

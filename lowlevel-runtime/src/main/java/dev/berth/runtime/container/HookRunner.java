@@ -1,8 +1,8 @@
 package dev.berth.runtime.container;
 
 import dev.berth.runtime.spec.Spec;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.berth.runtime.container;
 
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.process.ParentProcess;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -37,7 +37,7 @@ public final class OciRuntime {
     public OciRuntime(Syscalls sys, Path initBinary, CgroupHost cgroupHost, Path root, Consumer<String> warnings) {
         this.sys = sys;
         this.warnings = warnings;
-        this.parent = new ParentProcess(sys, initBinary);
+        this.parent = new ParentProcess(sys, sys, initBinary);
         this.cgroupHost = cgroupHost;
         this.root = root;
     }

@@ -10,7 +10,7 @@ import dev.berth.runtime.security.SeccompCompiler;
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -2,6 +2,10 @@
  * Containers and their lifecycle: {@link dev.berth.runtime.container.OciRuntime} (create, load, list under one
  * state root) and {@link dev.berth.runtime.container.Container} (start, kill, pause, resume, exec, delete).
  *
+ * <p>Where the runtime spec and runc disagree (delete of a created container without force, create without a
+ * process, the cwd check under seccomp), this package follows the choices written down in
+ * {@code docs/runtime-conformance.md}, "Deviations from the runtime spec".
+ *
  * <p>On-disk layout under the state root ({@code --root}), runc's:
  * <pre>
  *   &lt;root&gt;/                     0700

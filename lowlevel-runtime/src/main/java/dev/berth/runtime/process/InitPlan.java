@@ -13,7 +13,7 @@ import java.util.List;
  * field {@code u32 length, bytes}, integers as 8-byte little-endian.
  */
 public final class InitPlan {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** The op codes, as numbered in docs/init-protocol.md and berth-init.c. */
     enum Op {
@@ -22,7 +22,7 @@ public final class InitPlan {
         EXEC_FIFO_OPEN(18), HOOKS(19), RUN_HOOK(20), PIVOT(21), MASK(22), READONLY(23), SYSCTL(24),
         ROOT_PROPAGATION(25), ROOT_READONLY(26), CONSOLE(27), RLIMIT(28), PERSONALITY(29), UMASK(30), IDENTITY(31),
         CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39),
-        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42);
+        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42), ROOTFS_DIR(43), CHROOT(44);
 
         final int code;
 
@@ -81,6 +81,11 @@ public final class InitPlan {
         return add(Op.ROOTFS, path, propagation);
     }
 
+    /** The rootfs of a container without a mount namespace: only a handle on it, no mount (docs/init-protocol.md). */
+    public InitPlan rootfsDir(String path) {
+        return add(Op.ROOTFS_DIR, path);
+    }
+
     public InitPlan mount(String source, String destination, String type, long flags, String data, long propagation,
                           boolean fileTarget) {
         return add(Op.MOUNT, source, destination, type, flags, data, propagation, fileTarget ? 1L : 0L);
@@ -119,6 +124,11 @@ public final class InitPlan {
 
     public InitPlan pivot(boolean noPivot) {
         return add(Op.PIVOT, noPivot ? 1L : 0L);
+    }
+
+    /** The jail of a container without a mount namespace: chroot into the rootfs. */
+    public InitPlan chroot() {
+        return add(Op.CHROOT);
     }
 
     public InitPlan mask(String path) {
@@ -164,8 +174,12 @@ public final class InitPlan {
         return add(Op.IDENTITY, fields.toArray());
     }
 
-    public InitPlan cwd(String path) {
-        return add(Op.CWD, path);
+    /**
+     * chdir to the process's cwd; {@code verify}: then check with getcwd that it lies inside the container's root
+     * (CVE-2024-21626), which needs getcwd to be allowed by a seccomp filter already installed.
+     */
+    public InitPlan cwd(String path, boolean verify) {
+        return add(Op.CWD, path, verify ? 1L : 0L);
     }
 
     public InitPlan noNewPrivs() {

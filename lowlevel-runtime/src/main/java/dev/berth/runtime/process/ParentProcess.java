@@ -1,8 +1,9 @@
 package dev.berth.runtime.process;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.ProcessSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,11 +22,13 @@ import java.util.TreeMap;
 public final class ParentProcess {
     private static final int SIGKILL = 9;
 
-    private final Syscalls sys;
+    private final ProcessSyscalls processes;
+    private final FdSyscalls sys;
     private final Path initBinary;
     private int sealedInit = -1;
 
-    public ParentProcess(Syscalls sys, Path initBinary) {
+    public ParentProcess(ProcessSyscalls processes, FdSyscalls sys, Path initBinary) {
+        this.processes = processes;
         this.sys = sys;
         this.initBinary = initBinary;
     }
@@ -70,7 +73,7 @@ public final class ParentProcess {
                 if (launch.consoleSocketFd() >= 0) {
                     fds.put(consoleFd(launch.preserveFds()), launch.consoleSocketFd());
                 }
-                initPid = sys.spawn("/proc/self/fd/" + sealedInit(), List.of("berth-init"),
+                initPid = processes.spawn("/proc/self/fd/" + sealedInit(), List.of("berth-init"),
                         List.of("_BERTH_SYNC_FD=" + syncFd(launch.preserveFds())), fds);
             } finally {
                 sys.close(pair[1]);
@@ -110,7 +113,7 @@ public final class ParentProcess {
     }
 
     private String exitDetail(int initPid) {
-        return sys.waitpid(initPid, true)
+        return processes.waitpid(initPid, true)
                 .map(s -> s.signal() != 0 ? " (killed by signal " + s.signal() + ")"
                         : " (exit status " + s.exitCode() + ")")
                 .orElse("");
@@ -118,7 +121,7 @@ public final class ParentProcess {
 
     private void reap(int pid) {
         try {
-            sys.waitpid(pid, false);
+            processes.waitpid(pid, false);
         } catch (SyscallException e) {
             if (e.errno() != Errno.ECHILD) {
                 throw e;
@@ -131,7 +134,7 @@ public final class ParentProcess {
             return;
         }
         try {
-            sys.kill(pid, SIGKILL);
+            processes.kill(pid, SIGKILL);
         } catch (SyscallException e) {
             // already gone
         }

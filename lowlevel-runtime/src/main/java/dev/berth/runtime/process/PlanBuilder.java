@@ -18,6 +18,9 @@ public final class PlanBuilder {
         if (c.process().oomScoreAdj() != null) {
             plan.oomScoreAdj(c.process().oomScoreAdj());
         }
+        // P opens the fifo while it still sees the host's state directory, before a joined mount namespace hides it,
+        // and while it is root in the host's user namespace; C inherits the fd
+        plan.execFifoOpen(c.execFifo());
         NamespacePlan ns = c.namespaces();
         for (NamespacePlan.Join join : ns.joins()) {
             plan.setns(join.kind().cloneFlag(), join.path());
@@ -25,8 +28,6 @@ public final class PlanBuilder {
         if (ns.newTimeNamespace()) {
             plan.unshareTime(c.timeOffsets());
         }
-        // P opens the fifo while it is still root in the host's user namespace; C inherits the fd
-        plan.execFifoOpen(c.execFifo());
         plan.cloneProcess(ns.cloneFlags(), ns.uidMap(), ns.gidMap(), "");
 
         plan.setsid();
@@ -40,44 +41,47 @@ public final class PlanBuilder {
             plan.domainname(c.domainname());
         }
         RootfsPlan fs = c.rootfs();
-        boolean newMountNs = ns.creates(NamespaceKind.MOUNT);
-        if (newMountNs) {
+        // runc's prepareRootfs: the rootfs is set up in the container's mount namespace whether it is new or joined
+        // by path; without one (the host's mount table, shared) nothing is mounted and the process is chrooted
+        boolean mountNs = ns.has(NamespaceKind.MOUNT);
+        if (mountNs) {
             plan.rootfs(fs.rootfs(), fs.initialPropagation());
-            for (RootfsPlan.Step step : fs.steps()) {
-                // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
-                // cannot keep, a few milliseconds of every CLI start
-                if (step instanceof RootfsPlan.MountStep m) {
-                    plan.mount(m.source(), m.destination(), m.type(), m.flags(), m.data(), m.propagation(),
-                            m.fileTarget());
-                } else if (step instanceof RootfsPlan.DeviceStep d) {
-                    plan.mknod(d.path(), d.fileType(), d.major(), d.minor(), d.mode(), d.uid(), d.gid());
-                } else if (step instanceof RootfsPlan.BindDeviceStep b) {
-                    plan.bindDevice(b.path());
-                } else if (step instanceof RootfsPlan.SymlinkStep s) {
-                    plan.symlink(s.target(), s.linkPath());
-                }
-            }
-            // runc creates a missing working directory
-            plan.mkdir(c.process().cwd());
+        } else {
+            plan.rootfsDir(fs.rootfs());
         }
+        for (RootfsPlan.Step step : fs.steps()) {
+            // instanceof, not a pattern switch: each pattern switch spins a class at run time that the AOT cache
+            // cannot keep, a few milliseconds of every CLI start
+            if (step instanceof RootfsPlan.MountStep m) {
+                plan.mount(m.source(), m.destination(), m.type(), m.flags(), m.data(), m.propagation(),
+                        m.fileTarget());
+            } else if (step instanceof RootfsPlan.DeviceStep d) {
+                plan.mknod(d.path(), d.fileType(), d.major(), d.minor(), d.mode(), d.uid(), d.gid());
+            } else if (step instanceof RootfsPlan.BindDeviceStep b) {
+                plan.bindDevice(b.path());
+            } else if (step instanceof RootfsPlan.SymlinkStep s) {
+                plan.symlink(s.target(), s.linkPath());
+            }
+        }
+        // runc creates a missing working directory
+        plan.mkdir(c.process().cwd());
         plan.hooks();
         addHooks(plan, "createContainer", c.createContainerHooks());
-        if (newMountNs) {
+        if (mountNs) {
             plan.pivot(c.noPivot());
+        } else {
+            plan.chroot();
         }
         // sysctls first: /proc/sys is usually among the read-only paths
         c.sysctl().forEach(plan::sysctl);
-        if (newMountNs) {
-            fs.maskedPaths().forEach(plan::mask);
-            fs.readonlyPaths().forEach(plan::readonly);
+        // without a mount namespace the plan has none of these (RootfsPlan.withoutMountNamespace)
+        fs.maskedPaths().forEach(plan::mask);
+        fs.readonlyPaths().forEach(plan::readonly);
+        if (fs.finalPropagation() != 0) {
+            plan.rootPropagation(fs.finalPropagation());
         }
-        if (newMountNs) {
-            if (fs.finalPropagation() != 0) {
-                plan.rootPropagation(fs.finalPropagation());
-            }
-            if (fs.readonlyRoot()) {
-                plan.rootReadonly();
-            }
+        if (fs.readonlyRoot()) {
+            plan.rootReadonly();
         }
         addProcess(plan, c.process(), c.preserveFds(), true);
         plan.waitFifo();
@@ -86,8 +90,11 @@ public final class PlanBuilder {
         return plan;
     }
 
-    /** The plan for {@code exec}: join the container's namespaces and start one more process in them. */
-    public static InitPlan forExec(NamespacePlan joins, ProcessSetup process, int preserveFds) {
+    /**
+     * The plan for {@code exec}: join the container's namespaces and start one more process in them; in a container
+     * without a mount namespace of its own, also its root ({@code /proc/<init>/root}), as its init was chrooted.
+     */
+    public static InitPlan forExec(NamespacePlan joins, int initPid, ProcessSetup process, int preserveFds) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(preserveFds));
         if (process.oomScoreAdj() != null) {
@@ -97,6 +104,10 @@ public final class PlanBuilder {
             plan.setns(join.kind().cloneFlag(), join.path());
         }
         plan.cloneProcess(0, "", "", "");
+        if (!joins.has(NamespaceKind.MOUNT)) {
+            plan.rootfsDir("/proc/" + initPid + "/root");
+            plan.chroot();
+        }
         if (process.terminal()) {
             plan.setsid();
         }
@@ -119,12 +130,16 @@ public final class PlanBuilder {
             plan.umask(p.umask());
         }
         // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which the identity change may drop:
-        // install it first, as runc does; the profile must then allow the remaining set-up calls.
-        if (p.seccomp() != null && !p.noNewPrivileges()) {
+        // install it first, as runc does; the profile must then allow the remaining set-up calls. The cwd is
+        // verified before the filter (a profile may deny getcwd, which the check needs) and entered again as the
+        // process's user after the identity change, without the check: the same path resolves the same way.
+        boolean earlySeccomp = p.seccomp() != null && !p.noNewPrivileges();
+        if (earlySeccomp) {
+            plan.cwd(p.cwd(), true);
             plan.seccomp(p.seccomp().flags(), p.seccomp().program());
         }
         plan.identity(p.uid(), p.gid(), p.capabilities(), p.additionalGids());
-        plan.cwd(p.cwd());
+        plan.cwd(p.cwd(), !earlySeccomp);
         if (p.noNewPrivileges()) {
             plan.noNewPrivs();
         }

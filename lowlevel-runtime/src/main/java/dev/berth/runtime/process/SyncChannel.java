@@ -1,6 +1,6 @@
 package dev.berth.runtime.process;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.FdSyscalls;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +21,11 @@ import java.nio.charset.StandardCharsets;
 final class SyncChannel implements AutoCloseable {
     private static final int MAX_PAYLOAD = 1 << 20;
 
-    private final Syscalls sys;
+    private final FdSyscalls sys;
     private final int fd;
     private boolean closed;
 
-    SyncChannel(Syscalls sys, int fd) {
+    SyncChannel(FdSyscalls sys, int fd) {
         this.sys = sys;
         this.fd = fd;
     }

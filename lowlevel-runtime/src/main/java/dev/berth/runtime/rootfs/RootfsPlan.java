@@ -14,6 +14,12 @@ import java.util.List;
  * What berth-init must do to build the container's filesystem view, resolved from the spec: the mounts in order
  * (with {@code cgroup} mounts expanded), the device nodes and /dev symlinks, and the paths to mask or make
  * read-only after {@code pivot_root}.
+ *
+ * <p>The set-up happens in the container's mount namespace, new or joined by path. Without a mount namespace of its
+ * own the container shares the host's mount table, so a plan for it holds no mount at all: runc would make the host's
+ * {@code /} a recursive slave, bind the rootfs onto itself and mount the spec's mounts there, all on the host, where
+ * they outlive the container. Such a spec is refused instead ({@link #withoutMountNamespace}), and the container is
+ * only chrooted into its rootfs after its device nodes are created, as runc does.
  */
 public record RootfsPlan(
         String rootfs,
@@ -118,6 +124,36 @@ public record RootfsPlan(
         return new RootfsPlan(rootfs.toString(), MountOptions.rootPropagation(propagation), List.copyOf(steps),
                 spec.linux().maskedPaths(), spec.linux().readonlyPaths(), spec.root().readonly(),
                 propagation.isEmpty() ? 0 : MountOptions.rootPropagation(propagation));
+    }
+
+    /**
+     * Checks that this plan needs no mount, for a container without a mount namespace of its own: every mount, a
+     * masked or read-only path, a read-only root, a root propagation or a device bound from the host would change
+     * the host's mount table. runc's wording for masked and read-only paths.
+     */
+    public RootfsPlan withoutMountNamespace(boolean noPivot) {
+        String why = "without a private MNT namespace";
+        if (noPivot) {
+            throw new SpecException("unable to use no-pivot " + why);
+        }
+        if (!maskedPaths.isEmpty() || !readonlyPaths.isEmpty()) {
+            throw new SpecException("unable to restrict sys entries " + why);
+        }
+        if (readonlyRoot) {
+            throw new SpecException("root.readonly: unable to make the rootfs read-only " + why);
+        }
+        if (finalPropagation != 0) {
+            throw new SpecException("linux.rootfsPropagation: unable to set the rootfs propagation " + why);
+        }
+        for (Step step : steps) {
+            if (step instanceof MountStep m) {
+                throw new SpecException("mount " + m.source() + " to " + m.destination() + ": unable to mount " + why);
+            }
+            if (step instanceof BindDeviceStep d) {
+                throw new SpecException("device " + d.path() + ": unable to bind-mount a device " + why);
+            }
+        }
+        return this;
     }
 
     private static void addDevices(List<Step> steps, List<Linux.Device> specDevices, boolean inUserNamespace) {

@@ -1,6 +1,6 @@
 package dev.berth.runtime.security;
 
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,9 +2,9 @@ package dev.berth.runtime.security;
 
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.LibSeccomp;
-import dev.berth.runtime.syscall.LibSeccomp.ArgCmp;
-import dev.berth.runtime.syscall.LibSeccomp.Attribute;
+import dev.berth.sys.LibSeccomp;
+import dev.berth.sys.LibSeccomp.ArgCmp;
+import dev.berth.sys.LibSeccomp.Attribute;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.berth.runtime.security;
 
 import dev.berth.runtime.spec.Features;
-import dev.berth.runtime.syscall.LibSeccomp;
-import dev.berth.runtime.syscall.LibSeccomp.Attribute;
-import dev.berth.runtime.syscall.LibSeccomp.LibSeccompException;
+import dev.berth.sys.LibSeccomp;
+import dev.berth.sys.LibSeccomp.Attribute;
+import dev.berth.sys.LibSeccomp.LibSeccompException;
 
 import java.util.ArrayList;
 import java.util.List;

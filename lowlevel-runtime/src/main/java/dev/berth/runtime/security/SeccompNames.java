@@ -1,6 +1,6 @@
 package dev.berth.runtime.security;
 
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 
 import java.util.List;
 import java.util.Map;

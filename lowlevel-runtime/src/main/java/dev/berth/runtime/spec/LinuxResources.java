@@ -14,10 +14,17 @@ public record LinuxResources(
         Pids pids,
         BlockIO blockIO,
         List<HugepageLimit> hugepageLimits,
-        Map<String, String> unified) {
+        Map<String, String> unified,
+        Network network) {
 
     public static final LinuxResources EMPTY =
-            new LinuxResources(List.of(), null, null, null, null, List.of(), Map.of());
+            new LinuxResources(List.of(), null, null, null, null, List.of(), Map.of(), null);
+
+    /** Without {@code network}, which only {@code create} reads ({@code update} has no flag for it, as in runc). */
+    public LinuxResources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids, BlockIO blockIO,
+                          List<HugepageLimit> hugepageLimits, Map<String, String> unified) {
+        this(devices, memory, cpu, pids, blockIO, hugepageLimits, unified, null);
+    }
 
     public static LinuxResources fromJson(JsonObject o) {
         return new LinuxResources(
@@ -27,7 +34,8 @@ public record LinuxResources(
                 o.has("pids") ? new Pids(o.object("pids").number("limit")) : null,
                 o.has("blockIO") ? BlockIO.fromJson(o.object("blockIO")) : null,
                 o.objects("hugepageLimits", h -> new HugepageLimit(h.string("pageSize"), h.number("limit"))),
-                o.stringMap("unified"));
+                o.stringMap("unified"),
+                o.has("network") ? Network.fromJson(o.object("network")) : null);
     }
 
     /** A device cgroup rule: {@code type} is a, c or b; null major/minor mean any ({@code *}). */
@@ -83,4 +91,14 @@ public record LinuxResources(
     }
 
     public record HugepageLimit(String pageSize, long limit) {}
+
+    /** {@code network}: the net_cls class id and the net_prio priority of each interface (cgroup v1 only). */
+    public record Network(Long classID, List<InterfacePriority> priorities) {
+        static Network fromJson(JsonObject o) {
+            return new Network(o.optLong("classID"), o.objects("priorities",
+                    p -> new InterfacePriority(p.string("name"), p.number("priority"))));
+        }
+    }
+
+    public record InterfacePriority(String name, long priority) {}
 }

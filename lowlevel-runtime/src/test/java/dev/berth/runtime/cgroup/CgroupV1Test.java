@@ -199,6 +199,20 @@ class CgroupV1Test extends CgroupContract {
     }
 
     @Test
+    void set_network_withoutV1NetCls_failsBeforeWriting() {
+        cgroup = newCgroup();
+        assumeTrue(cgroup.hierarchies().stream().noneMatch(h -> h.has("net_cls") || h.has("net_prio")),
+                "net_cls or net_prio is mounted here");
+        CgroupException e = assertThrows(CgroupException.class, () -> cgroup.set(CgroupV2Test.network(
+                new LinuxResources.Network(42L, List.of()))));
+        assertEquals("net_cls cgroup controller is not mounted", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> cgroup.set(CgroupV2Test.network(new LinuxResources.Network(
+                null, List.of(new LinuxResources.InterfacePriority("lo", 3))))));
+        assertEquals("net_prio cgroup controller is not mounted", e.getMessage());
+        assertTrue(!cgroup.exists(), "nothing created");
+    }
+
+    @Test
     void stats_cpuacctAndFreezerOfRealProcess() {
         cgroup = newCgroup();
         cgroup.apply(startProcess());

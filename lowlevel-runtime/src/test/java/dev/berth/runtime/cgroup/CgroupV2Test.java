@@ -169,6 +169,22 @@ class CgroupV2Test extends CgroupContract {
     }
 
     @Test
+    void set_network_refusedNamingTheV1OnlyController() {
+        cgroup = newCgroup();
+        CgroupException e = assertThrows(CgroupException.class, () -> cgroup.set(network(new LinuxResources.Network(
+                42L, List.of()))));
+        assertEquals("net_cls cgroup controller is not available on cgroup v2", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> cgroup.set(network(new LinuxResources.Network(null,
+                List.of(new LinuxResources.InterfacePriority("lo", 3))))));
+        assertEquals("net_prio cgroup controller is not available on cgroup v2", e.getMessage());
+        assertTrue(!cgroup.exists(), "nothing created");
+    }
+
+    static LinuxResources network(LinuxResources.Network network) {
+        return new LinuxResources(null, null, null, null, null, null, null, network);
+    }
+
+    @Test
     void set_devices_defaultsAcceptedOthersRefused() {
         cgroup = newCgroup();
         cgroup.set(new LinuxResources(List.of(

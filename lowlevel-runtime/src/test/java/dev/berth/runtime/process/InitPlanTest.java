@@ -30,7 +30,7 @@ class InitPlanTest {
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes("BPLN".getBytes(StandardCharsets.US_ASCII));
-        u32(expected, 1);
+        u32(expected, 2); // version
         u32(expected, 3);
         u32(expected, 11); // HOSTNAME
         u32(expected, 1);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.runtime.syscall.RecordingSyscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,7 +37,7 @@ class ParentProcessTest {
 
     private ParentProcess parent(RecordingSyscalls sys) throws IOException {
         Path init = Files.writeString(tmp.resolve("berth-init"), "#!binary");
-        return new ParentProcess(sys, init);
+        return new ParentProcess(sys, sys, init);
     }
 
     private static final class Recorder implements ParentProcess.Callbacks {

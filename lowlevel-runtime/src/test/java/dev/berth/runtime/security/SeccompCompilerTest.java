@@ -2,7 +2,7 @@ package dev.berth.runtime.security;
 
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -4,7 +4,7 @@ import dev.berth.runtime.spec.Features;
 import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.RuncCli;
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

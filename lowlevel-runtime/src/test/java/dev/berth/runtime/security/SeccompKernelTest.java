@@ -1,7 +1,7 @@
 package dev.berth.runtime.security;
 
 import dev.berth.runtime.spec.Linux;
-import dev.berth.runtime.syscall.LibSeccomp;
+import dev.berth.sys.LibSeccomp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package dev.berth.manager.diff;
 
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
-import dev.berth.runtime.syscall.FileSyscalls;
+import dev.berth.sys.FileSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;

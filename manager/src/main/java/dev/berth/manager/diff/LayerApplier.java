@@ -3,7 +3,7 @@ package dev.berth.manager.diff;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.Digest;
 import dev.berth.manager.snapshot.Mount;
-import dev.berth.runtime.syscall.FileSyscalls;
+import dev.berth.sys.FileSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

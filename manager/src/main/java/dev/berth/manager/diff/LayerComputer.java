@@ -3,7 +3,7 @@ package dev.berth.manager.diff;
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
 import dev.berth.manager.snapshot.Mount;
-import dev.berth.runtime.syscall.FileSyscalls;
+import dev.berth.sys.FileSyscalls;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,9 +2,9 @@ package dev.berth.manager.diff;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.snapshot.Mount;
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.MountSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,9 +58,9 @@ public final class SyscallMounter implements Mounter {
             Map.entry("strictatime", new long[] {MS_STRICTATIME, 0}),
             Map.entry("remount", new long[] {MS_REMOUNT, 0}));
 
-    private final Syscalls sys;
+    private final MountSyscalls sys;
 
-    public SyscallMounter(Syscalls sys) {
+    public SyscallMounter(MountSyscalls sys) {
         this.sys = sys;
     }
 

@@ -50,12 +50,4 @@ public record TarEntry(String name, Type type, int mode, int uid, int gid, long 
     public static TarEntry hardLink(String name, String target, Instant mtime) {
         return new TarEntry(name, Type.HARD_LINK, 0644, 0, 0, 0, mtime, target, 0, 0, Map.of());
     }
-
-    public TarEntry withOwner(int newUid, int newGid) {
-        return new TarEntry(name, type, mode, newUid, newGid, size, mtime, linkName, devMajor, devMinor, xattrs);
-    }
-
-    public TarEntry withXattrs(Map<String, byte[]> newXattrs) {
-        return new TarEntry(name, type, mode, uid, gid, size, mtime, linkName, devMajor, devMinor, newXattrs);
-    }
 }

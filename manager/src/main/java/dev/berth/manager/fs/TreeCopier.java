@@ -1,7 +1,7 @@
 package dev.berth.manager.fs;
 
-import dev.berth.runtime.syscall.FileSyscalls;
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.sys.FileSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -2,6 +2,6 @@
  * Local filesystem metadata that the snapshotters and the layer code share: {@link dev.berth.manager.fs.FileStat}
  * (an {@code lstat} as a value) and {@link dev.berth.manager.fs.TreeCopier} (a faithful copy of a tree: modes,
  * owners, times, xattrs, hard links, device nodes). Calls that java.nio lacks go through
- * {@link dev.berth.runtime.syscall.FileSyscalls}.
+ * {@link dev.berth.sys.FileSyscalls}.
  */
 package dev.berth.manager.fs;

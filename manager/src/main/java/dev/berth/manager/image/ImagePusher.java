@@ -2,6 +2,7 @@ package dev.berth.manager.image;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.log.Log;
 import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
@@ -13,7 +14,6 @@ import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.MetadataDb;
 import java.io.FilterInputStream;

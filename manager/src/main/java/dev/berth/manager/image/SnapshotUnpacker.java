@@ -2,11 +2,11 @@ package dev.berth.manager.image;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.log.Log;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.diff.AppliedLayer;
 import dev.berth.manager.diff.LayerApplier;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import java.io.BufferedInputStream;

@@ -2,6 +2,7 @@ package dev.berth.manager.image;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.log.Log;
 import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Descriptor;
@@ -9,7 +10,6 @@ import dev.berth.manager.content.Digest;
 import dev.berth.manager.diff.Compression;
 import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.image.oci.OciDescriptor;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import java.io.IOException;

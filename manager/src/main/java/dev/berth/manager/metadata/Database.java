@@ -1,6 +1,6 @@
 package dev.berth.manager.metadata;
 
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

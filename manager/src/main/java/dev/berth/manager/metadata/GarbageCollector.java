@@ -2,10 +2,10 @@ package dev.berth.manager.metadata;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.log.Log;
 import dev.berth.manager.content.ContentInfo;
 import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.Digest;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.snapshot.SnapshotInfo;
 import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;

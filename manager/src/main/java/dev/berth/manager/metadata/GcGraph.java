@@ -1,6 +1,6 @@
 package dev.berth.manager.metadata;
 
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
 package dev.berth.manager.metadata;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.identifiers.Identifiers;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

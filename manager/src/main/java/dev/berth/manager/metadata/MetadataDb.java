@@ -2,6 +2,7 @@ package dev.berth.manager.metadata;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.content.ContentStore;
+import dev.berth.manager.identifiers.Identifiers;
 import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package dev.berth.manager.server;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.log.Level;
+import dev.berth.log.Log;
 import dev.berth.manager.content.LocalContentStore;
 import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.diff.LayerApplier;
@@ -15,7 +17,6 @@ import dev.berth.manager.image.ImagePuller;
 import dev.berth.manager.image.ImagePusher;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.registry.RegistryHosts;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.service.RequestMetadata;
 import dev.berth.api.events.ContainerEventsProto;
@@ -45,7 +46,7 @@ import dev.berth.manager.task.ShimTasksConfig;
 import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -103,23 +104,30 @@ public final class Berthd implements AutoCloseable {
 
     /**
      * Opens the stores under the config's root, re-attaches to the shims of live tasks and builds the services;
-     * nothing is served yet. The root is locked against a second berthd.
+     * nothing is served yet. The root is locked against a second berthd. {@code sys} is the one binding of the
+     * system calls that every part of this berthd uses.
      */
-    public static Berthd open(BerthdConfig config) throws IOException {
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys) throws IOException {
+        return open(config, sys, Launch.EMBEDDED);
+    }
+
+    /** {@link #open(BerthdConfig, LinuxSyscalls)} for berthd's main, which knows its launcher and PATH. */
+    public static Berthd open(BerthdConfig config, LinuxSyscalls sys, Launch launch) throws IOException {
         Deque<AutoCloseable> closeables = new ArrayDeque<>();
         try {
-            return build(config, closeables);
+            return build(config, sys, launch, closeables);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
     }
 
-    private static Berthd build(BerthdConfig config, Deque<AutoCloseable> closeables) throws IOException {
+    private static Berthd build(BerthdConfig config, LinuxSyscalls sys, Launch launch,
+                                Deque<AutoCloseable> closeables)
+            throws IOException {
         Path root = Files.createDirectories(config.root());
         Files.createDirectories(config.state());
         closeables.push(lock(root));
-        LinuxSyscalls sys = new LinuxSyscalls();
 
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));
         OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
@@ -144,10 +152,10 @@ public final class Berthd implements AutoCloseable {
                 new LayerComputer(sys, mounter, scratch));
 
         ShimLauncher launcher = new ShimLauncher(new ShimLauncherConfig(config.address(), config.ttrpcAddress(),
-                publishBinary(), config.logLevel().equals("debug"), Duration.ofSeconds(30)), sys);
+                launch.publishBinary(), Level.parse(config.logLevel()) == Level.DEBUG, Duration.ofSeconds(30)), sys);
         Map<String, Path> runtimes = new LinkedHashMap<>(config.runtimes());
         ShimTasks tasks = new ShimTasks(new ShimTasksConfig(config.state(),
-                new ShimBinaries(runtimes, Optional.ofNullable(System.getenv("PATH")).orElse(""),
+                new ShimBinaries(runtimes, launch.searchPath(),
                         config.defaultRuntime()),
                 Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange, sys);
         closeables.push(tasks);
@@ -282,11 +290,6 @@ public final class Berthd implements AutoCloseable {
 
     private static String revision() {
         return Optional.ofNullable(Berthd.class.getPackage().getImplementationVersion()).orElse("dev");
-    }
-
-    /** The publish binary shims are told about (containerd passes its own path); berthd's launcher. */
-    private static Path publishBinary() {
-        return Path.of(System.getProperty("berthd.launcher", "/usr/local/bin/berthd"));
     }
 
     private static List<PluginInfo> plugins(BerthdConfig config) {

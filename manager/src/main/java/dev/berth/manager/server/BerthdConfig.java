@@ -1,6 +1,7 @@
 package dev.berth.manager.server;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.log.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,11 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
         if (!snapshotter.equals("overlayfs") && !snapshotter.equals("native")) {
             throw BerthException.invalidArgument("config: snapshotter " + snapshotter
                     + ": unknown (overlayfs or native)");
+        }
+        try {
+            Level.parse(logLevel);
+        } catch (IllegalArgumentException e) {
+            throw BerthException.invalidArgument("config: " + e.getMessage());
         }
     }
 
@@ -109,13 +115,6 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
 
     public BerthdConfig withSnapshotter(String name) {
         return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes,
-                registries);
-    }
-
-    public BerthdConfig withRuntime(String name, Path shim) {
-        Map<String, Path> rts = new LinkedHashMap<>(runtimes);
-        rts.put(name, shim);
-        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, rts,
                 registries);
     }
 

@@ -1,11 +1,20 @@
 package dev.berth.manager.server;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.log.Level;
+import dev.berth.log.Log;
+import dev.berth.log.LogSink;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
-/** berthd's entry point: flags and config, then the composition root; SIGTERM/SIGINT close it in order. */
+/**
+ * berthd's entry point: flags and config, then the composition root; SIGTERM/SIGINT close it in order. What the
+ * launcher passes (bin/berthd: {@code -Dberth.shim}, {@code -Dberthd.launcher}) and {@code PATH} are read here once
+ * and handed down as arguments; so is the log level ({@code --log-level}, {@code [debug] level}).
+ */
 public final class Main {
 
     /**
@@ -36,11 +45,11 @@ public final class Main {
             System.out.println("berthd " + Berthd.VERSION);
             return;
         }
-        System.setProperty("berth.log.level", cli.config().logLevel());
+        Log.configure(LogSink.stderr(Level.parse(cli.config().logLevel())));
         NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
         Berthd berthd;
         try {
-            berthd = Berthd.open(cli.config()).serve();
+            berthd = Berthd.open(cli.config(), syscalls(), launch()).serve();
         } catch (BerthException | IOException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);
@@ -48,5 +57,17 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(berthd::close, "berthd-shutdown"));
         berthd.awaitTermination();
+    }
+
+    /** The system calls, through the JNI library bin/berthd names ({@code -Dberth.syscall.lib}) or the build's. */
+    private static LinuxSyscalls syscalls() {
+        String library = System.getProperty("berth.syscall.lib");
+        return LinuxSyscalls.load(library != null ? Path.of(library) : LinuxSyscalls.builtLibrary());
+    }
+
+    /** The launcher bin/berthd names ({@code -Dberthd.launcher}) and PATH, read here once. */
+    private static Launch launch() {
+        return new Launch(Path.of(System.getProperty("berthd.launcher", "/usr/local/bin/berthd")),
+                Optional.ofNullable(System.getenv("PATH")).orElse(""));
     }
 }

@@ -1,8 +1,6 @@
 package dev.berth.manager.server;
 
-import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -56,10 +54,6 @@ final class UnixSocketServer implements AutoCloseable {
         }
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         return new UnixSocketServer(socket, group, server);
-    }
-
-    static ServerServiceDefinition intercepted(BindableService service, io.grpc.ServerInterceptor interceptor) {
-        return ServerInterceptors.intercept(service, interceptor);
     }
 
     Path socket() {

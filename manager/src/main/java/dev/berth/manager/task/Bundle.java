@@ -2,8 +2,8 @@ package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.fs.TreeDeleter;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.MountSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -115,7 +115,7 @@ final class Bundle {
      * .<id>} before its files go, so a crash mid-way leaves no bundle that looks like a task ({@link
      * #isLeftover}).
      */
-    void delete(Syscalls sys) throws IOException {
+    void delete(MountSyscalls sys) throws IOException {
         purge(sys, retire(sys));
     }
 
@@ -123,7 +123,7 @@ final class Bundle {
      * Renames the bundle to {@code .<id>} (its rootfs unmounted and emptied first) so the id is free for a new
      * task at once; the caller purges the returned directory when the shim is gone.
      */
-    Path retire(Syscalls sys) throws IOException {
+    Path retire(MountSyscalls sys) throws IOException {
         Path doomed = dir.resolveSibling("." + id);
         purge(sys, doomed);
         if (Files.exists(dir)) {
@@ -140,14 +140,14 @@ final class Bundle {
     }
 
     /** Removes a bundle directory as {@link #delete} does, without the rename. */
-    static void purge(Syscalls sys, Path dir) throws IOException {
+    static void purge(MountSyscalls sys, Path dir) throws IOException {
         if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             unmountAndEmptyRootfs(sys, dir);
             TreeDeleter.delete(dir);
         }
     }
 
-    private static void unmountAndEmptyRootfs(Syscalls sys, Path dir) throws IOException {
+    private static void unmountAndEmptyRootfs(MountSyscalls sys, Path dir) throws IOException {
         unmountAll(sys, dir);
         try {
             Files.deleteIfExists(dir.resolve("rootfs"));
@@ -156,7 +156,7 @@ final class Bundle {
         }
     }
 
-    private static void unmountAll(Syscalls sys, Path dir) throws IOException {
+    private static void unmountAll(MountSyscalls sys, Path dir) throws IOException {
         for (int i = 0; i < MAX_UNMOUNTS; i++) {
             List<Path> mounted = MountInfo.at(dir);
             if (mounted.isEmpty()) {

@@ -3,11 +3,11 @@ package dev.berth.manager.task;
 import com.google.protobuf.Timestamp;
 import dev.berth.api.events.TaskDelete;
 import dev.berth.api.events.TaskExit;
+import dev.berth.log.Log;
 import dev.berth.manager.event.Publisher;
 import dev.berth.manager.event.Topics;
-import dev.berth.manager.log.Log;
 import dev.berth.manager.task.shim.ProcessExit;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.MountSyscalls;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,9 +22,9 @@ final class DeadShimCleanup {
     private final TaskTable tasks;
     private final ShimTeardown teardown;
     private final Publisher publisher;
-    private final Syscalls sys;
+    private final MountSyscalls sys;
 
-    DeadShimCleanup(TaskTable tasks, ShimTeardown teardown, Publisher publisher, Syscalls sys) {
+    DeadShimCleanup(TaskTable tasks, ShimTeardown teardown, Publisher publisher, MountSyscalls sys) {
         this.tasks = tasks;
         this.teardown = teardown;
         this.publisher = publisher;

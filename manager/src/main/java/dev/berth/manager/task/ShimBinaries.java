@@ -46,11 +46,6 @@ public final class ShimBinaries {
         this.defaultRuntime = defaultRuntime;
     }
 
-    /** Berth's default: {@code io.containerd.runc.v2} is berth-shim; other names are looked up on {@code PATH}. */
-    public static ShimBinaries withBerthShim(Path berthShim) {
-        return new ShimBinaries(Map.of(RUNC_V2, berthShim), Optional.ofNullable(System.getenv("PATH")).orElse(""));
-    }
-
     /**
      * An empty name is the default runtime.
      *

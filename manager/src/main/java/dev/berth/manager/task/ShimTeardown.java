@@ -1,7 +1,7 @@
 package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLauncher;
 import java.io.IOException;

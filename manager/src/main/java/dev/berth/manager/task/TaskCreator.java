@@ -2,12 +2,13 @@ package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
+import dev.berth.manager.identifiers.Identifiers;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -2,12 +2,12 @@ package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
-import dev.berth.manager.log.Log;
+import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ShimCall;
 import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLog;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

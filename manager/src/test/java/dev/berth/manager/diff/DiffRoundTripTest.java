@@ -7,8 +7,8 @@ import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.Snapshotter;
 import dev.berth.manager.snapshot.copy.CopySnapshotter;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
-import dev.berth.runtime.syscall.FileSyscalls;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.FileSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DiffRoundTripTest {
     @TempDir
     Path temp;
-    private final LinuxSyscalls sys = new LinuxSyscalls();
+    private final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     private final SyscallMounter mounter = new SyscallMounter(sys);
     private final Deque<Path> mounted = new ArrayDeque<>();
 

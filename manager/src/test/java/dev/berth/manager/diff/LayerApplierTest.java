@@ -11,7 +11,7 @@ import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class LayerApplierTest {
     @TempDir
     Path temp;
     private Path root;
-    private final LinuxSyscalls sys = new LinuxSyscalls();
+    private final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     private final SyscallMounter mounter = new SyscallMounter(sys);
     private final Deque<Path> mounted = new ArrayDeque<>();
     private LayerApplier applier;

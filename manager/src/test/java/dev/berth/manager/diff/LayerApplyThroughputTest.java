@@ -2,7 +2,7 @@ package dev.berth.manager.diff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,8 +50,8 @@ class LayerApplyThroughputTest {
             tar.finish();
         }
         byte[] layer = blob.toByteArray();
-        LayerApplier applier = new LayerApplier(new LinuxSyscalls(), new SyscallMounter(new LinuxSyscalls()),
-                temp.resolve("scratch"));
+        LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
+        LayerApplier applier = new LayerApplier(sys, new SyscallMounter(sys), temp.resolve("scratch"));
         for (int run = 1; run <= 2; run++) {
             Path root = Files.createDirectory(temp.resolve("root" + run));
             long start = System.nanoTime();

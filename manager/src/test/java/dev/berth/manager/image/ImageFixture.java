@@ -10,7 +10,7 @@ import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class ImageFixture implements AutoCloseable {
 
     final Path dir;
-    final LinuxSyscalls sys = new LinuxSyscalls();
+    final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     final SyscallMounter mounter = new SyscallMounter(sys);
     final MetadataDb db;
     final ContentDiffer differ;

@@ -7,7 +7,7 @@ import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ final class PullFixture implements AutoCloseable {
     static final String NS = "default";
 
     final Path dir;
-    final LinuxSyscalls sys = new LinuxSyscalls();
+    final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     final SyscallMounter mounter = new SyscallMounter(sys);
     final OverlaySnapshotter overlay;
     final MetadataDb db;

@@ -15,6 +15,7 @@ import dev.berth.api.services.namespaces.v1.NamespacesGrpc;
 import dev.berth.api.services.snapshots.v1.PrepareSnapshotRequest;
 import dev.berth.api.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.api.services.version.v1.VersionGrpc;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
@@ -43,7 +44,7 @@ class BerthdEmbeddingTest {
     @Test
     void channel_servesEveryServiceWithoutASocket_andStateSurvivesReopen() throws Exception {
         String uuid;
-        try (Berthd berthd = Berthd.open(config())) {
+        try (Berthd berthd = Berthd.open(config(), LinuxSyscalls.loadBuilt())) {
             ManagedChannel ch = berthd.channel();
             try {
                 assertEquals(Berthd.VERSION, VersionGrpc.newBlockingStub(ch).version(Empty.getDefaultInstance())
@@ -59,7 +60,7 @@ class BerthdEmbeddingTest {
                 ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
-        try (Berthd again = Berthd.open(config())) {
+        try (Berthd again = Berthd.open(config(), LinuxSyscalls.loadBuilt())) {
             ManagedChannel ch = again.channel();
             try {
                 assertEquals(uuid, IntrospectionGrpc.newBlockingStub(ch).server(Empty.getDefaultInstance())
@@ -75,8 +76,9 @@ class BerthdEmbeddingTest {
 
     @Test
     void open_secondInstanceOnTheSameRoot_isUnavailable() throws Exception {
-        try (Berthd first = Berthd.open(config())) {
-            BerthException e = assertThrows(BerthException.class, () -> Berthd.open(config()));
+        try (Berthd first = Berthd.open(config(), LinuxSyscalls.loadBuilt())) {
+            BerthException e = assertThrows(BerthException.class,
+                    () -> Berthd.open(config(), LinuxSyscalls.loadBuilt()));
             assertEquals(ErrorKind.UNAVAILABLE, e.kind());
             assertTrue(e.getMessage().contains("in use by another berthd"), e.getMessage());
         }

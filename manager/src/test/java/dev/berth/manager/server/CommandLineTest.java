@@ -76,4 +76,15 @@ class CommandLineTest {
                 () -> CommandLine.parse(List.of("-c", bad.toString()), DEFAULTS));
         assertTrue(toml.getMessage().startsWith("load config " + bad), toml.getMessage());
     }
+
+    @Test
+    void parse_unknownLogLevel_isInvalidArgumentFromFlagAndFile() throws Exception {
+        BerthException flag = assertThrows(BerthException.class,
+                () -> CommandLine.parse(List.of("--log-level", "loud"), DEFAULTS));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, flag.kind());
+        assertEquals("config: parse log level \"loud\": want debug, info, warn or error", flag.getMessage());
+        Path file = dir.resolve("level.toml");
+        Files.writeString(file, "[debug]\n  level = \"trace\"\n");
+        assertThrows(BerthException.class, () -> CommandLine.parse(List.of("-c", file.toString()), DEFAULTS));
+    }
 }

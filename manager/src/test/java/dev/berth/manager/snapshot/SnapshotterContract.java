@@ -9,7 +9,7 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.diff.Mounter;
 import dev.berth.manager.diff.SyscallMounter;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,7 +34,7 @@ public abstract class SnapshotterContract {
     protected Path temp;
     protected Path root;
     protected Snapshotter snapshotter;
-    private final Mounter mounter = new SyscallMounter(new LinuxSyscalls());
+    private final Mounter mounter = new SyscallMounter(LinuxSyscalls.loadBuilt());
     private final java.util.Deque<Path> mounted = new java.util.ArrayDeque<>();
     private int targets;
 

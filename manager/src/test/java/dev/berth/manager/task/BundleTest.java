@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class BundleTest {
     private static final long MS_BIND = 4096;
-    private final Syscalls sys = new LinuxSyscalls();
+    private final Syscalls sys = LinuxSyscalls.loadBuilt();
     private Path tmp;
 
     @BeforeEach

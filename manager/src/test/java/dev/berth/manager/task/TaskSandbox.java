@@ -5,8 +5,8 @@ import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.EventsForwardServer;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -24,7 +26,7 @@ import java.util.stream.Stream;
  * it, killing only processes the test started, and fails if shims were left behind.
  */
 public final class TaskSandbox implements AutoCloseable {
-    private final Syscalls sys = new LinuxSyscalls();
+    private final Syscalls sys = LinuxSyscalls.loadBuilt();
     private final List<ShimTasks> instances = new ArrayList<>();
     private final Path tmp;
     private final Path rootfs;
@@ -53,7 +55,8 @@ public final class TaskSandbox implements AutoCloseable {
     /** berth-shim as {@code io.containerd.runc.v2}, from this checkout's {@code bin/}. */
     public static ShimBinaries berthShim() {
         Path repo = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
-        return ShimBinaries.withBerthShim(repo.resolve("bin/berth-shim"));
+        return new ShimBinaries(Map.of(ShimBinaries.RUNC_V2, repo.resolve("bin/berth-shim")),
+                Optional.ofNullable(System.getenv("PATH")).orElse(""));
     }
 
     /** A new {@link ShimTasks} over this sandbox's state root; closed by {@link #close}. */

@@ -3,14 +3,15 @@ package dev.berth.shim.engine;
 import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.JsonException;
 import dev.berth.runtime.spec.JsonObject;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link RuntimeEngine} that runs a runc-compatible binary (runc, or Berth's {@code bin/berth-runtime}) with the
@@ -30,13 +31,13 @@ public final class CliEngine implements RuntimeEngine {
 
     /**
      * @param binary the runtime ({@code BinaryName}); @param root its {@code --root}; @param log its json log,
-     *     {@code <bundle>/log.json} in a shim
+     *     {@code <bundle>/log.json} in a shim; @param environment the runtime's environment
      */
-    public CliEngine(Syscalls sys, Path binary, Path root, Path log) {
+    public CliEngine(Syscalls sys, Path binary, Path root, Path log, Map<String, String> environment) {
         this.binary = binary.toAbsolutePath();
         this.root = root.toAbsolutePath();
         this.log = log.toAbsolutePath();
-        this.command = new RuntimeCommand(sys, System.getenv());
+        this.command = new RuntimeCommand(sys, environment);
         this.sys = sys;
     }
 

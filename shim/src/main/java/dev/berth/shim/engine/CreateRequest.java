@@ -21,12 +21,4 @@ public record CreateRequest(Stdio stdio, Path consoleSocket, Path pidFile, boole
     public CreateRequest withPidFile(Path file) {
         return new CreateRequest(stdio, consoleSocket, file, noPivot, noNewKeyring);
     }
-
-    public CreateRequest withNoPivot() {
-        return new CreateRequest(stdio, consoleSocket, pidFile, true, noNewKeyring);
-    }
-
-    public CreateRequest withNoNewKeyring() {
-        return new CreateRequest(stdio, consoleSocket, pidFile, noPivot, true);
-    }
 }

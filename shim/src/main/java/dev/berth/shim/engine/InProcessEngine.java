@@ -14,8 +14,8 @@ import dev.berth.runtime.spec.JsonObject;
 import dev.berth.runtime.spec.LinuxResources;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecException;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  */
 public final class InProcessEngine implements RuntimeEngine {
     private final OciRuntime runtime;
-    private final Syscalls sys;
+    private final FdSyscalls sys;
 
-    public InProcessEngine(OciRuntime runtime, Syscalls sys) {
+    public InProcessEngine(OciRuntime runtime, FdSyscalls sys) {
         this.runtime = runtime;
         this.sys = sys;
     }

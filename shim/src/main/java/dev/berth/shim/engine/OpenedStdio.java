@@ -1,7 +1,7 @@
 package dev.berth.shim.engine;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.SyscallException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +11,16 @@ import java.util.TreeMap;
 final class OpenedStdio implements AutoCloseable {
     private static final String[] NAMES = {"stdin", "stdout", "stderr"};
 
-    private final Syscalls sys;
+    private final FdSyscalls sys;
     private final Map<Integer, Integer> fds = new TreeMap<>();
     private final List<Integer> opened = new ArrayList<>();
 
-    private OpenedStdio(Syscalls sys) {
+    private OpenedStdio(FdSyscalls sys) {
         this.sys = sys;
     }
 
     /** Opens what needs opening; a file that cannot be opened is INVALID_ARGUMENT naming it. */
-    static OpenedStdio open(Syscalls sys, Stdio stdio, String op, String id) {
+    static OpenedStdio open(FdSyscalls sys, Stdio stdio, String op, String id) {
         OpenedStdio io = new OpenedStdio(sys);
         try {
             io.add(0, stdio.in(), op, id);
@@ -36,9 +36,9 @@ final class OpenedStdio implements AutoCloseable {
     private void add(int target, Stdio.Stream stream, String op, String id) {
         int fd = switch (stream) {
             case Stdio.Stream.Fd f -> f.fd();
-            case Stdio.Stream.Null n -> openFile(target, "/dev/null", Syscalls.O_RDWR, op, id);
-            case Stdio.Stream.File f -> openFile(target, f.path().toString(), target == 0 ? Syscalls.O_RDONLY
-                    : Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_APPEND, op, id);
+            case Stdio.Stream.Null n -> openFile(target, "/dev/null", FdSyscalls.O_RDWR, op, id);
+            case Stdio.Stream.File f -> openFile(target, f.path().toString(), target == 0 ? FdSyscalls.O_RDONLY
+                    : FdSyscalls.O_WRONLY | FdSyscalls.O_CREAT | FdSyscalls.O_APPEND, op, id);
         };
         fds.put(target, fd);
     }

@@ -1,7 +1,7 @@
 package dev.berth.shim.engine;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

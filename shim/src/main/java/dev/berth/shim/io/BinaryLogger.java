@@ -1,7 +1,7 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SocketSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +13,19 @@ import java.time.Duration;
  * returns, so the connection waits in the backlog until {@link #receiveMaster} accepts it.
  */
 final class ConsoleListener implements AutoCloseable {
-    private final Syscalls sys;
+    private final SocketSyscalls sys;
     private final Path dir;
     private final Path path;
     private final int fd;
 
-    private ConsoleListener(Syscalls sys, Path dir, Path path, int fd) {
+    private ConsoleListener(SocketSyscalls sys, Path dir, Path path, int fd) {
         this.sys = sys;
         this.dir = dir;
         this.path = path;
         this.fd = fd;
     }
 
-    static ConsoleListener open(Syscalls sys, String what) {
+    static ConsoleListener open(SocketSyscalls sys, String what) {
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/tmp"), "berth-pty");

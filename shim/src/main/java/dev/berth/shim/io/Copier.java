@@ -1,8 +1,8 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.SyscallException;
+import dev.berth.log.Log;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 
 /**
@@ -10,7 +10,7 @@ import java.time.Duration;
  * master whose terminal is gone, a closed channel) or the sink fails (EPIPE), then runs its end action.
  */
 final class Copier {
-    private static final System.Logger LOG = System.getLogger(Copier.class.getName());
+    private static final Log LOG = Log.of(Copier.class);
 
     /** Reads into a buffer; -1 at the end. */
     interface Source {
@@ -51,7 +51,7 @@ final class Copier {
                 }
             }
         } catch (SyscallException | IOException e) {
-            LOG.log(Level.DEBUG, "copy {0} ended: {1}", name, e.getMessage());
+            LOG.debug("copy ended", e, "stream", name);
         }
     }
 

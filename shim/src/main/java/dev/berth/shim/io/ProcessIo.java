@@ -1,8 +1,8 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.Stdio;
 import java.io.IOException;
 import java.nio.ByteBuffer;

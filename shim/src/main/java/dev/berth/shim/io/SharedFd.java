@@ -1,6 +1,6 @@
 package dev.berth.shim.io;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 
 /**
  * An fd used by several threads (the pty master: read by one copier, written by another, resized by calls) and

@@ -1,10 +1,10 @@
 package dev.berth.shim.metrics;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.sys.Errno;
+import dev.berth.sys.EventSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -37,14 +37,14 @@ import java.util.function.Consumer;
  * virtual thread: one blocked in native code (JNI) cannot unmount and would hold a carrier thread the whole time.
  */
 public final class OomWatcher {
-    private static final System.Logger LOG = System.getLogger(OomWatcher.class.getName());
+    private static final Log LOG = Log.of(OomWatcher.class);
     /** The looks at the counters after a notification that found no kill counted yet, and the time between. */
     private static final int CONFIRMATIONS = 20;
     private static final int CONFIRM_INTERVAL_MILLIS = 5;
     private static final int INOTIFY_BUFFER = 4096;
     private static final int EVENTFD_VALUE = 8;
 
-    private final Syscalls sys;
+    private final EventSyscalls sys;
     private final Consumer<String> onOom;
     private final Path procRoot;
     private final Path cgroupRoot;
@@ -74,7 +74,7 @@ public final class OomWatcher {
      * @param onOom called with the container id, from the watcher's thread or from {@link #checkNow}; must not
      *     block (it runs under the entry's lock)
      */
-    public OomWatcher(Syscalls sys, Consumer<String> onOom, Path procRoot, Path cgroupRoot) {
+    public OomWatcher(EventSyscalls sys, Consumer<String> onOom, Path procRoot, Path cgroupRoot) {
         this.sys = sys;
         this.onOom = onOom;
         this.procRoot = procRoot;
@@ -83,7 +83,7 @@ public final class OomWatcher {
     }
 
     /** A watcher over the host's {@code /proc} and {@code /sys/fs/cgroup}. */
-    public static OomWatcher onHost(Syscalls sys, Consumer<String> onOom) {
+    public static OomWatcher onHost(EventSyscalls sys, Consumer<String> onOom) {
         return new OomWatcher(sys, onOom, Path.of("/proc"), Path.of("/sys/fs/cgroup"));
     }
 
@@ -98,11 +98,11 @@ public final class OomWatcher {
             counter = OomCounter.locate(pid, procRoot, cgroupRoot);
             kills = counter.isPresent() ? counter.get().read() : 0;
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "watch oom of {0} (pid {1}): {2}", containerId, pid, e.getMessage());
+            LOG.warn("watch oom", e, "id", containerId, "pid", pid);
             return;
         }
         if (counter.isEmpty()) {
-            LOG.log(Level.INFO, "watch oom of {0} (pid {1}): no memory cgroup", containerId, pid);
+            LOG.info("watch oom: no memory cgroup", "id", containerId, "pid", pid);
             return;
         }
         synchronized (this) {
@@ -113,7 +113,7 @@ public final class OomWatcher {
                 int watch = register(listener, counter.get());
                 watched.put(containerId, new Watched(counter.get(), listener, watch, kills));
             } catch (SyscallException | IOException e) {
-                LOG.log(Level.WARNING, "watch oom of {0} (pid {1}): {2}", containerId, pid, e.getMessage());
+                LOG.warn("watch oom", e, "id", containerId, "pid", pid);
                 stopIfIdle();
             }
         }
@@ -142,7 +142,7 @@ public final class OomWatcher {
             } catch (SyscallException e) {
                 // EINVAL: the kernel dropped the watch with the removed cgroup's file
                 if (e.errno() != Errno.EINVAL) {
-                    LOG.log(Level.WARNING, "forget oom of {0}: {1}", containerId, e.getMessage());
+                    LOG.warn("forget oom", e, "id", containerId);
                 }
             }
         }
@@ -175,9 +175,9 @@ public final class OomWatcher {
     /** Asks the kernel to notify the listener of the counter's cgroup; returns the inotify watch, or -1 on v1. */
     private int register(Listener l, OomCounter counter) throws IOException {
         if (unified) {
-            return sys.inotifyAddWatch(l.source, counter.file().toString(), Syscalls.IN_MODIFY);
+            return sys.inotifyAddWatch(l.source, counter.file().toString(), EventSyscalls.IN_MODIFY);
         }
-        int control = sys.open(counter.file().toString(), Syscalls.O_RDONLY, 0);
+        int control = sys.open(counter.file().toString(), EventSyscalls.O_RDONLY, 0);
         try {
             Files.writeString(counter.file().resolveSibling("cgroup.event_control"), l.source + " " + control,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -225,8 +225,7 @@ public final class OomWatcher {
                     confirmations = ready[0] && !grew ? CONFIRMATIONS : Math.max(0, confirmations - 1);
                 }
             } catch (SyscallException e) {
-                LOG.log(Level.WARNING, "oom watcher: {0}; kills are looked for only on delete from now on",
-                        e.getMessage());
+                LOG.warn("oom watcher stopped; kills are looked for only on delete from now on", e);
             } finally {
                 synchronized (OomWatcher.this) {
                     if (listener == this) {
@@ -263,14 +262,14 @@ public final class OomWatcher {
             try {
                 kills = w.counter.read();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "read {0} of {1}: {2}", w.counter.file(), containerId, e.getMessage());
+                LOG.debug("read oom counter", e, "id", containerId, "file", w.counter.file());
                 return false;
             }
             if (kills <= w.kills) {
                 return false;
             }
             w.kills = kills;
-            LOG.log(Level.INFO, "oom kill in {0} ({1} so far)", containerId, kills);
+            LOG.info("oom kill", "id", containerId, "kills", kills);
             onOom.accept(containerId);
             return true;
         }

@@ -5,8 +5,9 @@ import dev.berth.api.events.TaskDelete;
 import dev.berth.api.events.TaskExecAdded;
 import dev.berth.api.events.TaskIO;
 import dev.berth.api.types.Mount;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.CreateRequest;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** One task of the shim: the container's rootfs mounts, its init process and its exec'd processes. */
 public final class Container {
-    private static final System.Logger LOG = System.getLogger(Container.class.getName());
+    private static final Log LOG = Log.of(Container.class);
     /**
      * Left in the bundle once the task is deleted (the runtime's state removed, the rootfs unmounted): the shim's
      * {@code delete} verb, which containerd runs after every shim that exits, then has nothing to clean up and
@@ -208,7 +209,7 @@ public final class Container {
             Files.writeString(bundle.resolve(DELETED_MARKER), "");
         } catch (IOException e) {
             // the delete verb then does the whole cleanup, finding nothing left
-            LOG.log(System.Logger.Level.WARNING, "mark {0} deleted in {1}: {2}", id, bundle, e.getMessage());
+            LOG.warn("mark deleted", e, "id", id, "bundle", bundle);
         }
         events.publish(EventSink.TASK_DELETE, TaskDelete.newBuilder().setContainerId(id).setPid(init.pid())
                 .setExitStatus(exit.status()).setExitedAt(Timestamps.of(exit.exitedAt())).build());

@@ -1,7 +1,7 @@
 package dev.berth.shim.process;
 
 import dev.berth.api.events.TaskOOM;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.metrics.OomWatcher;

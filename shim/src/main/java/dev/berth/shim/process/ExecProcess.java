@@ -1,8 +1,8 @@
 package dev.berth.shim.process;
 
 import dev.berth.api.events.TaskExecStarted;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.ExecRequest;
 import dev.berth.shim.engine.RuntimeEngine;

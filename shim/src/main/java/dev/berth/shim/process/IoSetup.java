@@ -1,7 +1,7 @@
 package dev.berth.shim.process;
 
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.io.ProcessIo;
 import dev.berth.shim.io.StdioException;

@@ -1,8 +1,8 @@
 package dev.berth.shim.process;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.ProcessSyscalls;
+import dev.berth.sys.SyscallException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ public final class Reaper implements AutoCloseable {
     /** How long the thread sleeps between checks while the process has no children at all. */
     private static final long IDLE_MILLIS = 50;
 
-    private final Syscalls sys;
+    private final ProcessSyscalls sys;
     private final Consumer<Exit> orphans;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition childrenMayExist = lock.newCondition();
@@ -53,13 +53,13 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
-    private Reaper(Syscalls sys, Consumer<Exit> orphans) {
+    private Reaper(ProcessSyscalls sys, Consumer<Exit> orphans) {
         this.sys = sys;
         this.orphans = orphans;
     }
 
     /** Starts the reaper thread; {@code orphans} receives every exit that no caller claimed. */
-    public static Reaper start(Syscalls sys, Consumer<Exit> orphans) {
+    public static Reaper start(ProcessSyscalls sys, Consumer<Exit> orphans) {
         Reaper reaper = new Reaper(sys, orphans);
         reaper.thread = Thread.ofPlatform().name("reaper").daemon().start(reaper::loop);
         return reaper;
@@ -148,7 +148,7 @@ public final class Reaper implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            Optional<Syscalls.ExitStatus> status;
+            Optional<ProcessSyscalls.ExitStatus> status;
             try {
                 status = sys.waitpid(-1, false);
             } catch (SyscallException e) {

@@ -1,8 +1,8 @@
 package dev.berth.shim.process;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.MountSyscalls;
+import dev.berth.sys.SyscallException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +26,17 @@ public final class RootfsMount {
     /** One mount as {@code containerd.types.Mount} carries it. */
     public record Spec(String type, String source, List<String> options) {}
 
-    private final Syscalls sys;
+    private final MountSyscalls sys;
     private final Path target;
     private int mounted;
 
-    private RootfsMount(Syscalls sys, Path target) {
+    private RootfsMount(MountSyscalls sys, Path target) {
         this.sys = sys;
         this.target = target;
     }
 
     /** Mounts every spec at {@code target} in order; on failure unmounts what it mounted and throws. */
-    public static RootfsMount mount(Syscalls sys, Path target, List<Spec> specs) {
+    public static RootfsMount mount(MountSyscalls sys, Path target, List<Spec> specs) {
         RootfsMount rootfs = new RootfsMount(sys, target);
         try {
             for (Spec spec : specs) {
@@ -77,7 +77,7 @@ public final class RootfsMount {
     }
 
     /** Unmounts the top mount at {@code target}, if any (the shim's {@code delete} after a crash). */
-    public static void unmountIfMounted(Syscalls sys, Path target) {
+    public static void unmountIfMounted(MountSyscalls sys, Path target) {
         try {
             sys.unmount(target.toString(), MNT_DETACH);
         } catch (SyscallException e) {

@@ -18,7 +18,7 @@ import dev.berth.api.ttrpc.Metadata;
 import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.runtime.spec.DefaultSpec;
 import dev.berth.runtime.spec.Json;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -42,11 +42,11 @@ final class AotTraining {
     private static final String TASK = "containerd.task.v2.Task";
 
     private final Syscalls sys;
-    private final Path initBinary;
+    private final ShimSettings settings;
 
-    AotTraining(Syscalls sys, Path initBinary) {
+    AotTraining(Syscalls sys, ShimSettings settings) {
         this.sys = sys;
-        this.initBinary = initBinary;
+        this.settings = settings;
     }
 
     int run() throws IOException, InterruptedException {
@@ -82,7 +82,7 @@ final class AotTraining {
             "-ready-fd", Integer.toString(ready[1]), "serve"});
         Thread server = Thread.ofPlatform().name("aot-serve").start(() -> {
             try {
-                new ServeCommand(sys, initBinary).run(flags, "");
+                new ServeCommand(sys, settings).run(flags, "");
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: serve: " + e.getMessage());
             } catch (InterruptedException e) {

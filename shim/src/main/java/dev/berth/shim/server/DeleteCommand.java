@@ -1,7 +1,7 @@
 package dev.berth.shim.server;
 
 import dev.berth.api.runtime.task.v2.DeleteResponse;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.process.EngineChoice;
@@ -20,16 +20,16 @@ final class DeleteCommand {
     private static final int SIGKILL_STATUS = 128 + 9;
 
     private final Syscalls sys;
-    private final Path initBinary;
+    private final ShimSettings settings;
 
-    DeleteCommand(Syscalls sys, Path initBinary) {
+    DeleteCommand(Syscalls sys, ShimSettings settings) {
         this.sys = sys;
-        this.initBinary = initBinary;
+        this.settings = settings;
     }
 
     int run(ShimFlags flags, PrintStream out, PrintStream err) throws IOException {
         Path bundle = flags.bundleDir();
-        RuntimeEngine engine = new Engines(sys, initBinary, flags.runtimeRoot())
+        RuntimeEngine engine = new Engines(sys, settings, flags.runtimeRoot())
                 .engine(EngineChoice.load(bundle), bundle);
         try {
             engine.delete(flags.id(), true);

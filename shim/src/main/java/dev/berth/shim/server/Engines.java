@@ -1,15 +1,16 @@
 package dev.berth.shim.server;
 
+import dev.berth.log.Log;
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.CliEngine;
 import dev.berth.shim.engine.InProcessEngine;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.process.EngineChoice;
 import dev.berth.shim.task.EngineSource;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The engines of one shim: a runtime binary through {@link CliEngine} when the runc options name one
@@ -17,16 +18,18 @@ import java.nio.file.Path;
  * shim's default root.
  */
 final class Engines implements EngineSource {
-    private static final System.Logger LOG = System.getLogger(Engines.class.getName());
+    private static final Log LOG = Log.of(Engines.class);
 
     private final Syscalls sys;
     private final Path initBinary;
+    private final Map<String, String> environment;
     private final Path defaultRoot;
 
     /** @param sys syscalls that wait through the shim's reaper (or plain ones in a process without a reaper) */
-    Engines(Syscalls sys, Path initBinary, Path defaultRoot) {
+    Engines(Syscalls sys, ShimSettings settings, Path defaultRoot) {
         this.sys = sys;
-        this.initBinary = initBinary;
+        this.initBinary = settings.initBinary();
+        this.environment = settings.environment();
         this.defaultRoot = defaultRoot;
     }
 
@@ -34,10 +37,10 @@ final class Engines implements EngineSource {
     public RuntimeEngine engine(EngineChoice choice, Path bundle) {
         Path root = choice.root().orElse(defaultRoot);
         if (choice.binary().isPresent()) {
-            return new CliEngine(sys, choice.binary().get(), root, bundle.resolve("log.json"));
+            return new CliEngine(sys, choice.binary().get(), root, bundle.resolve("log.json"), environment);
         }
         OciRuntime runtime = new OciRuntime(sys, initBinary, CgroupHost.system(), root,
-                warning -> LOG.log(Level.WARNING, "runtime: {0}", warning));
+                warning -> LOG.warn("runtime warning", "warning", warning));
         return new InProcessEngine(runtime, sys);
     }
 }

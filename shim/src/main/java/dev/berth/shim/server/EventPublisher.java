@@ -8,10 +8,10 @@ import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
 import dev.berth.api.ttrpc.Metadata;
 import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.api.ttrpc.TtrpcException;
+import dev.berth.log.Log;
 import dev.berth.shim.process.EventSink;
 import dev.berth.shim.process.Timestamps;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * registers its events ({@code containerd.events.TaskExit}).
  */
 final class EventPublisher implements EventSink, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(EventPublisher.class.getName());
+    private static final Log LOG = Log.of(EventPublisher.class);
     private static final String SERVICE = "containerd.services.events.ttrpc.v1.Events";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final long MAX_BACKOFF_MILLIS = 2000;
@@ -87,7 +87,7 @@ final class EventPublisher implements EventSink, AutoCloseable {
                         Empty.parser(), Metadata.namespace(namespace), CALL_TIMEOUT);
                 return;
             } catch (IOException | TtrpcException e) {
-                LOG.log(Level.WARNING, "publish {0}: {1}; retrying", envelope.getTopic(), e.getMessage());
+                LOG.warn("publish event; retrying", e, "topic", envelope.getTopic());
                 closeClient();
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
@@ -100,7 +100,7 @@ final class EventPublisher implements EventSink, AutoCloseable {
             try {
                 client.close();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "close events client: {0}", e.getMessage());
+                LOG.debug("close events client", e);
             }
             client = null;
         }

@@ -1,7 +1,10 @@
 package dev.berth.shim.server;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Level;
+import dev.berth.log.Log;
+import dev.berth.log.LogSink;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -9,6 +12,10 @@ import java.nio.file.Path;
  * berth-shim's JVM entry point: parses containerd's flags and runs {@code serve} or {@code delete}. {@code start}
  * is native ({@code src/main/c/berth-shim-start.c}, which spawns {@code serve}), and so is a {@code delete} that
  * finds nothing to clean up; bin/berth-shim routes them.
+ *
+ * <p>The composition root of the shim's settings: the log level comes from containerd's {@code -debug} (debug, else
+ * info, as containerd's own shim sets logrus), berth-init's path from {@code -Dberth.init} (bin/berth-shim), and the
+ * environment and {@code TTRPC_ADDRESS} from the process; each is read here once and passed down.
  */
 public final class Main {
     static final String VERSION = "0.1.0";
@@ -16,14 +23,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // bin/berth-shim names the JNI library; from the build tree it is found beside berth-sys's classes
+        String library = System.getProperty("berth.syscall.lib");
+        System.exit(run(args, library != null ? Path.of(library) : LinuxSyscalls.builtLibrary()));
     }
 
-    static int run(String[] args) {
+    static int run(String[] args, Path syscallLibrary) {
         if (args.length == 1 && args[0].equals("aot-training")) {
             try {
-                return new AotTraining(new LinuxSyscalls(), Path.of(System.getProperty("berth.init", "berth-init")))
-                        .run();
+                return new AotTraining(LinuxSyscalls.load(syscallLibrary), settings()).run();
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: " + e.getMessage());
                 return 1;
@@ -44,14 +52,15 @@ public final class Main {
                     + Runtime.version() + ")");
             return 0;
         }
-        Syscalls sys = new LinuxSyscalls();
-        Path initBinary = Path.of(System.getProperty("berth.init", "berth-init"));
+        Log.configure(LogSink.stderr(level(flags)));
+        Syscalls sys = LinuxSyscalls.load(syscallLibrary);
+        ShimSettings settings = settings();
         try {
             return switch (flags.action()) {
-                case "serve" -> new ServeCommand(sys, initBinary).run(flags,
+                case "serve" -> new ServeCommand(sys, settings).run(flags,
                         System.getenv().getOrDefault("TTRPC_ADDRESS", ""));
-                case "spare" -> new SpareCommand(sys, initBinary).run(flags);
-                case "delete" -> new DeleteCommand(sys, initBinary).run(flags, System.out, System.err);
+                case "spare" -> new SpareCommand(sys, settings).run(flags);
+                case "delete" -> new DeleteCommand(sys, settings).run(flags, System.out, System.err);
                 default -> {
                     System.err.println("berth-shim: unknown action \"" + flags.action()
                             + "\" (want delete, serve or spare; start is run by bin/berth-shim without a JVM)");
@@ -66,5 +75,17 @@ public final class Main {
             System.err.println("berth-shim " + flags.action() + ": interrupted");
             return 1;
         }
+    }
+
+    /**
+     * containerd passes {@code -debug} when its own level is debug. A spare learns its task's flags, {@code -debug}
+     * among them, only when a start hands the task over, and sets the level from them then.
+     */
+    static Level level(ShimFlags flags) {
+        return flags.debug() ? Level.DEBUG : Level.INFO;
+    }
+
+    private static ShimSettings settings() {
+        return new ShimSettings(Path.of(System.getProperty("berth.init", "berth-init")), System.getenv());
     }
 }

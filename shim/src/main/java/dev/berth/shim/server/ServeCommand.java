@@ -1,15 +1,15 @@
 package dev.berth.shim.server;
 
 import dev.berth.api.ttrpc.TtrpcServer;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
 import dev.berth.shim.task.TaskService;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +25,16 @@ import java.util.concurrent.CountDownLatch;
  * publisher, serves the task service, and after a Shutdown with no task left delivers the last events and exits.
  */
 final class ServeCommand {
-    private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
+    private static final Log LOG = Log.of(ServeCommand.class);
     private static final Duration EVENTS_GRACE = Duration.ofSeconds(10);
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private final Syscalls linux;
-    private final Path initBinary;
+    private final ShimSettings settings;
 
-    ServeCommand(Syscalls linux, Path initBinary) {
+    ServeCommand(Syscalls linux, ShimSettings settings) {
         this.linux = linux;
-        this.initBinary = initBinary;
+        this.settings = settings;
     }
 
     /** @param ttrpcAddress containerd's ttrpc socket for events ({@code TTRPC_ADDRESS}); empty for none */
@@ -49,32 +49,31 @@ final class ServeCommand {
             throw e;
         }
         if (claim instanceof ShimSocket.Joined joined) {
-            LOG.log(Level.INFO, "task {0} joins the shim of group {1} on {2}", flags.id(), task.group().orElse(""),
-                    joined.path());
+            LOG.info("task joins the shim of its group", "id", flags.id(), "group", task.group().orElse(""),
+                    "socket", joined.path());
             report(flags, joined.address());
             return 0;
         }
         ShimSocket.Listening socket = (ShimSocket.Listening) claim;
         linux.setChildSubreaper();
         CountDownLatch shutdown = new CountDownLatch(1);
-        try (Reaper reaper = Reaper.start(linux, exit -> LOG.log(Level.DEBUG, "reaped orphan {0}", exit));
+        try (Reaper reaper = Reaper.start(linux, exit -> LOG.debug("reaped orphan", "exit", exit));
              EventPublisher events = EventPublisher.start(
                      ttrpcAddress.isEmpty() ? Optional.empty() : Optional.of(Path.of(ttrpcAddress)),
                      flags.namespace())) {
-            Syscalls sys = new ReaperSyscalls(linux, reaper);
+            Syscalls sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
             Containers containers = new Containers(sys, reaper, events);
-            TaskService tasks = new TaskService(containers, new Engines(sys, initBinary, flags.runtimeRoot()),
+            TaskService tasks = new TaskService(containers, new Engines(sys, settings, flags.runtimeRoot()),
                     linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             server.serve(socket.channel());
             report(flags, socket.address());
-            LOG.log(Level.INFO, "serving task {0} in namespace {1} on {2}", flags.id(), flags.namespace(),
-                    socket.path());
+            LOG.info("serving task", "namespace", flags.namespace(), "id", flags.id(), "socket", socket.path());
             shutdown.await();
             server.shutdown(Duration.ofSeconds(1));
             Files.deleteIfExists(socket.path());
             if (!events.drain(EVENTS_GRACE)) {
-                LOG.log(Level.WARNING, "exiting with undelivered events for task {0}", flags.id());
+                LOG.warn("exiting with undelivered events", "namespace", flags.namespace(), "id", flags.id());
             }
         }
         return 0;

@@ -1,10 +1,11 @@
 package dev.berth.shim.server;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.log.LogSink;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -30,18 +31,18 @@ import java.util.List;
  * within a second once its socket is removed (containerd's directory is gone).
  */
 final class SpareCommand {
-    private static final System.Logger LOG = System.getLogger(SpareCommand.class.getName());
+    private static final Log LOG = Log.of(SpareCommand.class);
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final int CHECK_MILLIS = 1000;
     private static final int MAX_REQUEST = 64 * 1024;
     private static final String TTRPC_ADDRESS = "TTRPC_ADDRESS=";
 
     private final Syscalls sys;
-    private final Path initBinary;
+    private final ShimSettings settings;
 
-    SpareCommand(Syscalls sys, Path initBinary) {
+    SpareCommand(Syscalls sys, ShimSettings settings) {
         this.sys = sys;
-        this.initBinary = initBinary;
+        this.settings = settings;
     }
 
     int run(ShimFlags flags) throws IOException, InterruptedException {
@@ -77,8 +78,9 @@ final class SpareCommand {
         List<String> args = new ArrayList<>(request.subList(1, request.size()));
         args.addAll(List.of("-ready-fd", Integer.toString(connection), "serve"));
         ShimFlags serve = ShimFlags.parse(args.toArray(String[]::new));
-        LOG.log(Level.INFO, "spare serves task {0}", serve.id());
-        return new ServeCommand(sys, initBinary).run(serve, ttrpcAddress);
+        Log.configure(LogSink.stderr(Main.level(serve))); // the task's command line, known only now
+        LOG.info("spare serves task", "namespace", serve.namespace(), "id", serve.id());
+        return new ServeCommand(sys, settings).run(serve, ttrpcAddress);
     }
 
     /** The connection of the start that hands over a task, or -1 after the idle time or once the socket is gone. */

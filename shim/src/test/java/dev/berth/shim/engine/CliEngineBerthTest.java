@@ -2,7 +2,7 @@ package dev.berth.shim.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,6 +12,6 @@ class CliEngineBerthTest extends RuntimeEngineContract {
     protected RuntimeEngine engine(Syscalls sys, Path root, Path log) {
         Path jar = repo().resolve("lowlevel-runtime/target/berth-runtime.jar");
         assertTrue(Files.exists(jar), jar + " is missing: build it with mvn -pl lowlevel-runtime package");
-        return new CliEngine(sys, repo().resolve("bin/berth-runtime"), root, log);
+        return new CliEngine(sys, repo().resolve("bin/berth-runtime"), root, log, System.getenv());
     }
 }

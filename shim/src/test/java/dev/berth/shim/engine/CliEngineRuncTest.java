@@ -2,7 +2,7 @@ package dev.berth.shim.engine;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,6 +13,6 @@ class CliEngineRuncTest extends RuntimeEngineContract {
     @Override
     protected RuntimeEngine engine(Syscalls sys, Path root, Path log) {
         assumeTrue(Files.isExecutable(RUNC), "runc is not installed");
-        return new CliEngine(sys, RUNC, root, log);
+        return new CliEngine(sys, RUNC, root, log, System.getenv());
     }
 }

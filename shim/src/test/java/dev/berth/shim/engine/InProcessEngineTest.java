@@ -2,7 +2,7 @@ package dev.berth.shim.engine;
 
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Syscalls;
 import java.nio.file.Path;
 
 /** The contract over Berth's runtime as a library. */

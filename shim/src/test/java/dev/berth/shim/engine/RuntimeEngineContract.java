@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +44,7 @@ abstract class RuntimeEngineContract {
     @TempDir
     Path tmp;
 
-    private final Syscalls linux = new LinuxSyscalls();
+    private final Syscalls linux = LinuxSyscalls.loadBuilt();
     private final String name = "berth-shimtest-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String> ids = new ArrayList<>();
     private final List<CompletableFuture<Reaper.Exit>> exits = new ArrayList<>();
@@ -55,7 +55,7 @@ abstract class RuntimeEngineContract {
 
     @BeforeAll
     static void becomeSubreaper() {
-        new LinuxSyscalls().setChildSubreaper();
+        LinuxSyscalls.loadBuilt().setChildSubreaper();
     }
 
     static Path repo() {
@@ -65,7 +65,7 @@ abstract class RuntimeEngineContract {
     @BeforeEach
     void startEngine() throws Exception {
         reaper = Reaper.start(linux, exit -> { });
-        sys = new ReaperSyscalls(linux, reaper);
+        sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
         engine = engine(sys, tmp.resolve("root"), tmp.resolve("log.json"));
     }
 

@@ -3,8 +3,8 @@ package dev.berth.shim.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OomWatcherTest {
-    private final Syscalls sys = new LinuxSyscalls();
+    private final Syscalls sys = LinuxSyscalls.loadBuilt();
 
     @TempDir
     Path dir;

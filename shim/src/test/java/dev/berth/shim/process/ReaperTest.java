@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.runtime.syscall.Errno;
-import dev.berth.runtime.syscall.LinuxSyscalls;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.sys.Errno;
+import dev.berth.sys.LinuxSyscalls;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reaper with real short-lived children of the test JVM. */
 class ReaperTest {
-    private final Syscalls sys = new LinuxSyscalls();
+    private final Syscalls sys = LinuxSyscalls.loadBuilt();
     private final LinkedBlockingQueue<Reaper.Exit> orphans = new LinkedBlockingQueue<>();
     private final List<Integer> started = new ArrayList<>();
     private Reaper reaper;

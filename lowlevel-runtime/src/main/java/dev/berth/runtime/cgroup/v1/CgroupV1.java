@@ -46,7 +46,8 @@ public final class CgroupV1 implements Cgroup {
         this.blkio = new BlkioController(fs);
         this.hugetlb = new HugetlbController(fs);
         this.freezer = new FreezerController(fs);
-        this.controllers = List.of(cpuset, new DevicesController(fs), memory, cpu, pidsController, blkio, hugetlb);
+        this.controllers = List.of(cpuset, new DevicesController(fs), memory, cpu, pidsController, blkio, hugetlb,
+                new NetClsController(fs), new NetPrioController(fs));
     }
 
     @Override

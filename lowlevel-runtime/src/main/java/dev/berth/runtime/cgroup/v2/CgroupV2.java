@@ -56,6 +56,7 @@ public final class CgroupV2 implements Cgroup {
     @Override
     public void set(LinuxResources resources) {
         DevicePolicy.check(dir, resources.devices());
+        refuseNetwork(resources.network());
         create();
         Set<String> available = controllersOf(dir);
         for (Controller c : controllers) {
@@ -68,6 +69,19 @@ public final class CgroupV2 implements Cgroup {
             c.set(dir, resources);
         }
         unifiedFiles.set(dir, resources.unified());
+    }
+
+    /** cgroup v2 has neither net_cls nor net_prio (eBPF replaces them): refused before anything is created. */
+    private static void refuseNetwork(LinuxResources.Network network) {
+        if (network == null) {
+            return;
+        }
+        if (network.classID() != null) {
+            throw new CgroupException("net_cls cgroup controller is not available on cgroup v2");
+        }
+        if (!network.priorities().isEmpty()) {
+            throw new CgroupException("net_prio cgroup controller is not available on cgroup v2");
+        }
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.berth.manager.snapshot.SnapshotKind;
 import dev.berth.manager.snapshot.storage.DirectorySnapshotter;
 import dev.berth.manager.snapshot.storage.SnapshotDirectories;
 import dev.berth.manager.snapshot.storage.SnapshotRecord;
-import dev.berth.runtime.syscall.FileSyscalls;
+import dev.berth.sys.FileSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

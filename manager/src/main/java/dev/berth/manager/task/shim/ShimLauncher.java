@@ -5,8 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
-import dev.berth.manager.log.Log;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.sys.FdSyscalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,9 +34,9 @@ public final class ShimLauncher {
     private static final Duration DRAIN = Duration.ofSeconds(2);
 
     private final ShimLauncherConfig config;
-    private final Syscalls sys;
+    private final FdSyscalls sys;
 
-    public ShimLauncher(ShimLauncherConfig config, Syscalls sys) {
+    public ShimLauncher(ShimLauncherConfig config, FdSyscalls sys) {
         this.config = config;
         this.sys = sys;
     }

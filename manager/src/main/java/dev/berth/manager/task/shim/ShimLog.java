@@ -1,8 +1,8 @@
 package dev.berth.manager.task.shim;
 
-import dev.berth.manager.log.Log;
-import dev.berth.runtime.syscall.SyscallException;
-import dev.berth.runtime.syscall.Syscalls;
+import dev.berth.log.Log;
+import dev.berth.sys.FdSyscalls;
+import dev.berth.sys.SyscallException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,7 +32,7 @@ public final class ShimLog implements AutoCloseable {
     }
 
     /** Creates {@code <bundle>/log} if needed and starts copying its lines to the log. */
-    public static ShimLog open(Syscalls sys, Path bundle, String namespace, String id) throws IOException {
+    public static ShimLog open(FdSyscalls sys, Path bundle, String namespace, String id) throws IOException {
         Path path = bundle.resolve("log");
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             try {

@@ -30,7 +30,7 @@ import dev.berth.manager.diff.TarWriter;
 import dev.berth.manager.service.InProcessGrpc;
 import dev.berth.manager.service.MetadataServices;
 import dev.berth.manager.service.snapshots.SnapshotsService;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,7 +70,7 @@ class DiffServiceTest {
 
     @TempDir
     Path dir;
-    private final LinuxSyscalls sys = new LinuxSyscalls();
+    private final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     private final SyscallMounter mounter = new SyscallMounter(sys);
     private final Deque<Path> mounted = new ArrayDeque<>();
     private MetadataServices meta;

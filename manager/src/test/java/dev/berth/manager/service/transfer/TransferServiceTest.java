@@ -14,6 +14,7 @@ import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
 import dev.berth.manager.server.Berthd;
 import dev.berth.manager.server.BerthdConfig;
+import dev.berth.sys.LinuxSyscalls;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -47,7 +48,8 @@ class TransferServiceTest {
     @BeforeEach
     void open() throws Exception {
         berthd = Berthd.open(BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
-                .withRoot(dir.resolve("root")).withState(dir.resolve("state")).withAddress(dir.resolve("b.sock")));
+                .withRoot(dir.resolve("root")).withState(dir.resolve("state")).withAddress(dir.resolve("b.sock")),
+                LinuxSyscalls.loadBuilt());
         channel = berthd.channel();
     }
 

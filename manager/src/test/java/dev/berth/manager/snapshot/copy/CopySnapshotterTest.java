@@ -8,8 +8,8 @@ import dev.berth.manager.fs.FileType;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.Snapshotter;
 import dev.berth.manager.snapshot.SnapshotterContract;
-import dev.berth.runtime.syscall.FileSyscalls;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.FileSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CopySnapshotterTest extends SnapshotterContract {
-    private final LinuxSyscalls sys = new LinuxSyscalls();
+    private final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
 
     @Override
     protected Snapshotter open(Path root) throws IOException {

@@ -11,7 +11,7 @@ import com.google.protobuf.Timestamp;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.api.runtime.task.v2.DeleteResponse;
-import dev.berth.runtime.syscall.LinuxSyscalls;
+import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ShimLauncherTest {
         bundle = Files.createDirectories(tmp.resolve("state/ns/task1"));
         shim = tmp.resolve("fake-shim");
         launcher = new ShimLauncher(new ShimLauncherConfig(tmp.resolve("berthd.sock"), tmp.resolve("ev.sock"),
-                Path.of("/usr/bin/berthd"), false, Duration.ofSeconds(5)), new LinuxSyscalls());
+                Path.of("/usr/bin/berthd"), false, Duration.ofSeconds(5)), LinuxSyscalls.loadBuilt());
     }
 
     @AfterEach
@@ -92,7 +92,7 @@ class ShimLauncherTest {
     @Test
     void start_withoutOptions_sendsEmptyStdin_andDebugAddsTheFlag() throws Exception {
         launcher = new ShimLauncher(new ShimLauncherConfig(tmp.resolve("berthd.sock"), tmp.resolve("ev.sock"),
-                Path.of("/usr/bin/berthd"), true, Duration.ofSeconds(5)), new LinuxSyscalls());
+                Path.of("/usr/bin/berthd"), true, Duration.ofSeconds(5)), LinuxSyscalls.loadBuilt());
         script("""
                 printf '%s\\n' "$@" > $rec/argv
                 cat > $rec/stdin
@@ -125,7 +125,7 @@ class ShimLauncherTest {
     @Test
     void start_hangingShim_isKilledAtTheTimeout() throws Exception {
         launcher = new ShimLauncher(new ShimLauncherConfig(tmp.resolve("berthd.sock"), tmp.resolve("ev.sock"),
-                Path.of("/usr/bin/berthd"), false, Duration.ofMillis(500)), new LinuxSyscalls());
+                Path.of("/usr/bin/berthd"), false, Duration.ofMillis(500)), LinuxSyscalls.loadBuilt());
         script("exec sleep 30");
         long t0 = System.nanoTime();
         BerthException e = assertThrows(BerthException.class, () -> launcher.start(call(), Optional.empty()));
