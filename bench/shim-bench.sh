@@ -152,7 +152,7 @@ for _ in $(seq 1 300); do
     kill -0 "$cd_pid" 2>/dev/null || { cat "$work/containerd.log" >&2; exit 1; }
     sleep 0.1
 done
-python3 "$repo/bench/busybox-oci.py" "$image" "$work/busybox-oci.tar"
+"$repo/scripts/build-busybox-archive.sh" "$work/busybox-oci.tar" "$image"
 ctr images import "$work/busybox-oci.tar" >>"$log" 2>&1
 
 now_us() { t=${EPOCHREALTIME/./}; }

@@ -2,11 +2,11 @@ package dev.berth.it.cli;
 
 import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.manager.support.Ctr;
-import dev.berth.it.manager.support.LocalRegistry;
 import dev.berth.it.manager.support.TestImages;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
+import dev.berth.testsupport.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ abstract class BerthCliFixture {
         dir = Files.createTempDirectory(Path.of("/tmp"), "bcli-");
         imagesDir = Files.createDirectories(dir.resolve("images"));
         images = TestImages.build(imagesDir.resolve("layout"));
-        registry = LocalRegistry.start(LocalRegistry.Options.anonymous());
+        registry = LocalRegistry.anonymous();
         images.pushTo(registry);
         berthd = BerthdProcess.start(REPO, dir.resolve("d"),
                 new CommandLine(Files.createDirectories(dir.resolve("d").resolve("daemon"))),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.CliResult;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import dev.berth.it.support.Wait;
 import java.nio.file.Files;
 import java.time.Duration;

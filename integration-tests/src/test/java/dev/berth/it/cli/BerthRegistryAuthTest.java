@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.manager.support.BerthdProcess;
-import dev.berth.it.manager.support.LocalRegistry;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
+import dev.berth.testsupport.LocalRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,9 +54,9 @@ class BerthRegistryAuthTest {
         busyboxArchive = dir.resolve("busybox.tar");
         commandLine.run(CALL, List.of(BerthCliFixture.REPO.resolve("scripts/build-busybox-archive.sh").toString(),
                 busyboxArchive.toString())).assertSuccess();
-        registries.put("anonymous", LocalRegistry.start(LocalRegistry.Options.anonymous()));
-        registries.put("basic", LocalRegistry.start(LocalRegistry.Options.basic(USER, PASSWORD)));
-        registries.put("bearer", LocalRegistry.start(LocalRegistry.Options.bearer(USER, PASSWORD)));
+        registries.put("anonymous", LocalRegistry.anonymous());
+        registries.put("basic", LocalRegistry.basic(USER, PASSWORD));
+        registries.put("bearer", LocalRegistry.bearer(USER, PASSWORD));
         berthd = berthd("good", PASSWORD);
         wrongCredentials = berthd("wrong", "not-" + PASSWORD);
     }

@@ -10,6 +10,7 @@ import dev.berth.it.support.ContainerTest;
 import dev.berth.it.support.HostMounts;
 import dev.berth.it.support.HostProcesses;
 import dev.berth.it.support.Wait;
+import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +64,10 @@ class ContainerdDropInTest {
 
         containerd = PrivateContainerd.start(tmp, commandLine);
         Path image = tmp.resolve("busybox-oci.tar");
-        OciImageLayout.writeBusybox(tmp, IMAGE, image);
+        BusyboxImage.writeArchive(IMAGE, image);
         ctr("images", "import", image.toString()).assertSuccess();
         String images = ctr("images", "ls", "-q").assertSuccess().stdout();
-        assertTrue(images.contains(IMAGE), "imported under its ref.name annotation: " + images);
+        assertTrue(images.contains(IMAGE), "imported under its io.containerd.image.name annotation: " + images);
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.manager.support.Ctr;
-import dev.berth.it.manager.support.LocalRegistry;
 import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.manager.support.TestImages;
 import dev.berth.it.support.Background;
@@ -14,6 +13,7 @@ import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
 import dev.berth.it.support.Wait;
+import dev.berth.testsupport.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ class BerthdCrashTest {
         dir = Files.createTempDirectory(Path.of("/tmp"), "bcr-");
         imagesDir = Files.createDirectories(dir.resolve("images"));
         images = TestImages.build(imagesDir.resolve("layout"));
-        registry = LocalRegistry.start(LocalRegistry.Options.anonymous());
+        registry = LocalRegistry.anonymous();
         images.pushTo(registry);
         berthd = startBerthd();
         namespace = "crash-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;

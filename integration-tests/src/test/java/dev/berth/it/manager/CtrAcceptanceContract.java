@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.manager.support.Ctr;
-import dev.berth.it.manager.support.Descriptor;
-import dev.berth.it.manager.support.LocalRegistry;
 import dev.berth.it.manager.support.TestImage;
 import dev.berth.it.manager.support.TestImages;
 import dev.berth.it.support.Background;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
-import dev.berth.it.support.Json;
 import dev.berth.it.support.Wait;
+import dev.berth.testsupport.Descriptor;
+import dev.berth.testsupport.Json;
+import dev.berth.testsupport.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ public abstract class CtrAcceptanceContract {
     final void startRegistryAndPushImages() throws IOException {
         imagesDir = Files.createTempDirectory("berth-it-images-");
         images = TestImages.build(imagesDir.resolve("layout"));
-        registry = LocalRegistry.start(LocalRegistry.Options.anonymous());
+        registry = LocalRegistry.anonymous();
         images.pushTo(registry);
     }
 

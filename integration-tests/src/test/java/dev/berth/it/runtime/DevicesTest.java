@@ -54,8 +54,8 @@ class DevicesTest extends ContainerTest {
     void devices_nodeNotAllowedByCgroup_cannotBeOpened() {
         var b = newBundle().device("/dev/berth-test", "c", 241, 7, 0666);
         // Keep only the default deny-all rule: the node exists but the device cgroup refuses it.
-        b.resources().put("devices", dev.berth.it.support.DefaultSpec.arr(
-                dev.berth.it.support.DefaultSpec.obj("allow", false, "access", "rwm")));
+        b.resources().put("devices", dev.berth.testsupport.Json.arr(
+                dev.berth.testsupport.Json.obj("allow", false, "access", "rwm")));
         CliResult r = probeResult(b, "head -c 1 /dev/berth-test");
         assertTrue(r.exitCode() != 0 && r.stderr().contains("Operation not permitted"), r.toString());
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.it.support.Background;
 import dev.berth.it.support.Bundle;
 import dev.berth.it.support.ContainerTest;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import dev.berth.it.support.Wait;
 import java.time.Duration;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.ContainerTest;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import dev.berth.it.support.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,11 +64,11 @@ class ExecTest extends ContainerTest {
 
     @Test
     void exec_processFile_isUsedAsTheWholeProcess() throws Exception {
-        Map<String, Object> process = dev.berth.it.support.DefaultSpec.obj(
+        Map<String, Object> process = dev.berth.testsupport.Json.obj(
                 "terminal", false,
-                "user", dev.berth.it.support.DefaultSpec.obj("uid", 1000L, "gid", 1000L),
-                "args", dev.berth.it.support.DefaultSpec.arr("sh", "-c", "echo $GREETING; pwd; id -u"),
-                "env", dev.berth.it.support.DefaultSpec.arr("PATH=/bin", "GREETING=from process.json"),
+                "user", dev.berth.testsupport.Json.obj("uid", 1000L, "gid", 1000L),
+                "args", dev.berth.testsupport.Json.arr("sh", "-c", "echo $GREETING; pwd; id -u"),
+                "env", dev.berth.testsupport.Json.arr("PATH=/bin", "GREETING=from process.json"),
                 "cwd", "/home/user");
         Path file = Files.writeString(tmp.resolve("process.json"), Json.write(process));
         String out = runtime.execWith(List.of("--process", file.toString()), id).assertSuccess().stdout();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.ContainerTest;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -108,7 +108,7 @@ class HooksTest extends ContainerTest {
         @SuppressWarnings("unchecked")
         var hook = (java.util.Map<String, Object>) ((List<Object>) ((java.util.Map<String, Object>) b.spec()
                 .get("hooks")).get("createRuntime")).getFirst();
-        hook.put("env", dev.berth.it.support.DefaultSpec.arr("HOOK_VAR=from-env"));
+        hook.put("env", dev.berth.testsupport.Json.arr("HOOK_VAR=from-env"));
         runtime.run(newId(), b).assertSuccess();
         assertEquals(List.of("first|second|from-env"), lines());
     }

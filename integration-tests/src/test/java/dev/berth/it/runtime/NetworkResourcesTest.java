@@ -1,7 +1,7 @@
 package dev.berth.it.runtime;
 
-import static dev.berth.it.support.DefaultSpec.arr;
-import static dev.berth.it.support.DefaultSpec.obj;
+import static dev.berth.testsupport.Json.arr;
+import static dev.berth.testsupport.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.Bundle;
 import dev.berth.it.support.ContainerTest;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.ContainerTest;
 import dev.berth.it.support.DefaultSpec;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.berth.it.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.it.containerd.OciImageLayout;
 import dev.berth.it.containerd.PrivateContainerd;
 import dev.berth.it.support.Background;
 import dev.berth.it.support.CgroupFs;
@@ -10,6 +9,7 @@ import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
 import dev.berth.it.support.HostMounts;
 import dev.berth.it.support.Wait;
+import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ final class ContainerdFixture implements AutoCloseable {
         try {
             f.containerd = PrivateContainerd.start(tmp, f.commandLine);
             Path image = tmp.resolve("busybox-oci.tar");
-            OciImageLayout.writeBusybox(tmp, IMAGE, image);
+            BusyboxImage.writeArchive(IMAGE, image);
             f.ctr("images", "import", image.toString()).assertSuccess();
             return f;
         } catch (IOException | RuntimeException | AssertionError e) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * berth-shim's stdio under real containerd 1.6: {@code ctr run -t} and {@code ctr task exec -t} on a pty of the
- * test's own (pty-run.py types a line; the window size is checked by ShimTaskServiceTest, since busybox
+ * test's own (pty-run.py types a line; the window size is checked by ShimTaskServiceContract, since busybox
  * {@code stty size} under ctr sometimes failed here with "stty: standard input"), and {@code ctr run --log-uri}
  * with {@code file://} and {@code binary://} (a shell-script logger speaking containerd's logging protocol).
  */

@@ -1,8 +1,9 @@
 package dev.berth.it.support;
 
-import static dev.berth.it.support.DefaultSpec.arr;
-import static dev.berth.it.support.DefaultSpec.obj;
+import static dev.berth.testsupport.Json.arr;
+import static dev.berth.testsupport.Json.obj;
 
+import dev.berth.testsupport.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,9 @@
 package dev.berth.it.support;
 
+import static dev.berth.testsupport.Json.arr;
+import static dev.berth.testsupport.Json.obj;
+
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,19 +57,5 @@ public final class DefaultSpec {
             m.put("options", arr((Object[]) options));
         }
         return m;
-    }
-
-    /** An ordered, mutable JSON object from alternating keys and values. */
-    public static Map<String, Object> obj(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
-    }
-
-    /** A mutable JSON array. */
-    public static List<Object> arr(Object... values) {
-        return new ArrayList<>(Arrays.asList(values));
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.it.support;
 
+import dev.berth.testsupport.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,8 @@
  * What the integration tests share: {@link dev.berth.it.support.OciRuntime} (a typed client of a runc-compatible
  * command line with a private {@code --root}), {@link dev.berth.it.support.Bundle} (busybox rootfs and
  * {@code config.json}), {@link dev.berth.it.support.ContainerTest} (temp roots and clean-up), host-side probes
- * (cgroups, mounts, processes), a minimal JSON reader/writer, and {@link dev.berth.it.support.RuncDeviation}, the one
- * list of the reference runc's known differences.
+ * (cgroups, mounts, processes) and {@link dev.berth.it.support.RuncDeviation}, the one list of the reference runc's
+ * known differences. JSON, tar, images and the registry come from the test-support module
+ * ({@code dev.berth.testsupport}).
  */
 package dev.berth.it.support;

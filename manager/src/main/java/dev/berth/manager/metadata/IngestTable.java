@@ -14,7 +14,7 @@ import java.util.Optional;
 /** One namespace's rows of {@code ingests}: which backend ingest each of its refs writes to. */
 final class IngestTable {
 
-    /** An ingest record: the backend ref, and for a shared ingest the blob it expects. */
+    /** An ingest record: the backend ref, and the blob it expects if one was announced. */
     record Ingest(String ref, String backendRef, Optional<Digest> expected, long total, Instant startedAt) {
     }
 
@@ -25,14 +25,14 @@ final class IngestTable {
     }
 
     /**
-     * The record of {@code ref}, created with a fresh backend ref {@code <namespace>/<seq>/<ref>} if new; a shared
-     * ingest records the blob it expects.
+     * The record of {@code ref}, created with a fresh backend ref {@code <namespace>/<seq>/<ref>} if new; it keeps
+     * the blob it expects, announced now or when the ingest was opened before.
      */
-    Ingest open(Connection c, String ref, long total, Optional<Digest> shared, Instant now) throws SQLException {
-        String expected = shared.map(Digest::toString).orElse(null);
+    Ingest open(Connection c, String ref, long total, Optional<Digest> announced, Instant now) throws SQLException {
+        String expected = announced.map(Digest::toString).orElse(null);
         if (find(c, ref).isPresent()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE ingests SET expected = ?, total = ? WHERE namespace = ? AND ref = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ingests SET expected = COALESCE(?, expected), "
+                    + "total = ? WHERE namespace = ? AND ref = ?")) {
                 ps.setString(1, expected);
                 ps.setLong(2, total);
                 ps.setString(3, namespace);
@@ -72,8 +72,9 @@ final class IngestTable {
         return out;
     }
 
-    Ingest require(Connection c, String ref) throws SQLException {
-        return find(c, ref).orElseThrow(() -> BerthException.notFound("ingest " + ref + ": not found"));
+    /** The record of {@code ref}; NOT_FOUND naming operation {@code op} if there is none. */
+    Ingest require(Connection c, String op, String ref) throws SQLException {
+        return find(c, ref).orElseThrow(() -> BerthException.notFound(op + " " + ref + ": not found"));
     }
 
     Optional<Ingest> find(Connection c, String ref) throws SQLException {

@@ -57,7 +57,7 @@ public final class MetadataContentStore implements ContentStore {
 
     @Override
     public ContentInfo info(Digest digest) throws IOException {
-        return db.read("info " + digest, c -> require(c, digest));
+        return db.read("info " + digest, c -> require(c, "info", digest));
     }
 
     /** Updates labels ({@code labels}, {@code labels.<key>}; no paths replace all); other paths are INVALID_ARGUMENT. */
@@ -65,7 +65,7 @@ public final class MetadataContentStore implements ContentStore {
     public ContentInfo update(Digest digest, Map<String, String> labels, Set<String> fieldpaths) throws IOException {
         Labels.validate(labels);
         return db.write("update " + digest, c -> {
-            ContentInfo current = require(c, digest);
+            ContentInfo current = require(c, "update", digest);
             Map<String, String> updated = Labels.update(current.labels(), labels, fieldpaths, "content " + digest);
             LabelTable.BLOB.replace(c, updated, namespace, digest.toString());
             try (PreparedStatement ps = c.prepareStatement(
@@ -75,7 +75,7 @@ public final class MetadataContentStore implements ContentStore {
                 ps.setString(3, digest.toString());
                 ps.executeUpdate();
             }
-            return require(c, digest);
+            return require(c, "update", digest);
         });
     }
 
@@ -94,7 +94,7 @@ public final class MetadataContentStore implements ContentStore {
             }
             List<ContentInfo> out = new ArrayList<>();
             for (Digest d : digests) {
-                out.add(require(c, d));
+                out.add(require(c, "list", d));
             }
             return out;
         });
@@ -108,7 +108,7 @@ public final class MetadataContentStore implements ContentStore {
                 ps.setString(1, namespace);
                 ps.setString(2, digest.toString());
                 if (ps.executeUpdate() == 0) {
-                    throw notFound(digest);
+                    throw notFound("delete", digest);
                 }
             }
             return null;
@@ -120,7 +120,7 @@ public final class MetadataContentStore implements ContentStore {
     public SeekableByteChannel read(Digest digest) throws IOException {
         // opened under the lock so that a collection cannot delete the blob between the check and the open
         return db.read("read " + digest, c -> {
-            require(c, digest);
+            require(c, "read", digest);
             return backend.read(digest);
         });
     }
@@ -160,13 +160,23 @@ public final class MetadataContentStore implements ContentStore {
             }
             long sharedSize = expected == null ? -1 : sharedSize(expected, total);
             IngestTable.Ingest ingest = ingests.open(c, ref, sharedSize >= 0 ? sharedSize : total,
-                    sharedSize >= 0 ? Optional.of(expected) : Optional.empty(), db.now());
+                    Optional.ofNullable(expected), db.now());
             LeaseStore.addToActive(c, namespace, lease, LeaseResource.ingest(ref));
             if (sharedSize >= 0) {
                 return NamespacedWriter.Opened.shared(ingest.backendRef(), expected, sharedSize, ingest.startedAt());
             }
-            // the backend gets no expected digest: the blob must be committed in this namespace to be seen here
-            return NamespacedWriter.Opened.own(ingest.backendRef(), backend.writer(ingest.backendRef(), total, null));
+            // the backend gets no expected digest: the blob must be committed in this namespace to be seen here;
+            // the ingest record keeps it for status and commit
+            try {
+                return NamespacedWriter.Opened.own(ingest.backendRef(), backend.writer(ingest.backendRef(), total, null),
+                        ingest.expected());
+            } catch (BerthException e) {
+                if (e.kind() == ErrorKind.UNAVAILABLE) {
+                    // the backend names its own ref (<namespace>/<seq>/<ref>); the caller knows only its ref
+                    throw new BerthException(ErrorKind.UNAVAILABLE, "ref " + ref + " locked", e);
+                }
+                throw e;
+            }
         });
         if (opened.alreadyExistsInNamespace()) {
             throw BerthException.alreadyExists("content " + expected + ": already exists");
@@ -177,8 +187,8 @@ public final class MetadataContentStore implements ContentStore {
     @Override
     public IngestStatus status(String ref) throws IOException {
         return db.read("status " + ref, c -> {
-            IngestTable.Ingest ingest = ingests.require(c, ref);
-            return ingestStatus(ingest).orElseThrow(() -> BerthException.notFound("ingest " + ref + ": not found"));
+            IngestTable.Ingest ingest = ingests.require(c, "status", ref);
+            return ingestStatus(ingest).orElseThrow(() -> BerthException.notFound("status " + ref + ": not found"));
         });
     }
 
@@ -207,7 +217,7 @@ public final class MetadataContentStore implements ContentStore {
     /** Aborts {@code ref}, whose lock the caller holds (a writer whose commit failed verification). */
     void abortLocked(String ref) throws IOException {
         db.write("abort " + ref, c -> {
-            IngestTable.Ingest ingest = ingests.require(c, ref);
+            IngestTable.Ingest ingest = ingests.require(c, "abort", ref);
             ingests.delete(c, ref);
             try {
                 backend.abort(ingest.backendRef());
@@ -258,8 +268,9 @@ public final class MetadataContentStore implements ContentStore {
         return true;
     }
 
-    ContentInfo require(Connection c, Digest digest) throws SQLException {
-        return find(c, digest).orElseThrow(() -> notFound(digest));
+    /** The namespace's record of {@code digest}; NOT_FOUND naming operation {@code op} if it has none. */
+    ContentInfo require(Connection c, String op, Digest digest) throws SQLException {
+        return find(c, digest).orElseThrow(() -> notFound(op, digest));
     }
 
     /** The size of {@code expected} if the backend already has it with a size matching {@code total}, else -1. */
@@ -279,7 +290,8 @@ public final class MetadataContentStore implements ContentStore {
     private Optional<IngestStatus> ingestStatus(IngestTable.Ingest ingest) throws IOException {
         try {
             IngestStatus s = backend.status(ingest.backendRef());
-            return Optional.of(new IngestStatus(ingest.ref(), s.offset(), s.total(), s.expected(), s.startedAt(),
+            return Optional.of(new IngestStatus(ingest.ref(), s.offset(), s.total(),
+                    s.expected() != null ? s.expected() : ingest.expected().orElse(null), s.startedAt(),
                     s.updatedAt()));
         } catch (BerthException e) {
             if (e.kind() != ErrorKind.NOT_FOUND) {
@@ -311,7 +323,7 @@ public final class MetadataContentStore implements ContentStore {
         }
     }
 
-    private static BerthException notFound(Digest digest) {
-        return BerthException.notFound("content " + digest + ": not found");
+    private static BerthException notFound(String op, Digest digest) {
+        return BerthException.notFound(op + " " + digest + ": not found");
     }
 }

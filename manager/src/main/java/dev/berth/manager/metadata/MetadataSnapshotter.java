@@ -119,7 +119,7 @@ public final class MetadataSnapshotter implements Snapshotter {
             String backendParent = "";
             if (parent != null && !parent.isEmpty()) {
                 Row p = find(c, parent).orElseThrow(() -> BerthException.notFound(op + ": parent " + parent
-                        + ": not found"));
+                        + " not found"));
                 if (p.info().kind() != SnapshotKind.COMMITTED) {
                     throw BerthException.failedPrecondition(op + ": parent " + parent + " is not committed");
                 }
@@ -239,10 +239,15 @@ public final class MetadataSnapshotter implements Snapshotter {
         });
     }
 
-    /** Runs a garbage collection, which removes unreferenced backend snapshots and has the backend clean up. */
+    /**
+     * Runs a garbage collection, which removes unreferenced backend snapshots, then has the backend clean up also
+     * when the collection removed nothing: what a crash left in the backend (a directory no record names) is not a
+     * snapshot the collection can see.
+     */
     @Override
     public void cleanup() throws IOException {
         gc.collect();
+        backend.cleanup();
     }
 
     /** Nothing to release: the backend belongs to whoever opened the metadata database. */

@@ -23,17 +23,19 @@ final class NamespacedWriter implements ContentWriter {
 
     /** What opening found: an own backend writer, a shared blob, or the blob already in the namespace. */
     record Opened(boolean alreadyExistsInNamespace, String backendRef, Optional<ContentWriter> writer,
-                  Optional<Digest> shared, long sharedSize, Instant startedAt) {
+                  Optional<Digest> shared, long sharedSize, Instant startedAt, Optional<Digest> announced) {
         static Opened alreadyExists() {
-            return new Opened(true, "", Optional.empty(), Optional.empty(), 0, Instant.EPOCH);
+            return new Opened(true, "", Optional.empty(), Optional.empty(), 0, Instant.EPOCH, Optional.empty());
         }
 
-        static Opened own(String backendRef, ContentWriter writer) {
-            return new Opened(false, backendRef, Optional.of(writer), Optional.empty(), 0, Instant.EPOCH);
+        /** An own backend writer (opened without an expected digest) and the digest announced for the ingest. */
+        static Opened own(String backendRef, ContentWriter writer, Optional<Digest> announced) {
+            return new Opened(false, backendRef, Optional.of(writer), Optional.empty(), 0, Instant.EPOCH, announced);
         }
 
         static Opened shared(String backendRef, Digest expected, long size, Instant startedAt) {
-            return new Opened(false, backendRef, Optional.empty(), Optional.of(expected), size, startedAt);
+            return new Opened(false, backendRef, Optional.empty(), Optional.of(expected), size, startedAt,
+                    Optional.of(expected));
         }
     }
 
@@ -44,6 +46,8 @@ final class NamespacedWriter implements ContentWriter {
     private final long sharedSize;
     private final Instant startedAt;
     private final IngestLocks.Held lock;
+    /** The digest announced when the ingest was opened: commit checks it when the caller gives none. */
+    private final Optional<Digest> announced;
     /** The backend ingest; absent while a shared writer has not written anything. */
     private Optional<ContentWriter> writer;
     /** Set by commit: the digest stays answerable after the ingest is gone (also after ALREADY_EXISTS). */
@@ -56,6 +60,7 @@ final class NamespacedWriter implements ContentWriter {
         this.shared = opened.shared();
         this.sharedSize = opened.sharedSize();
         this.startedAt = opened.startedAt();
+        this.announced = opened.announced();
         this.writer = opened.writer();
         this.lock = lock;
     }
@@ -92,7 +97,8 @@ final class NamespacedWriter implements ContentWriter {
     public IngestStatus status() {
         if (writer.isPresent()) {
             IngestStatus s = writer.get().status();
-            return new IngestStatus(ref, s.offset(), s.total(), s.expected(), s.startedAt(), s.updatedAt());
+            return new IngestStatus(ref, s.offset(), s.total(), s.expected() != null ? s.expected()
+                    : announced.orElse(null), s.startedAt(), s.updatedAt());
         }
         return new IngestStatus(ref, sharedSize, sharedSize, shared.orElseThrow(), startedAt, startedAt);
     }
@@ -100,7 +106,8 @@ final class NamespacedWriter implements ContentWriter {
     /**
      * Commits the blob to the backend (a blob another namespace committed first is fine) and records it for this
      * namespace with {@code labels}, in one transaction. ALREADY_EXISTS if this namespace already has it (the
-     * ingest is dropped), FAILED_PRECONDITION on a size or digest mismatch.
+     * ingest is dropped), FAILED_PRECONDITION on a size or digest mismatch. A size or digest not given here is
+     * checked against the one announced when the ingest was opened.
      */
     @Override
     public ContentInfo commit(long expectedSize, Digest expected, Map<String, String> labels) throws IOException {
@@ -116,9 +123,11 @@ final class NamespacedWriter implements ContentWriter {
         Labels.validate(labels);
         long written = writer.isEmpty() ? sharedSize : writer.get().status().offset();
         Digest hashed = writer.isEmpty() ? shared.orElseThrow() : writer.get().digest();
-        String mismatch = expectedSize > 0 && expectedSize != written
-                ? "unexpected size " + written + ", expected " + expectedSize
-                : expected != null && !expected.equals(hashed) ? "unexpected digest " + hashed + ", expected " + expected
+        long wantSize = expectedSize > 0 ? expectedSize : status().total();
+        Digest want = expected != null ? expected : announced.orElse(null);
+        String mismatch = wantSize > 0 && wantSize != written
+                ? "unexpected size " + written + ", expected " + wantSize
+                : want != null && !want.equals(hashed) ? "unexpected digest " + hashed + ", expected " + want
                 : null;
         if (mismatch != null) {
             // as the contract says: a failed verification removes the ingest, nothing of it stays
@@ -150,10 +159,10 @@ final class NamespacedWriter implements ContentWriter {
                     }
                 }
             }
-            return new Outcome(actual, Optional.of(store.require(c, actual)));
+            return new Outcome(actual, Optional.of(store.require(c, "commit", actual)));
         });
         committed = outcome.digest();
-        return outcome.info().orElseThrow(() -> BerthException.alreadyExists("content " + outcome.digest()
+        return outcome.info().orElseThrow(() -> BerthException.alreadyExists("commit " + outcome.digest()
                 + ": already exists"));
     }
 

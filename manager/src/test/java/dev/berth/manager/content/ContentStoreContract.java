@@ -33,7 +33,7 @@ import org.junit.jupiter.api.function.Executable;
  * The behaviour every {@link ContentStore} must have (after containerd's {@code core/content/testsuite}); a test
  * per implementation extends this class and supplies a fresh, empty store.
  */
-abstract class ContentStoreContract {
+public abstract class ContentStoreContract {
 
     /** A new, empty store, private to the calling test. */
     protected abstract ContentStore createStore() throws IOException;

@@ -1,10 +1,16 @@
 package dev.berth.it.manager.support;
 
-import static dev.berth.it.support.DefaultSpec.arr;
-import static dev.berth.it.support.DefaultSpec.obj;
+import static dev.berth.testsupport.Json.arr;
+import static dev.berth.testsupport.Json.obj;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.BusyboxImage;
+import dev.berth.testsupport.Descriptor;
+import dev.berth.testsupport.Json;
+import dev.berth.testsupport.Layer;
+import dev.berth.testsupport.LocalRegistry;
+import dev.berth.testsupport.OciLayout;
+import dev.berth.testsupport.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Images for pull edge cases, written into their own {@link OciLayout} next to {@link TestImages}' busybox layer:
+ * Images for pull edge cases, written into their own {@link OciLayout} over test-support's busybox layer:
  *
  * <ul>
  *   <li>{@code multiarch:latest}: an OCI index naming linux/arm64 first and linux/amd64 second; each manifest has
@@ -25,10 +31,8 @@ import java.util.Map;
  */
 public final class EdgeImages {
     public static final String ZSTD_LAYER = "application/vnd.oci.image.layer.v1.tar+zstd";
-    public static final String INDEX = "application/vnd.oci.image.index.v1+json";
     public static final String ZSTD_FILE = "/zstd-file";
     public static final String ZSTD_CONTENT = "from a zstd layer\n";
-    private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final OciLayout layout;
     private final Descriptor index;
@@ -50,14 +54,14 @@ public final class EdgeImages {
     /** Writes the images as an OCI image layout in {@code dir}. */
     public static EdgeImages build(Path dir) throws IOException {
         OciLayout layout = OciLayout.create(dir);
-        Layer base = layout.addLayer(TestImages::busyboxLayer);
+        Layer base = layout.addLayer(BusyboxImage::layer);
         TestImage arm64 = image(layout, "multiarch", "arm64", List.of(base,
                 layout.addLayer(tar -> tar.file("platform", 0644, text("arm64\n")))));
         TestImage amd64 = image(layout, "multiarch", "amd64", List.of(base,
                 layout.addLayer(tar -> tar.file("platform", 0644, text("amd64\n")))));
-        Map<String, Object> indexJson = obj("schemaVersion", 2L, "mediaType", INDEX, "manifests", arr(
+        Map<String, Object> indexJson = obj("schemaVersion", 2L, "mediaType", Descriptor.INDEX, "manifests", arr(
                 platformEntry(arm64, "arm64"), platformEntry(amd64, "amd64")));
-        Descriptor index = layout.addBlob(INDEX, json(indexJson));
+        Descriptor index = layout.addBlob(Descriptor.INDEX, json(indexJson));
 
         ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
         try (TarWriter tar = new TarWriter(tarBytes)) {
@@ -69,9 +73,9 @@ public final class EdgeImages {
         }
         Descriptor zstdBlob = layout.addBlob(ZSTD_LAYER, compressed.toByteArray());
         Layer zstdLayer = new Layer(zstdBlob, "sha256:" + OciLayout.sha256Hex(tarBytes.toByteArray()));
-        TestImage zstd = image(layout, "zstd", TestImages.goArch(), List.of(base, zstdLayer));
+        TestImage zstd = image(layout, "zstd", OciLayout.goArch(), List.of(base, zstdLayer));
 
-        TestImage corrupt = image(layout, "corrupt", TestImages.goArch(), List.of(base,
+        TestImage corrupt = image(layout, "corrupt", OciLayout.goArch(), List.of(base,
                 layout.addLayer(tar -> tar.file("corrupt", 0644, text("corrupt ".repeat(4096))))));
         return new EdgeImages(layout, index, amd64, arm64, zstd, corrupt);
     }
@@ -104,24 +108,13 @@ public final class EdgeImages {
 
     /** Pushes {@code multiarch:latest} (both manifests by digest, then the index), {@code zstd} and {@code corrupt}. */
     public void pushTo(LocalRegistry registry) throws IOException {
-        RegistryClient client = registry.client();
         for (TestImage image : List.of(arm64, amd64)) {
-            pushBlobs(client, image);
-            client.pushManifest("multiarch", image.manifest().digest(), image.manifest(),
-                    layout.blob(image.manifest().digest()));
+            registry.push("multiarch", image.manifest().digest(), layout, image.image());
         }
-        client.pushManifest("multiarch", "latest", index, layout.blob(index.digest()));
+        registry.pushManifest("multiarch", "latest", index, layout.blob(index.digest()));
         for (TestImage image : List.of(zstd, corrupt)) {
-            pushBlobs(client, image);
-            client.pushManifest(image.name(), image.tag(), image.manifest(), layout.blob(image.manifest().digest()));
+            registry.push(image.name(), image.tag(), layout, image.image());
         }
-    }
-
-    private void pushBlobs(RegistryClient client, TestImage image) throws IOException {
-        for (Layer layer : image.layers()) {
-            client.pushBlob(image.name(), layer.blob(), layout.blob(layer.blob().digest()));
-        }
-        client.pushBlob(image.name(), image.config(), layout.blob(image.config().digest()));
     }
 
     private static Map<String, Object> platformEntry(TestImage image, String arch) {
@@ -131,24 +124,7 @@ public final class EdgeImages {
     }
 
     private static TestImage image(OciLayout layout, String name, String arch, List<Layer> layers) throws IOException {
-        Map<String, Object> config = obj(
-                "created", "2001-01-01T00:00:00Z",
-                "architecture", arch,
-                "os", "linux",
-                "config", obj("Env", arr(PATH_ENV), "Cmd", arr("sh"), "WorkingDir", "/"),
-                "rootfs", obj("type", "layers", "diff_ids", arr(layers.stream().map(Layer::diffId).toArray())));
-        Descriptor configBlob = layout.addBlob(Descriptor.CONFIG, json(config));
-        Map<String, Object> manifest = obj(
-                "schemaVersion", 2L,
-                "mediaType", Descriptor.MANIFEST,
-                "config", descriptor(configBlob),
-                "layers", arr(layers.stream().map(l -> descriptor(l.blob())).toArray()));
-        Descriptor manifestBlob = layout.addBlob(Descriptor.MANIFEST, json(manifest));
-        return new TestImage(name, "latest", manifestBlob, configBlob, layers);
-    }
-
-    private static Map<String, Object> descriptor(Descriptor d) {
-        return obj("mediaType", d.mediaType(), "digest", d.digest(), "size", d.size());
+        return new TestImage(name, layout.addImage(arch, layers));
     }
 
     private static byte[] json(Map<String, Object> value) {

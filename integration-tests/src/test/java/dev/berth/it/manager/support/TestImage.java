@@ -1,5 +1,9 @@
 package dev.berth.it.manager.support;
 
+import dev.berth.testsupport.Descriptor;
+import dev.berth.testsupport.Layer;
+import dev.berth.testsupport.LocalRegistry;
+import dev.berth.testsupport.OciLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +13,15 @@ public record TestImage(String name, String tag, Descriptor manifest, Descriptor
 
     public TestImage {
         layers = List.copyOf(layers);
+    }
+
+    TestImage(String name, OciLayout.Image image) {
+        this(name, "latest", image.manifest(), image.config(), image.layers());
+    }
+
+    /** The image as its layout holds it, for pushing. */
+    OciLayout.Image image() {
+        return new OciLayout.Image(manifest, config, layers);
     }
 
     /** {@code 127.0.0.1:PORT/name:tag}, the reference {@code ctr images pull --plain-http} takes. */

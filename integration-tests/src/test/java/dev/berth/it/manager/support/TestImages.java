@@ -1,13 +1,13 @@
 package dev.berth.it.manager.support;
 
-import static dev.berth.it.support.DefaultSpec.arr;
-import static dev.berth.it.support.DefaultSpec.obj;
-
-import dev.berth.it.support.Json;
+import dev.berth.testsupport.BusyboxImage;
+import dev.berth.testsupport.Layer;
+import dev.berth.testsupport.LocalRegistry;
+import dev.berth.testsupport.OciLayout;
+import dev.berth.testsupport.TarWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The suite's images, built without network from Debian's {@code busybox-static} into one OCI image layout and
- * pushed to a {@link LocalRegistry}. Every byte is deterministic, so the digests are the same on every run.
+ * The suite's images, built without network into one OCI image layout and pushed to a {@link LocalRegistry}. Every
+ * byte is deterministic, so the digests are the same on every run.
  *
  * <ul>
- *   <li>{@code busybox:latest}: one layer, {@code /bin/busybox} with the {@link #APPLETS} as symlinks,
- *       {@code /etc/passwd}, {@code /etc/group}, {@code /tmp} (1777); Cmd {@code ["sh"]}.
+ *   <li>{@code busybox:latest}: test-support's {@link BusyboxImage} layer ({@code /bin/busybox} and its applets,
+ *       {@code /etc/passwd}, {@code /etc/group}, {@code /tmp} 1777); Cmd {@code ["sh"]}.
  *   <li>{@code layers5:latest}: the busybox layer and five more. Layer {@code i} writes {@code /layers/i} and
  *       overwrites {@code /layers/top} with {@code i}; layers 1, 2 and 4 add 4 MiB of random bytes each
  *       ({@code /layers/fill-i}), layer 3 adds {@link #BIG_FILE} of {@link #BIG_FILE_SIZE} random bytes.
@@ -30,10 +30,6 @@ import java.util.Random;
  * </ul>
  */
 public final class TestImages {
-    public static final Path BUSYBOX_BINARY = Path.of("/bin/busybox");
-    /** The symlinks to busybox in the busybox layer's {@code /bin}. */
-    public static final List<String> APPLETS = List.of("sh", "echo", "true", "sleep", "ls", "cat", "id", "hostname",
-            "ps", "stat", "env", "top", "wc");
     public static final String BIG_FILE = "/big";
     public static final long BIG_FILE_SIZE = 50L * 1024 * 1024;
     /** What {@code /layers/top} holds in {@code layers5}: the last layer's number. */
@@ -46,7 +42,6 @@ public final class TestImages {
     public static final String WHITEOUT_KEEP = "keep\n";
 
     private static final int FILL_SIZE = 4 * 1024 * 1024;
-    private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final OciLayout layout;
     private final TestImage busybox;
@@ -63,7 +58,7 @@ public final class TestImages {
     /** Writes the three images as an OCI image layout in {@code dir} (about 64 MB). */
     public static TestImages build(Path dir) throws IOException {
         OciLayout layout = OciLayout.create(dir);
-        Layer base = layout.addLayer(TestImages::busyboxLayer);
+        Layer base = layout.addLayer(BusyboxImage::layer);
         TestImage busybox = image(layout, "busybox", List.of(base));
 
         List<Layer> five = new ArrayList<>(List.of(base));
@@ -103,49 +98,14 @@ public final class TestImages {
     /** Pushes every image as {@code <registry>/<name>:latest}. */
     public void pushTo(LocalRegistry registry) throws IOException {
         for (TestImage image : all()) {
-            registry.push(image, layout);
+            registry.push(image.name(), image.tag(), layout, image.image());
         }
     }
 
     private static TestImage image(OciLayout layout, String name, List<Layer> layers) throws IOException {
-        Map<String, Object> platform = obj("architecture", goArch(), "os", "linux");
-        List<Object> diffIds = arr(layers.stream().map(Layer::diffId).toArray());
-        Map<String, Object> config = obj(
-                "created", "2001-01-01T00:00:00Z",
-                "architecture", goArch(),
-                "os", "linux",
-                "config", obj("Env", arr(PATH_ENV), "Cmd", arr("sh"), "WorkingDir", "/"),
-                "rootfs", obj("type", "layers", "diff_ids", diffIds));
-        Descriptor configBlob = layout.addBlob(Descriptor.CONFIG, json(config));
-        List<Object> layerDescriptors = arr(layers.stream().map(l -> descriptor(l.blob())).toArray());
-        Map<String, Object> manifest = obj(
-                "schemaVersion", 2L,
-                "mediaType", Descriptor.MANIFEST,
-                "config", descriptor(configBlob),
-                "layers", layerDescriptors);
-        Descriptor manifestBlob = layout.addBlob(Descriptor.MANIFEST, json(manifest));
-        layout.tag(manifestBlob, name + ":latest", platform);
-        return new TestImage(name, "latest", manifestBlob, configBlob, layers);
-    }
-
-    static void busyboxLayer(TarWriter tar) throws IOException {
-        tar.directory("bin", 0755);
-        tar.file("bin/busybox", 0755, Files.readAllBytes(BUSYBOX_BINARY));
-        for (String applet : APPLETS) {
-            tar.symlink("bin/" + applet, "busybox");
-        }
-        tar.directory("etc", 0755);
-        tar.file("etc/group", 0644, text("""
-                root:x:0:
-                user:x:1000:
-                nogroup:x:65534:
-                """));
-        tar.file("etc/passwd", 0644, text("""
-                root:x:0:0:root:/root:/bin/sh
-                user:x:1000:1000:user:/home/user:/bin/sh
-                nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-                """));
-        tar.directory("tmp", 01777);
+        OciLayout.Image image = layout.addImage(OciLayout.goArch(), layers);
+        layout.tag(image, OciLayout.goArch(), Map.of(OciLayout.REF_NAME, name + ":latest"));
+        return new TestImage(name, image);
     }
 
     private static void numberedLayer(TarWriter tar, int n) throws IOException {
@@ -215,24 +175,7 @@ public final class TestImages {
         };
     }
 
-    private static Map<String, Object> descriptor(Descriptor d) {
-        return obj("mediaType", d.mediaType(), "digest", d.digest(), "size", d.size());
-    }
-
-    private static byte[] json(Map<String, Object> value) {
-        return Json.write(value).getBytes(StandardCharsets.UTF_8);
-    }
-
     private static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The platform's architecture in Go's words, as image configs name it. */
-    static String goArch() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> System.getProperty("os.arch");
-        };
     }
 }

@@ -1,8 +1,9 @@
 /**
- * What the manager's acceptance suites need besides a daemon: {@link dev.berth.it.manager.support.LocalRegistry}
- * (Debian's {@code docker-registry} on 127.0.0.1), {@link dev.berth.it.manager.support.TestImages} (deterministic
- * OCI images built from busybox-static without network, pushed over the distribution API) and
- * {@link dev.berth.it.manager.support.Ctr} (Debian's {@code ctr} bound to one address and namespace), and
+ * What the manager's acceptance suites need besides a daemon and test-support's
+ * {@link dev.berth.testsupport.LocalRegistry}: {@link dev.berth.it.manager.support.TestImages} and
+ * {@link dev.berth.it.manager.support.EdgeImages} (deterministic OCI images over test-support's busybox layer, built
+ * without network and pushed over the distribution API),
+ * {@link dev.berth.it.manager.support.Ctr} (Debian's {@code ctr} bound to one address and namespace) and
  * {@link dev.berth.it.manager.support.ShimProcesses} (a test berthd's shims of one task, by command line).
  */
 package dev.berth.it.manager.support;

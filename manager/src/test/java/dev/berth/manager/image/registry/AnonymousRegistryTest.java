@@ -11,6 +11,8 @@ import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.image.oci.MediaTypes;
+import dev.berth.testsupport.LocalRegistry;
+import dev.berth.testsupport.RegistryFront;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,11 +37,11 @@ import org.junit.jupiter.api.Test;
 class AnonymousRegistryTest extends RegistryContract {
     private static final RegistryHostsConfig.Backoff FAST =
             new RegistryHostsConfig.Backoff(2, Duration.ofMillis(10), Duration.ofMillis(10));
-    private static DockerRegistryProcess registry;
+    private static LocalRegistry registry;
 
     @BeforeAll
     static void start() throws IOException {
-        registry = DockerRegistryProcess.anonymous();
+        registry = LocalRegistry.anonymous();
     }
 
     @AfterAll

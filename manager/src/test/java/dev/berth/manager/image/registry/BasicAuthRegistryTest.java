@@ -1,16 +1,17 @@
 package dev.berth.manager.image.registry;
 
+import dev.berth.testsupport.LocalRegistry;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The contract against {@code docker-registry} behind htpasswd Basic auth. */
 class BasicAuthRegistryTest extends RegistryContract {
-    private static DockerRegistryProcess registry;
+    private static LocalRegistry registry;
 
     @BeforeAll
     static void start() throws IOException {
-        registry = DockerRegistryProcess.htpasswd(USER, PASSWORD);
+        registry = LocalRegistry.basic(USER, PASSWORD);
     }
 
     @AfterAll

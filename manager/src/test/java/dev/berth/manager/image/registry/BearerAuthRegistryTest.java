@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.manager.image.reference.ImageReference;
+import dev.berth.testsupport.LocalRegistry;
+import dev.berth.testsupport.RegistryFront;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -12,20 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /** The contract against a Bearer-token front (a token server in the test) over an anonymous registry. */
 class BearerAuthRegistryTest extends RegistryContract {
-    private static DockerRegistryProcess registry;
+    private static LocalRegistry registry;
     private static RegistryFront front;
 
     @BeforeAll
     static void start() throws IOException {
-        registry = DockerRegistryProcess.anonymous();
-        front = RegistryFront.bearer(registry.host(), new Credentials(USER, PASSWORD));
+        registry = LocalRegistry.bearer(USER, PASSWORD);
+        front = registry.front().orElseThrow();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (front != null) {
-            front.close();
-        }
         if (registry != null) {
             registry.close();
         }
@@ -33,7 +32,7 @@ class BearerAuthRegistryTest extends RegistryContract {
 
     @Override
     String host() {
-        return front.host();
+        return registry.host();
     }
 
     @Override

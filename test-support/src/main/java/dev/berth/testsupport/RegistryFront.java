@@ -1,8 +1,9 @@
-package dev.berth.manager.image.registry;
+package dev.berth.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,95 +14,136 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A registry front for tests, on 127.0.0.1 with the JDK's {@link HttpServer}, proxying to an anonymous
- * {@code docker-registry}. It can play a Bearer-token registry (401 with a challenge unless the request carries a
- * token it issued at its {@code /token} realm for the right scope; tokens only for the given Basic credentials),
- * fail the next requests with 503, and redirect blob GETs to the backend (as blob storage does).
+ * {@code docker-registry} (a {@link LocalRegistry}'s process). It can play a Bearer-token registry (401 with a
+ * challenge unless the request carries a token it issued at its {@code /token} realm for the right scope; tokens
+ * only for the given Basic credentials), and inject faults: fail the next requests with 503, drop connections,
+ * redirect blob GETs to the backend (as blob storage does), ignore {@code Range}, cut a blob's body off, serve a
+ * blob with a wrong byte. It counts what it served and logs every blob GET with its {@code Range}.
  */
-final class RegistryFront implements AutoCloseable {
+public final class RegistryFront implements AutoCloseable {
     private static final Set<String> REQUEST_HEADERS = Set.of("accept", "content-type", "range");
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "docker-content-digest", "location",
             "content-range", "range", "docker-upload-uuid", "accept-ranges");
     private static final Pattern REPOSITORY = Pattern.compile("^/v2/(.+)/(manifests|blobs)/.*$");
 
+    /** One blob GET as it arrived, with its {@code Range} header. */
+    public record BlobGet(String digest, Optional<String> range) {
+        /** The first byte asked for, for {@code bytes=N-…}. */
+        public Optional<Long> rangeStart() {
+            return range.filter(r -> r.startsWith("bytes=")).map(r -> r.substring(6, r.indexOf('-')))
+                    .filter(start -> !start.isEmpty()).map(Long::parseLong);
+        }
+    }
+
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String backend;
-    private final Optional<Credentials> bearer;
+    /** The Basic {@code Authorization} value the token realm accepts; empty for a plain proxy. */
+    private final Optional<String> bearer;
     private final Map<String, List<String>> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger drops = new AtomicInteger();
     private final AtomicInteger proxied = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final List<BlobGet> gets = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> cuts = new ConcurrentHashMap<>();
+    private final Set<String> corrupted = ConcurrentHashMap.newKeySet();
     private volatile boolean redirectBlobs;
     private volatile boolean ignoreRange;
 
-    private RegistryFront(String backend, Optional<Credentials> bearer) throws IOException {
+    private RegistryFront(String backend, Optional<String> bearer) throws IOException {
         this.backend = backend;
         this.bearer = bearer;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
-    /** A plain proxy to {@code backend}, for failure injection and counting. */
-    static RegistryFront proxy(String backend) throws IOException {
+    /** A plain proxy to {@code backend} ({@code 127.0.0.1:PORT}), for failure injection and counting. */
+    public static RegistryFront proxy(String backend) throws IOException {
         return new RegistryFront(backend, Optional.empty());
     }
 
-    /** A Bearer-token registry whose token server issues tokens to {@code user} only. */
-    static RegistryFront bearer(String backend, Credentials user) throws IOException {
-        return new RegistryFront(backend, Optional.of(user));
+    /** A Bearer-token registry whose token realm issues tokens to {@code user} with {@code password} only. */
+    public static RegistryFront bearer(String backend, String user, String password) throws IOException {
+        return new RegistryFront(backend, Optional.of("Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8))));
     }
 
-    String host() {
+    /** {@code 127.0.0.1:PORT}: the host part of image references through this front. */
+    public String host() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The next {@code n} registry requests (not token requests) are answered 503. */
-    void failNext(int n) {
+    public void failNext(int n) {
         failures.set(n);
     }
 
     /** The next {@code n} registry requests lose their connection before any answer. */
-    void dropNext(int n) {
+    public void dropNext(int n) {
         drops.set(n);
     }
 
-    void redirectBlobs(boolean on) {
+    /** Answers blob GETs with a 307 to the backend, as registries whose blobs live in object storage do. */
+    public void redirectBlobs(boolean on) {
         redirectBlobs = on;
     }
 
     /** Drops {@code Range} headers, so that blobs come whole with 200, as from servers without range support. */
-    void ignoreRange(boolean on) {
+    public void ignoreRange(boolean on) {
         ignoreRange = on;
     }
 
+    /** The next GET of blob {@code digest} gets its full Content-Length but only {@code bytes} bytes, then EOF. */
+    public void cutFirstGetOf(String digest, long bytes) {
+        cuts.put(digest, bytes);
+    }
+
+    /** Every GET of blob {@code digest} gets the whole blob (no Range) with its last byte changed. */
+    public void corrupt(String digest) {
+        corrupted.add(digest);
+    }
+
+    /** The GETs of blob {@code digest} so far, in order. */
+    public List<BlobGet> getsOf(String digest) {
+        return gets.stream().filter(g -> g.digest().equals(digest)).toList();
+    }
+
     /** Registry requests seen, including failed and refused ones. */
-    int requests() {
+    public int requests() {
         return proxied.get();
     }
 
-    int tokenRequests() {
+    public int tokenRequests() {
         return tokenRequests.get();
     }
 
     @Override
     public void close() {
         server.stop(0);
+        executor.close();
         client.close();
     }
 
@@ -175,7 +217,7 @@ final class RegistryFront implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         tokenRequests.incrementAndGet();
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (bearer.isEmpty() || auth == null || !auth.equals(bearer.get().basicHeader())) {
+        if (bearer.isEmpty() || auth == null || !auth.equals(bearer.get())) {
             send(exchange, 401, Map.of("Content-Type", "application/json"), """
                     {"errors":[{"code":"UNAUTHORIZED","message":"invalid username or password"}]}""".getBytes());
             return;
@@ -195,34 +237,73 @@ final class RegistryFront implements AutoCloseable {
                 ("{\"" + field + "\":\"" + token + "\",\"expires_in\":300}").getBytes());
     }
 
+    /**
+     * Forwards the request and streams the answer back: a blob to {@link #corrupt} comes whole with its last byte
+     * changed, one to {@link #cutFirstGetOf cut} stops short of its Content-Length and the connection closes.
+     */
     private void proxy(HttpExchange exchange, byte[] body) throws IOException {
         String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        Optional<String> blob = method.equals("GET") && path.contains("/blobs/sha256:")
+                ? Optional.of(path.substring(path.lastIndexOf('/') + 1)) : Optional.empty();
+        blob.ifPresent(d -> gets.add(new BlobGet(d,
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst("Range")))));
+        boolean corrupt = blob.filter(corrupted::contains).isPresent();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + backend + exchange.getRequestURI()))
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (REQUEST_HEADERS.contains(name.toLowerCase())
-                    && !(ignoreRange && name.equalsIgnoreCase("range"))) {
+                    && !((ignoreRange || corrupt) && name.equalsIgnoreCase("range"))) {
                 values.forEach(v -> request.header(name, v));
             }
         });
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted proxying", e);
         }
-        Map<String, String> headers = new HashMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (RESPONSE_HEADERS.contains(name.toLowerCase()) && !values.isEmpty()) {
-                headers.put(name, values.getFirst());
+        try (InputStream in = response.body()) {
+            Map<String, String> headers = new HashMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (RESPONSE_HEADERS.contains(name.toLowerCase()) && !values.isEmpty()) {
+                    headers.put(name, values.getFirst());
+                }
+            });
+            OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+            if (method.equals("HEAD")) {
+                length.ifPresent(l -> headers.put("Content-Length", Long.toString(l)));
+                send(exchange, response.statusCode(), headers, new byte[0]);
+                return;
             }
-        });
-        if (method.equals("HEAD")) {
-            response.headers().firstValue("Content-Length").ifPresent(l -> headers.put("Content-Length", l));
+            if (corrupt && response.statusCode() == 200) {
+                byte[] bytes = in.readAllBytes();
+                if (bytes.length > 0) {
+                    bytes[bytes.length - 1] ^= 0x5a;
+                }
+                send(exchange, response.statusCode(), headers, bytes);
+                return;
+            }
+            long cut = blob.map(cuts::remove).orElse(Long.MAX_VALUE);
+            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            // 0 asks HttpServer for a chunked body, -1 for none
+            exchange.sendResponseHeaders(response.statusCode(), length.isEmpty() ? 0 : length.getAsLong() == 0 ? -1
+                    : length.getAsLong());
+            OutputStream out = exchange.getResponseBody();
+            byte[] buf = new byte[1 << 16];
+            long sent = 0;
+            for (int n; sent < cut && (n = in.read(buf, 0, (int) Math.min(buf.length, cut - sent))) > 0; ) {
+                out.write(buf, 0, n);
+                sent += n;
+            }
+            if (sent == cut) {
+                // HttpServer closes a connection whose handler throws: the client reads an early end of the body
+                throw new IOException("injected cut of " + blob.orElseThrow() + " after " + cut + " bytes");
+            }
+            out.close();
         }
-        send(exchange, response.statusCode(), headers, response.body());
     }
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)

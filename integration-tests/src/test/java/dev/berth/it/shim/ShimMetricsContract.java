@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  * berth-shim's Stats, Update and OOM events over ttrpc, with a fake events service on {@code TTRPC_ADDRESS} that
  * records every envelope the shim publishes. Each subclass selects an engine through the runc options of Create.
  */
-abstract class ShimMetricsTest {
+abstract class ShimMetricsContract {
     private static final String TASK = "containerd.task.v2.Task";
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final long MIB = 1024 * 1024;

@@ -1,13 +1,13 @@
-package dev.berth.it.manager.support;
+package dev.berth.testsupport;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The push side of the OCI distribution API over plain HTTP (distribution-spec {@code spec.md}, "Push"): a blob is
@@ -18,14 +18,10 @@ final class RegistryClient {
 
     private final URI base;
     private final HttpClient http;
-    private final java.util.Optional<String> authorization;
-
-    RegistryClient(URI base) {
-        this(base, java.util.Optional.empty());
-    }
+    private final Optional<String> authorization;
 
     /** {@code authorization}: an {@code Authorization} header value sent with every request. */
-    RegistryClient(URI base, java.util.Optional<String> authorization) {
+    RegistryClient(URI base, Optional<String> authorization) {
         this.base = base;
         this.authorization = authorization;
         // HTTP/1.1: the default would try an h2c upgrade on every request.
@@ -33,10 +29,11 @@ final class RegistryClient {
     }
 
     /** True once {@code GET /v2/} answers 200 (the API version check); false while nothing listens yet. */
-    boolean ping() throws IOException {
+    boolean ping() {
         try {
             return send(HttpRequest.newBuilder(base.resolve("/v2/")).GET()).statusCode() == 200;
-        } catch (ConnectException e) {
+        } catch (IOException e) {
+            // not listening yet, or reset while starting
             return false;
         }
     }

@@ -1,6 +1,7 @@
-package dev.berth.it.support;
+package dev.berth.testsupport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,10 @@ import java.util.Map;
  * A minimal JSON reader and writer over plain Java values: {@code Map<String,Object>} (insertion ordered),
  * {@code List<Object>}, {@code String}, {@code Long}, {@code Double}, {@code Boolean} and {@code null}.
  *
- * <p>The suite must not depend on a JSON library (it tests a program that has its own), and it only needs to write
- * {@code config.json} and read the small documents a runtime prints ({@code state}, {@code list}, {@code events}).
+ * <p>The one JSON reader of every module's tests. It is not a JSON library on purpose: the integration suite tests
+ * programs that have their own, and the busybox image builder runs from source with the JDK alone
+ * ({@code scripts/build-busybox-archive.sh}). It writes {@code config.json}s and image blobs and reads the small
+ * documents the programs print ({@code state}, {@code list}, {@code events}, {@code inspect}).
  */
 public final class Json {
     private final String text;
@@ -187,6 +190,20 @@ public final class Json {
         int from = Math.max(0, pos - 20);
         int to = Math.min(text.length(), pos + 20);
         return new IllegalArgumentException("json: " + what + " at offset " + pos + " near: " + text.substring(from, to));
+    }
+
+    /** A mutable JSON object from key, value, key, value…, in that order. */
+    public static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** A mutable JSON array. */
+    public static List<Object> arr(Object... values) {
+        return new ArrayList<>(Arrays.asList(values));
     }
 
     /** Writes a value as indented JSON (tabs, like {@code runc spec}). */

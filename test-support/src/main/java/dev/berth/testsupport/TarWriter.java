@@ -1,4 +1,4 @@
-package dev.berth.it.manager.support;
+package dev.berth.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,34 +6,34 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal ustar writer for image layers: directories, regular files (from memory or streamed), symlinks; names up
- * to 100 bytes. Every entry is owned by 0:0 with a fixed mtime so that the same entries give the same bytes, and so
- * the same digests, on every run.
+ * The tests' ustar writer (the JDK has no tar): directories, regular files (from memory or streamed) and symlinks;
+ * names up to 100 bytes. Every entry is owned by root (0:0) with a fixed mtime, so the same
+ * entries give the same bytes, and so the same digests, on every run.
  */
-final class TarWriter implements AutoCloseable {
+public final class TarWriter implements AutoCloseable {
     private static final int BLOCK = 512;
     /** 2001-01-01T00:00:00Z: fixed, and not 0, which some tools read as "no time". */
     private static final long MTIME = 978_307_200L;
 
     private final OutputStream out;
 
-    TarWriter(OutputStream out) {
+    public TarWriter(OutputStream out) {
         this.out = out;
     }
 
-    /** A directory; {@code name} without a trailing slash. */
-    void directory(String name, int mode) throws IOException {
-        header(name + "/", mode, 0, '5', "");
+    /** A directory; {@code name} with or without its trailing slash. */
+    public void directory(String name, int mode) throws IOException {
+        header(name.endsWith("/") ? name : name + "/", mode, 0, '5', "");
     }
 
-    void file(String name, int mode, byte[] content) throws IOException {
+    public void file(String name, int mode, byte[] content) throws IOException {
         header(name, mode, content.length, '0', "");
         out.write(content);
         pad(content.length);
     }
 
     /** A regular file of exactly {@code size} bytes read from {@code content}: large files never sit in memory. */
-    void file(String name, int mode, long size, InputStream content) throws IOException {
+    public void file(String name, int mode, long size, InputStream content) throws IOException {
         header(name, mode, size, '0', "");
         byte[] buf = new byte[64 * 1024];
         long left = size;
@@ -48,7 +48,7 @@ final class TarWriter implements AutoCloseable {
         pad(size);
     }
 
-    void symlink(String name, String target) throws IOException {
+    public void symlink(String name, String target) throws IOException {
         header(name, 0777, 0, '2', target);
     }
 

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * with a fake events service on {@code TTRPC_ADDRESS} that records what the shim publishes. Each subclass selects
  * an engine through the runc options of Create.
  */
-abstract class ShimTaskServiceTest {
+abstract class ShimTaskServiceContract {
     private static final String TASK = "containerd.task.v2.Task";
     private static final Duration CALL = Duration.ofSeconds(30);
 
