@@ -98,9 +98,9 @@ public final class CliEngine implements RuntimeEngine {
     }
 
     @Override
-    public ContainerState state(String id) {
+    public RuntimeState state(String id) {
         String out = captured("state", id, new byte[0], "state", id);
-        return parse("state", id, () -> ContainerState.from(JsonObject.parse(out), "state " + id));
+        return parse("state", id, () -> RuntimeState.from(JsonObject.parse(out), "state " + id));
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * @param consoleSocket where the pty master goes when {@code process.terminal} is set; null for none
  * @param pidFile where the runtime also writes the init's pid; null for none
  */
-public record CreateRequest(Stdio stdio, Path consoleSocket, Path pidFile, boolean noPivot, boolean noNewKeyring) {
-    public static CreateRequest of(Stdio stdio) {
+public record CreateRequest(ProcessStdio stdio, Path consoleSocket, Path pidFile, boolean noPivot,
+                            boolean noNewKeyring) {
+    public static CreateRequest of(ProcessStdio stdio) {
         return new CreateRequest(stdio, null, null, false, false);
     }
 

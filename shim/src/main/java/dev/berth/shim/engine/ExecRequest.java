@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * @param consoleSocket where the pty master goes when the process has {@code terminal} set; null for none
  * @param pidFile where the runtime also writes the process's pid; null for none
  */
-public record ExecRequest(Stdio stdio, Path consoleSocket, Path pidFile) {
-    public static ExecRequest of(Stdio stdio) {
+public record ExecRequest(ProcessStdio stdio, Path consoleSocket, Path pidFile) {
+    public static ExecRequest of(ProcessStdio stdio) {
         return new ExecRequest(stdio, null, null);
     }
 

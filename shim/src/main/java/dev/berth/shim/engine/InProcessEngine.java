@@ -61,8 +61,8 @@ public final class InProcessEngine implements RuntimeEngine {
     }
 
     @Override
-    public ContainerState state(String id) {
-        return call("state", id, () -> ContainerState.from(
+    public RuntimeState state(String id) {
+        return call("state", id, () -> RuntimeState.from(
                 new JsonObject(runtime.load("state", id).ociState(), ""), "state " + id));
     }
 

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The fds of a {@link Stdio} for one call: files and {@code /dev/null} opened here, the caller's fds as given. */
+/**
+ * The fds of a {@link ProcessStdio} for one call: files and {@code /dev/null} opened here, the caller's fds as given.
+ */
 final class OpenedStdio implements AutoCloseable {
     private static final String[] NAMES = {"stdin", "stdout", "stderr"};
 
@@ -20,7 +22,7 @@ final class OpenedStdio implements AutoCloseable {
     }
 
     /** Opens what needs opening; a file that cannot be opened is INVALID_ARGUMENT naming it. */
-    static OpenedStdio open(FdSyscalls sys, Stdio stdio, String op, String id) {
+    static OpenedStdio open(FdSyscalls sys, ProcessStdio stdio, String op, String id) {
         OpenedStdio io = new OpenedStdio(sys);
         try {
             io.add(0, stdio.in(), op, id);
@@ -33,11 +35,11 @@ final class OpenedStdio implements AutoCloseable {
         }
     }
 
-    private void add(int target, Stdio.Stream stream, String op, String id) {
+    private void add(int target, ProcessStdio.Stream stream, String op, String id) {
         int fd = switch (stream) {
-            case Stdio.Stream.Fd f -> f.fd();
-            case Stdio.Stream.Null n -> openFile(target, "/dev/null", FdSyscalls.O_RDWR, op, id);
-            case Stdio.Stream.File f -> openFile(target, f.path().toString(), target == 0 ? FdSyscalls.O_RDONLY
+            case ProcessStdio.Stream.Fd f -> f.fd();
+            case ProcessStdio.Stream.Null n -> openFile(target, "/dev/null", FdSyscalls.O_RDWR, op, id);
+            case ProcessStdio.Stream.File f -> openFile(target, f.path().toString(), target == 0 ? FdSyscalls.O_RDONLY
                     : FdSyscalls.O_WRONLY | FdSyscalls.O_CREAT | FdSyscalls.O_APPEND, op, id);
         };
         fds.put(target, fd);

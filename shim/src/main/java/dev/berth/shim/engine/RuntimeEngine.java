@@ -29,7 +29,7 @@ public interface RuntimeEngine {
     /** Removes the container; with {@code force} it kills its processes first. */
     void delete(String id, boolean force);
 
-    ContainerState state(String id);
+    RuntimeState state(String id);
 
     /**
      * Starts one more process in the container and returns its host pid.

@@ -3,7 +3,7 @@ package dev.berth.shim.io;
 import dev.berth.sys.Errno;
 import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
-import dev.berth.shim.engine.Stdio;
+import dev.berth.shim.engine.ProcessStdio;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,7 +48,7 @@ public final class ProcessIo implements AutoCloseable {
     private final String what;
     private final boolean terminal;
     private final List<Integer> handedOn = new ArrayList<>();
-    private Stdio stdio = Stdio.none();
+    private ProcessStdio stdio = ProcessStdio.none();
     private int stdinKeep = -1;
     private FileChannel stdinFifo;
     private int stdinPipe = -1;
@@ -92,27 +92,27 @@ public final class ProcessIo implements AutoCloseable {
             }
             return;
         }
-        Stdio.Stream in = Stdio.NULL;
+        ProcessStdio.Stream in = ProcessStdio.NULL;
         if (!r.stdin().isEmpty()) {
             openStdinFifo(r.stdin());
             int[] pipe = sys.pipe();
             handedOn.add(pipe[0]);
             stdinPipe = pipe[1];
-            in = new Stdio.Stream.Fd(pipe[0]);
+            in = new ProcessStdio.Stream.Fd(pipe[0]);
             startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
         }
-        Stdio.Stream o = logger != null ? new Stdio.Stream.Fd(logger.stdout()) : direct(out, "stdout");
-        Stdio.Stream e = logger != null ? new Stdio.Stream.Fd(logger.stderr()) : direct(err, "stderr");
-        stdio = new Stdio(in, o, e);
+        ProcessStdio.Stream o = logger != null ? new ProcessStdio.Stream.Fd(logger.stdout()) : direct(out, "stdout");
+        ProcessStdio.Stream e = logger != null ? new ProcessStdio.Stream.Fd(logger.stderr()) : direct(err, "stderr");
+        stdio = new ProcessStdio(in, o, e);
     }
 
-    private Stdio.Stream direct(StreamUri uri, String name) {
+    private ProcessStdio.Stream direct(StreamUri uri, String name) {
         if (uri instanceof StreamUri.None) {
-            return Stdio.NULL;
+            return ProcessStdio.NULL;
         }
         int fd = openOutput(uri, name);
         handedOn.add(fd);
-        return new Stdio.Stream.Fd(fd);
+        return new ProcessStdio.Stream.Fd(fd);
     }
 
     /** An fd writing to a FIFO or appending to a file; -1 for none. */
@@ -193,7 +193,7 @@ public final class ProcessIo implements AutoCloseable {
     }
 
     /** The streams to hand to the runtime: valid until {@link #handOff()}. */
-    public Stdio stdio() {
+    public ProcessStdio stdio() {
         return stdio;
     }
 

@@ -161,8 +161,8 @@ abstract class RuntimeEngineContract {
             writeFd = fds[1];
         }
 
-        Stdio asStdout() {
-            return new Stdio(Stdio.NULL, new Stdio.Stream.Fd(writeFd), Stdio.NULL);
+        ProcessStdio asStdout() {
+            return new ProcessStdio(ProcessStdio.NULL, new ProcessStdio.Stream.Fd(writeFd), ProcessStdio.NULL);
         }
 
         /** Closes this side's write end, then reads to the end on a thread of its own. */
@@ -203,10 +203,10 @@ abstract class RuntimeEngineContract {
     void create_stateIsCreatedWithThePid() throws Exception {
         String id = newId();
         Path bundle = bundle(id, "sleep", "100");
-        Started init = create(id, bundle, CreateRequest.of(Stdio.none()));
-        ContainerState state = engine.state(id);
+        Started init = create(id, bundle, CreateRequest.of(ProcessStdio.none()));
+        RuntimeState state = engine.state(id);
         assertEquals(id, state.id());
-        assertEquals(ContainerState.Status.CREATED, state.status());
+        assertEquals(RuntimeState.Status.CREATED, state.status());
         assertEquals(init.pid(), state.pid());
         assertEquals(bundle.toAbsolutePath().toString(), state.bundle());
         assertFalse(init.exit().isDone());
@@ -227,7 +227,7 @@ abstract class RuntimeEngineContract {
         engine.start(id);
         assertEquals(3, init.status());
         assertEquals("hello from sh\n", get(output));
-        assertEquals(ContainerState.Status.STOPPED, engine.state(id).status());
+        assertEquals(RuntimeState.Status.STOPPED, engine.state(id).status());
         engine.delete(id, false);
         assertKind(EngineException.Kind.NOT_FOUND, () -> engine.state(id));
     }
@@ -238,7 +238,8 @@ abstract class RuntimeEngineContract {
         Path input = Files.writeString(tmp.resolve("stdin.txt"), "line from a file\n");
         Path output = tmp.resolve("stdout.txt");
         Started init = create(id, bundle(id, "sh", "-c", "cat; echo to stderr >&2"), CreateRequest.of(
-                new Stdio(new Stdio.Stream.File(input), new Stdio.Stream.File(output), new Stdio.Stream.File(output))));
+                new ProcessStdio(new ProcessStdio.Stream.File(input), new ProcessStdio.Stream.File(output),
+                        new ProcessStdio.Stream.File(output))));
         engine.start(id);
         assertEquals(0, init.status());
         assertEquals("line from a file\nto stderr\n", Files.readString(output));
@@ -247,18 +248,18 @@ abstract class RuntimeEngineContract {
     @Test
     void kill_exitStatusIs128PlusTheSignal() throws Exception {
         String id = newId();
-        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
-        assertEquals(ContainerState.Status.RUNNING, engine.state(id).status());
+        assertEquals(RuntimeState.Status.RUNNING, engine.state(id).status());
         engine.kill(id, SIGKILL, false);
         assertEquals(128 + SIGKILL, init.status());
-        assertEquals(ContainerState.Status.STOPPED, engine.state(id).status());
+        assertEquals(RuntimeState.Status.STOPPED, engine.state(id).status());
     }
 
     @Test
     void exec_ownStdoutAndExitStatus() throws Exception {
         String id = newId();
-        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         Pipe stdout = new Pipe();
         Started process;
@@ -277,19 +278,19 @@ abstract class RuntimeEngineContract {
     @Test
     void pauseResume_statusFollows() throws Exception {
         String id = newId();
-        create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         engine.pause(id);
-        assertEquals(ContainerState.Status.PAUSED, engine.state(id).status());
+        assertEquals(RuntimeState.Status.PAUSED, engine.state(id).status());
         engine.resume(id);
-        assertEquals(ContainerState.Status.RUNNING, engine.state(id).status());
+        assertEquals(RuntimeState.Status.RUNNING, engine.state(id).status());
         assertKind(EngineException.Kind.FAILED_PRECONDITION, () -> engine.resume(id));
     }
 
     @Test
     void ps_listsTheInit() throws Exception {
         String id = newId();
-        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         assertEquals(List.of(init.pid()), engine.ps(id));
     }
@@ -297,7 +298,7 @@ abstract class RuntimeEngineContract {
     @Test
     void updateAndStats_pidsLimit() throws Exception {
         String id = newId();
-        create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         engine.update(id, "{\"pids\":{\"limit\":77}}");
         String stats = engine.stats(id).json();
@@ -307,7 +308,7 @@ abstract class RuntimeEngineContract {
     @Test
     void delete_createdContainerIsGoneAndItsInitKilled() throws Exception {
         String id = newId();
-        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.delete(id, false);
         assertEquals(128 + SIGKILL, init.status());
         assertKind(EngineException.Kind.NOT_FOUND, () -> engine.state(id));
@@ -316,7 +317,7 @@ abstract class RuntimeEngineContract {
     @Test
     void delete_runningNeedsForce() throws Exception {
         String id = newId();
-        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        Started init = create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         assertKind(EngineException.Kind.FAILED_PRECONDITION, () -> engine.delete(id, false));
         engine.delete(id, true);
@@ -337,17 +338,17 @@ abstract class RuntimeEngineContract {
     void errors_secondCreateOfAnIdAlreadyExists() throws Exception {
         String id = newId();
         Path bundle = bundle(id, "sleep", "100");
-        create(id, bundle, CreateRequest.of(Stdio.none()));
+        create(id, bundle, CreateRequest.of(ProcessStdio.none()));
         EngineException e = assertKind(EngineException.Kind.ALREADY_EXISTS,
-                () -> engine.create(id, bundle, CreateRequest.of(Stdio.none())));
+                () -> engine.create(id, bundle, CreateRequest.of(ProcessStdio.none())));
         assertTrue(e.getMessage().startsWith("create " + id + ": "), e.getMessage());
-        assertEquals(ContainerState.Status.CREATED, engine.state(id).status());
+        assertEquals(RuntimeState.Status.CREATED, engine.state(id).status());
     }
 
     @Test
     void errors_startTwiceIsFailedPrecondition() throws Exception {
         String id = newId();
-        create(id, bundle(id, "sleep", "100"), CreateRequest.of(Stdio.none()));
+        create(id, bundle(id, "sleep", "100"), CreateRequest.of(ProcessStdio.none()));
         engine.start(id);
         EngineException e = assertKind(EngineException.Kind.FAILED_PRECONDITION, () -> engine.start(id));
         assertTrue(e.getMessage().startsWith("start " + id + ": "), e.getMessage());
@@ -358,7 +359,7 @@ abstract class RuntimeEngineContract {
         String id = newId();
         Path missing = tmp.resolve("no-such-bundle");
         EngineException e = assertThrows(EngineException.class,
-                () -> engine.create(id, missing, CreateRequest.of(Stdio.none())));
+                () -> engine.create(id, missing, CreateRequest.of(ProcessStdio.none())));
         assertEquals(EngineException.Kind.INVALID_ARGUMENT, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertKind(EngineException.Kind.NOT_FOUND, () -> engine.state(id));

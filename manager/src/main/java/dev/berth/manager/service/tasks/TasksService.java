@@ -68,19 +68,19 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
     private static final Log LOG = Log.of(TasksService.class);
 
     private final Tasks tasks;
-    private final Containers containers;
+    private final ContainerRecords containers;
     private final Clock clock;
 
     /**
      * @param clock stamps the metrics it collects
      */
-    public TasksService(Tasks tasks, Containers containers, Clock clock) {
+    public TasksService(Tasks tasks, ContainerRecords containers, Clock clock) {
         this.tasks = tasks;
         this.containers = containers;
         this.clock = clock;
     }
 
-    public TasksService(Tasks tasks, Containers containers) {
+    public TasksService(Tasks tasks, ContainerRecords containers) {
         this(tasks, containers, Clock.systemUTC());
     }
 

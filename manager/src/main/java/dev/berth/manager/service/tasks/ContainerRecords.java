@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /** A namespace's container records, which tasks are created from (the metadata layer). */
 @FunctionalInterface
-public interface Containers {
+public interface ContainerRecords {
     /**
      * @throws dev.berth.api.errdefs.BerthException NOT_FOUND ({@code container <id>: not found})
      */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Where a container process's fds 0, 1 and 2 go: {@link Stream.Null} ({@code /dev/null}), an fd of the shim, or a
  * file (opened for reading for stdin, else created if needed and appended to).
  */
-public record Stdio(Stream in, Stream out, Stream err) {
+public record ProcessStdio(Stream in, Stream out, Stream err) {
     /** One of the three standard streams. */
     public sealed interface Stream {
         /** {@code /dev/null}. */
@@ -22,12 +22,12 @@ public record Stdio(Stream in, Stream out, Stream err) {
     public static final Stream NULL = new Stream.Null();
 
     /** Every stream to {@code /dev/null}. */
-    public static Stdio none() {
-        return new Stdio(NULL, NULL, NULL);
+    public static ProcessStdio none() {
+        return new ProcessStdio(NULL, NULL, NULL);
     }
 
     /** The three streams to fds of the calling process. */
-    public static Stdio fds(int in, int out, int err) {
-        return new Stdio(new Stream.Fd(in), new Stream.Fd(out), new Stream.Fd(err));
+    public static ProcessStdio fds(int in, int out, int err) {
+        return new ProcessStdio(new Stream.Fd(in), new Stream.Fd(out), new Stream.Fd(err));
     }
 }

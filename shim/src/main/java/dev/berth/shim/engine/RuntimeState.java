@@ -8,7 +8,7 @@ import java.util.Map;
  * A container's state as the runtime spec defines it ({@code runc state}): the init's pid (0 once stopped), the
  * status, the bundle and the rootfs, when it was created, and its annotations.
  */
-public record ContainerState(String id, int pid, Status status, String bundle, String rootfs, String created,
+public record RuntimeState(String id, int pid, Status status, String bundle, String rootfs, String created,
                              Map<String, String> annotations) {
 
     /** The runtime spec's statuses, plus runc's transient {@code pausing}. */
@@ -26,8 +26,8 @@ public record ContainerState(String id, int pid, Status status, String bundle, S
     }
 
     /** Reads the state document; {@code op} names the operation in errors. */
-    static ContainerState from(JsonObject o, String op) {
-        return new ContainerState(o.string("id"), (int) o.number("pid"), Status.of(o.string("status"), op),
+    static RuntimeState from(JsonObject o, String op) {
+        return new RuntimeState(o.string("id"), (int) o.number("pid"), Status.of(o.string("status"), op),
                 o.optString("bundle", ""), o.optString("rootfs", ""), o.optString("created", ""),
                 o.stringMap("annotations"));
     }
