@@ -30,7 +30,7 @@ class InitPlanTest {
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes("BPLN".getBytes(StandardCharsets.US_ASCII));
-        u32(expected, 2); // version
+        u32(expected, 3); // version
         u32(expected, 3);
         u32(expected, 11); // HOSTNAME
         u32(expected, 1);
@@ -44,6 +44,18 @@ class InitPlanTest {
         field(expected, "sh".getBytes(StandardCharsets.UTF_8));
         field(expected, "-c".getBytes(StandardCharsets.UTF_8));
         field(expected, "true".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(expected.toByteArray(), actual);
+    }
+
+    @Test
+    void encode_startSignal_isOp45WithoutFields() {
+        byte[] actual = new InitPlan().startSignal().encode();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes("BPLN".getBytes(StandardCharsets.US_ASCII));
+        u32(expected, 3); // version
+        u32(expected, 1);
+        u32(expected, 45); // START_SIGNAL
+        u32(expected, 0);
         assertArrayEquals(expected.toByteArray(), actual);
     }
 
