@@ -102,6 +102,26 @@ class HooksTest extends ContainerTest {
     }
 
     @Test
+    void hooks_slowStartContainer_finishesBeforeStartReturnsAndBeforePoststart() {
+        // under load the init's startContainer hook was overtaken by start's poststart: a slow hook makes it certain
+        Bundle b = newBundle().bindMount(logDir, "/hooklog").args("true");
+        b.hook("startContainer", "/bin/sh", "sh", "-c", "sleep 1; echo startContainer done >> /hooklog/log");
+        b.hook("poststart", "/bin/sh", recorder("poststart", log.toString()));
+        String id = newId();
+        runtime.create(id, b).assertSuccess();
+        List<String> atCreate = lines();
+
+        runtime.start(id).assertSuccess();
+        List<String> afterStart = lines().subList(atCreate.size(), lines().size());
+        if (RuncDeviation.POSTSTART_RUNS_AT_CREATE.applies()) {
+            // runc's start returns at the execve, after the hook; poststart ran during create
+            assertEquals(List.of("startContainer done"), afterStart);
+        } else {
+            assertEquals(List.of("startContainer done", "poststart running"), afterStart);
+        }
+    }
+
+    @Test
     void hooks_failingStartContainer_startFailsNamingTheHookAndTheContainerStops() {
         Bundle b = newBundle().bindMount(logDir, "/hooklog").sh("echo process >> /hooklog/log");
         b.hook("startContainer", "/bin/sh", "sh", "-c", "echo hook failing on purpose >&2; exit 3");
