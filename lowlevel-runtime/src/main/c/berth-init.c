@@ -17,7 +17,9 @@
  *                  <--------------------------------------- HOOKS
  *   HOOKS_DONE(state) ------------------------------------> RUN_HOOK ... PIVOT ...
  *                  <--------------------------------------- READY
- *                                                           WAIT_FIFO, SECCOMP, EXEC
+ *   start: open exec.fifo for reading ---------------------> WAIT_FIFO (open returns)
+ *                                                           RUN_HOOK ... START_SIGNAL
+ *          reads "0" ... EOF at execve  <------------------ SECCOMP, EXEC
  *
  * Choices made where the protocol document is silent or ambiguous:
  *
@@ -37,6 +39,12 @@
  * - ROOTFS_DIR and CHROOT (no mount namespace of its own) never touch the
  *   mount table: it is the host's. CHROOT keeps a handle on /proc/self/fd
  *   for WAIT_FIFO, since nothing is mounted in the chrooted rootfs.
+ * - WAIT_FIFO .. EXEC: the write end of exec.fifo stays open (close-on-exec)
+ *   from WAIT_FIFO until the execve of EXEC closes it, so `start` reads up
+ *   to EOF only once the user process runs. Any failure in between writes
+ *   the ERROR message, framed as on the sync socket, into the fifo too (after
+ *   the "0" of START_SIGNAL if that ran): the sync socket's reader, create,
+ *   has gone, and `start` is the one to report it.
  * - MOUNT with MS_BIND: the remount is done on a handle re-opened after the
  *   mount (the old handle points below the new mount). If the remount fails
  *   with EPERM (a user namespace keeps nosuid/nodev/noexec/atime flags of
@@ -159,7 +167,8 @@ enum {
 	OP_SESSION_KEYRING = 42,
 	OP_ROOTFS_DIR = 43,
 	OP_CHROOT = 44,
-	OP_MAX = 45,
+	OP_START_SIGNAL = 45,
+	OP_MAX = 46,
 };
 
 /*
@@ -214,6 +223,7 @@ static const struct op_spec op_specs[OP_MAX] = {
 	[OP_SESSION_KEYRING] = { "SESSION_KEYRING", "s" },
 	[OP_ROOTFS_DIR] = { "ROOTFS_DIR", "s" },
 	[OP_CHROOT] = { "CHROOT", "" },
+	[OP_START_SIGNAL] = { "START_SIGNAL", "" },
 };
 
 /* One field of a record: strings are NUL-terminated copies, integers decoded. */
@@ -232,7 +242,7 @@ struct step {
 
 #define PLAN_MAX_BYTES (64u << 20)
 /* The plan format version this program reads (docs/init-protocol.md, "The plan"). */
-#define PLAN_VERSION 2u
+#define PLAN_VERSION 3u
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Everything the steps hand to later steps. */
@@ -240,6 +250,7 @@ static int sync_fd = -1;
 static int rootfs_fd = -1;        /* O_PATH of the rootfs bind mount (ROOTFS) */
 static int fifo_fd = -1;          /* O_PATH of exec.fifo (EXEC_FIFO_OPEN) */
 static int fd_dir = -1;           /* CHROOT only: O_PATH of /proc/self/fd from before the chroot */
+static int fifo_write_fd = -1;    /* WAIT_FIFO until execve: exec.fifo open for writing, start reading it */
 static char *hook_state = NULL;   /* HOOKS_DONE: the state for createContainer */
 static uint32_t hook_state_len = 0;
 static char *start_state = NULL;  /* HOOKS_DONE after a NUL: the state for startContainer */
@@ -314,6 +325,30 @@ static int send_msg(uint32_t type, const void *payload, uint32_t len)
 }
 
 /*
+ * After WAIT_FIFO the reader of the sync socket (create) has gone: the ERROR
+ * message goes into exec.fifo, framed as on the socket, for `start` to
+ * report. SIGPIPE ignored: if start has gone too, the write just fails.
+ */
+static void write_fifo_error(const char *payload, uint32_t len)
+{
+	char hdr[8];
+	put_u32(hdr, MSG_ERROR);
+	put_u32(hdr + 4, len);
+	signal(SIGPIPE, SIG_IGN);
+	struct iovec iov[2] = {
+		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	/* One writev of at most 8 + 4 + 4096 bytes: the fifo's buffer takes it whole. */
+	ssize_t n;
+	do
+		n = writev(fifo_write_fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	close(fifo_write_fd);
+	fifo_write_fd = -1;
+}
+
+/*
  * Reports a failure and exits: ERROR on the sync socket (i32 errno, text)
  * and "berth-init: <text>: <strerror>" on stderr, because after READY in
  * create nobody reads the socket any more.
@@ -345,6 +380,8 @@ static void __attribute__((noreturn)) vdie(int status, int err, const char *fmt,
 	memcpy(msg + 4, text, len);
 	if (sync_fd >= 0)
 		send_msg(MSG_ERROR, msg, (uint32_t)(4 + len));
+	if (fifo_write_fd >= 0)
+		write_fifo_error(msg, (uint32_t)(4 + len));
 	_exit(status);
 }
 
@@ -1472,15 +1509,27 @@ static void do_wait_fifo(void)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		bail("open %s", path);
-	if (write_full(fd, "0", 1) < 0)
-		bail("write exec fifo");
-	close(fd);
+	/* Kept until execve closes it: start reads the fifo up to EOF. */
+	fifo_write_fd = fd;
 	close(fifo_fd);
 	fifo_fd = -1;
 	if (fd_dir >= 0) {
 		close(fd_dir);
 		fd_dir = -1;
 	}
+}
+
+static void do_start_signal(void)
+{
+	if (fifo_write_fd < 0)
+		fail(EINVAL, "start signal: exec fifo is not open (no WAIT_FIFO before)");
+	int fd = fifo_write_fd;
+	/* A failure here is reported by start itself: it reads EOF without "0". */
+	fifo_write_fd = -1;
+	if (write_full(fd, "0", 1) < 0)
+		bail("write exec fifo");
+	/* A later ERROR (SECCOMP, EXEC) is appended after the "0". */
+	fifo_write_fd = fd;
 }
 
 static void do_seccomp(struct step *s)
@@ -1587,6 +1636,7 @@ static void run_step(struct step *s)
 			bail("send READY");
 		break;
 	case OP_WAIT_FIFO: do_wait_fifo(); break;
+	case OP_START_SIGNAL: do_start_signal(); break;
 	case OP_SECCOMP: do_seccomp(s); break;
 	case OP_EXEC: do_exec(s);
 	default: fail(EINVAL, "plan: unknown op %u", s->op);

@@ -102,6 +102,53 @@ class HooksTest extends ContainerTest {
     }
 
     @Test
+    void hooks_slowStartContainer_finishesBeforeStartReturnsAndBeforePoststart() {
+        // under load the init's startContainer hook was overtaken by start's poststart: a slow hook makes it certain
+        Bundle b = newBundle().bindMount(logDir, "/hooklog").args("true");
+        b.hook("startContainer", "/bin/sh", "sh", "-c", "sleep 1; echo startContainer done >> /hooklog/log");
+        b.hook("poststart", "/bin/sh", recorder("poststart", log.toString()));
+        String id = newId();
+        runtime.create(id, b).assertSuccess();
+        List<String> atCreate = lines();
+
+        runtime.start(id).assertSuccess();
+        List<String> afterStart = lines().subList(atCreate.size(), lines().size());
+        if (RuncDeviation.POSTSTART_RUNS_AT_CREATE.applies()) {
+            // runc's start returns at the execve, after the hook; poststart ran during create
+            assertEquals(List.of("startContainer done"), afterStart);
+        } else {
+            assertEquals(List.of("startContainer done", "poststart running"), afterStart);
+        }
+    }
+
+    @Test
+    void hooks_failingStartContainer_startFailsNamingTheHookAndTheContainerStops() {
+        Bundle b = newBundle().bindMount(logDir, "/hooklog").sh("echo process >> /hooklog/log");
+        b.hook("startContainer", "/bin/sh", "sh", "-c", "echo hook failing on purpose >&2; exit 3");
+        b.hook("poststart", "/bin/sh", recorder("poststart", log.toString()));
+        b.hook("poststop", "/bin/sh", recorder("poststop", log.toString()));
+        String id = newId();
+        runtime.create(id, b).assertSuccess();
+
+        CliResult r = runtime.start(id);
+        if (RuncDeviation.START_CONTAINER_HOOK_FAILURE_NOT_REPORTED.applies()) {
+            r.assertSuccess();
+        } else {
+            // runtime-spec: the runtime must generate an error, stop the container and go on at poststop
+            r.assertFailure();
+            assertTrue(r.output().contains("start " + id + ": startContainer hook /bin/sh: exit status 3"),
+                    r.toString());
+        }
+        runtime.awaitStatus(id, "stopped", Duration.ofSeconds(10));
+        assertFalse(lines().contains("process"), "the user process never ran: " + lines());
+        if (!RuncDeviation.POSTSTART_RUNS_AT_CREATE.applies()) {
+            assertEquals(List.of(), lines(), "no poststart for a container whose start failed");
+        }
+        runtime.delete(id).assertSuccess();
+        assertEquals("poststop stopped", lines().getLast(), "poststop runs during delete");
+    }
+
+    @Test
     void hooks_argsAndEnv_passedToHook() {
         Bundle b = newBundle().args("true");
         b.hook("createRuntime", "/bin/sh", "sh", "-c", "echo \"$0|$1|$HOOK_VAR\" > " + log, "first", "second");

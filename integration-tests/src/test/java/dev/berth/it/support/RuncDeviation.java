@@ -18,6 +18,13 @@ public enum RuncDeviation {
      */
     POSTSTART_RUNS_AT_CREATE("runc 1.1.5 runs poststart hooks during create, not after start"),
 
+    /**
+     * runtime-spec: "If any startContainer hook fails, the runtime MUST generate an error, stop the container". runc
+     * 1.1.5's init writes to exec.fifo before it runs those hooks, so {@code start} succeeds; the container stops
+     * without running its process, and nobody reports the hook's failure.
+     */
+    START_CONTAINER_HOOK_FAILURE_NOT_REPORTED("runc 1.1.5's start succeeds although a startContainer hook failed"),
+
     /** runc's "container does not exist" does not say which id; berth-runtime names it (STYLE.md, errors). */
     UNKNOWN_ID_MESSAGE_OMITS_ID("runc 1.1.5 says \"container does not exist\" without the id"),
 

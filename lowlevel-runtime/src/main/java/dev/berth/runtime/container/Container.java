@@ -14,6 +14,7 @@ import dev.berth.runtime.process.InitException;
 import dev.berth.runtime.process.ParentProcess;
 import dev.berth.runtime.process.PlanBuilder;
 import dev.berth.runtime.process.ProcessSetup;
+import dev.berth.runtime.process.StartSignal;
 import dev.berth.runtime.spec.Features;
 import dev.berth.runtime.spec.Json;
 import dev.berth.runtime.spec.JsonObject;
@@ -134,7 +135,10 @@ public final class Container {
         return m;
     }
 
-    /** Releases the init process from exec.fifo so that it execs the user process; then runs poststart hooks. */
+    /**
+     * Releases the init process from exec.fifo; it runs the startContainer hooks and execs the user process, and
+     * then the poststart hooks run. A failing startContainer hook fails start and leaves the container stopped.
+     */
     public void start() {
         String op = "start " + id();
         ContainerStatus status = status();
@@ -154,7 +158,9 @@ public final class Container {
 
     /**
      * Opening exec.fifo for reading completes the init's blocked open for writing. The open blocks until then, so
-     * it runs on another thread while this one watches that the init is still alive.
+     * it runs on another thread while this one watches that the init is still alive. The read lasts until EOF: the
+     * init writes "0" after the startContainer hooks and keeps its end open until the execve of the user process,
+     * or writes its error (see {@link StartSignal}).
      */
     private void releaseFifo(String op) {
         Path fifo = fifo();
@@ -168,7 +174,7 @@ public final class Container {
         while (true) {
             try {
                 byte[] data = read.get(50, TimeUnit.MILLISECONDS);
-                if (data.length == 0) {
+                if (!released(op, data)) {
                     throw new ContainerException(INTERNAL, op + ": cannot start a container that has stopped");
                 }
                 break;
@@ -176,7 +182,7 @@ public final class Container {
                 if (status() == ContainerStatus.STOPPED) {
                     // A process that exits at once (true) can be gone before this poll sees the read complete:
                     // whether the init was released is the read's answer, not the status's.
-                    if (readLate(read, fifo).length > 0) {
+                    if (released(op, readLate(read, fifo))) {
                         break;
                     }
                     throw new ContainerException(FAILED_PRECONDITION,
@@ -193,6 +199,25 @@ public final class Container {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
             throw new ContainerException(INTERNAL, op + ": remove " + fifo + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the fifo's content says the user process was executed. The init's error (a startContainer hook that
+     * failed, an execve that failed) fails start; the init has exited then, and whatever is left in the container
+     * (a process a hook left behind) is killed: the container is stopped, as the runtime spec asks.
+     */
+    private boolean released(String op, byte[] data) {
+        try {
+            return StartSignal.released(data);
+        } catch (InitException e) {
+            ContainerException failed = new ContainerException(INTERNAL, op + ": " + e.getMessage(), e);
+            try {
+                killAndWait(op);
+            } catch (ContainerException | CgroupException stop) {
+                failed.addSuppressed(stop);
+            }
+            throw failed;
         }
     }
 

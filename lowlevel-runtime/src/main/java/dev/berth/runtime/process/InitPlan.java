@@ -13,7 +13,7 @@ import java.util.List;
  * field {@code u32 length, bytes}, integers as 8-byte little-endian.
  */
 public final class InitPlan {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The op codes, as numbered in docs/init-protocol.md and berth-init.c. */
     enum Op {
@@ -22,7 +22,7 @@ public final class InitPlan {
         EXEC_FIFO_OPEN(18), HOOKS(19), RUN_HOOK(20), PIVOT(21), MASK(22), READONLY(23), SYSCTL(24),
         ROOT_PROPAGATION(25), ROOT_READONLY(26), CONSOLE(27), RLIMIT(28), PERSONALITY(29), UMASK(30), IDENTITY(31),
         CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39),
-        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42), ROOTFS_DIR(43), CHROOT(44);
+        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42), ROOTFS_DIR(43), CHROOT(44), START_SIGNAL(45);
 
         final int code;
 
@@ -212,6 +212,11 @@ public final class InitPlan {
 
     public InitPlan waitFifo() {
         return add(Op.WAIT_FIFO);
+    }
+
+    /** Writes "0" into exec.fifo opened by WAIT_FIFO: {@code start} is told the container process is released. */
+    public InitPlan startSignal() {
+        return add(Op.START_SIGNAL);
     }
 
     public InitPlan seccomp(int flags, byte[] program) {

@@ -92,8 +92,7 @@ public final class ParentProcess {
                 } else if (m instanceof SyncMessage.Ready) {
                     ready = true;
                 } else if (m instanceof SyncMessage.Error e) {
-                    throw new InitException(e.errno() == 0 ? e.text() : e.text() + ": " + Errno.message(e.errno()),
-                            e.errno());
+                    throw e.toException();
                 } else if (m instanceof SyncMessage.Eof && !ready) {
                     throw new InitException("berth-init exited before the container process was ready"
                             + exitDetail(initPid));

@@ -10,7 +10,12 @@ import java.util.List;
 public final class PlanBuilder {
     private PlanBuilder() {}
 
-    /** The plan that creates a container: namespaces, filesystem, process, then the wait on exec.fifo. */
+    /**
+     * The plan that creates a container: namespaces, filesystem, process, then the wait on exec.fifo. The
+     * startContainer hooks run between the fifo's open (start has been called) and the start signal, so that start,
+     * which reads the fifo up to EOF, returns after them and runs the poststart hooks after them (runtime spec,
+     * lifecycle steps 7 to 10); a failing one reaches start through the fifo.
+     */
     public static InitPlan forCreate(ContainerSetup c) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(c.preserveFds()));
@@ -86,6 +91,7 @@ public final class PlanBuilder {
         addProcess(plan, c.process(), c.preserveFds(), true);
         plan.waitFifo();
         addHooks(plan, "startContainer", c.startContainerHooks());
+        plan.startSignal();
         finish(plan, c.process());
         return plan;
     }

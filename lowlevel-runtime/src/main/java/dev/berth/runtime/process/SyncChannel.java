@@ -60,6 +60,15 @@ final class SyncChannel implements AutoCloseable {
         if (!readFully(payload)) {
             throw new InitException("read sync message: truncated");
         }
+        return decode(type, payload);
+    }
+
+    /** One message from its type and payload: those of the sync socket, and the ERROR that exec.fifo may carry. */
+    static SyncMessage decode(int type, byte[] payload) {
+        int length = payload.length;
+        if (type == SyncMessage.ERROR && length < 4) {
+            throw new InitException("read sync message: error of " + length + " bytes");
+        }
         ByteBuffer p = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
         return switch (type) {
             case SyncMessage.PID -> new SyncMessage.Pid(p.getInt());

@@ -1,5 +1,7 @@
 package dev.berth.runtime.process;
 
+import dev.berth.sys.Errno;
+
 /** A message from berth-init on the sync socket (docs/init-protocol.md, "Transport"). */
 sealed interface SyncMessage {
     int PLAN = 1;
@@ -19,7 +21,12 @@ sealed interface SyncMessage {
     record Ready() implements SyncMessage {}
 
     /** A step failed. */
-    record Error(int errno, String text) implements SyncMessage {}
+    record Error(int errno, String text) implements SyncMessage {
+        /** The failure as the runtime reports it: {@code <step text>: <strerror in Go's wording>}. */
+        InitException toException() {
+            return new InitException(errno == 0 ? text : text + ": " + Errno.message(errno), errno);
+        }
+    }
 
     /** The socket closed: every berth-init process has exec'd or exited. */
     record Eof() implements SyncMessage {}

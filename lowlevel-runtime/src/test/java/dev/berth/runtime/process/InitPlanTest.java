@@ -23,15 +23,21 @@ class InitPlanTest {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
 
+    /** "BPLN", the plan version, the record count. */
+    private static ByteArrayOutputStream header(int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("BPLN".getBytes(StandardCharsets.US_ASCII));
+        u32(out, 3); // version
+        u32(out, count);
+        return out;
+    }
+
     @Test
     void encode_matchesTheDocumentedLayoutByteForByte() {
         byte[] actual = new InitPlan().hostname("box").setns(0x40000000L, "/proc/1/ns/net")
                 .exec(List.of("sh", "-c", "true")).encode();
 
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        expected.writeBytes("BPLN".getBytes(StandardCharsets.US_ASCII));
-        u32(expected, 2); // version
-        u32(expected, 3);
+        ByteArrayOutputStream expected = header(3);
         u32(expected, 11); // HOSTNAME
         u32(expected, 1);
         field(expected, "box".getBytes(StandardCharsets.UTF_8));
@@ -44,6 +50,15 @@ class InitPlanTest {
         field(expected, "sh".getBytes(StandardCharsets.UTF_8));
         field(expected, "-c".getBytes(StandardCharsets.UTF_8));
         field(expected, "true".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(expected.toByteArray(), actual);
+    }
+
+    @Test
+    void encode_startSignal_isOp45WithoutFields() {
+        byte[] actual = new InitPlan().startSignal().encode();
+        ByteArrayOutputStream expected = header(1);
+        u32(expected, 45); // START_SIGNAL
+        u32(expected, 0);
         assertArrayEquals(expected.toByteArray(), actual);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.runtime.namespace.NamespaceKind;
 import dev.berth.runtime.namespace.NamespacePlan;
 import dev.berth.runtime.rootfs.RootfsPlan;
+import dev.berth.runtime.spec.Spec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,13 @@ class PlanBuilderTest {
     }
 
     private static ContainerSetup setup(NamespacePlan ns, ProcessSetup process, RootfsPlan fs) {
+        return setup(ns, process, fs, List.of());
+    }
+
+    private static ContainerSetup setup(NamespacePlan ns, ProcessSetup process, RootfsPlan fs,
+                                        List<Spec.Hook> startContainer) {
         return new ContainerSetup(ns, fs, process, "box", null, Map.of("kernel.x", "1"), "", "/s/exec.fifo",
-                List.of(), List.of(), false, true, "c1", 0);
+                List.of(), startContainer, false, true, "c1", 0);
     }
 
     private static List<InitPlan.Op> ops(InitPlan plan) {
@@ -46,7 +52,26 @@ class PlanBuilderTest {
                 InitPlan.Op.PIVOT, InitPlan.Op.SYSCTL, InitPlan.Op.MASK, InitPlan.Op.READONLY,
                 InitPlan.Op.ROOT_READONLY, InitPlan.Op.RLIMIT, InitPlan.Op.IDENTITY, InitPlan.Op.CWD,
                 InitPlan.Op.NO_NEW_PRIVS, InitPlan.Op.ENV, InitPlan.Op.DEFAULT_HOME, InitPlan.Op.RESOLVE_EXEC,
-                InitPlan.Op.READY, InitPlan.Op.WAIT_FIFO, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC), ops);
+                InitPlan.Op.READY, InitPlan.Op.WAIT_FIFO, InitPlan.Op.START_SIGNAL, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC),
+                ops);
+    }
+
+    @Test
+    void forCreate_startContainerHooks_runAfterStartOpenedTheFifoAndBeforeTheStartSignal() {
+        NamespacePlan ns = new NamespacePlan(List.of(), NamespaceKind.MOUNT.cloneFlag(), false, "", "",
+                Map.of(NamespaceKind.MOUNT, ""));
+        List<Spec.Hook> hooks = List.of(new Spec.Hook("/bin/one", List.of(), List.of(), null),
+                new Spec.Hook("/bin/two", List.of(), List.of(), 5L));
+        List<InitPlan.Step> steps = PlanBuilder.forCreate(setup(ns, process(true, true), fullRootfs(), hooks))
+                .steps();
+        List<InitPlan.Op> ops = steps.stream().map(InitPlan.Step::op).toList();
+        // start returns (and runs poststart) once it read the signal: the hooks have run by then
+        int waitFifo = ops.indexOf(InitPlan.Op.WAIT_FIFO);
+        assertEquals(List.of(InitPlan.Op.WAIT_FIFO, InitPlan.Op.RUN_HOOK, InitPlan.Op.RUN_HOOK,
+                InitPlan.Op.START_SIGNAL, InitPlan.Op.SECCOMP, InitPlan.Op.EXEC), ops.subList(waitFifo, ops.size()));
+        assertEquals(List.of("startContainer", "/bin/one", 0L, 1L, "/bin/one"), steps.get(waitFifo + 1).fields());
+        assertEquals(List.of("startContainer", "/bin/two", 5L, 1L, "/bin/two"), steps.get(waitFifo + 2).fields());
+        assertEquals(1, ops.stream().filter(o -> o == InitPlan.Op.START_SIGNAL).count());
     }
 
     @Test
