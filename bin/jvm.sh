@@ -3,10 +3,15 @@
 # BERTH_JAVA_HOME selects another JDK 25 (the machine's default java is 17); BERTH_*_DIST run another build.
 berth_bin=$(dirname "$(readlink -f "$0")")
 berth_java="${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-if [ ! -x "$berth_java" ]; then
-    echo "$(basename "$0"): no JDK 25 at ${berth_java%/bin/java} (set BERTH_JAVA_HOME)" >&2
-    exit 1
-fi
+
+# berth_need_java: exits with a clear message where the JDK is missing (a launcher calls it before it runs the JVM;
+# berth-shim's native start and delete need none).
+berth_need_java() {
+    if [ ! -x "$berth_java" ]; then
+        echo "$(basename "$0"): no JDK 25 at ${berth_java%/bin/java} (set BERTH_JAVA_HOME)" >&2
+        exit 1
+    fi
+}
 berth_syscall_lib="${BERTH_SYS_DIST:-$berth_bin/../sys/target}/libberth-syscall.so"
 
 # berth_aot CACHE: the flag that maps the AOT cache the build recorded, or nothing where it made none.

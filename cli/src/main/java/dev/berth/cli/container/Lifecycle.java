@@ -247,6 +247,9 @@ public final class Lifecycle {
     }
 
     private void removeSnapshot(String snapshotter, String key) {
+        if (key.isEmpty()) {
+            return; // a container created without a snapshot (ctr's containers create without one); as ctr does
+        }
         try {
             berth.snapshots().remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(key)
                     .build());

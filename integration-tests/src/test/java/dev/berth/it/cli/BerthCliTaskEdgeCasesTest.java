@@ -50,6 +50,9 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
         String table = berth("ps", "-a").assertSuccess().stdout();
         assertEquals(4, lines(table).size(), table.length() > 2000 ? table.substring(0, 2000) : table);
         assertTrue(berth("info").assertSuccess().stdout().contains(" Containers: 3"));
+        // created without a snapshot (as ctr's containers create without --rootfs): rm has no snapshot to remove
+        berth("rm", "huge-a", "huge-b", "huge-c").assertSuccess();
+        assertEquals(List.of(), containerIds());
     }
 
     @Test
