@@ -51,7 +51,7 @@ public final class OciLayout {
     /** The annotation containerd names an imported image with, before {@link #REF_NAME}. */
     public static final String CONTAINERD_NAME = "io.containerd.image.name";
     /** The fixed creation time of every image config written here. */
-    static final String CREATED = "2001-01-01T00:00:00Z";
+    static final String CREATED = "2024-01-01T00:00:00Z";
     private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path dir;

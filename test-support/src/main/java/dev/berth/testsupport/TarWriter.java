@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TarWriter implements AutoCloseable {
     private static final int BLOCK = 512;
-    /** 2001-01-01T00:00:00Z: fixed, and not 0, which some tools read as "no time". */
-    private static final long MTIME = 978_307_200L;
+    /** 2024-01-01T00:00:00Z: fixed, and not 0, which some tools read as "no time". */
+    private static final long MTIME = 1_704_067_200L;
 
     private final OutputStream out;
 
