@@ -8,9 +8,11 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.snapshot.overlay.OverlaySnapshotter;
+import dev.berth.sys.Errno;
 import dev.berth.sys.LinuxSyscalls;
 import dev.berth.sys.MountSyscalls;
 import dev.berth.sys.RelativeMountData;
+import dev.berth.sys.SyscallException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +41,18 @@ class OverlayDepthTest {
     Path temp;
     private final LinuxSyscalls sys = LinuxSyscalls.loadBuilt();
     private final SyscallMounter mounter = new SyscallMounter(sys);
+
+    /** A refusal test that fails because the mount went through must not leave the mount behind. */
+    @AfterEach
+    void unmountWhatARegressionMounted() {
+        try {
+            sys.unmount(temp.resolve("refused").toString(), 2 /* MNT_DETACH */);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(ints = {75, 127})
@@ -78,8 +93,9 @@ class OverlayDepthTest {
         for (int i = 0; i < MountSyscalls.OVERLAY_MAX_LOWER + 1; i++) {
             lowers.add(Files.createDirectories(temp.resolve("s/" + i + "/fs")).toString());
         }
+        Path refused = Files.createDirectory(temp.resolve("refused"));
         BerthException e = assertThrows(BerthException.class, () -> mounter.mount(List.of(new Mount("overlay",
-                "overlay", List.of("lowerdir=" + String.join(":", lowers)))), temp));
+                "overlay", List.of("lowerdir=" + String.join(":", lowers)))), refused));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("with 501 lower directories") && e.getMessage().contains("at most 500"),
                 e.getMessage());
@@ -91,8 +107,9 @@ class OverlayDepthTest {
         for (int i = 0; i < 80; i++) {
             lowers.add(Files.createDirectories(temp.resolve("s/" + "x".repeat(60) + i)).toString());
         }
+        Path refused = Files.createDirectory(temp.resolve("refused"));
         BerthException e = assertThrows(BerthException.class, () -> mounter.mount(List.of(new Mount("overlay",
-                "overlay", List.of("lowerdir=" + String.join(":", lowers)))), temp));
+                "overlay", List.of("lowerdir=" + String.join(":", lowers)))), refused));
         assertTrue(e.getMessage().contains("with 80 lower directories")
                 && e.getMessage().contains("even with paths relative to " + temp.resolve("s")), e.getMessage());
     }
