@@ -371,7 +371,7 @@ public final class Container {
                         }
                     });
             if (options.pidFile() != null) {
-                AtomicFiles.write(options.pidFile(), Integer.toString(pid));
+                AtomicFiles.write(options.pidFile(), Integer.toString(pid), AtomicFiles.SHARED);
             }
             return pid;
         } catch (InitException | CgroupException | SyscallException e) {

@@ -106,9 +106,9 @@ final class ContainerCreator {
             namespaces.listed().forEach((kind, path) -> nsPaths.put(kind.specName(), path));
             ContainerState state = new ContainerState(id, pid, startTime, bundle.toString(), rootfs.rootfs(), created,
                     spec.annotations(), cgroup.paths(), nsPaths, config);
-            AtomicFiles.write(dir.resolve("state.json"), state.toJson());
+            AtomicFiles.write(dir.resolve("state.json"), state.toJson(), AtomicFiles.PRIVATE);
             if (options.pidFile() != null) {
-                AtomicFiles.write(options.pidFile(), Integer.toString(pid));
+                AtomicFiles.write(options.pidFile(), Integer.toString(pid), AtomicFiles.SHARED);
             }
             return new Container(runtime, dir, state);
         } catch (SpecException | JsonException e) {
@@ -142,7 +142,9 @@ final class ContainerCreator {
     private static Path claimStateDir(Path root, String id, String op) {
         Path dir = root.resolve(id);
         try {
-            Files.createDirectories(root);
+            // 0700, as runc's MkdirAll(root, 0700): a root that exists already keeps its mode
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
             Files.createDirectory(dir);
             // 0711: a container root mapped to another host uid must still reach exec.fifo by path
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));

@@ -8,10 +8,11 @@
  *
  * <p>On-disk layout under the state root ({@code --root}), runc's:
  * <pre>
- *   &lt;root&gt;/                     0700
+ *   &lt;root&gt;/                     0700 when the runtime creates it (an existing one keeps its mode)
  *   &lt;root&gt;/&lt;id&gt;/                0711: a container root mapped to another uid still reaches exec.fifo
  *   &lt;root&gt;/&lt;id&gt;/exec.fifo       0622, from create until start; the init blocks opening it for writing
- *   &lt;root&gt;/&lt;id&gt;/state.json      written atomically (temp file, rename) once create succeeded:
+ *   &lt;root&gt;/&lt;id&gt;/state.json      0600 (it holds the config's environment), written atomically (temp file,
+ *       rename) once create succeeded:
  *       id, init_process_pid, init_process_start (clock ticks, to detect pid reuse), bundle, rootfs, created,
  *       annotations, cgroup_paths (controller → host directory), namespaces (type → path, "" = own),
  *       config (config.json as it was at create: its hooks run at delete)
