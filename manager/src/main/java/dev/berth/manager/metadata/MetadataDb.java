@@ -85,6 +85,18 @@ public final class MetadataDb implements AutoCloseable {
         return new ContainerStore(db, namespace, gc);
     }
 
+    /** The engine's containers ({@code manager.engine}) of a namespace. */
+    public EngineStore engineContainers(String namespace) {
+        Identifiers.validateNamespace(namespace);
+        return new EngineStore(db, namespace, EngineStore.Kind.CONTAINERS);
+    }
+
+    /** The engine's named volumes of a namespace. */
+    public EngineStore engineVolumes(String namespace) {
+        Identifiers.validateNamespace(namespace);
+        return new EngineStore(db, namespace, EngineStore.Kind.VOLUMES);
+    }
+
     public LeaseStore leases(String namespace) {
         Identifiers.validateNamespace(namespace);
         return new LeaseStore(db, namespace, gc);
