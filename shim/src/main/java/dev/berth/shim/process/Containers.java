@@ -16,6 +16,7 @@ public final class Containers {
     private final Map<String, Container> byId = new HashMap<>();
     private final Map<String, Boolean> creating = new HashMap<>();
     private final OomWatcher oom;
+    private boolean closed;
 
     /** Tasks whose OOM kills are published as {@code /tasks/oom}, as the host's memory cgroups notify them. */
     public Containers(Syscalls sys, Reaper reaper, EventSink events) {
@@ -29,6 +30,10 @@ public final class Containers {
     /** Creates a task; ALREADY_EXISTS if the id is taken. */
     public Container create(Container.CreateSpec spec, RuntimeEngine engine) {
         synchronized (this) {
+            if (closed) {
+                throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                        "create " + spec.id() + ": shim server is exiting");
+            }
             if (byId.containsKey(spec.id()) || creating.putIfAbsent(spec.id(), true) != null) {
                 throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
                         "create " + spec.id() + ": task already exists");
@@ -80,5 +85,13 @@ public final class Containers {
 
     public synchronized boolean isEmpty() {
         return byId.isEmpty() && creating.isEmpty();
+    }
+
+    /** If no task is served or being created: refuses every later Create and returns true (the server exits). */
+    public synchronized boolean closeIfEmpty() {
+        if (isEmpty()) {
+            closed = true;
+        }
+        return closed;
     }
 }
