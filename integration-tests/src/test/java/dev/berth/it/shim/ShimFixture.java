@@ -52,6 +52,7 @@ final class ShimFixture implements AutoCloseable {
     private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final List<TtrpcClient> clients = new CopyOnWriteArrayList<>();
     private final Set<Long> serverPids = new LinkedHashSet<>();
+    private final List<Path> logs = new CopyOnWriteArrayList<>();
     private TtrpcServer events;
 
     private ShimFixture(Path tmp, String namespace) {
@@ -113,6 +114,11 @@ final class ShimFixture implements AutoCloseable {
 
     /** Runs {@code berth-shim … -id ID start} in the bundle, as containerd does, and returns what it said. */
     StartResult runStart(Path bundle, String id) throws IOException, InterruptedException {
+        Path log = bundle.resolve("log"); // a file rather than containerd's FIFO: the server's log, for failures
+        if (!Files.exists(log)) {
+            Files.createFile(log);
+            logs.add(log);
+        }
         ProcessBuilder pb = new ProcessBuilder(repo().resolve("bin/berth-shim").toString(), "-namespace", namespace,
                 "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
                 "start").directory(bundle.toFile()).redirectErrorStream(true);
@@ -188,6 +194,19 @@ final class ShimFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILLs the berth-monitors this fixture's servers started (after a failure: they outlive their server by
+     * design), found by this fixture's temp dir in their command line, and the containers they are the parents of.
+     */
+    private void killMonitors() throws IOException {
+        List<ProcessHandle> monitors = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.startsWith("berth-monitor ") && c.contains(tmp.toString())).orElse(false)).toList();
+        for (ProcessHandle m : monitors) {
+            m.children().forEach(ProcessHandle::destroyForcibly);
+            m.destroyForcibly();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try {
@@ -199,7 +218,14 @@ final class ShimFixture implements AutoCloseable {
             synchronized (serverPids) {
                 serverPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             }
+            killMonitors();
             stopEvents();
+            for (Path log : logs) {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                if (!text.isEmpty()) {
+                    System.err.println("--- shim server log " + log + "\n" + text);
+                }
+            }
             CgroupFs.removeLeftovers("/" + namespace);
             try (Stream<Path> walk = Files.walk(tmp)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -82,6 +82,7 @@ public final class Main {
     }
 
     private static ShimSettings settings() {
-        return new ShimSettings(Path.of(System.getProperty("berth.init", "berth-init")), System.getenv());
+        return new ShimSettings(Path.of(System.getProperty("berth.init", "berth-init")),
+                Path.of(System.getProperty("berth.monitor", "berth-monitor")), System.getenv());
     }
 }

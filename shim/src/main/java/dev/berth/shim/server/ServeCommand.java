@@ -6,6 +6,7 @@ import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
 import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
+import dev.berth.shim.process.Monitors;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
 import dev.berth.shim.task.TaskService;
@@ -62,11 +63,17 @@ final class ServeCommand {
                      ttrpcAddress.isEmpty() ? Optional.empty() : Optional.of(Path.of(ttrpcAddress)),
                      flags.namespace())) {
             Syscalls sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
-            Containers containers = new Containers(sys, reaper, events);
+            Monitors monitors = new Monitors(linux, sys, settings.monitorBinary(),
+                    socket.path().resolveSibling(socket.path().getFileName() + ".m"));
+            Containers containers = new Containers(sys, monitors, events);
             IdleExit life = new IdleExit(socket.path(), settings.idle(), containers::closeIfEmpty,
                     Clock.systemUTC());
             TaskService tasks = new TaskService(containers, new Engines(sys, settings, flags.runtimeRoot()),
                     linux.getpid(), life::shutdownAsked, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
+            int adopted = tasks.adoptAll();
+            if (adopted > 0) {
+                LOG.info("took over the containers of the group's earlier server", "containers", adopted);
+            }
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             server.serve(socket.channel());
             report(flags, socket.address());
