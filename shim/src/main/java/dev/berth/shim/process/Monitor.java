@@ -58,7 +58,7 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
     private final Map<Integer, CompletableFuture<Integer>> spawning = new HashMap<>();
     private final Map<Integer, CompletableFuture<Reaper.Exit>> claimed = new HashMap<>();
     private final Map<Integer, Reaper.Exit> held = new HashMap<>();
-    private final Map<Integer, CompletableFuture<Reaper.Exit>> children = new HashMap<>();
+    private final SpawnedChildren children = new SpawnedChildren();
     /** Pids spawned by the server itself because the monitor was gone: waited for through the server. */
     private final java.util.Set<Integer> serverChildren = new java.util.HashSet<>();
     private int nextTag = 1;
@@ -207,39 +207,20 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
     /** Waits for a child spawned through this object; any other pid is ECHILD, as with {@link ReaperSyscalls}. */
     @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
-        CompletableFuture<Reaper.Exit> exit;
         boolean servers;
         synchronized (this) {
             servers = serverChildren.contains(pid);
-            exit = children.get(pid);
         }
-        if (servers) {
-            Optional<ExitStatus> status = server.waitpid(pid, noHang);
-            if (status.isPresent()) {
-                synchronized (this) {
-                    serverChildren.remove(pid);
-                }
-            }
-            return status;
+        if (!servers) {
+            return children.waitpid(pid, noHang);
         }
-        if (exit == null) {
-            throw new SyscallException("waitpid", Integer.toString(pid), Errno.ECHILD);
-        }
-        if (noHang && !exit.isDone()) {
-            return Optional.empty();
-        }
-        try {
-            Reaper.Exit e = exit.get();
+        Optional<ExitStatus> status = server.waitpid(pid, noHang);
+        if (status.isPresent()) {
             synchronized (this) {
-                children.remove(pid);
+                serverChildren.remove(pid);
             }
-            return Optional.of(new ExitStatus(pid, e.exitCode(), e.signal()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyscallException("waitpid", Integer.toString(pid), Errno.EINTR);
-        } catch (ExecutionException e) {
-            throw new SyscallException("waitpid", Integer.toString(pid), Errno.ECHILD);
         }
+        return status;
     }
 
     @Override
@@ -337,7 +318,7 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
                     answer = spawning.remove(tag);
                     if (pid > 0) {
                         // the EXIT of this pid comes after this message: the claim is in place before it
-                        children.put(pid, claim(pid));
+                        children.add(pid, claim(pid));
                     }
                 }
                 if (answer != null) {
