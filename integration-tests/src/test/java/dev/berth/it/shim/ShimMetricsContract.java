@@ -166,13 +166,15 @@ abstract class ShimMetricsContract {
 
         Wait.until("/tasks/oom published", Duration.ofSeconds(10),
                 () -> fixture.delivered().stream().anyMatch(e -> e.getTopic().equals("/tasks/oom")));
-        Envelope oom = fixture.delivered().stream().filter(e -> e.getTopic().equals("/tasks/oom")).findFirst().orElseThrow();
+        Envelope oom = fixture.delivered().stream().filter(e -> e.getTopic().equals("/tasks/oom")).findFirst()
+                .orElseThrow();
         assertEquals("containerd.events.TaskOOM", oom.getEvent().getTypeUrl());
         assertEquals(id, TaskOOM.parseFrom(oom.getEvent().getValue()).getContainerId());
         assertEquals(namespace, oom.getNamespace());
         // the kernel notifies the shim as the cgroup runs out (an eventfd on v1, inotify on v2): the event is out
         // about when the killed process has been reaped, not up to a polling interval later (it was 200 ms)
-        long afterWait = TimeUnit.NANOSECONDS.toMillis(fixture.arrivals().get(fixture.delivered().indexOf(oom)) - exited);
+        long arrived = fixture.arrivals().get(fixture.delivered().indexOf(oom));
+        long afterWait = TimeUnit.NANOSECONDS.toMillis(arrived - exited);
         assertTrue(afterWait < 150, "/tasks/oom arrived " + afterWait + " ms after Wait returned");
     }
 

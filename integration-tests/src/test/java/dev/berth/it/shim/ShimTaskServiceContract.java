@@ -243,7 +243,8 @@ abstract class ShimTaskServiceContract {
 
     /** {@code berth-shim … -bundle B delete}, with {@code BERTH_JAVA_HOME} set to {@code javaHome} if given. */
     private Process startDeleteVerb(Optional<String> javaHome) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ShimFixture.repo().resolve("bin/berth-shim").toString(), "-namespace", namespace,
+        ProcessBuilder pb = new ProcessBuilder(ShimFixture.repo().resolve("bin/berth-shim").toString(), "-namespace",
+                namespace,
                 "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
                 "-bundle", bundle.dir().toString(), "delete").redirectError(ProcessBuilder.Redirect.DISCARD);
         javaHome.ifPresent(home -> pb.environment().put("BERTH_JAVA_HOME", home));

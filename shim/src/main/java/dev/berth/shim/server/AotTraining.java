@@ -54,8 +54,8 @@ final class AotTraining {
         try {
             String id = "berth-shim-aot-" + ProcessHandle.current().pid();
             ShimFlags.parse(new String[] {"-namespace", "berth-aot", "-address", tmp.resolve("c.sock").toString(),
-                "-publish-binary", "/bin/true", "-id", id, "delete"}).socketPath(new ShimGroup(ShimGroup.Scope.NAMESPACE,
-                "berth-aot"));
+                "-publish-binary", "/bin/true", "-id", id, "delete"})
+                    .socketPath(new ShimGroup(ShimGroup.Scope.NAMESPACE, "berth-aot"));
             Path busybox = Path.of("/bin/busybox");
             if (Files.isExecutable(busybox) && Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
                 try {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * What the shim's main reads from its launcher once and hands to the commands: the paths of berth-init and
- * berth-monitor ({@code -Dberth.init}, {@code -Dberth.monitor}, set by bin/berth-shim) and the environment that runtime binaries run with (containerd's
- * environment, as go-runc passes its own), which also selects the group scope ({@link ShimGroup#MODE_VARIABLE})
- * and the server's idle period ({@value #IDLE_VARIABLE}, seconds; {@link #DEFAULT_IDLE} without it).
+ * berth-monitor ({@code -Dberth.init}, {@code -Dberth.monitor}, set by bin/berth-shim) and the environment that
+ * runtime binaries run with (containerd's environment, as go-runc passes its own), which also selects the group
+ * scope ({@link ShimGroup#MODE_VARIABLE}) and the server's idle period ({@value #IDLE_VARIABLE}, seconds;
+ * {@link #DEFAULT_IDLE} without it).
  */
 record ShimSettings(Path initBinary, Path monitorBinary, Map<String, String> environment) {
     static final String IDLE_VARIABLE = "BERTH_SHIM_IDLE_SECONDS";
