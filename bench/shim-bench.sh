@@ -1,16 +1,15 @@
 #!/bin/bash
 # shim-bench.sh: berth-shim vs containerd's own shim (containerd-shim-runc-v2 + runc) under a private containerd.
 #
-#   sudo bench/shim-bench.sh [-n ROUNDS] [-s]
+#   sudo bench/shim-bench.sh [-n ROUNDS]
 #
 # Measures, interleaved round by round (the order rotates), the end-to-end latency of
 # `ctr run --rm busybox /bin/true` with io.containerd.runc.v2 and with `--runtime <abs>/bin/berth-shim` (Berth's
-# runtime in-process), and with -s also with berth-shim keeping a warm spare JVM (BERTH_SHIM_SPARE=1, "spare");
-# then RSS and PSS (/proc/<pid>/smaps_rollup) of one shim serving one `sleep` container for each, and per container
-# of berth-shim serving a group of 10 (annotation io.containerd.runc.v2.group) vs 10 Go shims; with -s the idle
-# spare's own RSS and PSS, which it costs once per containerd. Prints median and p95, berth/go, and PASS/MISS for
-# the targets: latency <= 1.5x the Go shim; PSS per container <= 8x the Go shim alone and <= 1x in a group of 10.
-# Mind that with -s each spare round starts the next spare, a JVM that starts (at nice 19) while the next rounds run.
+# runtime in-process; its namespace's shim server stays between rounds); then RSS and PSS (/proc/<pid>/smaps_rollup)
+# of everything shim-side (berth: the server and its berth-monitors) serving one `sleep` container for each, and per
+# container serving a group of 10 (annotation io.containerd.runc.v2.group) vs 10 Go shims. Prints median and p95,
+# berth/go, and PASS/MISS for the targets: latency <= 1.5x the Go shim; PSS per container <= 8x the Go shim alone
+# and <= 1x in a group of 10.
 #
 # Safety: containerd runs from a temp config (root, state, sockets and opt under one temp dir) in its own mount
 # namespace with a tmpfs over /run, so /run/containerd, /run/runc and /var/lib/containerd are never touched; its
@@ -22,11 +21,9 @@ set -eu
 export LC_ALL=C # EPOCHREALTIME with a '.'
 
 rounds=30
-with_spare=
-while getopts n:sh opt; do
+while getopts n:h opt; do
     case $opt in
     n) rounds=$OPTARG ;;
-    s) with_spare=1 ;;
     *) sed -n '2,20p' "$0"; exit 2 ;;
     esac
 done
@@ -57,25 +54,15 @@ cd_pid=
 
 ctr() { /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 
-# the idle spare's pid (it writes it into its lock file while it waits), if there is one
-idle_spare() {
-    local pid
-    pid=$(cat "$work/s/spare.lock" 2>/dev/null) || return 0
-    [ -n "$pid" ] && [ -e "/proc/$pid" ] && echo "$pid"
-    return 0
-}
-
 # pids of shims serving our containerd: their command line names our temp dir (berth-shim: -address, the Go
-# shim: -address too); an adopted spare serves as "spare" on its command line, the idle spare is left out
+# shim: -address too; a berth-monitor: its socket); for berth the shim server and its monitors
 our_shims() { # berth|go
-    local p cmd spare
-    spare=$(idle_spare)
+    local p cmd
     for p in /proc/[0-9]*; do
         cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
         case $cmd in *"$work"*) ;; *) continue ;; esac
-        [ "${p#/proc/}" = "$spare" ] && continue
         case $1:$cmd in
-        berth:*dev.berth.shim.server.Main*) echo "${p#/proc/}" ;;
+        berth:*dev.berth.shim.server.Main* | berth:berth-monitor\ *) echo "${p#/proc/}" ;;
         go:*containerd-shim-runc-v2*) echo "${p#/proc/}" ;;
         esac
     done
@@ -98,7 +85,7 @@ cleanup() {
         kill -KILL "$cd_pid" 2>/dev/null
         wait "$cd_pid" 2>/dev/null
     fi
-    for p in $(our_shims berth) $(our_shims go) $(idle_spare); do
+    for p in $(our_shims berth) $(our_shims go); do
         echo "shim-bench: killing leftover shim $p" >&2
         kill -KILL "$p" 2>/dev/null
     done
@@ -160,13 +147,9 @@ record() { echo "$1 $2 $3" >>"$samples"; } # SHIM METRIC VALUE
 runtime_args() {
     case $1 in
     berth) echo "--runtime $shim" ;;
-    spare) echo "--runtime $work/berth-shim-spare" ;;
     *) echo "--runtime io.containerd.runc.v2" ;;
     esac
 }
-# berth-shim with a warm spare: containerd passes its environment to the shims it runs, this sets it per runtime
-printf '#!/bin/sh\nBERTH_SHIM_SPARE=1 exec %s "$@"\n' "$shim" >"$work/berth-shim-spare"
-chmod +x "$work/berth-shim-spare"
 
 # cgroupsPath per container: ctr's default is /<namespace>/<id>, under our unique namespace
 bench_run() { # SHIM ROUND
@@ -179,8 +162,8 @@ bench_run() { # SHIM ROUND
 
 echo "shim-bench: $rounds interleaved rounds of ctr run --rm /bin/true (berth-shim: $shim)" >&2
 mkdir -p "$work/fifo"
-read -ra kinds <<<"go berth${with_spare:+ spare}"
-for k in "${kinds[@]}"; do bench_run "$k" warm; done # first runs: page cache, snapshot unpack, the first spare
+kinds=(go berth)
+for k in "${kinds[@]}"; do bench_run "$k" warm; done # first runs: page cache, snapshot unpack, the shim server
 : >"$samples"
 for i in $(seq 1 "$rounds"); do
     for j in $(seq 0 $((${#kinds[@]} - 1))); do # the order rotates: round i starts with kind i mod n
@@ -227,13 +210,6 @@ for s in go berth; do
     measure "$s" one 1
     stop_all
 done
-spare=$(idle_spare)
-if [ -n "$spare" ]; then
-    rss=$(smaps "$spare" Rss); pss=$(smaps "$spare" Pss)
-    echo "shim-bench: idle spare $spare: RSS $rss kB, PSS $pss kB" >&2
-    record spare rss_idle "$rss"
-    record spare pss_idle "$pss"
-fi
 start_sleeper go "$tag-go-1"
 for i in $(seq 2 10); do start_sleeper go "$tag-go-$i"; done
 measure go group_per 10

@@ -5,16 +5,23 @@
  *   berth-shim-start [shim flags] start  -- JAVA [JVM options] MAIN
  *   berth-shim-start [shim flags] delete -- JAVA [JVM options] MAIN
  *
- * start (cwd = the bundle, runtime options on stdin):
+ start (cwd = the bundle, runtime options on stdin):
  *
  *   containerd          berth-shim-start                         JAVA ... MAIN <flags> -bundle B -ready-fd 3 serve
- *   exec ─────────────▶ drain stdin; pipe; posix_spawn (new
- *                       session; 0,1 /dev/null, 2 B/log, 3 pipe) ─▶ group? lock, bind + listen (or find the
- *                       read one line from the pipe ◀─────────────  group's shim accepting), write its address
+ *   exec ─────────────▶ drain stdin; the namespace's server
+ *                       serving? (below) else pipe; posix_spawn
+ *                       (new session, cwd /; 0,1 /dev/null,
+ *                       2 B/log, 3 pipe) ─────────────────────────▶ group; lock, bind + listen (or find the
+ *                       read one line from the pipe ◀─────────────  group's server accepting), write its address
  *   read stdout ◀────── write B/address, print the address, exit 0  (or why not, which start prints as its error)
  *
- * With BERTH_SHIM_SPARE=1 in containerd's environment, start first offers the task to a warm spare serving JVM (see
- * struct spare below), and after answering spawns the next spare.
+ * The fast path: a shim server serves every task of its group, by default every task of the namespace
+ * (ShimGroup.java decides). When the spec cannot name a group of its own (B/config.json does not contain either
+ * annotation key of ShimGroup.ANNOTATIONS, a byte search, not a parse: a spec that might carry one goes to Java)
+ * and BERTH_SHIM_GROUP is not "container", the task joins the namespace's server: under the claim lock start
+ * connects to <dir of -address>/s/ns-<FNV-1a-64 of the namespace, 16 hex digits>, and if it accepts, touches the
+ * socket file (so the server does not exit for its idle period: IdleExit.java) and prints its address. No JVM
+ * starts. Otherwise, or when no server accepts, it spawns the serving JVM as above.
  *
  * delete (-bundle B): if the serving shim left B/berth-deleted (it deleted the container through its runtime and
  * unmounted the rootfs), there is nothing to clean up: print DeleteResponse{exit_status: 137, exited_at: now}.
@@ -33,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -189,8 +195,9 @@ static void write_file(const char *path, const char *text)
 }
 
 /*
- * Spawns argv leading a new session, with in_out as 0 and 1, err as 2 and ready as 3, signal dispositions at their
- * defaults and no signal blocked. Returns the pid.
+ * Spawns argv leading a new session in /, with in_out as 0 and 1, err as 2 and ready as 3, signal dispositions at
+ * their defaults and no signal blocked. Returns the pid. The server outlives the bundle it was started in: its
+ * working directory is /.
  */
 static pid_t spawn_jvm(char **argv, int in_out, int err, int ready)
 {
@@ -208,6 +215,8 @@ static pid_t spawn_jvm(char **argv, int in_out, int err, int ready)
 		e = posix_spawn_file_actions_adddup2(&fa, err, 2);
 	if (e == 0)
 		e = posix_spawn_file_actions_adddup2(&fa, ready, READY_FD);
+	if (e == 0)
+		e = posix_spawn_file_actions_addchdir_np(&fa, "/");
 	if (e == 0)
 		e = posix_spawnattr_init(&attr);
 	if (e == 0)
@@ -231,146 +240,96 @@ static pid_t spawn_jvm(char **argv, int in_out, int err, int ready)
 	return pid;
 }
 
-/*
- * The warm spare (BERTH_SHIM_SPARE=1 in containerd's environment): a serving JVM started ahead of its task, one per
- * containerd instance. It holds <dir of -address>/s/spare.lock and listens on <dir>/s/spare while it waits. start
- * hands it the task instead of starting a JVM, then spawns the next spare. On the connection:
- *
- *   start ──▶ u32 length (host byte order), then NUL-terminated strings: "TTRPC_ADDRESS=<value>", the shim flags,
- *             "-bundle", the bundle
- *   start ──▶ one byte carrying the bundle's log fd (SCM_RIGHTS), which becomes the shim's stderr
- *   start ◀── the line the serving shim writes, as on the ready pipe; then the connection closes
- *
- * A spare that is not there, or closes the connection without a line, leaves start to spawn a JVM as without one.
- */
-struct spare {
-	char *address; /* containerd's socket (-address) */
-	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char lock[4096];
-};
+/* The lock that ShimSocket.java holds around a connect and a bind: a POSIX record lock on the whole file. */
+#define CLAIM_LOCK "claim.lock"
+/* Annotations that can put a task in a group of its own (ShimGroup.ANNOTATIONS). */
+static const char *const group_annotations[] = { "io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id" };
 
-/* Fills in the spare's paths; 0 if spares are not asked for or -address is not an absolute path. */
-static int spare_paths(struct spare *sp, int nflags, char **flags)
+/* FNV-1a, 64 bits (ShimGroup.fnv1a64). */
+static uint64_t fnv1a64(const char *s)
 {
-	const char *on = getenv("BERTH_SHIM_SPARE");
-	if (on == NULL || on[0] == '\0' || strcmp(on, "0") == 0)
-		return 0;
-	const char *address = flag_value(nflags, flags, "address");
-	if (address == NULL || address[0] != '/')
-		return 0;
-	const char *slash = strrchr(address, '/');
-	int dir = (int)(slash - address);
-	int n = snprintf(sp->socket, sizeof(sp->socket), "%.*s/s/spare", dir, address);
-	int m = snprintf(sp->lock, sizeof(sp->lock), "%.*s/s/spare.lock", dir, address);
-	if (n < 0 || (size_t)n >= sizeof(sp->socket) || m < 0 || (size_t)m >= sizeof(sp->lock))
-		return 0;
-	sp->address = (char *)address;
-	return 1;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
 
-static int send_all(int fd, const void *buf, size_t len)
+/* Whether ./config.json may name a group (a byte search for the annotation keys); yes if it cannot be read. */
+static int may_name_group(void)
 {
-	for (size_t done = 0; done < len;) {
-		ssize_t n = send(fd, (const char *)buf + done, len - done, MSG_NOSIGNAL);
+	int fd = open("config.json", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size > 16 * 1024 * 1024) {
+		close(fd);
+		return 1;
+	}
+	char *text = malloc((size_t)st.st_size + 1);
+	if (text == NULL)
+		die("malloc");
+	size_t len = 0;
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + len, (size_t)st.st_size - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -1;
-		done += (size_t)n;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
 	}
-	return 0;
+	close(fd);
+	text[len] = '\0';
+	int found = len != (size_t)st.st_size || memchr(text, '\0', len) != NULL;
+	for (size_t i = 0; !found && i < sizeof(group_annotations) / sizeof(group_annotations[0]); i++)
+		found = strstr(text, group_annotations[i]) != NULL;
+	free(text);
+	return found;
 }
 
-/* Hands the task to a waiting spare; the line it answers, or NULL if there was none to take it. */
-static char *adopt_spare(struct spare *sp, int nflags, char **flags, char *bundle, int log)
+/*
+ * The fast path: the address of the namespace's shim server if it serves (see the top of this file), touched under
+ * the claim lock; NULL to spawn the serving JVM.
+ */
+static char *namespace_server(int nflags, char **flags)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	const char *mode = getenv("BERTH_SHIM_GROUP");
+	if (mode != NULL && strcmp(mode, "container") == 0)
 		return NULL;
+	const char *address = flag_value(nflags, flags, "address");
+	const char *namespace = flag_value(nflags, flags, "namespace");
+	if (address == NULL || address[0] != '/' || namespace == NULL || may_name_group())
+		return NULL;
+	int dir = (int)(strrchr(address, '/') - address);
+	static char line[sizeof("unix://") + sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	strcpy(addr.sun_path, sp->socket);
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		close(fd);
-		return NULL;
+	char lock[4096];
+	int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "%.*s/s/ns-%016llx", dir, address,
+			 (unsigned long long)fnv1a64(namespace));
+	int m = snprintf(lock, sizeof(lock), "%.*s/s/%s", dir, address, CLAIM_LOCK);
+	if (n < 0 || (size_t)n >= sizeof(addr.sun_path) || m < 0 || (size_t)m >= sizeof(lock))
+		return NULL; /* the JVM reports the path as too long */
+	int lock_fd = open(lock, O_RDWR | O_CLOEXEC);
+	if (lock_fd < 0)
+		return NULL; /* no server has ever claimed a socket here */
+	struct flock whole = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int r;
+	while ((r = fcntl(lock_fd, F_SETLKW, &whole)) < 0 && errno == EINTR)
+		;
+	char *found = NULL;
+	if (r == 0) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0
+		    && utimensat(AT_FDCWD, addr.sun_path, NULL, 0) == 0) {
+			snprintf(line, sizeof(line), "unix://%s", addr.sun_path);
+			found = line;
+		}
+		if (fd >= 0)
+			close(fd);
 	}
-	const char *ttrpc = getenv("TTRPC_ADDRESS");
-	char env[4096];
-	snprintf(env, sizeof(env), "TTRPC_ADDRESS=%s", ttrpc != NULL ? ttrpc : "");
-	size_t len = strlen(env) + 1 + strlen("-bundle") + 1 + strlen(bundle) + 1;
-	for (int i = 0; i < nflags; i++)
-		len += strlen(flags[i]) + 1;
-	char *request = malloc(4 + len);
-	if (request == NULL)
-		die("malloc");
-	uint32_t len32 = (uint32_t)len;
-	memcpy(request, &len32, 4);
-	char *p = request + 4;
-	p = stpcpy(p, env) + 1;
-	for (int i = 0; i < nflags; i++)
-		p = stpcpy(p, flags[i]) + 1;
-	p = stpcpy(p, "-bundle") + 1;
-	stpcpy(p, bundle);
-
-	char one = 'L';
-	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &log, sizeof(int));
-	ssize_t sent;
-	char *line = NULL;
-	if (send_all(fd, request, 4 + len) == 0) {
-		do
-			sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
-		while (sent < 0 && errno == EINTR);
-		if (sent == 1)
-			line = read_ready_line(fd);
-	}
-	free(request);
-	close(fd);
-	return line;
-}
-
-/*
- * Starts a spare: a new session, /dev/null for 0-2, cwd /, and nice 19, so that its start-up and warm-up take only
- * CPU time nothing else wants (it takes nice 0 back for every thread when a start adopts it). fork is safe here:
- * this program has one thread.
- */
-static void spawn_spare(char **argv, int dev_null)
-{
-	if (fork() != 0)
-		return; /* this process, or fork failed: no spare this time */
-	if (setsid() < 0 || dup2(dev_null, 0) < 0 || dup2(dev_null, 1) < 0 || dup2(dev_null, 2) < 0 || chdir("/") < 0
-	    || setpriority(PRIO_PROCESS, 0, 19) < 0)
-		_exit(127);
-	execv(argv[0], argv);
-	_exit(127);
-}
-
-/*
- * Spawns the next spare unless one holds the lock (a POSIX record lock, as Java's FileChannel takes it). Two starts
- * may both spawn one: the second finds the lock taken and exits.
- */
-static void ensure_spare(struct spare *sp, int njvm, char **jvm, int dev_null)
-{
-	int fd = open(sp->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return; /* no spare then: the next start spawns a JVM itself */
-	struct flock probe = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	int held = fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
-	close(fd);
-	if (held)
-		return;
-	char *flags[] = { "-address", sp->address };
-	spawn_spare(jvm_argv(njvm, jvm, 2, flags, 0, NULL, "spare"), dev_null);
+	close(lock_fd); /* releases the lock */
+	return found;
 }
 
 /* Spawns the serving shim with the ready pipe on fd 3 and returns the line it writes there. */
@@ -420,9 +379,7 @@ static int start(int nflags, char **flags, int njvm, char **jvm)
 	if (log != dev_null)
 		log = high_fd(log);
 
-	struct spare spare;
-	int use_spare = spare_paths(&spare, nflags, flags);
-	char *address = use_spare ? adopt_spare(&spare, nflags, flags, bundle, log) : NULL;
+	char *address = namespace_server(nflags, flags);
 	if (address == NULL)
 		address = spawn_serve(nflags, flags, njvm, jvm, bundle, dev_null, log);
 	if (strncmp(address, "unix://", 7) != 0)
@@ -431,8 +388,6 @@ static int start(int nflags, char **flags, int njvm, char **jvm)
 	fputs(address, stdout);
 	if (fflush(stdout) != 0)
 		die("write stdout");
-	if (use_spare)
-		ensure_spare(&spare, njvm, jvm, dev_null);
 	return 0;
 }
 

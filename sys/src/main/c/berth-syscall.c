@@ -396,6 +396,56 @@ JNIEXPORT jlong JNICALL FN(receiveFd0)(JNIEnv *env, jclass cls, jint sock)
 	return fd;
 }
 
+/* data in one sendmsg with fds attached (SCM_RIGHTS); the rest of data, if the first send was short, without. */
+JNIEXPORT jlong JNICALL FN(sendFds0)(JNIEnv *env, jclass cls, jint sock, jbyteArray data, jintArray fds)
+{
+	(void)cls;
+	jsize len = (*env)->GetArrayLength(env, data);
+	jsize nfds = (*env)->GetArrayLength(env, fds);
+	if (len <= 0 || len > 65536 || nfds < 0 || nfds > 16)
+		return -(jlong)EINVAL;
+	char *buf = malloc((size_t)len);
+	if (buf == NULL)
+		return -(jlong)ENOMEM;
+	(*env)->GetByteArrayRegion(env, data, 0, len, (jbyte *)buf);
+	int fdv[16];
+	(*env)->GetIntArrayRegion(env, fds, 0, nfds, fdv);
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 16)];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (nfds > 0) {
+		msg.msg_control = control.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+		struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+		memcpy(CMSG_DATA(cmsg), fdv, sizeof(int) * (size_t)nfds);
+	}
+	size_t done = 0;
+	while (done < (size_t)len) {
+		ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return -(jlong)e;
+		}
+		done += (size_t)n;
+		iov.iov_base = buf + done;
+		iov.iov_len = (size_t)len - done;
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
+	}
+	free(buf);
+	return 0;
+}
+
 JNIEXPORT jlong JNICALL FN(setWindowSize0)(JNIEnv *env, jclass cls, jint fd, jint rows, jint cols)
 {
 	(void)env;

@@ -63,6 +63,8 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
 
     private static native long receiveFd0(int socketFd);
 
+    private static native long sendFds0(int socketFd, byte[] data, int[] fds);
+
     private static native long setWindowSize0(int fd, int rows, int cols);
 
     private static native long mount0(String source, String target, String type, long flags, String data);
@@ -263,6 +265,15 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     @Override
     public int receiveFd(int socketFd) {
         return (int) check(receiveFd0(socketFd), "recvmsg", "fd " + socketFd);
+    }
+
+    @Override
+    public void sendFds(int socketFd, byte[] data, int[] fds) {
+        if (data.length == 0 || data.length > 65536 || fds.length > 16) {
+            throw new IllegalArgumentException("sendmsg fd " + socketFd + ": " + data.length + " bytes, "
+                    + fds.length + " fds");
+        }
+        check(sendFds0(socketFd, data, fds), "sendmsg", "fd " + socketFd);
     }
 
     @Override

@@ -115,6 +115,11 @@ final class ProcessesReplaced implements Syscalls {
     }
 
     @Override
+    public void sendFds(int socketFd, byte[] data, int[] fds) {
+        sys.sendFds(socketFd, data, fds);
+    }
+
+    @Override
     public void mount(String source, String target, String type, long flags, String data) {
         sys.mount(source, target, type, flags, data);
     }

@@ -1,7 +1,7 @@
 package dev.berth.sys;
 
 /**
- * The unix-socket role: connect, listen, accept, and receive a file descriptor ({@code SCM_RIGHTS}). Sockets are
+ * The unix-socket role: connect, listen, accept, and send or receive file descriptors ({@code SCM_RIGHTS}). Sockets are
  * fds, so the role includes {@link FdSyscalls} to read, write and close them.
  */
 public interface SocketSyscalls extends FdSyscalls {
@@ -17,4 +17,10 @@ public interface SocketSyscalls extends FdSyscalls {
 
     /** Receives one file descriptor sent with {@code SCM_RIGHTS}. */
     int receiveFd(int socketFd);
+
+    /**
+     * Sends {@code data} (at most 64 KiB) in one {@code sendmsg}, with {@code fds} attached ({@code SCM_RIGHTS},
+     * at most 16); retries until all of {@code data} is sent.
+     */
+    void sendFds(int socketFd, byte[] data, int[] fds);
 }

@@ -38,6 +38,12 @@ public final class PrivateContainerd implements AutoCloseable {
     }
 
     public static PrivateContainerd start(Path dir, CommandLine commandLine) throws IOException {
+        return start(dir, commandLine, Map.of());
+    }
+
+    /** @param env added to containerd's environment, which containerd passes on to the shims it runs */
+    public static PrivateContainerd start(Path dir, CommandLine commandLine, Map<String, String> env)
+            throws IOException {
         Path socket = dir.resolve("containerd.sock");
         Path config = dir.resolve("config.toml");
         Files.writeString(config, """
@@ -66,7 +72,7 @@ public final class PrivateContainerd implements AutoCloseable {
         // unshare without --fork execs sh in place, and sh execs containerd: the Process's pid is containerd's.
         Background daemon = commandLine.start(List.of("/usr/bin/unshare", "--mount", "--propagation", "private",
                 "/bin/sh", "-c", "mount -t tmpfs -o mode=0755 berth-it-run /run && exec /usr/bin/containerd "
-                        + "--config " + config + " --log-level info"), Map.of(), null);
+                        + "--config " + config + " --log-level info"), env, null);
         PrivateContainerd c = new PrivateContainerd(dir, socket, commandLine, daemon);
         Wait.until("containerd serving on " + socket, Duration.ofSeconds(30),
                 () -> !daemon.isAlive() || (Files.exists(socket) && c.ctr("version").succeeded()));

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +35,11 @@ import java.util.stream.Stream;
 final class ContainerdFixture implements AutoCloseable {
     static final String IMAGE = "docker.io/berth-it/busybox:latest";
     private static final String SHIM_MAIN = "dev.berth.shim.server.Main";
+    /**
+     * containerd's environment, which it passes to the shims: the shim server exits 1 s after its last task (30 s
+     * by default), so that the tests see it go.
+     */
+    private static final Map<String, String> SHIM_ENV = Map.of("BERTH_SHIM_IDLE_SECONDS", "1");
 
     private final Path tmp;
     private final Path shim;
@@ -57,7 +63,7 @@ final class ContainerdFixture implements AutoCloseable {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
         ContainerdFixture f = new ContainerdFixture(tmp);
         try {
-            f.containerd = PrivateContainerd.start(tmp, f.commandLine);
+            f.containerd = PrivateContainerd.start(tmp, f.commandLine, SHIM_ENV);
             Path image = tmp.resolve("busybox-oci.tar");
             BusyboxImage.writeArchive(IMAGE, image);
             f.ctr("images", "import", image.toString()).assertSuccess();
@@ -83,7 +89,7 @@ final class ContainerdFixture implements AutoCloseable {
 
     /** Starts containerd again on the same root, state and sockets. */
     void restartContainerd() throws IOException {
-        containerd = PrivateContainerd.start(tmp, commandLine);
+        containerd = PrivateContainerd.start(tmp, commandLine, SHIM_ENV);
     }
 
     String log() {

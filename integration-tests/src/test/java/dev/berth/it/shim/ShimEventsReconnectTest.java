@@ -7,8 +7,6 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.berth.api.events.TaskExit;
-import dev.berth.api.runtime.task.v2.ConnectRequest;
-import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.api.runtime.task.v2.CreateTaskResponse;
 import dev.berth.api.runtime.task.v2.DeleteRequest;
@@ -20,25 +18,14 @@ import dev.berth.api.runtime.task.v2.StartResponse;
 import dev.berth.api.runtime.task.v2.WaitRequest;
 import dev.berth.api.runtime.task.v2.WaitResponse;
 import dev.berth.api.services.ttrpc.events.v1.Envelope;
-import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
 import dev.berth.api.ttrpc.Metadata;
 import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.api.ttrpc.TtrpcException;
-import dev.berth.api.ttrpc.TtrpcServer;
-import dev.berth.api.ttrpc.TtrpcService;
 import dev.berth.it.support.Bundle;
-import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.Wait;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,67 +36,25 @@ import org.junit.jupiter.api.Test;
  * arrive once each, in order, and {@code Wait} answers on the new connection.
  */
 class ShimEventsReconnectTest {
-    private static final String TASK = "containerd.task.v2.Task";
-    private static final Duration CALL = Duration.ofSeconds(30);
-
-    private Path tmp;
+    private ShimFixture fixture;
     private String namespace;
     private String id;
     private Bundle bundle;
-    private Path eventsSocket;
-    private TtrpcServer events;
-    private final List<Envelope> delivered = new CopyOnWriteArrayList<>();
-    private TtrpcClient shim;
-    private long shimPid;
+    private ShimFixture.Shim shim;
 
     @BeforeEach
     void startShim() throws Exception {
-        tmp = Files.createTempDirectory(Path.of("/tmp"), "bev-");
-        namespace = "berth-it-" + ContainerdFixture.random();
+        fixture = ShimFixture.create("bev-");
+        namespace = fixture.namespace;
         id = "it-" + ContainerdFixture.random();
-        bundle = Bundle.create(tmp.resolve("bundle"), "/" + namespace + "/" + id).args("sleep", "300").writeConfig();
-        eventsSocket = tmp.resolve("ev.sock");
-        events = startEvents();
-
-        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
-                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
-                "start").directory(bundle.dir().toFile()).redirectErrorStream(true);
-        pb.environment().put("TTRPC_ADDRESS", eventsSocket.toString());
-        Process start = pb.start();
-        start.getOutputStream().close();
-        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(start.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, start.exitValue(), out);
-        shim = connect();
-        shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
-                .getShimPid();
+        bundle = Bundle.create(fixture.tmp.resolve("bundle"), "/" + namespace + "/" + id).args("sleep", "300")
+                .writeConfig();
+        shim = fixture.startAndConnect(bundle.dir(), id);
     }
 
     @AfterEach
     void stopShim() throws Exception {
-        try {
-            if (shim != null) {
-                shim.close();
-            }
-            if (shimPid != 0) {
-                Wait.until("shim " + shimPid + " exited", Duration.ofSeconds(10),
-                        () -> ProcessHandle.of(shimPid).map(p -> !p.isAlive()).orElse(true));
-            }
-        } finally {
-            if (shimPid != 0) {
-                ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            if (events != null) {
-                events.close();
-            }
-            CgroupFs.removeLeftovers("/" + namespace);
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        fixture.close();
     }
 
     @Test
@@ -117,30 +62,30 @@ class ShimEventsReconnectTest {
         int pid = call("Create", CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.dir().toString()).build(),
                 CreateTaskResponse.parser()).getPid();
         assertEquals(pid, call("Start", StartRequest.newBuilder().setId(id).build(), StartResponse.parser()).getPid());
+        List<Envelope> delivered = fixture.delivered();
         Wait.until("create and start delivered", Duration.ofSeconds(10), () -> delivered.size() >= 2);
 
         // containerd goes away: its events service stops and its connection to the shim breaks, mid-Wait
-        Thread pendingWait = Thread.ofVirtual().start(() -> shimWaitIgnoringFailure(shim));
-        events.close();
-        events = null;
-        shim.close();
+        Thread pendingWait = Thread.ofVirtual().start(() -> shimWaitIgnoringFailure(shim.client()));
+        fixture.stopEvents();
+        shim.client().close();
         pendingWait.join(Duration.ofSeconds(10).toMillis());
 
-        shim = connect();
+        shim = fixture.connect(Files.readString(bundle.dir().resolve("address")), id);
         call("Kill", KillRequest.newBuilder().setId(id).setSignal(9).build(), Empty.parser());
         WaitResponse exit = call("Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser());
         assertEquals(137, exit.getExitStatus());
         Wait.sleep(Duration.ofMillis(500));
-        assertEquals(2, delivered.size(), "nothing delivered while the events service is away: " + topics());
+        assertEquals(2, delivered.size(), "nothing delivered while the events service is away: " + fixture.topics());
 
-        events = startEvents();
+        fixture.startEvents();
         Wait.until("exit delivered", Duration.ofSeconds(15), () -> delivered.size() >= 3);
         DeleteResponse deleted = call("Delete", DeleteRequest.newBuilder().setId(id).build(),
                 DeleteResponse.parser());
         assertEquals(137, deleted.getExitStatus());
         Wait.until("delete delivered", Duration.ofSeconds(10), () -> delivered.size() >= 4);
         Wait.sleep(Duration.ofMillis(300));
-        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), topics());
+        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), fixture.topics());
         TaskExit taskExit = TaskExit.parseFrom(delivered.get(2).getEvent().getValue());
         assertEquals(id, taskExit.getContainerId());
         assertEquals(137, taskExit.getExitStatus());
@@ -149,35 +94,16 @@ class ShimEventsReconnectTest {
         call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
     }
 
-    private TtrpcServer startEvents() throws IOException {
-        TtrpcServer server = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
-                .unary("Forward", ForwardRequest.parser(), (c, r) -> {
-                    delivered.add(r.getEnvelope());
-                    return Empty.getDefaultInstance();
-                }).build()));
-        server.listen(eventsSocket);
-        return server;
-    }
-
-    private List<String> topics() {
-        return delivered.stream().map(Envelope::getTopic).toList();
-    }
-
-    private TtrpcClient connect() throws IOException {
-        String address = Files.readString(bundle.dir().resolve("address"));
-        return TtrpcClient.connect(Path.of(address.substring("unix://".length())));
-    }
-
     private void shimWaitIgnoringFailure(TtrpcClient client) {
         try {
-            client.call(TASK, "Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser(),
-                    Metadata.namespace(namespace), CALL);
+            client.call(ShimFixture.TASK, "Wait", WaitRequest.newBuilder().setId(id).build(), WaitResponse.parser(),
+                    Metadata.namespace(namespace), ShimFixture.CALL);
         } catch (TtrpcException e) {
             // the connection closed under the call, as when containerd dies
         }
     }
 
     private <T extends MessageLite> T call(String method, MessageLite request, Parser<T> parser) {
-        return shim.call(TASK, method, request, parser, Metadata.namespace(namespace), CALL);
+        return shim.call(method, request, parser);
     }
 }

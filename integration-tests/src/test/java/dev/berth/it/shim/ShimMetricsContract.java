@@ -11,8 +11,6 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.berth.api.events.TaskOOM;
 import dev.berth.api.runtime.runc.options.Options;
-import dev.berth.api.runtime.task.v2.ConnectRequest;
-import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.api.runtime.task.v2.CreateTaskResponse;
 import dev.berth.api.runtime.task.v2.DeleteRequest;
@@ -28,28 +26,14 @@ import dev.berth.api.runtime.task.v2.UpdateTaskRequest;
 import dev.berth.api.runtime.task.v2.WaitRequest;
 import dev.berth.api.runtime.task.v2.WaitResponse;
 import dev.berth.api.services.ttrpc.events.v1.Envelope;
-import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
-import dev.berth.api.ttrpc.Metadata;
-import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.api.ttrpc.TtrpcException;
-import dev.berth.api.ttrpc.TtrpcServer;
-import dev.berth.api.ttrpc.TtrpcService;
 import dev.berth.it.support.Bundle;
 import dev.berth.it.support.CgroupFs;
 import dev.berth.it.support.Wait;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,8 +43,6 @@ import org.junit.jupiter.api.Test;
  * records every envelope the shim publishes. Each subclass selects an engine through the runc options of Create.
  */
 abstract class ShimMetricsContract {
-    private static final String TASK = "containerd.task.v2.Task";
-    private static final Duration CALL = Duration.ofSeconds(30);
     private static final long MIB = 1024 * 1024;
     /** How containerd 1.6's typeurl names a JSON-encoded {@code specs.LinuxResources}. */
     private static final String LINUX_RESOURCES = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
@@ -69,45 +51,21 @@ abstract class ShimMetricsContract {
     /** The runc options to send with Create; empty for none. */
     abstract Optional<Options> runtimeOptions();
 
-    private Path tmp;
+    private ShimFixture fixture;
     private String namespace;
     private String id;
-    private TtrpcServer events;
-    private final List<Envelope> published = new CopyOnWriteArrayList<>();
-    /** When each envelope of {@link #published} arrived ({@code System.nanoTime}), in the same order. */
-    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-    private TtrpcClient shim;
-    private long shimPid;
+    private ShimFixture.Shim shim;
 
     @BeforeEach
     void startEvents() throws IOException {
-        tmp = Files.createTempDirectory(Path.of("/tmp"), "bsm-");
-        namespace = "berth-it-" + random();
-        id = "it-" + random();
-        events = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
-                .unary("Forward", ForwardRequest.parser(), (c, r) -> {
-                    arrivals.add(System.nanoTime());
-                    published.add(r.getEnvelope());
-                    return Empty.getDefaultInstance();
-                }).build()));
-        events.listen(tmp.resolve("ev.sock"));
+        fixture = ShimFixture.create("bsm-");
+        namespace = fixture.namespace;
+        id = "it-" + ContainerdFixture.random();
     }
 
     /** Runs {@code start} in the bundle, connects, then Create and Start of a task running {@code args}. */
     private void runTask(Bundle bundle) throws IOException, InterruptedException {
-        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
-                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
-                "start").directory(bundle.dir().toFile()).redirectErrorStream(true);
-        pb.environment().put("TTRPC_ADDRESS", tmp.resolve("ev.sock").toString());
-        Process start = pb.start();
-        start.getOutputStream().close();
-        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(start.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, start.exitValue(), out);
-        shim = TtrpcClient.connect(Path.of(out.substring("unix://".length())));
-        shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
-                .getShimPid();
+        shim = fixture.startAndConnect(bundle.dir(), id);
         CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id)
                 .setBundle(bundle.dir().toString());
         runtimeOptions().ifPresent(o -> create.setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
@@ -117,7 +75,7 @@ abstract class ShimMetricsContract {
     }
 
     private Bundle bundle() {
-        return Bundle.create(tmp.resolve("bundle"), "/" + namespace + "/" + id);
+        return Bundle.create(fixture.tmp.resolve("bundle"), "/" + namespace + "/" + id);
     }
 
     @AfterEach
@@ -125,24 +83,10 @@ abstract class ShimMetricsContract {
         try {
             if (shim != null) {
                 stopTask();
-                shim.close();
-            }
-            if (shimPid != 0) {
-                Wait.until("shim " + shimPid + " exited", Duration.ofSeconds(10),
-                        () -> ProcessHandle.of(shimPid).map(p -> !p.isAlive()).orElse(true));
             }
         } finally {
-            if (shimPid != 0) {
-                ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly);
-            }
             killLeftovers();
-            events.close();
-            CgroupFs.removeLeftovers("/" + namespace);
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            fixture.close();
         }
     }
 
@@ -221,24 +165,20 @@ abstract class ShimMetricsContract {
         assertEquals(137, exit.getExitStatus());
 
         Wait.until("/tasks/oom published", Duration.ofSeconds(10),
-                () -> published.stream().anyMatch(e -> e.getTopic().equals("/tasks/oom")));
-        Envelope oom = published.stream().filter(e -> e.getTopic().equals("/tasks/oom")).findFirst().orElseThrow();
+                () -> fixture.delivered().stream().anyMatch(e -> e.getTopic().equals("/tasks/oom")));
+        Envelope oom = fixture.delivered().stream().filter(e -> e.getTopic().equals("/tasks/oom")).findFirst()
+                .orElseThrow();
         assertEquals("containerd.events.TaskOOM", oom.getEvent().getTypeUrl());
         assertEquals(id, TaskOOM.parseFrom(oom.getEvent().getValue()).getContainerId());
         assertEquals(namespace, oom.getNamespace());
         // the kernel notifies the shim as the cgroup runs out (an eventfd on v1, inotify on v2): the event is out
         // about when the killed process has been reaped, not up to a polling interval later (it was 200 ms)
-        long afterWait = TimeUnit.NANOSECONDS.toMillis(arrivals.get(published.indexOf(oom)) - exited);
+        long arrived = fixture.arrivals().get(fixture.delivered().indexOf(oom));
+        long afterWait = TimeUnit.NANOSECONDS.toMillis(arrived - exited);
         assertTrue(afterWait < 150, "/tasks/oom arrived " + afterWait + " ms after Wait returned");
     }
 
     private <T extends MessageLite> T call(String method, MessageLite request, Parser<T> parser) {
-        return shim.call(TASK, method, request, parser, Metadata.namespace(namespace), CALL);
-    }
-
-    private static String random() {
-        byte[] r = new byte[4];
-        ThreadLocalRandom.current().nextBytes(r);
-        return HexFormat.of().formatHex(r);
+        return shim.call(method, request, parser);
     }
 }

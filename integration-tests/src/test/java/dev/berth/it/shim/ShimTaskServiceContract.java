@@ -9,8 +9,6 @@ import com.google.protobuf.Empty;
 import dev.berth.api.errdefs.Code;
 import dev.berth.api.runtime.runc.options.Options;
 import dev.berth.api.runtime.task.v2.CloseIORequest;
-import dev.berth.api.runtime.task.v2.ConnectRequest;
-import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.api.runtime.task.v2.CreateTaskResponse;
 import dev.berth.api.runtime.task.v2.DeleteRequest;
@@ -24,12 +22,7 @@ import dev.berth.api.runtime.task.v2.StateRequest;
 import dev.berth.api.runtime.task.v2.StateResponse;
 import dev.berth.api.runtime.task.v2.WaitRequest;
 import dev.berth.api.runtime.task.v2.WaitResponse;
-import dev.berth.api.services.ttrpc.events.v1.ForwardRequest;
-import dev.berth.api.ttrpc.Metadata;
-import dev.berth.api.ttrpc.TtrpcClient;
 import dev.berth.api.ttrpc.TtrpcException;
-import dev.berth.api.ttrpc.TtrpcServer;
-import dev.berth.api.ttrpc.TtrpcService;
 import dev.berth.api.types.task.Status;
 import dev.berth.it.support.Bundle;
 import dev.berth.it.support.CgroupFs;
@@ -41,16 +34,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,76 +48,34 @@ import org.junit.jupiter.api.Test;
  * an engine through the runc options of Create.
  */
 abstract class ShimTaskServiceContract {
-    private static final String TASK = "containerd.task.v2.Task";
-    private static final Duration CALL = Duration.ofSeconds(30);
-
     /** The runc options to send with Create; empty for none. */
     abstract Optional<Options> runtimeOptions();
 
+    private ShimFixture fixture;
     private Path tmp;
     private String namespace;
     private String id;
     private Bundle bundle;
-    private TtrpcServer events;
-    private final List<String> topics = new CopyOnWriteArrayList<>();
-    private TtrpcClient shim;
-    private long shimPid;
+    private ShimFixture.Shim shim;
 
     @BeforeEach
     void startShim() throws Exception {
-        tmp = Files.createTempDirectory(Path.of("/tmp"), "bst-");
-        namespace = "berth-it-" + random();
-        id = "it-" + random();
+        fixture = ShimFixture.create("bst-");
+        tmp = fixture.tmp;
+        namespace = fixture.namespace;
+        id = "it-" + ContainerdFixture.random();
         bundle = Bundle.create(tmp.resolve("bundle"), "/" + namespace + "/" + id).args("sh", "-c",
                 "echo hi from $$; exit 7").writeConfig();
-        events = new TtrpcServer(List.of(TtrpcService.builder("containerd.services.events.ttrpc.v1.Events")
-                .unary("Forward", ForwardRequest.parser(), (c, r) -> {
-                    topics.add(r.getEnvelope().getTopic() + " " + r.getEnvelope().getEvent().getTypeUrl());
-                    return Empty.getDefaultInstance();
-                }).build()));
-        events.listen(tmp.resolve("ev.sock"));
-
-        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
-                "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
-                "start").directory(bundle.dir().toFile()).redirectErrorStream(true);
-        pb.environment().put("TTRPC_ADDRESS", tmp.resolve("ev.sock").toString());
-        Process start = pb.start();
-        start.getOutputStream().close();
-        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(start.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, start.exitValue(), out);
-        assertTrue(out.startsWith("unix://"), out);
-        assertEquals(out, Files.readString(bundle.dir().resolve("address")));
-        shim = TtrpcClient.connect(Path.of(out.substring("unix://".length())));
-        shimPid = call("Connect", ConnectRequest.newBuilder().setId(id).build(), ConnectResponse.parser())
-                .getShimPid();
+        shim = fixture.startAndConnect(bundle.dir(), id);
     }
 
     @AfterEach
     void stopShim() throws Exception {
-        try {
-            if (shim != null) {
-                shim.close();
-            }
-            if (shimPid != 0) {
-                Wait.until("shim " + shimPid + " exited", Duration.ofSeconds(10),
-                        () -> ProcessHandle.of(shimPid).map(p -> !p.isAlive()).orElse(true));
-            }
-        } finally {
-            if (shimPid != 0) {
-                ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            if (events != null) {
-                events.close();
-            }
-            CgroupFs.removeLeftovers("/" + namespace);
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        fixture.close();
+    }
+
+    private List<String> topics() {
+        return fixture.delivered().stream().map(e -> e.getTopic() + " " + e.getEvent().getTypeUrl()).toList();
     }
 
     @Test
@@ -162,9 +107,9 @@ abstract class ShimTaskServiceContract {
         assertEquals(Code.NOT_FOUND, gone.code(), gone.getMessage());
         assertEquals(List.of(), CgroupFs.existingDirs("/" + namespace + "/" + id), "cgroup left");
 
-        Wait.until("four events delivered", Duration.ofSeconds(10), () -> topics.size() >= 4);
+        Wait.until("four events delivered", Duration.ofSeconds(10), () -> topics().size() >= 4);
         assertEquals(List.of("/tasks/create containerd.events.TaskCreate", "/tasks/start containerd.events.TaskStart",
-                "/tasks/exit containerd.events.TaskExit", "/tasks/delete containerd.events.TaskDelete"), topics);
+                "/tasks/exit containerd.events.TaskExit", "/tasks/delete containerd.events.TaskDelete"), topics());
 
         call("Shutdown", ShutdownRequest.newBuilder().setId(id).build(), Empty.parser());
     }
@@ -298,8 +243,8 @@ abstract class ShimTaskServiceContract {
 
     /** {@code berth-shim … -bundle B delete}, with {@code BERTH_JAVA_HOME} set to {@code javaHome} if given. */
     private Process startDeleteVerb(Optional<String> javaHome) throws IOException {
-        Path repo = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/berth-shim").toString(), "-namespace", namespace,
+        ProcessBuilder pb = new ProcessBuilder(ShimFixture.repo().resolve("bin/berth-shim").toString(), "-namespace",
+                namespace,
                 "-address", tmp.resolve("containerd.sock").toString(), "-publish-binary", "/bin/true", "-id", id,
                 "-bundle", bundle.dir().toString(), "delete").redirectError(ProcessBuilder.Redirect.DISCARD);
         javaHome.ifPresent(home -> pb.environment().put("BERTH_JAVA_HOME", home));
@@ -351,12 +296,6 @@ abstract class ShimTaskServiceContract {
 
     private <T extends com.google.protobuf.MessageLite> T call(String method, com.google.protobuf.MessageLite request,
                                                                com.google.protobuf.Parser<T> parser) {
-        return shim.call(TASK, method, request, parser, Metadata.namespace(namespace), CALL);
-    }
-
-    private static String random() {
-        byte[] r = new byte[4];
-        ThreadLocalRandom.current().nextBytes(r);
-        return HexFormat.of().formatHex(r);
+        return shim.call(method, request, parser);
     }
 }

@@ -100,7 +100,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         Path retired = task.bundle.retire(sys);
         Thread exiting = Thread.ofVirtual().name("shim-exit-" + containerId).unstarted(() -> {
             try {
-                teardown.awaitGone(task);
+                teardown.awaitGone(task, retired);
                 Cleanup.ignoring("remove bundle", task.call, () -> Bundle.purge(sys, retired));
             } finally {
                 retiring.remove(Thread.currentThread());

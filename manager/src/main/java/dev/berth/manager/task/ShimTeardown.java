@@ -5,6 +5,8 @@ import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLauncher;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,6 +15,8 @@ final class ShimTeardown {
     private static final Log LOG = Log.of(ShimTeardown.class);
     /** containerd's status for a process whose end nobody saw. */
     private static final int UNKNOWN_EXIT = 255;
+    /** Left in the bundle by berth-shim once it no longer uses it (shim.process.Container). */
+    static final String RELEASED = "berth-deleted";
 
     private final ShimTasksConfig config;
     private final ShimLauncher launcher;
@@ -40,7 +44,7 @@ final class ShimTeardown {
     /** Asks the shim of a removed task to exit (it does once it serves no task) and lets go of it. */
     void stop(ShimTask task) {
         shutdown(task);
-        awaitGone(task);
+        awaitGone(task, task.bundle.dir());
     }
 
     /** Asks the shim to exit and closes berthd's connection to it; the shim exits on its own time. */
@@ -49,13 +53,25 @@ final class ShimTeardown {
         Cleanup.ignoring("close shim client", task.call, task.client::close);
     }
 
-    /** Waits for the shim to exit (unless it still serves other tasks of its group) and closes its log. */
-    void awaitGone(ShimTask task) {
-        if (!tasks.anyServedAt(task.address) && !awaitExit(task.shimPid)) {
+    /**
+     * Waits for the shim to exit (unless it still serves other tasks of its group, or it left {@code bundle}
+     * marked as released) and closes its log.
+     */
+    void awaitGone(ShimTask task, Path bundle) {
+        if (!tasks.anyServedAt(task.address) && !released(bundle) && !awaitExit(task.shimPid)) {
             LOG.warn("shim of deleted task did not exit in time", "namespace", task.call.namespace(), "id",
                     task.call.id(), "shim_pid", task.shimPid, "timeout_ms", config.shutdownTimeout().toMillis());
         }
         task.log.close();
+    }
+
+    /**
+     * Whether the shim left the bundle marked as no longer used: berth-shim's server writes {@value #RELEASED}
+     * once it has deleted the task, and then stays for the next task of its namespace (an idle period) rather than
+     * exit on Shutdown; waiting for it would only hold the bundle.
+     */
+    static boolean released(Path bundle) {
+        return Files.exists(bundle.resolve(RELEASED));
     }
 
     /**

@@ -114,6 +114,11 @@ public final class TaskSandbox implements AutoCloseable {
             instances.forEach(ShimTasks::close);
             events.close();
         } finally {
+            // a berth-shim server exits after its idle period (1 s in these tests), not on the last Shutdown
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            while (!ourProcesses().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             left = ourProcesses();
             left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             killCgroup();

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** One task of the shim: the container's rootfs mounts, its init process and its exec'd processes. */
 public final class Container {
@@ -34,12 +35,13 @@ public final class Container {
     private final Path bundle;
     private final RuntimeEngine engine;
     private final Syscalls sys;
-    private final Reaper reaper;
+    private final Monitor monitor;
     private final EventSink events;
     private final RootfsMount rootfs;
     private final String namespace;
     private final InitProcess init;
     private final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
+    private volatile boolean deleted;
 
     /** What Create asks for. */
     public record CreateSpec(String id, Path bundle, List<RootfsMount.Spec> rootfs, ShimProcess.ProcessStdio stdio,
@@ -48,13 +50,13 @@ public final class Container {
     /** What Delete reports: the process's pid and exit. */
     public record Deleted(int pid, Reaper.Exit exit) {}
 
-    private Container(CreateSpec spec, RuntimeEngine engine, Syscalls sys, Reaper reaper, EventSink events,
+    private Container(CreateSpec spec, RuntimeEngine engine, Syscalls sys, Monitor monitor, EventSink events,
                       RootfsMount rootfs) {
         this.id = spec.id();
         this.bundle = spec.bundle();
         this.engine = engine;
         this.sys = sys;
-        this.reaper = reaper;
+        this.monitor = monitor;
         this.events = events;
         this.rootfs = rootfs;
         this.namespace = spec.namespace();
@@ -62,10 +64,12 @@ public final class Container {
     }
 
     /**
-     * Mounts the rootfs, creates the container through the engine with the client's stdio and publishes
-     * {@code /tasks/create}; on failure nothing stays mounted.
+     * Mounts the rootfs, starts the container's monitor, creates the container through the engine (its processes
+     * spawned by the monitor) with the client's stdio and publishes {@code /tasks/create}; on failure nothing stays
+     * mounted and the monitor exits.
      */
-    static Container create(CreateSpec spec, RuntimeEngine engine, Syscalls sys, Reaper reaper, EventSink events) {
+    static Container create(CreateSpec spec, Function<Monitor, RuntimeEngine> engines, Syscalls sys,
+                            Monitors monitors, EventSink events) {
         String what = "create " + spec.id();
         ShimProcess.ProcessStdio s = spec.stdio();
         try {
@@ -82,17 +86,29 @@ public final class Container {
                     e);
         }
         ProcessIo io;
+        Monitor monitor;
         try {
+            TaskFile.of(spec).save(spec.bundle());
             io = IoSetup.open(sys, s, spec.namespace(), spec.id(), what);
         } catch (EngineException e) {
             rootfs.unmount();
             throw e;
         }
-        try (Reaper.Window window = reaper.open()) {
-            Container c = new Container(spec, engine, sys, reaper, events, rootfs);
+        try {
+            monitor = monitors.start(spec.id(), spec.bundle());
+        } catch (SyscallException | EngineException e) {
+            io.close();
+            rootfs.unmount();
+            throw e instanceof EngineException ee ? ee : new EngineException(EngineException.Kind.INTERNAL,
+                    what + ": start monitor: " + e.getMessage(), e);
+        }
+        try {
+            RuntimeEngine engine = engines.apply(monitor);
+            Container c = new Container(spec, engine, sys, monitor, events, rootfs);
             CreateRequest request = CreateRequest.of(io.stdio()).withConsoleSocket(io.consoleSocket().orElse(null));
             int pid = engine.create(spec.id(), spec.bundle(), request);
-            c.init.created(pid, window.claim(pid));
+            c.init.created(pid, monitor.claim(pid));
+            monitor.init(pid);
             try {
                 IoSetup.handOff(io, what);
             } catch (EngineException e) {
@@ -106,12 +122,68 @@ public final class Container {
                     .setIo(TaskIO.newBuilder().setStdin(s.stdin()).setStdout(s.stdout()).setStderr(s.stderr())
                             .setTerminal(s.terminal()))
                     .setPid(pid).build());
+            c.watchMonitor();
             return c;
         } catch (RuntimeException e) {
+            monitor.bye();
             io.close();
             rootfs.unmount();
             throw e;
         }
+    }
+
+    /**
+     * The container of a monitor that an earlier server of this group started: its task as the bundle describes
+     * it ({@link TaskFile}, {@link EngineChoice}), its init's status from the runtime, its exit (if it exited
+     * while no server ran) from the monitor, which reports every exit again to a new server. Exec'd processes of
+     * the earlier server are not taken over.
+     */
+    static Container adopt(Monitor monitor, String namespace, Function<Monitor, RuntimeEngine> engines,
+                           Syscalls sys, EventSink events) throws IOException {
+        Monitor.Hello hello = monitor.hello();
+        Path bundle = Path.of(hello.bundle());
+        TaskFile task = TaskFile.load(bundle);
+        RuntimeEngine engine = engines.apply(monitor);
+        CreateSpec spec = new CreateSpec(hello.id(), bundle, List.of(), task.stdio(), namespace);
+        Container c = new Container(spec, engine, sys, monitor, events,
+                RootfsMount.adopt(sys, bundle.resolve("rootfs"), task.rootfsMounts()));
+        ProcessStatus status = ProcessStatus.RUNNING;
+        try {
+            status = switch (engine.state(hello.id()).status()) {
+                case CREATING, CREATED -> ProcessStatus.CREATED;
+                case PAUSING, PAUSED -> ProcessStatus.PAUSED;
+                case RUNNING, STOPPED -> ProcessStatus.RUNNING; // a stopped one's exit comes from the monitor
+            };
+        } catch (EngineException e) {
+            LOG.warn("state of adopted container", e, "id", hello.id());
+        }
+        c.init.adopt(hello.initPid(), status, monitor.claim(hello.initPid()));
+        c.watchMonitor();
+        return c;
+    }
+
+    /**
+     * A monitor that dies before its container is deleted takes the container down: nobody is left to reap its
+     * processes and keep their exits, so the server kills them all and reports their exits as SIGKILL (137), as
+     * containerd reports the tasks of a shim that died.
+     */
+    private void watchMonitor() {
+        monitor.lost().thenRunAsync(() -> {
+            if (deleted) {
+                return;
+            }
+            LOG.warn("monitor died: killing its container", "id", id);
+            try {
+                engine.kill(id, 9, true);
+            } catch (EngineException e) {
+                LOG.warn("kill container of a dead monitor", e, "id", id);
+            } finally {
+                monitor.abandon(java.time.Instant.now());
+            }
+        }).exceptionally(e -> {
+            LOG.warn("kill container of a dead monitor", e, "id", id);
+            return null;
+        });
     }
 
     private static Mount toProto(RootfsMount.Spec spec) {
@@ -148,7 +220,7 @@ public final class Container {
         if (status != ProcessStatus.RUNNING && status != ProcessStatus.PAUSED) {
             throw status.illegal("exec " + execId + " in", id);
         }
-        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, reaper, processJson, namespace);
+        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, monitor, processJson, namespace);
         if (execs.putIfAbsent(execId, exec) != null) {
             throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
                     "exec " + id + "/" + execId + ": id already in use");
@@ -204,6 +276,8 @@ public final class Container {
         for (ExecProcess exec : execs.values()) {
             exec.closeIo();
         }
+        deleted = true;
+        monitor.bye();
         rootfs.unmount();
         try {
             Files.writeString(bundle.resolve(DELETED_MARKER), "");

@@ -5,37 +5,53 @@ import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.metrics.OomWatcher;
+import dev.berth.log.Log;
+import dev.berth.sys.ProcessSyscalls;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** The tasks one shim serves, by container id, and what they are built from (reaper, syscalls, events). */
 public final class Containers {
+    private static final Log LOG = Log.of(Containers.class);
     private final Syscalls sys;
-    private final Reaper reaper;
+    private final Monitors monitors;
     private final EventSink events;
     private final Map<String, Container> byId = new HashMap<>();
     private final Map<String, Boolean> creating = new HashMap<>();
     private final OomWatcher oom;
+    private boolean closed;
 
     /** Tasks whose OOM kills are published as {@code /tasks/oom}, as the host's memory cgroups notify them. */
-    public Containers(Syscalls sys, Reaper reaper, EventSink events) {
+    public Containers(Syscalls sys, Monitors monitors, EventSink events) {
         this.sys = sys;
-        this.reaper = reaper;
+        this.monitors = monitors;
         this.events = events;
         this.oom = OomWatcher.onHost(sys, id -> events.publish(EventSink.TASK_OOM,
                 TaskOOM.newBuilder().setContainerId(id).build()));
     }
 
-    /** Creates a task; ALREADY_EXISTS if the id is taken. */
-    public Container create(Container.CreateSpec spec, RuntimeEngine engine) {
+    /**
+     * Creates a task; ALREADY_EXISTS if the id is taken.
+     *
+     * @param engines the task's runtime engine, given the process role its processes are spawned with (its monitor)
+     */
+    public Container create(Container.CreateSpec spec, Function<ProcessSyscalls, RuntimeEngine> engines) {
         synchronized (this) {
+            if (closed) {
+                throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                        "create " + spec.id() + ": shim server is exiting");
+            }
             if (byId.containsKey(spec.id()) || creating.putIfAbsent(spec.id(), true) != null) {
                 throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
                         "create " + spec.id() + ": task already exists");
             }
         }
         try {
-            Container c = Container.create(spec, engine, sys, reaper, events);
+            Container c = Container.create(spec, engines::apply, sys, monitors, events);
             synchronized (this) {
                 byId.put(spec.id(), c);
             }
@@ -46,6 +62,41 @@ public final class Containers {
                 creating.remove(spec.id());
             }
         }
+    }
+
+    /**
+     * Takes over the containers whose monitors an earlier server of this group left (it died): each becomes a task
+     * of this server, and an exit that happened meanwhile is published now. Returns how many.
+     *
+     * @param engines the runtime engine of a task, by its bundle, given the process role of its monitor
+     */
+    public int adoptAll(String namespace, BiFunction<Path, ProcessSyscalls, RuntimeEngine> engines) {
+        int n = 0;
+        for (Monitor m : monitors.adoptAll()) {
+            Monitor.Hello hello = m.hello();
+            if (hello.initPid() == 0) {
+                // the earlier server died during Create: the client was told nothing, the runtime may hold half
+                LOG.warn("monitor of an unfinished create: dropping it", "id", hello.id());
+                m.bye();
+                continue;
+            }
+            try {
+                Container c = Container.adopt(m, namespace, p -> engines.apply(Path.of(hello.bundle()), p), sys,
+                        events);
+                synchronized (this) {
+                    byId.put(c.id(), c);
+                }
+                if (sys.processExists(c.init().pid())) { // not one that exited while no server ran
+                    oom.watch(c.id(), c.init().pid());
+                }
+                n++;
+                LOG.info("adopted container", "id", c.id(), "pid", c.init().pid(), "status", c.init().status());
+            } catch (IOException | EngineException e) {
+                LOG.warn("adopt container", e, "id", hello.id(), "bundle", hello.bundle());
+                m.close();
+            }
+        }
+        return n;
     }
 
     /** The task with this id; NOT_FOUND naming the operation otherwise. */
@@ -80,5 +131,13 @@ public final class Containers {
 
     public synchronized boolean isEmpty() {
         return byId.isEmpty() && creating.isEmpty();
+    }
+
+    /** If no task is served or being created: refuses every later Create and returns true (the server exits). */
+    public synchronized boolean closeIfEmpty() {
+        if (isEmpty()) {
+            closed = true;
+        }
+        return closed;
     }
 }

@@ -12,16 +12,16 @@ import dev.berth.shim.io.ProcessIo;
 public final class ExecProcess extends ShimProcess {
     private final RuntimeEngine engine;
     private final Syscalls sys;
-    private final Reaper reaper;
+    private final Monitor monitor;
     private final String processJson;
     private final String namespace;
 
     ExecProcess(String containerId, String execId, ProcessStdio stdio, EventSink events, RuntimeEngine engine,
-                Syscalls sys, Reaper reaper, String processJson, String namespace) {
+                Syscalls sys, Monitor monitor, String processJson, String namespace) {
         super(containerId, execId, stdio, events);
         this.engine = engine;
         this.sys = sys;
-        this.reaper = reaper;
+        this.monitor = monitor;
         this.processJson = processJson;
         this.namespace = namespace;
     }
@@ -31,10 +31,10 @@ public final class ExecProcess extends ShimProcess {
         ProcessStdio s = stdio();
         String what = "start " + name();
         ProcessIo io = IoSetup.open(sys, s, namespace, containerId, what);
-        try (Reaper.Window window = reaper.open()) {
+        try {
             ExecRequest request = ExecRequest.of(io.stdio()).withConsoleSocket(io.consoleSocket().orElse(null));
             int pid = engine.exec(containerId, processJson, request);
-            created(pid, window.claim(pid));
+            created(pid, monitor.claim(pid));
             try {
                 IoSetup.handOff(io, what);
             } catch (EngineException e) {

@@ -1,14 +1,9 @@
 package dev.berth.shim.process;
 
-import dev.berth.sys.Errno;
 import dev.berth.sys.ProcessSyscalls;
-import dev.berth.sys.SyscallException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The process role with children waited for through the {@link Reaper}: {@code spawn} claims the new pid and
@@ -19,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 public final class ReaperSyscalls implements ProcessSyscalls {
     private final ProcessSyscalls sys;
     private final Reaper reaper;
-    private final Map<Integer, CompletableFuture<Reaper.Exit>> children = new ConcurrentHashMap<>();
+    private final SpawnedChildren children = new SpawnedChildren();
 
     public ReaperSyscalls(ProcessSyscalls sys, Reaper reaper) {
         this.sys = sys;
@@ -30,7 +25,7 @@ public final class ReaperSyscalls implements ProcessSyscalls {
     public int spawn(String path, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
         try (Reaper.Window window = reaper.open()) {
             int pid = sys.spawn(path, argv, env, fds);
-            children.put(pid, window.claim(pid));
+            children.add(pid, window.claim(pid));
             return pid;
         }
     }
@@ -38,23 +33,7 @@ public final class ReaperSyscalls implements ProcessSyscalls {
     /** Waits for a child spawned through this object; any other pid (or -1) is ECHILD: the reaper owns it. */
     @Override
     public Optional<ExitStatus> waitpid(int pid, boolean noHang) {
-        CompletableFuture<Reaper.Exit> exit = children.get(pid);
-        if (exit == null) {
-            throw new SyscallException("waitpid", Integer.toString(pid), Errno.ECHILD);
-        }
-        if (noHang && !exit.isDone()) {
-            return Optional.empty();
-        }
-        try {
-            Reaper.Exit e = exit.get();
-            children.remove(pid);
-            return Optional.of(new ExitStatus(pid, e.exitCode(), e.signal()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyscallException("waitpid", Integer.toString(pid), Errno.EINTR);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waitpid " + pid + ": " + e.getCause().getMessage(), e.getCause());
-        }
+        return children.waitpid(pid, noHang);
     }
 
     @Override

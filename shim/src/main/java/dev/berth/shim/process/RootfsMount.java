@@ -50,6 +50,13 @@ public final class RootfsMount {
         }
     }
 
+    /** The mounts an earlier server stacked at {@code target} ({@code layers} of them), to unmount at Delete. */
+    static RootfsMount adopt(MountSyscalls sys, Path target, int layers) {
+        RootfsMount rootfs = new RootfsMount(sys, target);
+        rootfs.mounted = layers;
+        return rootfs;
+    }
+
     private void mountOne(Spec spec) {
         long flags = 0;
         List<String> data = new ArrayList<>();

@@ -140,6 +140,15 @@ public abstract sealed class ShimProcess permits InitProcess, ExecProcess {
         exit.thenAccept(this::exited);
     }
 
+    /** Takes over a process an earlier server started: its pid, its status then, and its exit once reported. */
+    final void adopt(int pid, ProcessStatus now, CompletableFuture<Reaper.Exit> exit) {
+        synchronized (this) {
+            this.pid = pid;
+            this.status = now;
+        }
+        exit.thenAccept(this::exited);
+    }
+
     private synchronized void exited(Reaper.Exit e) {
         exit = e;
         if (!starting) {

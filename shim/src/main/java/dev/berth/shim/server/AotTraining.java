@@ -54,7 +54,8 @@ final class AotTraining {
         try {
             String id = "berth-shim-aot-" + ProcessHandle.current().pid();
             ShimFlags.parse(new String[] {"-namespace", "berth-aot", "-address", tmp.resolve("c.sock").toString(),
-                "-publish-binary", "/bin/true", "-id", id, "delete"}).socketPath();
+                "-publish-binary", "/bin/true", "-id", id, "delete"})
+                    .socketPath(new ShimGroup(ShimGroup.Scope.NAMESPACE, "berth-aot"));
             Path busybox = Path.of("/bin/busybox");
             if (Files.isExecutable(busybox) && Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
                 try {
@@ -82,7 +83,8 @@ final class AotTraining {
             "-ready-fd", Integer.toString(ready[1]), "serve"});
         Thread server = Thread.ofPlatform().name("aot-serve").start(() -> {
             try {
-                new ServeCommand(sys, settings).run(flags, "");
+                // a server of its own, which exits on the Shutdown below rather than after an idle period
+                new ServeCommand(sys, settings.with(ShimGroup.MODE_VARIABLE, "container")).run(flags, "");
             } catch (IOException e) {
                 System.err.println("berth-shim aot-training: serve: " + e.getMessage());
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.process.EngineChoice;
+import dev.berth.shim.process.Monitors;
 import dev.berth.shim.process.RootfsMount;
 import dev.berth.shim.process.Timestamps;
 import java.io.IOException;
@@ -39,6 +40,14 @@ final class DeleteCommand {
             }
         }
         RootfsMount.unmountIfMounted(sys, bundle.resolve("rootfs"));
+        try {
+            ShimGroup group = ShimGroup.of(bundle, flags.namespace(), flags.id(), settings.environment());
+            Path socket = flags.socketPath(group);
+            new Monitors(sys, sys, settings.monitorBinary(), socket.resolveSibling(socket.getFileName() + ".m"))
+                    .release(flags.id());
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("delete " + flags.id() + ": monitor: " + e.getMessage());
+        }
         out.write(DeleteResponse.newBuilder().setExitStatus(SIGKILL_STATUS).setExitedAt(Timestamps.of(Instant.now()))
                 .build().toByteArray());
         out.flush();

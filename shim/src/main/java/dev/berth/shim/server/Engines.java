@@ -3,6 +3,7 @@ package dev.berth.shim.server;
 import dev.berth.log.Log;
 import dev.berth.runtime.cgroup.CgroupHost;
 import dev.berth.runtime.container.OciRuntime;
+import dev.berth.sys.ProcessSyscalls;
 import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.CliEngine;
 import dev.berth.shim.engine.InProcessEngine;
@@ -33,14 +34,20 @@ final class Engines implements EngineSource {
         this.defaultRoot = defaultRoot;
     }
 
+    /** The engine with the shim's own process role (the {@code delete} verb, which has no monitor). */
+    RuntimeEngine engine(EngineChoice choice, Path bundle) {
+        return engine(choice, bundle, sys);
+    }
+
     @Override
-    public RuntimeEngine engine(EngineChoice choice, Path bundle) {
+    public RuntimeEngine engine(EngineChoice choice, Path bundle, ProcessSyscalls processes) {
+        Syscalls s = sys.withProcesses(processes);
         Path root = choice.root().orElse(defaultRoot);
         if (choice.binary().isPresent()) {
-            return new CliEngine(sys, choice.binary().get(), root, bundle.resolve("log.json"), environment);
+            return new CliEngine(s, choice.binary().get(), root, bundle.resolve("log.json"), environment);
         }
-        OciRuntime runtime = new OciRuntime(sys, initBinary, CgroupHost.system(), root,
+        OciRuntime runtime = new OciRuntime(s, initBinary, CgroupHost.system(), root,
                 warning -> LOG.warn("runtime warning", "warning", warning));
-        return new InProcessEngine(runtime, sys);
+        return new InProcessEngine(runtime, s);
     }
 }

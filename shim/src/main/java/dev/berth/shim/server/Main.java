@@ -59,11 +59,10 @@ public final class Main {
             return switch (flags.action()) {
                 case "serve" -> new ServeCommand(sys, settings).run(flags,
                         System.getenv().getOrDefault("TTRPC_ADDRESS", ""));
-                case "spare" -> new SpareCommand(sys, settings).run(flags);
                 case "delete" -> new DeleteCommand(sys, settings).run(flags, System.out, System.err);
                 default -> {
                     System.err.println("berth-shim: unknown action \"" + flags.action()
-                            + "\" (want delete, serve or spare; start is run by bin/berth-shim without a JVM)");
+                            + "\" (want delete or serve; start is run by bin/berth-shim without a JVM)");
                     yield 2;
                 }
             };
@@ -77,15 +76,13 @@ public final class Main {
         }
     }
 
-    /**
-     * containerd passes {@code -debug} when its own level is debug. A spare learns its task's flags, {@code -debug}
-     * among them, only when a start hands the task over, and sets the level from them then.
-     */
+    /** containerd passes {@code -debug} when its own level is debug. */
     static Level level(ShimFlags flags) {
         return flags.debug() ? Level.DEBUG : Level.INFO;
     }
 
     private static ShimSettings settings() {
-        return new ShimSettings(Path.of(System.getProperty("berth.init", "berth-init")), System.getenv());
+        return new ShimSettings(Path.of(System.getProperty("berth.init", "berth-init")),
+                Path.of(System.getProperty("berth.monitor", "berth-monitor")), System.getenv());
     }
 }

@@ -6,24 +6,25 @@ import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
 import dev.berth.shim.metrics.MetricsFormat;
 import dev.berth.shim.process.Containers;
+import dev.berth.shim.process.Monitors;
 import dev.berth.shim.process.Reaper;
 import dev.berth.shim.process.ReaperSyscalls;
 import dev.berth.shim.task.TaskService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code serve}: the long-lived shim. Claims the task's socket ({@link ShimSocket}: its own, or its group's when
- * that shim already serves), and reports the address on the ready fd that {@code berth-shim-start} reads. If it
- * joined a group, it exits there. Otherwise it becomes the child subreaper, starts the reaper and the event
- * publisher, serves the task service, and after a Shutdown with no task left delivers the last events and exits;
- * so it does when it serves no task and its bundle is gone ({@link OrphanWatch}).
+ * {@code serve}: the long-lived shim server of a group of tasks ({@link ShimGroup}: by default every task of the
+ * namespace). Claims the group's socket ({@link ShimSocket}: it listens, or finds the group's server already
+ * serving), and reports the address on the ready fd that {@code berth-shim-start} reads. If the group's server
+ * serves, it exits there. Otherwise it becomes the child subreaper, starts the reaper and the event publisher,
+ * serves the task service for as many tasks as it is given, and exits once it has served none for its idle period
+ * ({@link IdleExit}): it removes its socket, delivers the last events and exits.
  */
 final class ServeCommand {
     private static final Log LOG = Log.of(ServeCommand.class);
@@ -40,42 +41,48 @@ final class ServeCommand {
 
     /** @param ttrpcAddress containerd's ttrpc socket for events ({@code TTRPC_ADDRESS}); empty for none */
     int run(ShimFlags flags, String ttrpcAddress) throws IOException, InterruptedException {
-        ShimFlags task;
+        ShimGroup group;
         ShimSocket.Claim claim;
         try {
-            task = ShimGroup.of(flags.bundleDir()).map(flags::withGroup).orElse(flags);
-            claim = ShimSocket.claim(task.socketPath());
+            group = ShimGroup.of(flags.bundleDir(), flags.namespace(), flags.id(), settings.environment());
+            claim = ShimSocket.claim(flags.socketPath(group));
         } catch (IOException | IllegalArgumentException e) {
             report(flags, "start " + flags.id() + ": " + e.getMessage());
             throw e;
         }
         if (claim instanceof ShimSocket.Joined joined) {
-            LOG.info("task joins the shim of its group", "id", flags.id(), "group", task.group().orElse(""),
-                    "socket", joined.path());
+            LOG.info("task joins the shim server of its group", "id", flags.id(), "group", group.name(), "socket",
+                    joined.path());
             report(flags, joined.address());
             return 0;
         }
         ShimSocket.Listening socket = (ShimSocket.Listening) claim;
         linux.setChildSubreaper();
-        CountDownLatch shutdown = new CountDownLatch(1);
         try (Reaper reaper = Reaper.start(linux, exit -> LOG.debug("reaped orphan", "exit", exit));
              EventPublisher events = EventPublisher.start(
                      ttrpcAddress.isEmpty() ? Optional.empty() : Optional.of(Path.of(ttrpcAddress)),
                      flags.namespace())) {
             Syscalls sys = linux.withProcesses(new ReaperSyscalls(linux, reaper));
-            Containers containers = new Containers(sys, reaper, events);
+            Monitors monitors = new Monitors(linux, sys, settings.monitorBinary(),
+                    socket.path().resolveSibling(socket.path().getFileName() + ".m"));
+            Containers containers = new Containers(sys, monitors, events);
+            IdleExit life = new IdleExit(socket.path(), settings.idle(), containers::closeIfEmpty,
+                    Clock.systemUTC());
             TaskService tasks = new TaskService(containers, new Engines(sys, settings, flags.runtimeRoot()),
-                    linux.getpid(), shutdown::countDown, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
+                    linux.getpid(), life::shutdownAsked, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
+            int adopted = tasks.adoptAll();
+            if (adopted > 0) {
+                LOG.info("took over the containers of the group's earlier server", "containers", adopted);
+            }
             TtrpcServer server = new TtrpcServer(List.of(tasks.service()));
             server.serve(socket.channel());
             report(flags, socket.address());
-            OrphanWatch.start(task.bundleDir(), containers::isEmpty, shutdown::countDown);
-            LOG.info("serving task", "namespace", flags.namespace(), "id", flags.id(), "socket", socket.path());
-            shutdown.await();
+            LOG.info("serving", "namespace", flags.namespace(), "group", group.name(), "scope", group.scope(),
+                    "socket", socket.path());
+            life.await(() -> !containers.isEmpty(), group.scope() == ShimGroup.Scope.CONTAINER);
             server.shutdown(Duration.ofSeconds(1));
-            Files.deleteIfExists(socket.path());
             if (!events.drain(EVENTS_GRACE)) {
-                LOG.warn("exiting with undelivered events", "namespace", flags.namespace(), "id", flags.id());
+                LOG.warn("exiting with undelivered events", "namespace", flags.namespace(), "group", group.name());
             }
         }
         return 0;

@@ -1,11 +1,7 @@
 package dev.berth.shim.server;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,10 +11,10 @@ import java.util.OptionalInt;
  * [-debug] [-bundle B] start|delete}; Go's flag syntax: one or two dashes, {@code -flag value} or
  * {@code -flag=value}), plus {@code serve} for the long-lived copy with Berth's own {@code -ready-fd N} (where it
  * reports its address to {@code berth-shim-start}), and {@code -v}. The group is not a flag: the serving copy reads
- * it from the bundle ({@link #withGroup}).
+ * it from the bundle and the environment ({@link ShimGroup}).
  */
-record ShimFlags(String namespace, String address, String publishBinary, String id, Optional<String> group,
-                 boolean debug, Optional<Path> bundle, OptionalInt readyFd, boolean version, String action) {
+record ShimFlags(String namespace, String address, String publishBinary, String id, boolean debug,
+                 Optional<Path> bundle, OptionalInt readyFd, boolean version, String action) {
     /** The longest path a {@code sockaddr_un} holds, with its terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
 
@@ -67,8 +63,8 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
                 default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
             }
         }
-        return new ShimFlags(namespace, address, publishBinary, id, Optional.empty(), debug, bundle, readyFd,
-                version, rest.isEmpty() ? "" : rest.get(0));
+        return new ShimFlags(namespace, address, publishBinary, id, debug, bundle, readyFd, version,
+                rest.isEmpty() ? "" : rest.get(0));
     }
 
     private static int fd(String value) {
@@ -93,31 +89,19 @@ record ShimFlags(String namespace, String address, String publishBinary, String 
         return Path.of(address).toAbsolutePath().getParent();
     }
 
-    /** The same flags with the shim's group set: the task joins the shim of that group. */
-    ShimFlags withGroup(String group) {
-        return new ShimFlags(namespace, address, publishBinary, id, Optional.of(group), debug, bundle, readyFd,
-                version, action);
-    }
-
     /**
-     * The shim's socket: {@code <dir of ADDR>/s/<16 hex digits of sha256(namespace/G)>} where G is the group, or
-     * the id without one; short enough for a {@code sockaddr_un} and private to the containerd instance.
+     * The socket of the group's server: {@code <dir of ADDR>/s/<name>} ({@link ShimGroup#socketName}), short enough
+     * for a {@code sockaddr_un} and private to the containerd instance.
      */
-    Path socketPath() {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((namespace + "/" + group.orElse(id)).getBytes(StandardCharsets.UTF_8));
-            Path socket = socketDir().resolve(HexFormat.of().formatHex(hash, 0, 8));
-            if (socket.toString().length() > MAX_SOCKET_PATH) {
-                throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
-            }
-            return socket;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("sha-256: " + e.getMessage(), e);
+    Path socketPath(ShimGroup group) {
+        Path socket = socketDir().resolve(group.socketName(namespace));
+        if (socket.toString().length() > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("start " + id + ": socket path too long: " + socket);
         }
+        return socket;
     }
 
-    /** Where the shims of this containerd instance have their sockets (and the spare its socket and lock). */
+    /** Where the shim servers of this containerd instance have their sockets (and the claim lock). */
     Path socketDir() {
         return instanceDir().resolve("s");
     }

@@ -98,8 +98,20 @@ public final class TaskService {
         }
         Container c = containers.create(new Container.CreateSpec(r.getId(), bundle, rootfs,
                 new ShimProcess.ProcessStdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), namespace),
-                engines.engine(choice, bundle));
+                processes -> engines.engine(choice, bundle, processes));
         return CreateTaskResponse.newBuilder().setPid(c.init().pid()).build();
+    }
+
+    /** Takes over the tasks an earlier server of this group left running ({@link Containers#adoptAll}). */
+    public int adoptAll() {
+        return containers.adoptAll(namespace, (bundle, processes) -> {
+            try {
+                return engines.engine(EngineChoice.load(bundle), bundle, processes);
+            } catch (IOException e) {
+                throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, "adopt: read engine of " + bundle
+                        + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     private StartResponse start(StartRequest r) {
