@@ -9,9 +9,9 @@ import java.nio.channels.Channels;
 
 /**
  * Where the {@link Unpacker} gets each layer's bytes (as stored, compressed as the media type says) and how the
- * supplier takes part in the unpack. Several layers may be open at once, each read on its own thread. Import and commit read committed blobs from the content store
+ * supplier takes part in the unpack. Import and commit read committed blobs from the content store
  * ({@link #of(ContentStore)}); a pull hands a layer over while it downloads and vouches for the bytes only once
- * the blob is verified and committed.
+ * the blob is verified and committed. Several layers may be open at once, each read on its own thread.
  */
 public interface LayerSource {
 

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The layer downloads of one pull, and the unpacker's source of their bytes: at most {@code limit} downloads at
  * once, started base layer first, on the given executor. When the unpacker opens a layer whose download has not
  * started yet (or starts just then), the download tees into a {@link ChunkQueue} for it; otherwise the unpacker
- * waits for the blob's commit and reads it from the store. The unpacker may read several layers at once. Either way it vouches for the bytes only once the blob
- * is committed ({@link #verify}).
+ * waits for the blob's commit and reads it from the store. Either way it vouches for the bytes only once the blob
+ * is committed ({@link #verify}). The unpacker may read several layers at once.
  *
  * <p>The first failure is the pull's: the download (or the unpack, through {@link #stop}) that fails first is
  * recorded and cancels the others, and their failures, being consequences, never replace it.
