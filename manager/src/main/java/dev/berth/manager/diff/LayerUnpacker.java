@@ -272,17 +272,30 @@ final class LayerUnpacker {
             unlisted.put(host, String.join("/", components));
             return;
         }
-        for (Path lower : options.lowerDirs()) {
+        Optional<DirectoryTime> adopted = adoptLower(sys, host, options.lowerDirs(), components);
+        if (adopted.isPresent()) {
+            directoryTimes.add(adopted.get());
+        } else {
+            sys.chmod(host.toString(), 0755);
+        }
+    }
+
+    /**
+     * Gives directory {@code host} the owner and mode of the same directory ({@code components}) in the nearest of
+     * {@code lowers} that has it, as overlay's copy-up would; answers the time to set once its contents are written.
+     */
+    private static Optional<DirectoryTime> adoptLower(FileSyscalls sys, Path host, List<Path> lowers,
+                                                      List<String> components) throws IOException {
+        for (Path lower : lowers) {
             Optional<Path> same = lowerPath(lower, components, true);
             if (same.isPresent()) {
                 FileStat st = FileStat.lstat(same.get());
                 sys.lchown(host.toString(), st.uid(), st.gid());
                 sys.chmod(host.toString(), st.mode());
-                directoryTimes.add(new DirectoryTime(host, st.mtime()));
-                return;
+                return Optional.of(new DirectoryTime(host, st.mtime()));
             }
         }
-        sys.chmod(host.toString(), 0755);
+        return Optional.empty();
     }
 
     /** The directories created for entries that did not list them, relative to the root, parents first. */
@@ -299,21 +312,11 @@ final class LayerUnpacker {
             throws IOException {
         List<DirectoryTime> times = new ArrayList<>();
         for (String dir : directories) {
-            List<String> components = List.of(dir.split("/"));
             Path host = root.resolve(dir);
             if (!InRootResolver.isDirectory(host)) {
                 continue;
             }
-            for (Path lower : lowers) {
-                Optional<Path> same = lowerPath(lower, components, true);
-                if (same.isPresent()) {
-                    FileStat st = FileStat.lstat(same.get());
-                    sys.lchown(host.toString(), st.uid(), st.gid());
-                    sys.chmod(host.toString(), st.mode());
-                    times.add(new DirectoryTime(host, st.mtime()));
-                    break;
-                }
-            }
+            adoptLower(sys, host, lowers, List.of(dir.split("/"))).ifPresent(times::add);
         }
         for (DirectoryTime d : times.reversed()) {
             sys.lutimes(d.path().toString(), d.mtime().getEpochSecond(), d.mtime().getNano());
