@@ -91,23 +91,31 @@ public final class LayerApplier {
     /**
      * Gives the directories that a detached layer (in {@code mounts}, as {@link #applyDetached} took them) used
      * without listing them the owner, mode and time of the same directory in the nearest of its lower layers,
-     * as an apply on top of those would have: {@code lowers} are the mounts of a view of its parent chain.
+     * as an apply on top of those would have: {@code lowers} are the lower layers' directories, nearest first.
      */
-    public void adoptLowerMetadata(List<Mount> mounts, List<Mount> lowers, List<String> directories)
+    public void adoptLowerMetadata(List<Mount> mounts, List<Path> lowers, List<String> directories)
             throws IOException {
-        Path root = detachedRoot(mounts);
-        List<Path> lowerDirs = new ArrayList<>();
-        Mount view = lowers.size() == 1 ? lowers.getFirst() : null;
-        if (view != null && view.type().equals("bind")) {
-            lowerDirs.add(Path.of(view.source()));
-        } else if (view != null && view.type().equals("overlay") && option(view, "lowerdir=").isPresent()) {
-            for (String dir : option(view, "lowerdir=").get().split(":")) {
-                lowerDirs.add(Path.of(dir));
+        LayerUnpacker.adoptLowerMetadata(sys, detachedRoot(mounts).toRealPath(), lowers, directories);
+    }
+
+    /**
+     * The layer directories that a snapshot's mounts stack, nearest first: a single overlay's upperdir (if any)
+     * then its lowerdirs, a single bind's source; INVALID_ARGUMENT for anything else.
+     */
+    public static List<Path> layerDirectories(List<Mount> mounts) {
+        Mount m = mounts.size() == 1 ? mounts.getFirst() : null;
+        List<Path> dirs = new ArrayList<>();
+        if (m != null && m.type().equals("bind")) {
+            dirs.add(Path.of(m.source()));
+        } else if (m != null && m.type().equals("overlay") && option(m, "lowerdir=").isPresent()) {
+            option(m, "upperdir=").ifPresent(u -> dirs.add(Path.of(u)));
+            for (String dir : option(m, "lowerdir=").get().split(":")) {
+                dirs.add(Path.of(dir));
             }
         } else {
-            throw BerthException.invalidArgument("read lower layers from " + lowers + ": not a view of layers");
+            throw BerthException.invalidArgument("read layers of " + mounts + ": not a stack of layers");
         }
-        LayerUnpacker.adoptLowerMetadata(sys, root.toRealPath(), lowerDirs, directories);
+        return dirs;
     }
 
     private static Path detachedRoot(List<Mount> mounts) {

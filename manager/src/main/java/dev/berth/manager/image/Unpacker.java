@@ -18,6 +18,7 @@ import dev.berth.manager.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,9 +54,10 @@ import java.util.concurrent.Semaphore;
  * {@link Snapshotter#canRebase()}): the first missing layer is prepared on its parent chain as above, every later
  * one without a parent, and up to {@code parallelism} layers are applied at once (each while it downloads, for a
  * pull), each into its own directory as an overlay layer; then, in order on the calling thread, each is committed
- * onto the chain below it ({@code commit c onto p}). A layer that cannot be applied without the layers below it (a
- * directory it does not list, a hard link to a file below: {@link LowerLayersNeeded}) is applied again, from the
- * content store, once its parent chain is committed. The first failure stops the other layers' applies and is the
+ * onto the chain below it ({@code commit c onto p}). A directory a layer uses without listing it takes the metadata
+ * of the same directory below at that commit; a layer that cannot be applied without the layers below it (a hard
+ * link to a file below: {@link LowerLayersNeeded}) is applied again, from the content store, once its parent chain
+ * is committed. The first failure stops the other layers' applies and is the
  * unpack's. A snapshotter whose snapshots copy their parent (native) gets the layers one after another.
  *
  * <p>Error kinds, the same for every caller: a layer whose diffID is not the config's is FAILED_PRECONDITION,
@@ -307,10 +310,11 @@ public final class Unpacker {
             boolean committed = false;
             try {
                 if (!x.unlisted().isEmpty()) {
-                    adoptLowerMetadata(job, x, parent);
+                    adoptLowerMetadata(job, index, x, parent);
                 }
                 job.snapshots().commit(chain, x.key(), parent, Map.of(ImageLabels.SNAPSHOT_REF, chain));
                 committed = true;
+                job.committed().put(index, x);
             } catch (BerthException e) {
                 if (e.kind() != ErrorKind.ALREADY_EXISTS) {
                     throw e;
@@ -327,12 +331,32 @@ public final class Unpacker {
         job.source().unpacked(index, layer, chain);
     }
 
-    /** Gives a detached layer's unlisted directories their metadata from a view of its parent chain. */
-    private void adoptLowerMetadata(Job job, Extraction x, String parent) throws IOException {
-        String view = x.key() + "-lowers";
-        List<Mount> lowers = job.snapshots().view(view, parent, Map.of());
-        try {
+    /**
+     * Gives detached layer {@code index}'s unlisted directories their metadata from the layers below it: their
+     * directories are known from the extractions this unpack committed below it, down to an attached one (whose
+     * mounts name the rest); else from a short-lived view of its parent chain.
+     */
+    private void adoptLowerMetadata(Job job, int index, Extraction x, String parent) throws IOException {
+        List<Path> lowers = new ArrayList<>();
+        for (int j = index - 1; j >= 0; j--) {
+            Extraction below = job.committed().get(j);
+            if (below == null) {
+                lowers = null; // committed by another unpack, or before this one: ask the snapshotter
+                break;
+            }
+            lowers.addAll(LayerApplier.layerDirectories(below.mounts()));
+            if (!below.detached()) {
+                break;
+            }
+        }
+        if (lowers != null) {
             applier.adoptLowerMetadata(x.mounts(), lowers, x.unlisted());
+            return;
+        }
+        String view = x.key() + "-lowers";
+        List<Mount> mounts = job.snapshots().view(view, parent, Map.of());
+        try {
+            applier.adoptLowerMetadata(x.mounts(), LayerApplier.layerDirectories(mounts), x.unlisted());
         } finally {
             removeQuietly(job.snapshots(), view);
         }
@@ -376,11 +400,18 @@ public final class Unpacker {
 
     /** One unpack: what it writes to, where its layers come from, and what its layers share. */
     private record Job(ContentStore content, MetadataSnapshotter snapshots, LayerSource source,
-                       List<Descriptor> layers, List<String> diffIds, List<String> chains, UnpackBudget budget) {
+                       List<Descriptor> layers, List<String> diffIds, List<String> chains, UnpackBudget budget,
+                       Map<Integer, Extraction> committed) {
+
+        Job(ContentStore content, MetadataSnapshotter snapshots, LayerSource source, List<Descriptor> layers,
+            List<String> diffIds, List<String> chains, UnpackBudget budget) {
+            this(content, snapshots, source, layers, diffIds, chains, budget, new ConcurrentHashMap<>());
+        }
 
         /** The same unpack, with its layers read from {@code other}. */
         Job(Job job, LayerSource other) {
-            this(job.content(), job.snapshots(), other, job.layers(), job.diffIds(), job.chains(), job.budget());
+            this(job.content(), job.snapshots(), other, job.layers(), job.diffIds(), job.chains(), job.budget(),
+                    job.committed());
         }
 
         /** Records the unpack's first failure and stops the source's other layers. */
