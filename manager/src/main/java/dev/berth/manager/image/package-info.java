@@ -48,8 +48,9 @@
  *   layer blob label  containerd.io/uncompressed = diffID
  * snapshots    committed, named by chain ID, parent = previous chain ID, label containerd.io/snapshot.ref = chain ID;
  *              while a layer is applied: active extract-&lt;random hex&gt;-&lt;chain ID hex&gt; (removed if it fails;
- *              prepared without a parent and committed onto the chain below when applied in parallel), and for a
- *              moment a view &lt;that key&gt;-lowers of the chain below (the metadata of directories it did not list)
+ *              prepared without a parent and committed onto the chain below when applied in parallel); rarely,
+ *              for a moment, a view &lt;that key&gt;-lowers of the chain below (to find the metadata of directories
+ *              the layer did not list when another unpack committed a layer below it)
  * ingests      pull: layer-&lt;digest&gt;, manifest-&lt;digest&gt;, index-&lt;digest&gt;, config-&lt;digest&gt; (resumable,
  *              not leased, so the next pull of the blob resumes it); import: import-&lt;lease&gt;-&lt;n&gt;
  * </pre>
