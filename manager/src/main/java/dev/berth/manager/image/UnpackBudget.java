@@ -7,17 +7,23 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What one unpack shares between the layers it applies at once: the unpacked bytes it may still apply, and its
- * first failure, which stops the other layers' applies at their next read.
+ * What one unpack shares between the layers it applies at once: the unpacked bytes it may still apply (the limit
+ * names the layer that took most of them), and its first failure, which stops the other layers' applies at their
+ * next read.
  */
 final class UnpackBudget {
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
+    /** Each layer's share, so that the limit names the layer that took most of it, whichever read crossed it. */
+    private final Map<Descriptor, AtomicLong> byLayer = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /** @param limit the uncompressed bytes all layers may have together, {@link Unpacker#UNLIMITED} for no bound */
@@ -70,8 +76,14 @@ final class UnpackBudget {
     }
 
     private void take(long n, Descriptor layer) {
-        if (limit != Unpacker.UNLIMITED && used.addAndGet(n) > limit) {
-            throw new BerthException(ErrorKind.RESOURCE_EXHAUSTED, "unpack layer " + layer.digest()
+        if (limit == Unpacker.UNLIMITED) {
+            return;
+        }
+        byLayer.computeIfAbsent(layer, l -> new AtomicLong()).addAndGet(n);
+        if (used.addAndGet(n) > limit) {
+            Descriptor biggest = byLayer.entrySet().stream()
+                    .max(Comparator.comparingLong(e -> e.getValue().get())).map(Map.Entry::getKey).orElse(layer);
+            throw new BerthException(ErrorKind.RESOURCE_EXHAUSTED, "unpack layer " + biggest.digest()
                     + ": more than " + limit + " bytes unpacked (the limit on unpacked bytes)");
         }
     }
