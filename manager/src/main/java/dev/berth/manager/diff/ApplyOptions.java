@@ -23,7 +23,19 @@ public record ApplyOptions(Whiteouts whiteouts, List<Path> lowerDirs, boolean al
         /** The directory shows the whole stack (a mounted snapshot): deleting the path is enough. */
         MERGED_VIEW,
         /** The directory is an overlay upperdir: write overlay whiteouts (char 0:0) and opaque xattrs. */
-        OVERLAY_UPPER
+        OVERLAY_UPPER,
+        /**
+         * The directory is an overlay layer whose lower layers are not there yet (it is committed onto them later):
+         * overlay whiteouts as for {@link #OVERLAY_UPPER}; a directory the layer uses without listing it is created
+         * root's, mode 0755, and named in {@link DetachedLayer#unlistedDirectories()} to take its metadata from the
+         * lower layers later; a hard link to a file below throws {@link LowerLayersNeeded}.
+         */
+        DETACHED_UPPER;
+
+        /** Whether deletions are written as overlay whiteouts and opaque xattrs. */
+        boolean overlay() {
+            return this != MERGED_VIEW;
+        }
     }
 
     /** Into a mounted snapshot (or any directory that shows the whole stack); devices refused. */
@@ -34,6 +46,11 @@ public record ApplyOptions(Whiteouts whiteouts, List<Path> lowerDirs, boolean al
     /** Straight into an overlay upperdir whose lower directories are {@code lowerDirs}, nearest first. */
     public static ApplyOptions overlayUpper(List<Path> lowerDirs) {
         return new ApplyOptions(Whiteouts.OVERLAY_UPPER, lowerDirs, false);
+    }
+
+    /** Into an overlay layer whose lower layers are not known yet (see {@link Whiteouts#DETACHED_UPPER}). */
+    public static ApplyOptions detachedUpper() {
+        return new ApplyOptions(Whiteouts.DETACHED_UPPER, List.of(), false);
     }
 
     public ApplyOptions allowingDevices(boolean allow) {

@@ -21,7 +21,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,6 +48,8 @@ final class LayerUnpacker {
     /** Paths this layer created, which an opaque marker of the merged view must keep. */
     private final Set<Path> unpacked = new HashSet<>();
     private final List<DirectoryTime> directoryTimes = new ArrayList<>();
+    /** Detached: the directories created because entries needed them, not listed (yet), parents first. */
+    private final Map<Path, String> unlisted = new LinkedHashMap<>();
 
     private record DirectoryTime(Path path, Instant mtime) {
     }
@@ -100,6 +104,7 @@ final class LayerUnpacker {
                 if (!exists) {
                     Files.createDirectory(target);
                 }
+                unlisted.remove(target);
             }
             case REGULAR -> writeFile(target, content, entry.size());
             case SYMLINK -> {
@@ -177,9 +182,14 @@ final class LayerUnpacker {
         Path dir = resolver.directory(components.subList(0, components.size() - 1), entry.name(),
                 this::createMissing).orElseThrow();
         Path target = dir.resolve(components.getLast());
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && options.whiteouts()
-                == ApplyOptions.Whiteouts.OVERLAY_UPPER) {
-            copyUp(components, target);
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (options.whiteouts() == ApplyOptions.Whiteouts.DETACHED_UPPER) {
+                throw new LowerLayersNeeded("apply layer entry " + entry.name() + ": hard link target "
+                        + entry.linkName() + " is not in the layer");
+            }
+            if (options.whiteouts() == ApplyOptions.Whiteouts.OVERLAY_UPPER) {
+                copyUp(components, target);
+            }
         }
         FileStat st;
         try {
@@ -229,7 +239,7 @@ final class LayerUnpacker {
     }
 
     private void opaque(List<String> dirComponents, TarEntry entry) throws IOException {
-        if (options.whiteouts() == ApplyOptions.Whiteouts.OVERLAY_UPPER) {
+        if (options.whiteouts().overlay()) {
             Path dir = resolver.directory(dirComponents, entry.name(), this::createMissing).orElseThrow();
             sys.lsetxattr(dir.toString(), OVERLAY_OPAQUE, "y".getBytes(StandardCharsets.US_ASCII));
             return;
@@ -257,17 +267,60 @@ final class LayerUnpacker {
      */
     private void createMissing(List<String> components, Path host) throws IOException {
         Files.createDirectory(host);
-        for (Path lower : options.lowerDirs()) {
+        if (options.whiteouts() == ApplyOptions.Whiteouts.DETACHED_UPPER) {
+            sys.chmod(host.toString(), 0755);
+            unlisted.put(host, String.join("/", components));
+            return;
+        }
+        Optional<DirectoryTime> adopted = adoptLower(sys, host, options.lowerDirs(), components);
+        if (adopted.isPresent()) {
+            directoryTimes.add(adopted.get());
+        } else {
+            sys.chmod(host.toString(), 0755);
+        }
+    }
+
+    /**
+     * Gives directory {@code host} the owner and mode of the same directory ({@code components}) in the nearest of
+     * {@code lowers} that has it, as overlay's copy-up would; answers the time to set once its contents are written.
+     */
+    private static Optional<DirectoryTime> adoptLower(FileSyscalls sys, Path host, List<Path> lowers,
+                                                      List<String> components) throws IOException {
+        for (Path lower : lowers) {
             Optional<Path> same = lowerPath(lower, components, true);
             if (same.isPresent()) {
                 FileStat st = FileStat.lstat(same.get());
                 sys.lchown(host.toString(), st.uid(), st.gid());
                 sys.chmod(host.toString(), st.mode());
-                directoryTimes.add(new DirectoryTime(host, st.mtime()));
-                return;
+                return Optional.of(new DirectoryTime(host, st.mtime()));
             }
         }
-        sys.chmod(host.toString(), 0755);
+        return Optional.empty();
+    }
+
+    /** The directories created for entries that did not list them, relative to the root, parents first. */
+    List<String> unlistedDirectories() {
+        return List.copyOf(unlisted.values());
+    }
+
+    /**
+     * What an apply onto {@code lowers} (nearest first) would have given {@code directories} (relative to
+     * {@code root}, parents first, created root's with mode 0755): the owner, mode and time of the same directory
+     * in the nearest lower layer that has it. One no longer a directory is skipped.
+     */
+    static void adoptLowerMetadata(FileSyscalls sys, Path root, List<Path> lowers, List<String> directories)
+            throws IOException {
+        List<DirectoryTime> times = new ArrayList<>();
+        for (String dir : directories) {
+            Path host = root.resolve(dir);
+            if (!InRootResolver.isDirectory(host)) {
+                continue;
+            }
+            adoptLower(sys, host, lowers, List.of(dir.split("/"))).ifPresent(times::add);
+        }
+        for (DirectoryTime d : times.reversed()) {
+            sys.lutimes(d.path().toString(), d.mtime().getEpochSecond(), d.mtime().getNano());
+        }
     }
 
     /** {@code components} under a lower layer, looked up without following any symlink. */
@@ -324,6 +377,9 @@ final class LayerUnpacker {
             return;
         }
         resolver.invalidate();
-        TreeDeleter.delete(top, unpacked::remove);
+        TreeDeleter.delete(top, p -> {
+            unpacked.remove(p);
+            unlisted.remove(p);
+        });
     }
 }

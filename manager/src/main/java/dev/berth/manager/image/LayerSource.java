@@ -11,7 +11,7 @@ import java.nio.channels.Channels;
  * Where the {@link Unpacker} gets each layer's bytes (as stored, compressed as the media type says) and how the
  * supplier takes part in the unpack. Import and commit read committed blobs from the content store
  * ({@link #of(ContentStore)}); a pull hands a layer over while it downloads and vouches for the bytes only once
- * the blob is verified and committed.
+ * the blob is verified and committed. Several layers may be open at once, each read on its own thread.
  */
 public interface LayerSource {
 
@@ -29,6 +29,13 @@ public interface LayerSource {
 
     /** Layer {@code index} is unpacked as {@code chainId}, now or by an earlier unpack. */
     default void unpacked(int index, Descriptor layer, String chainId) {
+    }
+
+    /**
+     * The unpack failed with {@code cause}: the layers still being read need no more bytes, and a read that
+     * waits for bytes should end with a failure rather than wait on.
+     */
+    default void cancel(Exception cause) {
     }
 
     /** Layers read from {@code content}, where they were verified when they were committed. */

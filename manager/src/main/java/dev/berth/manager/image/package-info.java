@@ -24,8 +24,9 @@
  * <p>The flows, each under a lease of its own (deleted at the end, so a failed flow leaves nothing the lease held):
  * <pre>
  * pull    resolve → index (the platform's manifest) → manifest → config → layers downloaded in parallel, each
- *         unpacked in order as it arrives → image record; the first failure is the pull's (a sibling download it
- *         cancelled never replaces it); PullOptions.maxUnpackedBytes bounds the inflated bytes
+ *         unpacked as it arrives, several at once on overlay (one per core), committed in order → image record;
+ *         the first failure is the pull's (a sibling download it cancelled never replaces it);
+ *         PullOptions.maxUnpackedBytes bounds the inflated bytes
  * import  archive streamed once into the content store → (docker: a schema 2 manifest written) → for each image
  *         resolve, check complete, label, unpack → image records
  * commit  view of the image's top chain vs the container's snapshot → gzip layer → config + manifest → unpack
@@ -46,7 +47,10 @@
  *                     from there)
  *   layer blob label  containerd.io/uncompressed = diffID
  * snapshots    committed, named by chain ID, parent = previous chain ID, label containerd.io/snapshot.ref = chain ID;
- *              while a layer is applied: active extract-&lt;random hex&gt;-&lt;chain ID hex&gt; (removed if it fails)
+ *              while a layer is applied: active extract-&lt;random hex&gt;-&lt;chain ID hex&gt; (removed if it fails;
+ *              prepared without a parent and committed onto the chain below when applied in parallel); rarely,
+ *              for a moment, a view &lt;that key&gt;-lowers of the chain below (to find the metadata of directories
+ *              the layer did not list when another unpack committed a layer below it)
  * ingests      pull: layer-&lt;digest&gt;, manifest-&lt;digest&gt;, index-&lt;digest&gt;, config-&lt;digest&gt; (resumable,
  *              not leased, so the next pull of the blob resumes it); import: import-&lt;lease&gt;-&lt;n&gt;
  * </pre>

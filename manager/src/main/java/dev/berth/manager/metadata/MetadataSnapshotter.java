@@ -118,12 +118,7 @@ public final class MetadataSnapshotter implements Snapshotter {
             }
             String backendParent = "";
             if (parent != null && !parent.isEmpty()) {
-                Row p = find(c, parent).orElseThrow(() -> BerthException.notFound(op + ": parent " + parent
-                        + " not found"));
-                if (p.info().kind() != SnapshotKind.COMMITTED) {
-                    throw BerthException.failedPrecondition(op + ": parent " + parent + " is not committed");
-                }
-                backendParent = p.backendKey();
+                backendParent = committedParent(c, op, parent).backendKey();
             }
             String backendKey = backendKey(c, key);
             insert(c, key, backendKey, parent, kind, labels);
@@ -137,10 +132,11 @@ public final class MetadataSnapshotter implements Snapshotter {
 
     /**
      * Commits active snapshot {@code key} as {@code name}: the record of {@code key} is replaced by one of
-     * {@code name} with the same parent and the given labels, and the lease moves from key to name.
+     * {@code name} with the given labels and the same parent, or {@code parent} for a snapshot prepared without
+     * one (where the backend {@link #canRebase()}); the lease moves from key to name.
      */
     @Override
-    public void commit(String name, String key, Map<String, String> labels) throws IOException {
+    public void commit(String name, String key, String parent, Map<String, String> labels) throws IOException {
         String op = "commit " + key + " as " + name;
         if (name == null || name.isEmpty()) {
             throw BerthException.invalidArgument(op + ": name must not be empty");
@@ -155,14 +151,40 @@ public final class MetadataSnapshotter implements Snapshotter {
             if (find(c, name).isPresent()) {
                 throw BerthException.alreadyExists("snapshot " + name + ": already exists");
             }
+            String committedOn = active.info().parent();
+            String backendParent = "";
+            if (parent != null && !parent.isEmpty() && !parent.equals(committedOn)) {
+                if (!committedOn.isEmpty()) {
+                    throw BerthException.failedPrecondition(op + " onto " + parent + ": snapshot " + key
+                            + " was prepared on " + committedOn);
+                }
+                backendParent = committedParent(c, op, parent).backendKey();
+                committedOn = parent;
+            }
             String backendName = backendKey(c, name);
-            insert(c, name, backendName, active.info().parent(), SnapshotKind.COMMITTED, labels);
+            insert(c, name, backendName, committedOn, SnapshotKind.COMMITTED, labels);
             delete(c, key);
             LeaseStore.remove(c, namespace, lease, LeaseResource.snapshot(snapshotter, key));
             LeaseStore.addToActive(c, namespace, lease, LeaseResource.snapshot(snapshotter, name));
-            backend.commit(backendName, active.backendKey(), backendLabels(labels));
+            backend.commit(backendName, active.backendKey(), backendParent, backendLabels(labels));
             return null;
         });
+    }
+
+    /** Whether the backend can commit a snapshot prepared without a parent onto one. */
+    @Override
+    public boolean canRebase() {
+        return backend.canRebase();
+    }
+
+    /** The row of {@code parent}: NOT_FOUND if absent, FAILED_PRECONDITION unless committed. */
+    private Row committedParent(Connection c, String op, String parent) throws SQLException {
+        Row p = find(c, parent).orElseThrow(() -> BerthException.notFound(op + ": parent " + parent
+                + " not found"));
+        if (p.info().kind() != SnapshotKind.COMMITTED) {
+            throw BerthException.failedPrecondition(op + ": parent " + parent + " is not committed");
+        }
+        return p;
     }
 
     /**

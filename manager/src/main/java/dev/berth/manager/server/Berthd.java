@@ -185,11 +185,12 @@ public final class Berthd implements AutoCloseable {
         String defaultSnapshotter = config.snapshotter();
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
-        Unpacker unpacker = new Unpacker(applier);
-        // the puller bounds its own concurrency per pull; virtual threads make the waiting cheap
+        // the puller bounds its own concurrency per pull, the unpacker its applies per unpack (a layer's apply is
+        // CPU work: inflating and hashing); virtual threads make the waiting cheap
         java.util.concurrent.ExecutorService downloads =
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         closeables.push(downloads::shutdownNow);
+        Unpacker unpacker = new Unpacker(applier, downloads, Runtime.getRuntime().availableProcessors());
         java.time.Clock clock = java.time.Clock.systemUTC();
         ContainerCommit commits = new ContainerCommit(db, new ImageCommitter(db, differ, unpacker, clock),
                 new ContainerCommit.Pausing() {

@@ -28,6 +28,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length == 2 && args[0].equals("aot-training")) {
+            train(Path.of(args[1]));
+            return;
+        }
         CommandLine cli;
         try {
             cli = CommandLine.parse(List.of(args), BerthdConfig.defaults(Path.of(System.getProperty("berth.shim",
@@ -57,6 +61,25 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(berthd::close, "berthd-shutdown"));
         berthd.awaitTermination();
+    }
+
+    /**
+     * The hidden action the build runs to record the AOT cache ({@link AotTraining}): a berthd whose root, state
+     * and sockets are under {@code dir}, at log level warn.
+     */
+    private static void train(Path dir) throws InterruptedException {
+        try {
+            BerthdConfig config = CommandLine.parse(List.of("--root", dir.resolve("root").toString(), "--state",
+                    dir.resolve("state").toString(), "--address", dir.resolve("berthd.sock").toString(),
+                    "--log-level", "warn"), BerthdConfig.defaults(Path.of(System.getProperty("berth.shim",
+                    "/usr/local/bin/berth-shim")))).config();
+            Log.configure(LogSink.stderr(Level.parse(config.logLevel())));
+            NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+            new AotTraining(config, syscalls(), launch()).run();
+        } catch (BerthException | IOException e) {
+            System.err.println("berthd aot-training: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** The system calls, through the JNI library bin/berthd names ({@code -Dberth.syscall.lib}) or the build's. */

@@ -12,7 +12,9 @@ import java.util.Set;
  * {@link #commit} turns an active snapshot into a committed one under a <em>name</em>, which can be the
  * <em>parent</em> of new snapshots. A committed snapshot with children cannot be removed. Lifecycle:
  * {@code prepare(key, parent) → mounts(key) → [write] → commit(name, key)}; {@code view(key, parent)} gives a
- * read-only snapshot that cannot be committed.
+ * read-only snapshot that cannot be committed. A snapshotter that {@link #canRebase()} also takes
+ * {@code prepare(key, "") → [write the layer] → commit(name, key, parent)}: a layer written before its parent
+ * exists, put on top of it when committed (containerd's "rebase" capability, which its parallel unpack uses).
  *
  * <p>The snapshotter returns mounts; it never mounts anything itself. Errors are
  * {@link dev.berth.api.errdefs.BerthException}s: NOT_FOUND (key or parent), ALREADY_EXISTS (key or name),
@@ -34,7 +36,24 @@ public interface Snapshotter extends AutoCloseable {
 
     List<Mount> view(String key, String parent, Map<String, String> labels) throws IOException;
 
-    void commit(String name, String key, Map<String, String> labels) throws IOException;
+    /** Commits active snapshot {@code key} as {@code name}, keeping the parent it was prepared on. */
+    default void commit(String name, String key, Map<String, String> labels) throws IOException {
+        commit(name, key, "", labels);
+    }
+
+    /**
+     * Commits active snapshot {@code key} as {@code name}; a non-empty {@code parent} other than the one it was
+     * prepared on puts a snapshot prepared without a parent on top of committed {@code parent} (containerd's
+     * {@code Commit} with {@code WithParent}). FAILED_PRECONDITION if the snapshotter cannot rebase
+     * ({@link #canRebase()}), the snapshot has a parent already, or {@code parent} is not committed.
+     */
+    void commit(String name, String key, String parent, Map<String, String> labels) throws IOException;
+
+    /**
+     * Whether a snapshot prepared without a parent may be committed on top of one: true where each snapshot's
+     * directory holds only its own layer's changes (overlay), false where a snapshot is a copy of its parent.
+     */
+    boolean canRebase();
 
     void remove(String key) throws IOException;
 

@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory registry of one host: repositories of blobs and manifests (by digest, and by tag), with the calls
- * it saw recorded and two faults to inject: a blob whose stream breaks after some bytes (once), and bytes served
- * for a digest they do not match.
+ * it saw recorded and three faults to inject: a blob whose stream breaks after some bytes (once), bytes served
+ * for a digest they do not match, and a blob that sends nothing until the test lets it.
  */
 final class FakeRegistry implements Registry {
 
@@ -39,6 +41,7 @@ final class FakeRegistry implements Registry {
     private final Map<String, Map<String, Digest>> tags = new ConcurrentHashMap<>();
     private final Map<Digest, Long> breakAfter = new ConcurrentHashMap<>();
     private final Map<Digest, byte[]> corrupt = new ConcurrentHashMap<>();
+    private final Map<Digest, CountDownLatch> stalls = new ConcurrentHashMap<>();
     final List<Fetch> fetches = new CopyOnWriteArrayList<>();
     final List<Digest> pushedBlobs = new CopyOnWriteArrayList<>();
     final List<String> pushedManifests = new CopyOnWriteArrayList<>();
@@ -79,6 +82,11 @@ final class FakeRegistry implements Registry {
         corrupt.put(d, wrong);
     }
 
+    /** Fetches of {@code d} send no byte until {@code release} is counted down (30 s at most). */
+    void stallUntil(Digest d, CountDownLatch release) {
+        stalls.put(d, release);
+    }
+
     long fetchesOf(Digest d) {
         return fetches.stream().filter(f -> f.digest().equals(d)).count();
     }
@@ -111,6 +119,17 @@ final class FakeRegistry implements Registry {
             throw BerthException.notFound("fetch " + ref.repository() + "@" + desc.digest() + ": not found");
         }
         InputStream in = new ByteArrayInputStream(body, (int) offset, body.length - (int) offset);
+        CountDownLatch stall = stalls.get(desc.digest());
+        if (stall != null) {
+            try {
+                if (!stall.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("fetch " + desc.digest() + ": stalled for 30 s (injected)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("fetch " + desc.digest() + ": interrupted");
+            }
+        }
         Long limit = breakAfter.remove(desc.digest());
         return limit == null ? in : new Breaking(in, limit);
     }

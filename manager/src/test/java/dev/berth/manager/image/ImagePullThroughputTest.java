@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Measures pull + unpack of a ~64 MB, five-layer gzip image from the in-memory registry (so: verify, store, gunzip,
- * untar into overlay upperdirs, no network), and for comparison the download alone. Prints MB/s of compressed bytes.
+ * untar into overlay upperdirs, no network), with the layers applied in parallel (one per core) and one at a time,
+ * and for comparison the download alone. Prints MB/s of compressed bytes.
  */
 class ImagePullThroughputTest {
 
@@ -51,10 +52,16 @@ class ImagePullThroughputTest {
         Image img = RegistryTestImages.publish(registry, "bench", "1", Platform.LINUX_AMD64, layers);
         long bytes = layers.stream().mapToLong(l -> l.blob().length).sum();
 
-        for (String mode : List.of("warm-up", "pull+unpack", "pull+unpack", "download only")) {
+        java.util.concurrent.ExecutorService applies =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (String mode : List.of("warm-up", "pull+unpack in parallel", "pull+unpack one at a time",
+                "pull+unpack in parallel", "pull+unpack one at a time", "download only")) {
             Path dir = Files.createDirectories(temp.resolve(mode.replace(' ', '-') + System.nanoTime()));
             try (PullFixture fx = new PullFixture(dir)) {
-                ImagePuller puller = new ImagePuller(ref -> registry, fx.db, new Unpacker(fx.applier), fx.pool);
+                Unpacker unpacker = mode.endsWith("one at a time") ? new Unpacker(fx.applier)
+                        : new Unpacker(fx.applier, applies, cores);
+                ImagePuller puller = new ImagePuller(ref -> registry, fx.db, unpacker, fx.pool);
                 PullOptions options = PullOptions.defaults().withUnpack(!mode.equals("download only"));
                 java.util.Set<Object> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 java.util.concurrent.atomic.AtomicInteger streamed = new java.util.concurrent.atomic.AtomicInteger();
@@ -87,5 +94,6 @@ class ImagePullThroughputTest {
                 }
             }
         }
+        applies.shutdownNow();
     }
 }

@@ -23,6 +23,7 @@ import dev.berth.manager.image.pull.PullOptions;
 import dev.berth.manager.image.pull.PullProgress;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.snapshot.SnapshotInfo;
+import dev.berth.manager.snapshot.SnapshotKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +58,8 @@ class ImagePullerTest {
     private PullFixture fx;
     private FakeRegistry registry;
     private ImagePuller puller;
+    /** The unpacker applies up to five layers at once, as on a machine with five cores. */
+    private final ExecutorService applies = Executors.newVirtualThreadPerTaskExecutor();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final PullProgress recording = new PullProgress() {
         @Override
@@ -80,11 +90,12 @@ class ImagePullerTest {
         puller = new ImagePuller(ref -> {
             assertEquals(HOST, ref.domain());
             return registry;
-        }, fx.db, new Unpacker(fx.applier), fx.pool);
+        }, fx.db, new Unpacker(fx.applier, applies, 5), fx.pool);
     }
 
     @AfterEach
     void tearDown() throws IOException {
+        applies.shutdownNow();
         fx.close();
     }
 
@@ -303,6 +314,113 @@ class ImagePullerTest {
         RegistryTestImages.publish(registry, "diff", "1", Platform.LINUX_AMD64, RegistryTestImages.list(good, claimed));
 
         BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/diff:1"));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unpack layer " + real.descriptor().digest() + ": diffID "),
+                e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
+    private Image fiveLayerImage(String repo) {
+        return RegistryTestImages.publish(registry, repo, "1", Platform.LINUX_AMD64, RegistryTestImages.list(
+                layer(Kind.GZIP, files("etc/hostname", "base", "etc/gone", "x")),
+                layer(Kind.ZSTD, files("etc/motd", "hello", "bin/tool", "v1")),
+                layer(Kind.TAR, files("etc/gone", null, "app/run", "run")),
+                layer(Kind.GZIP, files("bin/tool", "v2", "opt/four", "4")),
+                layer(Kind.GZIP, files("etc/hostname", "top", "opt/five", "5"))));
+    }
+
+    @Test
+    void pull_whileTheBaseLayerStalls_theLayersAboveAreUnpackedMeanwhile() throws Exception {
+        Image img = fiveLayerImage("stall");
+        CountDownLatch release = new CountDownLatch(1);
+        registry.stallUntil(img.layers().getFirst().descriptor().digest(), release);
+        List<String> lastFiles = List.of("etc/gone", "bin/tool", "app/run", "opt/four", "opt/five");
+        CompletableFuture<ImageRecord> pulled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pull(HOST + "/stall:1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, applies);
+        try {
+            // evidence without timing: the snapshot list shows layers 1 to 4 applied, each into its own extraction
+            // snapshot, while the base has not sent a byte
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<Integer> applied = List.of();
+            while (applied.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                applied = appliedExtractions(img.chainIds(), lastFiles);
+            }
+            assertEquals(List.of(1, 2, 3, 4), applied, "layers 1 to 4 applied while the base stalls");
+            assertFalse(pulled.isDone());
+        } finally {
+            release.countDown();
+        }
+        ImageRecord rec = pulled.get(60, TimeUnit.SECONDS);
+
+        assertEquals(HOST + "/stall:1", rec.name());
+        List<String> chains = img.chainIds();
+        for (int i = 0; i < chains.size(); i++) {
+            assertEquals(i == 0 ? "" : chains.get(i - 1), fx.snapshots().stat(chains.get(i)).parent());
+        }
+        assertTrue(fx.snapshots().list().stream().noneMatch(s -> s.name().startsWith("extract-")));
+        fx.inView(chains.getLast(), root -> {
+            assertEquals("top", read(root.resolve("etc/hostname")));
+            assertEquals("v2", read(root.resolve("bin/tool")));
+            assertFalse(Files.exists(root.resolve("etc/gone")), "the whiteout applied before its target's layer");
+            return null;
+        });
+        List<String> unpacked = events.stream().filter(e -> e.startsWith("unpacked ")).toList();
+        assertEquals(img.layers().stream().map(l -> "unpacked " + l.descriptor().digest()).toList(), unpacked,
+                "committed base first");
+    }
+
+    /**
+     * The layers (by index) whose extraction snapshot holds, in its own directory, the file the layer writes last:
+     * {@code lastFiles} by layer, {@code chains} the image's chain IDs, which the extractions' labels name.
+     */
+    private List<Integer> appliedExtractions(List<String> chains, List<String> lastFiles) throws IOException {
+        List<Integer> found = new ArrayList<>();
+        for (SnapshotInfo s : fx.snapshots().list()) {
+            if (!s.name().startsWith("extract-") || s.kind() != SnapshotKind.ACTIVE) {
+                continue;
+            }
+            int layer = chains.indexOf(s.labels().get(ImageLabels.SNAPSHOT_REF));
+            Path own = Path.of(fx.snapshots().mounts(s.name()).getFirst().source());
+            if (Files.isRegularFile(own.resolve(lastFiles.get(layer)))) {
+                found.add(layer);
+            }
+        }
+        return found.stream().sorted().toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4})
+    void pull_aBlobNotMatchingItsDigest_inAnyLayer_failsNamingIt_andLeavesNothing(int bad) throws IOException {
+        Image img = fiveLayerImage("bad" + bad);
+        Layer liar = img.layers().get(bad);
+        byte[] wrong = liar.blob().clone();
+        wrong[wrong.length - 1] ^= 1; // the last byte: the layer's end (or its gzip/zstd trailer)
+        registry.serveInstead(liar.descriptor().digest(), wrong);
+
+        BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/bad" + bad + ":1"));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains(liar.descriptor().digest().toString()), e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2, 4})
+    void pull_aWrongDiffId_inAnyLayer_failsNamingIt_andLeavesNothing(int bad) throws IOException {
+        Image good = fiveLayerImage("source" + bad);
+        List<Layer> layers = new ArrayList<>(good.layers());
+        Layer real = layers.get(bad);
+        layers.set(bad, new Layer(real.blob(), real.mediaType(), layer(Kind.TAR, files("c", "c")).diffId()));
+        RegistryTestImages.publish(registry, "diff" + bad, "1", Platform.LINUX_AMD64, layers);
+
+        BerthException e = assertThrows(BerthException.class, () -> pull(HOST + "/diff" + bad + ":1"));
 
         assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
         assertTrue(e.getMessage().startsWith("unpack layer " + real.descriptor().digest() + ": diffID "),

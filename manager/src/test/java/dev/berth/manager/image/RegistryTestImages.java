@@ -46,21 +46,39 @@ final class RegistryTestImages {
         }
     }
 
-    /** Files of a layer: path → content; a value of null writes a whiteout for the path. */
+    /** One entry of a layer built by {@link #layer(Kind, List)}: its header and, for a regular file, its bytes. */
+    record Entry(TarEntry header, byte[] content) {
+        static Entry of(TarEntry header) {
+            return new Entry(header, new byte[0]);
+        }
+    }
+
+    /**
+     * Files of a layer: path → content; a value of null writes a whiteout for the path. Their directories are not
+     * listed (as some image builders write layers): the unpacker creates them.
+     */
     static Layer layer(Kind kind, Map<String, byte[]> files) {
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            String path = f.getKey();
+            int slash = path.lastIndexOf('/');
+            if (f.getValue() == null) {
+                String ws = path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
+                entries.add(Entry.of(TarEntry.file(ws, 0644, 0, T)));
+            } else {
+                entries.add(new Entry(TarEntry.file(path, 0644, f.getValue().length, T), f.getValue()));
+            }
+        }
+        return layer(kind, entries);
+    }
+
+    /** A layer of these entries, in this order. */
+    static Layer layer(Kind kind, List<Entry> entries) {
         try {
             ByteArrayOutputStream tar = new ByteArrayOutputStream();
             TarWriter w = new TarWriter(tar);
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                String path = f.getKey();
-                int slash = path.lastIndexOf('/');
-                if (f.getValue() == null) {
-                    String ws = path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
-                    w.write(TarEntry.file(ws, 0644, 0, T), new ByteArrayInputStream(new byte[0]));
-                } else {
-                    w.write(TarEntry.file(path, 0644, f.getValue().length, T),
-                            new ByteArrayInputStream(f.getValue()));
-                }
+            for (Entry e : entries) {
+                w.write(e.header(), new ByteArrayInputStream(e.content()));
             }
             w.finish();
             byte[] plain = tar.toByteArray();

@@ -110,7 +110,8 @@ final class FakeSnapshotter implements Snapshotter {
     }
 
     @Override
-    public synchronized void commit(String name, String key, Map<String, String> labels) throws IOException {
+    public synchronized void commit(String name, String key, String parent, Map<String, String> labels)
+            throws IOException {
         maybeFail("commit", key);
         SnapshotInfo active = stat(key);
         if (active.kind() != SnapshotKind.ACTIVE) {
@@ -120,8 +121,14 @@ final class FakeSnapshotter implements Snapshotter {
             throw BerthException.alreadyExists("commit " + name + ": already exists");
         }
         snapshots.remove(key);
-        snapshots.put(name, new SnapshotInfo(name, active.parent(), SnapshotKind.COMMITTED, labels, Instant.now(),
+        String committedOn = parent.isEmpty() ? active.parent() : parent;
+        snapshots.put(name, new SnapshotInfo(name, committedOn, SnapshotKind.COMMITTED, labels, Instant.now(),
                 Instant.now()));
+    }
+
+    @Override
+    public boolean canRebase() {
+        return true;
     }
 
     @Override

@@ -42,6 +42,22 @@ class MetadataSnapshotterTest extends MetadataFixture {
     }
 
     @Test
+    void commit_ontoAParent_recordsItAndTranslatesItForTheBackend() throws Exception {
+        ns("a").prepare("extract-1", "", Map.of());
+        ns("a").commit("layer-1", "extract-1", Map.of());
+        ns("a").prepare("extract-2", "", Map.of());
+        assertKind(ErrorKind.NOT_FOUND, () -> ns("a").commit("layer-2", "extract-2", "missing", Map.of()));
+        ns("a").commit("layer-2", "extract-2", "layer-1", Map.of());
+
+        assertEquals("layer-1", ns("a").stat("layer-2").parent());
+        assertEquals("a/2/layer-1", snapshots.stat("a/4/layer-2").parent(), "the backend's parent is its own key");
+        assertKind(ErrorKind.FAILED_PRECONDITION, () -> ns("a").remove("layer-1"));
+        ns("a").prepare("extract-3", "layer-1", Map.of());
+        assertKind(ErrorKind.FAILED_PRECONDITION, () -> ns("a").commit("layer-3", "extract-3", "layer-2",
+                Map.of()));
+    }
+
+    @Test
     void namespaces_seeOnlyTheirOwnSnapshots_andMayReuseKeys() throws Exception {
         ns("a").prepare("k", "", Map.of());
         ns("b").prepare("k", "", Map.of());

@@ -136,6 +136,38 @@ public abstract class SnapshotterContract {
     }
 
     @Test
+    void commit_ontoAParent_rebasesASnapshotPreparedWithoutOne_whereTheSnapshotterCan() throws IOException {
+        commitLayer("base", "", Map.of("etc/hostname", "base", "bin/sh", "sh"));
+        Path detached = mount(snapshotter.prepare("detached", "", Map.of()));
+        Files.createDirectories(detached.resolve("etc"));
+        Files.writeString(detached.resolve("etc/motd"), "hello");
+        unmount(detached);
+
+        if (!snapshotter.canRebase()) {
+            assertKind(ErrorKind.FAILED_PRECONDITION, () -> snapshotter.commit("top", "detached", "base", Map.of()));
+            assertEquals(SnapshotKind.ACTIVE, snapshotter.stat("detached").kind(), "nothing changed");
+            return;
+        }
+        assertKind(ErrorKind.NOT_FOUND, () -> snapshotter.commit("top", "detached", "missing", Map.of()));
+        snapshotter.commit("top", "detached", "base", Map.of());
+        assertEquals("base", snapshotter.stat("top").parent());
+        Path view = mount(snapshotter.view("top-view", "top", Map.of()));
+        assertEquals("base", Files.readString(view.resolve("etc/hostname")), "the parent's files below");
+        assertEquals("hello", Files.readString(view.resolve("etc/motd")), "the layer's own on top");
+        assertKind(ErrorKind.FAILED_PRECONDITION, () -> snapshotter.remove("base"));
+    }
+
+    @Test
+    void commit_ontoAnotherParent_thanTheOnePreparedOn_isFailedPrecondition() throws IOException {
+        commitLayer("base", "", Map.of("a", "1"));
+        commitLayer("other", "", Map.of("b", "2"));
+        snapshotter.prepare("child", "base", Map.of());
+        assertKind(ErrorKind.FAILED_PRECONDITION, () -> snapshotter.commit("x", "child", "other", Map.of()));
+        snapshotter.commit("x", "child", "base", Map.of());
+        assertEquals("base", snapshotter.stat("x").parent(), "its own parent named again is a plain commit");
+    }
+
+    @Test
     void chainOfThree_viewSeesEveryLayerNearestFirst() throws IOException {
         commitLayer("l1", "", Map.of("a", "1", "b", "1", "dir/x", "1"));
         commitLayer("l2", "l1", Map.of("b", "2", "c", "2"));

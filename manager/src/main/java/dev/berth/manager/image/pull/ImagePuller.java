@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Pulls an image from its registry into a namespace (containerd's client {@code Pull} with unpack): resolve the
  * reference; fetch the index, pick the platform's manifest, fetch it and its config; download the layers in
- * parallel while unpacking them in order into snapshots; label everything as containerd does so that garbage
- * collection keeps what the image needs; then create or update the image record.
+ * parallel while unpacking them into snapshots (several at once where the snapshotter allows); label everything
+ * as containerd does so that garbage collection keeps what the image needs; then create or update the image
+ * record.
  *
  * <p>Everything is written under a temporary lease, deleted at the end: on success the image record holds the
  * content and snapshots; on failure no record is written and the collection that the lease's deletion triggers
@@ -60,7 +61,8 @@ public final class ImagePuller {
      * @param metadata   the namespaced images, leases, content and snapshotters
      * @param unpacker   unpacks the layers as they download
      * @param downloads  runs the blob downloads (each pull bounds its own concurrency by
-     *                   {@link PullOptions#maxConcurrentDownloads()}); the unpacking runs on the calling thread
+     *                   {@link PullOptions#maxConcurrentDownloads()}); the unpacker runs the applies, and the
+     *                   commits on the calling thread
      */
     public ImagePuller(Registries registries, MetadataDb metadata, Unpacker unpacker, Executor downloads) {
         this(registries, metadata, unpacker, downloads, Clock.systemUTC());
@@ -148,12 +150,14 @@ public final class ImagePuller {
 
         Optional<MetadataSnapshotter> snapshots = Optional.empty();
         int firstToApply = -1;
+        int appliedAtOnce = 0;
         if (options.unpack()) {
             snapshots = Optional.of(metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease)));
             firstToApply = unpacker.firstMissing(snapshots.get(), diffIds);
+            appliedAtOnce = unpacker.parallelism(snapshots.get());
         }
         LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, content, downloads,
-                options.maxConcurrentDownloads(), cancelled, progress, firstToApply);
+                options.maxConcurrentDownloads(), cancelled, progress, firstToApply, appliedAtOnce);
         try {
             if (snapshots.isPresent()) {
                 unpacker.unpack(content, snapshots.get(), image, layerDownloads, options.maxUnpackedBytes());

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * once, started base layer first, on the given executor. When the unpacker opens a layer whose download has not
  * started yet (or starts just then), the download tees into a {@link ChunkQueue} for it; otherwise the unpacker
  * waits for the blob's commit and reads it from the store. Either way it vouches for the bytes only once the blob
- * is committed ({@link #verify}).
+ * is committed ({@link #verify}). The unpacker may read several layers at once.
  *
  * <p>The first failure is the pull's: the download (or the unpack, through {@link #stop}) that fails first is
  * recorded and cancels the others, and their failures, being consequences, never replace it.
@@ -85,11 +85,12 @@ final class LayerDownloads implements LayerSource {
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /**
-     * Starts the downloads. {@code firstWanted} is the layer the unpacker will apply first (-1 for none): it streams
-     * to the unpacker from its first byte, since it is wanted before its download can start.
+     * Starts the downloads. Layers {@code firstWanted} to {@code firstWanted + wanted - 1} are those the unpacker
+     * applies first ({@code wanted} is 0 for no unpack): they stream to it from their first byte, since they are
+     * wanted before their downloads can start.
      */
     LayerDownloads(List<Descriptor> layers, BlobDownloader downloader, ContentStore content, Executor executor,
-                   int limit, AtomicBoolean cancelled, PullProgress progress, int firstWanted) {
+                   int limit, AtomicBoolean cancelled, PullProgress progress, int firstWanted, int wanted) {
         this.content = content;
         this.progress = progress;
         this.cancelled = cancelled;
@@ -98,8 +99,8 @@ final class LayerDownloads implements LayerSource {
             slots.add(new Slot(layer));
             progress.waiting(layer);
         }
-        if (firstWanted >= 0 && firstWanted < slots.size()) {
-            slots.get(firstWanted).wanted = true;
+        for (int i = Math.max(firstWanted, 0); i < Math.min(firstWanted + wanted, slots.size()); i++) {
+            slots.get(i).wanted = true;
         }
         for (Slot slot : slots) {
             executor.execute(() -> run(slot, downloader, permits));
@@ -171,6 +172,13 @@ final class LayerDownloads implements LayerSource {
     public void unpacked(int index, Descriptor layer, String chainId) {
         slots.get(index).release();
         progress.unpacked(layer, chainId);
+    }
+
+    /** The unpack failed: it is the pull's failure unless one came first, and the layers it reads end now. */
+    @Override
+    public void cancel(Exception cause) {
+        recordFailure(cause);
+        slots.forEach(s -> s.fail(cause));
     }
 
     /** Waits for every download; throws the pull's first failure if there was one. */

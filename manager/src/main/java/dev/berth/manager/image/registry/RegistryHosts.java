@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link Registries} from a {@link RegistryHostsConfig}: one {@link Registry} per host, kept for the life of this
- * object so that its learned challenges and tokens are reused, all sharing one HTTP client. Close it to release
- * the client's connections.
+ * object so that its learned challenges and tokens are reused, all sharing one HTTP client, made when the first
+ * registry is (its TLS set-up costs berthd's start most of a second). Close it to release the client's
+ * connections.
  */
 public final class RegistryHosts implements Registries, AutoCloseable {
     /** Docker Hub's API is not served at the name references use. */
@@ -24,8 +25,8 @@ public final class RegistryHosts implements Registries, AutoCloseable {
 
     private final RegistryHostsConfig config;
     private final DockerConfig credentials;
-    private final HttpClient client;
-    private final Transport transport;
+    private HttpClient client;
+    private Transport transport;
     private final ObjectMapper json = new ObjectMapper();
     private final RegistryErrors errors = new RegistryErrors(json);
     private final Clock clock;
@@ -44,13 +45,20 @@ public final class RegistryHosts implements Registries, AutoCloseable {
         this.clock = clock;
         this.credentials = config.dockerConfig().isPresent()
                 ? DockerConfig.read(config.dockerConfig().get(), json) : DockerConfig.empty();
-        // HTTP/1.1: layers are fetched on parallel connections, not multiplexed through one window.
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        this.transport = new Transport(client, config.backoff());
+    }
+
+    /** The one transport, over the one HTTP client, made on first use. */
+    private synchronized Transport transport() {
+        if (transport == null) {
+            // HTTP/1.1: layers are fetched on parallel connections, not multiplexed through one window.
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            transport = new Transport(client, config.backoff());
+        }
+        return transport;
     }
 
     @Override
@@ -71,8 +79,8 @@ public final class RegistryHosts implements Registries, AutoCloseable {
     }
 
     private RegistryEndpoint endpoint(URI base, Optional<Credentials> creds) {
-        TokenAuthenticator tokens = new TokenAuthenticator(transport, errors, json, clock);
-        return new RegistryEndpoint(base, transport, new Authenticator(creds, tokens));
+        TokenAuthenticator tokens = new TokenAuthenticator(transport(), errors, json, clock);
+        return new RegistryEndpoint(base, transport(), new Authenticator(creds, tokens));
     }
 
     /** {@code http(s)://host[:port][/prefix]} as given, or a bare {@code host[:port]} with the host's scheme. */
@@ -106,7 +114,9 @@ public final class RegistryHosts implements Registries, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
     }
 }

@@ -42,6 +42,12 @@ public final class CopySnapshotter extends DirectorySnapshotter {
         }
     }
 
+    /** A snapshot is a copy of its parent, made when it is prepared: it cannot be put on another one later. */
+    @Override
+    public boolean canRebase() {
+        return false;
+    }
+
     @Override
     protected List<Mount> mounts(SnapshotDirectories dirs, SnapshotRecord snapshot, List<SnapshotRecord> parents) {
         String mode = snapshot.kind() == SnapshotKind.VIEW ? "ro" : "rw";

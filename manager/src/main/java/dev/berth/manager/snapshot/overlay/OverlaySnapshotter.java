@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * <p>Mounts: an active snapshot without parents is a read-write bind of its {@code fs}; with parents, an
  * {@code overlay} with {@code workdir}, {@code upperdir} and {@code lowerdir=nearest:…:farthest}. A view of one
  * parent is a read-only bind of that parent's {@code fs}; of more, an overlay with {@code lowerdir} only.
+ *
+ * <p>A committed {@code fs} holds its layer's changes alone (overlay whiteouts and opaque directories included) and
+ * its parents are named only when it is mounted, so a snapshot prepared without a parent can be committed onto one
+ * ({@link #canRebase()}): layers of one image can be applied at the same time and chained in order.
  */
 public final class OverlaySnapshotter extends DirectorySnapshotter {
 
@@ -41,6 +45,11 @@ public final class OverlaySnapshotter extends DirectorySnapshotter {
         if (kind == SnapshotKind.ACTIVE) {
             Files.createDirectory(dirs.work(id));
         }
+    }
+
+    @Override
+    public boolean canRebase() {
+        return true;
     }
 
     @Override

@@ -104,12 +104,24 @@ public abstract class DirectorySnapshotter implements Snapshotter {
     }
 
     @Override
-    public final synchronized void commit(String name, String key, Map<String, String> labels) throws IOException {
+    public final synchronized void commit(String name, String key, String parent, Map<String, String> labels)
+            throws IOException {
         checkOpen();
         SnapshotRecord active = index.checkCommit(name, key);
+        String committedOn = active.parent();
+        if (parent != null && !parent.isEmpty() && !parent.equals(committedOn)) {
+            String op = "commit " + name + " from " + key + " onto " + parent;
+            if (!canRebase()) {
+                throw BerthException.failedPrecondition(op + ": the snapshotter cannot rebase a snapshot");
+            }
+            if (active.hasParent()) {
+                throw BerthException.failedPrecondition(op + ": the snapshot was prepared on " + committedOn);
+            }
+            committedOn = index.committedParent(op, parent).key();
+        }
         var now = clock.instant();
         // same id, so the layer's directory stays where it is: one atomic rename of the record commits it
-        index.put(new SnapshotRecord(active.id(), name, active.parent(), SnapshotKind.COMMITTED, labels, now, now));
+        index.put(new SnapshotRecord(active.id(), name, committedOn, SnapshotKind.COMMITTED, labels, now, now));
     }
 
     @Override

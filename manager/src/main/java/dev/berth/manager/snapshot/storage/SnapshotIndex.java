@@ -100,18 +100,24 @@ public final class SnapshotIndex {
         if (parent == null || parent.isEmpty()) {
             return List.of();
         }
-        SnapshotRecord p = byKey.get(parent);
-        if (p == null) {
-            throw BerthException.notFound(op + " " + key + ": parent " + parent + " not found");
-        }
-        if (p.kind() != SnapshotKind.COMMITTED) {
-            throw BerthException.failedPrecondition(op + " " + key + ": parent " + parent + " is "
-                    + p.kind().name().toLowerCase() + ", not committed");
-        }
+        SnapshotRecord p = committedParent(op + " " + key, parent);
         List<SnapshotRecord> chain = new ArrayList<>();
         chain.add(p);
         chain.addAll(parents(p));
         return chain;
+    }
+
+    /** The record of {@code parent}: NOT_FOUND if absent, FAILED_PRECONDITION unless committed. */
+    public SnapshotRecord committedParent(String op, String parent) {
+        SnapshotRecord p = byKey.get(parent);
+        if (p == null) {
+            throw BerthException.notFound(op + ": parent " + parent + " not found");
+        }
+        if (p.kind() != SnapshotKind.COMMITTED) {
+            throw BerthException.failedPrecondition(op + ": parent " + parent + " is "
+                    + p.kind().name().toLowerCase() + ", not committed");
+        }
+        return p;
     }
 
     /** Checks that {@code key} is active and {@code name} is free; returns the active record. */
