@@ -28,7 +28,8 @@ record HostFacts(List<String> capabilities, Path resolvConf, Path devDir) {
 
     private static List<String> boundingCapabilities(Path status, Path lastCapFile) {
         try {
-            int lastCap = Integer.parseInt(Files.readString(lastCapFile).trim());
+            // Files.readString would trust the size procfs reports and may read a single byte ("4" of "40").
+            int lastCap = Integer.parseInt(Files.readAllLines(lastCapFile).getFirst().trim());
             long bounding = Files.readAllLines(status).stream().filter(l -> l.startsWith("CapBnd:"))
                     .map(l -> Long.parseUnsignedLong(l.substring("CapBnd:".length()).trim(), 16))
                     .findFirst().orElse(-1L);
