@@ -8,6 +8,7 @@ import dev.berth.manager.engine.volume.ContainerMount;
 import dev.berth.model.ContainerConfig;
 import dev.berth.model.DockerJson;
 import dev.berth.model.HostConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,8 @@ public final class SpecBuilder {
     static final String INIT_PATH = "/sbin/docker-init";
     /** The {@code --init} program's file name on the host, next to berth-init. */
     public static final String INIT_NAME = "berth-docker-init";
+    /** The system property naming the {@code --init} program's path. */
+    public static final String INIT_PROPERTY = "berth.docker-init";
     private static final int HOSTNAME_LENGTH = 12;
 
     private final Optional<Path> initBinary;
@@ -55,6 +58,14 @@ public final class SpecBuilder {
         this.initBinary = initBinary;
         this.host = host;
         this.defaultSeccomp = SeccompProfile.defaultProfile(json);
+    }
+
+    /**
+     * The {@code --init} program berthd's launcher names in the system property {@code berth.docker-init}
+     * ({@code bin/berthd}: beside berth-init in the runtime's build directory), if it is there and executable.
+     */
+    public static Optional<Path> installedInit() {
+        return Optional.ofNullable(System.getProperty(INIT_PROPERTY)).map(Path::of).filter(Files::isExecutable);
     }
 
     /**

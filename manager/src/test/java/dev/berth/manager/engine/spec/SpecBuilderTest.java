@@ -177,6 +177,20 @@ class SpecBuilderTest {
     }
 
     @Test
+    void hostFacts_system_readsTheWholeBoundingSet() throws IOException {
+        // /proc/sys/kernel/cap_last_cap reports size 0: a reader that trusts the size gets "4" of "40".
+        long bounding = Long.parseUnsignedLong(Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow().substring(7).trim(), 16);
+        List<String> expected = new ArrayList<>();
+        for (int n = 0; n < Capabilities.ALL.size(); n++) {
+            if ((bounding & (1L << n)) != 0) {
+                expected.add(Capabilities.ALL.get(n));
+            }
+        }
+        assertEquals(expected, HostFacts.system().capabilities());
+    }
+
+    @Test
     void build_privileged_liftsConfinement() throws IOException {
         JsonNode spec = spec(h -> h.privileged(true));
         assertEquals(Capabilities.ALL, texts(spec.path("process").path("capabilities").path("effective")));
@@ -218,15 +232,15 @@ class SpecBuilderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "           |        | 0    | 0    | ''",
-        "app        |        | 1000 | 1001 | 10,29",
-        "1000       |        | 1000 | 1001 | 10,29",
-        "app:staff  |        | 1000 | 50   | ''",
-        "app:77     |        | 1000 | 77   | ''",
-        "4242       |        | 4242 | 0    | ''",
-        "4242:4343  |        | 4242 | 4343 | ''",
-        "daemon     | audio  | 2    | 2    | 10,29",
-        "daemon     | 777    | 2    | 2    | 10,777"})
+        "           |        | 0    | 0    | 0",
+        "app        |        | 1000 | 1001 | 1001,10,29",
+        "1000       |        | 1000 | 1001 | 1001,10,29",
+        "app:staff  |        | 1000 | 50   | 50",
+        "app:77     |        | 1000 | 77   | 77",
+        "4242       |        | 4242 | 0    | 0",
+        "4242:4343  |        | 4242 | 4343 | 4343",
+        "daemon     | audio  | 2    | 2    | 2,10,29",
+        "daemon     | 777    | 2    | 2    | 2,10,777"})
     void build_user(String user, String groupAdd, long uid, long gid, String gids) throws IOException {
         JsonNode spec = spec(new ContainerConfig.Builder().cmd(List.of("sh")).user(user).build(),
                 new HostConfig.Builder().groupAdd(groupAdd == null ? null : List.of(groupAdd)).build(), List.of());
