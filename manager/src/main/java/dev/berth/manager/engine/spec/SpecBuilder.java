@@ -32,7 +32,7 @@ public final class SpecBuilder {
     /** moby's masked paths ({@code oci/defaults.go}). */
     static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-            "/sys/firmware");
+            "/sys/firmware", "/sys/devices/virtual/powercap");
     /** moby's read-only paths. */
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
@@ -79,7 +79,8 @@ public final class SpecBuilder {
 
     /**
      * The OCI runtime spec ({@code config.json}) of {@code request}'s container; writes its hostname, hosts and
-     * resolv.conf files into the request's container directory. A bad option or an unknown user is an
+     * resolv.conf files into the request's container directory and, as docker, creates its working directory in the
+     * rootfs when the image lacks it. A bad option or an unknown user is an
      * INVALID_ARGUMENT naming it.
      */
     public byte[] build(SpecRequest request) {
@@ -88,7 +89,15 @@ public final class SpecBuilder {
         boolean privileged = Boolean.TRUE.equals(hostConfig.privileged());
         String hostname = ConfigMerge.blank(config.hostname())
                 ? request.id().substring(0, Math.min(HOSTNAME_LENGTH, request.id().length())) : config.hostname();
-        ExecUser user = new Users(new RootfsFiles(request.rootfs())).resolve(config.user(), hostConfig.groupAdd());
+        RootfsFiles files = new RootfsFiles(request.rootfs());
+        ExecUser user = new Users(files).resolve(config.user(), hostConfig.groupAdd());
+        if (!ConfigMerge.blank(config.workingDir())) {
+            if (!config.workingDir().startsWith("/")) {
+                throw BerthException.invalidArgument("invalid working directory " + config.workingDir()
+                        + ": it needs to be an absolute path");
+            }
+            files.createDirectory(config.workingDir(), "working directory");
+        }
         SecurityOptions security = SecurityOptions.parse(list(hostConfig.securityOpt()));
         List<String> caps = Capabilities.effective(privileged, hostConfig.capAdd(), hostConfig.capDrop(),
                 host.capabilities());

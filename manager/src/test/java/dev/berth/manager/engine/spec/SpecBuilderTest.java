@@ -431,6 +431,19 @@ class SpecBuilderTest {
     }
 
     @Test
+    void build_workingDir_createdWhenMissing() throws IOException {
+        spec(new ContainerConfig.Builder().cmd(List.of("sh")).workingDir("/srv/app").build(), HostConfig.EMPTY,
+                List.of());
+        assertTrue(Files.isDirectory(rootfs.resolve("srv/app")));
+        Files.writeString(rootfs.resolve("file"), "");
+        BerthException e = invalid(() -> spec(new ContainerConfig.Builder().cmd(List.of("sh")).workingDir("/file")
+                .build(), HostConfig.EMPTY, List.of()));
+        assertTrue(e.getMessage().contains("/file"), e.getMessage());
+        invalid(() -> spec(new ContainerConfig.Builder().cmd(List.of("sh")).workingDir("relative").build(),
+                HostConfig.EMPTY, List.of()));
+    }
+
+    @Test
     void build_init() throws IOException {
         JsonNode spec = spec(h -> h.init(true));
         assertEquals(List.of("/sbin/docker-init", "--", "sh"), texts(spec.path("process").path("args")));
