@@ -91,12 +91,10 @@ public final class SpecBuilder {
                 ? request.id().substring(0, Math.min(HOSTNAME_LENGTH, request.id().length())) : config.hostname();
         RootfsFiles files = new RootfsFiles(request.rootfs());
         ExecUser user = new Users(files).resolve(config.user(), hostConfig.groupAdd());
-        if (!ConfigMerge.blank(config.workingDir())) {
-            if (!config.workingDir().startsWith("/")) {
-                throw BerthException.invalidArgument("invalid working directory " + config.workingDir()
-                        + ": it needs to be an absolute path");
-            }
-            files.createDirectory(config.workingDir(), "working directory");
+        boolean workingDir = !ConfigMerge.blank(config.workingDir());
+        if (workingDir && !config.workingDir().startsWith("/")) {
+            throw BerthException.invalidArgument("invalid working directory " + config.workingDir()
+                    + ": it needs to be an absolute path");
         }
         SecurityOptions security = SecurityOptions.parse(list(hostConfig.securityOpt()));
         List<String> caps = Capabilities.effective(privileged, hostConfig.capAdd(), hostConfig.capDrop(),
@@ -116,13 +114,18 @@ public final class SpecBuilder {
         if (!namespaces.hostUts() && !ConfigMerge.blank(config.domainname())) {
             spec.put("domainname", config.domainname());
         }
-        new EtcFiles(host.resolvConf()).write(request.containerDir(), hostname, config.domainname(),
+        Map<String, String> etcFiles = new EtcFiles(host.resolvConf()).contents(hostname, config.domainname(),
                 list(hostConfig.extraHosts()), list(hostConfig.dns()), list(hostConfig.dnsSearch()),
                 list(hostConfig.dnsOptions()));
         ArrayNode mounts = mounts(request, privileged);
         init.ifPresent(path -> mounts.add(mount(INIT_PATH, "bind", path.toString(), List.of("rbind", "ro"))));
         spec.set("mounts", mounts);
         spec.set("linux", linux(request, privileged, caps, security, namespaces));
+        // Every option is valid: only now does the build leave anything behind.
+        if (workingDir) {
+            files.createDirectory(config.workingDir(), "working directory");
+        }
+        EtcFiles.write(request.containerDir(), etcFiles);
         return DockerJson.write(spec);
     }
 

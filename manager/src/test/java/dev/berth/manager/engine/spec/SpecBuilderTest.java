@@ -131,6 +131,14 @@ class SpecBuilderTest {
     }
 
     @Test
+    void build_badOption_leavesNothingBehind() {
+        invalid(() -> spec(new ContainerConfig.Builder().cmd(List.of("sh")).workingDir("/new").build(),
+                new HostConfig.Builder().sysctls(Map.of("vm.swappiness", "1")).build(), List.of()));
+        assertFalse(Files.exists(containerDir));
+        assertFalse(Files.exists(rootfs.resolve("new")));
+    }
+
+    @Test
     void build_noCommand_isAnError() {
         BerthException e = invalid(() -> spec(ContainerConfig.EMPTY, HostConfig.EMPTY, List.of()));
         assertEquals("create container: no command specified", e.getMessage());

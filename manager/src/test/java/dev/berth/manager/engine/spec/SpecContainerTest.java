@@ -185,10 +185,12 @@ class SpecContainerTest {
     }
 
     @Test
-    void user_byName_fromTheImage() throws Exception {
-        String id = bundle("id", h -> h.groupAdd(List.of("nogroup")), List.of(), c -> c.user("user"));
+    void user_byNameFromTheImage_inACreatedWorkingDir() throws Exception {
+        String id = bundle("id; pwd; echo $HOME", h -> h.groupAdd(List.of("nogroup")), List.of(),
+                c -> c.user("user").workingDir("/work/dir"));
         Result r = run(id);
-        assertEquals("uid=1000(user) gid=1000(user) groups=1000(user),65534(nogroup)\n", r.stdout(), r.toString());
+        assertEquals("uid=1000(user) gid=1000(user) groups=1000(user),65534(nogroup)\n/work/dir\n/home/user\n",
+                r.stdout(), r.toString());
     }
 
     @Test
