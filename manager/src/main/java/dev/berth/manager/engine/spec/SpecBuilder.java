@@ -160,7 +160,7 @@ public final class SpecBuilder {
                 throw BerthException.invalidArgument("invalid --oom-score-adj " + hostConfig.oomScoreAdj()
                         + ": valid range is -1000 to 1000");
             }
-            process.put("oomScoreAdj", hostConfig.oomScoreAdj());
+            process.put("oomScoreAdj", Math.max(hostConfig.oomScoreAdj(), host.oomScoreAdj()));
         }
         return process;
     }

@@ -59,7 +59,7 @@ class SpecBuilderTest {
         resolvConf = dir.resolve("resolv.conf");
         Files.writeString(resolvConf, "nameserver 10.0.0.2\nsearch example.test\n");
         builder = new SpecBuilder(Optional.of(dir.resolve("berth-docker-init")),
-                new HostFacts(Capabilities.ALL, resolvConf, Path.of("/dev")));
+                new HostFacts(Capabilities.ALL, resolvConf, Path.of("/dev"), -100));
     }
 
     private JsonNode spec(ContainerConfig config, HostConfig host, List<ContainerMount> mounts) throws IOException {
@@ -177,7 +177,7 @@ class SpecBuilderTest {
     void build_capAdd_outsideHostBoundingSet_isLeftOut() throws IOException {
         builder = new SpecBuilder(Optional.empty(), new HostFacts(
                 Capabilities.ALL.stream().filter(c -> !c.equals("CAP_SYS_RESOURCE")).toList(), resolvConf,
-                Path.of("/dev")));
+                Path.of("/dev"), -100));
         JsonNode spec = spec(h -> h.capAdd(List.of("SYS_RESOURCE", "SYS_ADMIN")));
         List<String> caps = texts(spec.path("process").path("capabilities").path("effective"));
         assertFalse(caps.contains("CAP_SYS_RESOURCE"));
@@ -342,6 +342,13 @@ class SpecBuilderTest {
     }
 
     @Test
+    void build_oomScoreAdj_notBelowBerthds() throws IOException {
+        assertEquals(500, spec(h -> h.oomScoreAdj(500)).path("process").path("oomScoreAdj").asInt());
+        assertEquals(-100, spec(h -> h.oomScoreAdj(-900)).path("process").path("oomScoreAdj").asInt());
+        invalid(() -> spec(h -> h.oomScoreAdj(1001)));
+    }
+
+    @Test
     void build_ulimits() throws IOException {
         JsonNode rlimits = spec(h -> h.ulimits(List.of(new Ulimit("nofile", 100L, 200L), new Ulimit("nproc", 50L,
                 null)))).path("process").path("rlimits");
@@ -458,7 +465,8 @@ class SpecBuilderTest {
         JsonNode m = mountAt(spec, "/sbin/docker-init");
         assertEquals(dir.resolve("berth-docker-init").toString(), m.path("source").asText());
         assertTrue(texts(m.path("options")).contains("ro"));
-        builder = new SpecBuilder(Optional.empty(), new HostFacts(Capabilities.ALL, resolvConf, Path.of("/dev")));
+        builder = new SpecBuilder(Optional.empty(),
+                new HostFacts(Capabilities.ALL, resolvConf, Path.of("/dev"), -100));
         BerthException e = assertThrows(BerthException.class, () -> spec(h -> h.init(true)));
         assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind());
     }

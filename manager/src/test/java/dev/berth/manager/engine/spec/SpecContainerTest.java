@@ -144,6 +144,18 @@ class SpecContainerTest {
     }
 
     @Test
+    void capDropAllAddOne_noNewPrivileges_negativeOomScoreAdj() throws Exception {
+        String status = probe("cat /proc/self/status /proc/self/oom_score_adj",
+                h -> h.capDrop(List.of("ALL")).capAdd(List.of("net_admin"))
+                        .securityOpt(List.of("no-new-privileges")).oomScoreAdj(-500));
+        assertEquals("0000000000001000", field(status, "CapEff"));
+        assertEquals("1", field(status, "NoNewPrivs"));
+        // berthd's own score is the floor: lowering it needs CAP_SYS_RESOURCE, which this VM's root lacks.
+        assertEquals(String.valueOf(HostFacts.system().oomScoreAdj()), status.strip().lines().reduce((a, b) -> b)
+                .orElseThrow());
+    }
+
+    @Test
     void defaultSeccomp_blocksUserNamespacesAndMount() throws Exception {
         Result unshare = run("unshare -U true", h -> h);
         assertNotEquals(0, unshare.exitCode(), unshare.toString());
