@@ -55,6 +55,7 @@ public final class Volumes {
     private static final Log LOG = Log.of(Volumes.class);
     private static final String LOCAL = "local";
     private static final String DATA = "_data";
+    private static final String COPY_UP = ".copy-up";
 
     private final MetadataDb db;
     private final Path root;
@@ -247,6 +248,7 @@ public final class Volumes {
         for (EngineRecord r : store.list()) {
             if (isDirectory(dataDir(namespace, r.key()))) {
                 recorded.add(r.key());
+                TreeDeleter.delete(volumeDir(namespace, r.key()).resolve(COPY_UP)); // a crash during copy-up
             } else {
                 store.delete(r.key());
                 dropped.add(namespace + "/" + r.key());
@@ -265,10 +267,6 @@ public final class Volumes {
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
             if (recorded.contains(name)) {
-                continue;
-            }
-            if (name.startsWith(".")) {
-                TreeDeleter.delete(dir); // a copy-up's scratch left by a crash
                 continue;
             }
             if (!VolumeName.isValid(name) || !isDirectory(dir.resolve(DATA))) {
@@ -340,7 +338,7 @@ public final class Volumes {
             if (!isEmptyDirectory(data)) {
                 return;
             }
-            Path scratch = volumeDir(namespace, name).resolve(".copy-up");
+            Path scratch = volumeDir(namespace, name).resolve(COPY_UP);
             TreeDeleter.delete(scratch);
             try {
                 copier.copy(image, scratch);
