@@ -16,37 +16,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** docker's copy-up: an empty volume takes the image's content at its destination, faithfully, once. */
-class CopyUpTest {
-    @TempDir
-    Path tmp;
-    VolumeFixture f;
+class CopyUpTest extends VolumeTestBase {
+    static final dev.berth.sys.LinuxSyscalls SYS = VolumeFixture.SYS;
     Path image;
 
     @BeforeEach
-    void open() throws IOException {
-        f = new VolumeFixture(tmp);
+    void image() throws IOException {
         image = Files.createDirectories(f.rootfs.resolve("srv/data"));
         Files.writeString(image.resolve("conf"), "image content");
-        VolumeFixture.SYS.lchown(image.resolve("conf").toString(), 1234, 5678);
-        VolumeFixture.SYS.chmod(image.resolve("conf").toString(), 04750); // after chown, which clears set-id bits
+        SYS.lchown(image.resolve("conf").toString(), 1234, 5678);
+        SYS.chmod(image.resolve("conf").toString(), 04750); // after chown, which clears set-id bits
         Files.createDirectories(image.resolve("sub"));
-        VolumeFixture.SYS.chmod(image.resolve("sub").toString(), 01777);
+        SYS.chmod(image.resolve("sub").toString(), 01777);
         Files.createSymbolicLink(image.resolve("link"), Path.of("../../etc/passwd"));
-        VolumeFixture.SYS.lchown(image.resolve("link").toString(), 42, 43);
-        VolumeFixture.SYS.lsetxattr(image.resolve("conf").toString(), "user.berth", "x1".getBytes(StandardCharsets.UTF_8));
-        VolumeFixture.SYS.lchown(image.toString(), 999, 998);
-        VolumeFixture.SYS.chmod(image.toString(), 0750);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        f.close();
+        SYS.lchown(image.resolve("link").toString(), 42, 43);
+        SYS.lsetxattr(image.resolve("conf").toString(), "user.berth", "x1".getBytes(StandardCharsets.UTF_8));
+        SYS.lchown(image.toString(), 999, 998);
+        SYS.chmod(image.toString(), 0750);
     }
 
     ContainerMount resolve(HostConfig host) throws IOException {
@@ -72,7 +62,7 @@ class CopyUpTest {
         assertEquals(42, link.uid());
         assertEquals(Path.of("../../etc/passwd"), Files.readSymbolicLink(data.resolve("link")));
         assertArrayEquals("x1".getBytes(StandardCharsets.UTF_8),
-                VolumeFixture.SYS.lgetxattr(data.resolve("conf").toString(), "user.berth").orElseThrow());
+                SYS.lgetxattr(data.resolve("conf").toString(), "user.berth").orElseThrow());
         FileStat root = FileStat.lstat(data);
         assertEquals(0750, root.mode()); // the volume's root takes the image directory's mode and owner
         assertEquals(999, root.uid());

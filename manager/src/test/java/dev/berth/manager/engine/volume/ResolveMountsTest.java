@@ -16,27 +16,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** --mount, --tmpfs, anonymous and image volumes, --volumes-from and docker's precedence between them. */
-class ResolveMountsTest {
-    @TempDir
-    Path tmp;
-    VolumeFixture f;
-
-    @BeforeEach
-    void open() throws IOException {
-        f = new VolumeFixture(tmp);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        f.close();
-    }
-
+class ResolveMountsTest extends VolumeTestBase {
     List<ContainerMount> resolve(ContainerConfig config, HostConfig host) throws IOException {
         return f.volumes.resolve("default", "c1", config, host, f.rootfs, f.volumesFrom());
     }

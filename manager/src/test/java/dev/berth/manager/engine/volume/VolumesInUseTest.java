@@ -15,29 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The in-use rule, prune, list filters, rm -v and recovery after a restart. */
-class VolumesInUseTest {
-    @TempDir
-    Path tmp;
-    VolumeFixture f;
-    Volumes volumes;
-
-    @BeforeEach
-    void open() throws IOException {
-        f = new VolumeFixture(tmp);
-        volumes = f.volumes;
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        f.close();
-    }
-
+class VolumesInUseTest extends VolumeTestBase {
     List<String> names(Map<String, List<String>> filters) throws IOException {
         return volumes.list("default", filters).stream().map(Volume::name).toList();
     }
