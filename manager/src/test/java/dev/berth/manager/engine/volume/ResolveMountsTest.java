@@ -110,6 +110,8 @@ class ResolveMountsTest extends VolumeTestBase {
                 .build()));
         assertKind(ErrorKind.INVALID_ARGUMENT, "invalid mount config for type \"npipe\": mount type unknown",
                 () -> resolve(host().mounts(List.of(mount("npipe", "vv", "/x"))).build()));
+        assertKind(ErrorKind.NOT_FOUND, "error looking up volume plugin nfs: plugin \"nfs\" not found",
+                () -> resolve(host().volumeDriver("nfs").binds(List.of("vv:/x")).build()));
         assertKind(ErrorKind.INVALID_ARGUMENT, "tmpfs /t: invalid tmpfs option \"bogus\"",
                 () -> resolve(host().tmpfs(Map.of("/t", "size=1m,bogus")).build()));
     }
