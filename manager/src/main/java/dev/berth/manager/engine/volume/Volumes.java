@@ -178,6 +178,22 @@ public final class Volumes {
     }
 
     /**
+     * Every volume with docker's {@code UsageData} (for {@code system df}): the bytes its files hold and the
+     * number of containers using it.
+     */
+    public List<Volume> usage(String namespace) throws IOException {
+        List<Volume> out = new ArrayList<>();
+        for (EngineRecord r : store(namespace).list()) {
+            VolumeRecord v = VolumeRecord.parse(r.json());
+            Volume plain = toVolume(namespace, v);
+            out.add(new Volume(plain.name(), plain.driver(), plain.mountpoint(), plain.createdAt(), plain.status(),
+                    plain.labels(), plain.scope(), plain.options(), new Volume.UsageData(
+                    DirectorySize.of(volumeDir(namespace, v.name())), inUse(namespace, v.name()).size())));
+        }
+        return out;
+    }
+
+    /**
      * Resolves a container's mounts: {@code --volumes-from}, binds, {@code --mount}s, tmpfs and the image's
      * {@code VOLUME}s (of the merged {@code config}) with docker's precedence; creates named volumes on first use
      * and anonymous ones, copies image content from {@code rootfs} into empty volumes (unless nocopy). The result

@@ -97,6 +97,10 @@ class ResolveMountsTest extends VolumeTestBase {
         assertFalse(Files.exists(missing));
         resolve(host().binds(List.of(missing + ":/x")).build());
         assertTrue(Files.isDirectory(missing));
+        Path asked = tmp.resolve("asked");
+        resolve(host().mounts(List.of(new Mount("bind", asked.toString(), "/x", null, null,
+                new Mount.BindOptions(null, null, true), null, null))).build());
+        assertTrue(Files.isDirectory(asked)); // CreateMountpoint (API 1.44) asks for docker's -v behaviour
     }
 
     @Test

@@ -73,6 +73,17 @@ class VolumesInUseTest extends VolumeTestBase {
     }
 
     @Test
+    void usage_countsBytesAndUsers() throws IOException {
+        Volume v = volumes.create("default", VolumeCreateOptions.named("data", null));
+        Files.write(Path.of(v.mountpoint()).resolve("a"), new byte[321]);
+        f.use("data", "c1");
+        f.use("data", "c2");
+        Volume u = volumes.usage("default").getFirst();
+        assertEquals(new Volume.UsageData(321, 2), u.usageData());
+        assertEquals(v.mountpoint(), u.mountpoint());
+    }
+
+    @Test
     void list_filtersByNameLabelDanglingAndDriver() throws IOException {
         volumes.create("default", VolumeCreateOptions.named("web-data", Map.of("app", "web", "tier", "front")));
         volumes.create("default", VolumeCreateOptions.named("db-data", Map.of("app", "db")));
