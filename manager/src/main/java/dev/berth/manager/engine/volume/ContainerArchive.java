@@ -61,7 +61,7 @@ public final class ContainerArchive {
     public PathStat stat(Path rootfs, List<ContainerMount> mounts, String path) throws IOException {
         ContainerFs fs = new ContainerFs(rootfs, mounts);
         Target t = target(fs, path, "stat");
-        return pathStat(fs, t, existing(t, path));
+        return pathStat(fs, t, existing(t, "stat", path));
     }
 
     /**
@@ -71,7 +71,7 @@ public final class ContainerArchive {
     public PathStat get(Path rootfs, List<ContainerMount> mounts, String path, OutputStream out) throws IOException {
         ContainerFs fs = new ContainerFs(rootfs, mounts);
         Target t = target(fs, path, "archive");
-        FileStat st = existing(t, path);
+        FileStat st = existing(t, "archive", path);
         PathStat stat = pathStat(fs, t, st);
         TarWriter tar = new TarWriter(out);
         Map<FileStat.InodeKey, String> links = new HashMap<>();
@@ -136,9 +136,10 @@ public final class ContainerArchive {
         return path.startsWith("/") ? path : "/" + path;
     }
 
-    private static FileStat existing(Target t, String path) throws IOException {
+    /** NOT_FOUND naming the path as asked (docker answers 404, which its CLI shows as "No such container:path"). */
+    private static FileStat existing(Target t, String op, String path) throws IOException {
         return ContainerFs.lstat(t.location().host()).orElseThrow(() -> BerthException.notFound(
-                "Could not find the file " + path + " in container"));
+                op + " " + path + ": no such file or directory in the container"));
     }
 
     private static PathStat pathStat(ContainerFs fs, Target t, FileStat st) throws IOException {

@@ -256,7 +256,7 @@ public final class Volumes {
         EngineStore store;
         try {
             store = store(namespace);
-        } catch (IllegalArgumentException | BerthException e) {
+        } catch (BerthException e) {
             LOG.warn("volumes directory of an invalid namespace ignored", "dir", root.resolve(namespace));
             return;
         }

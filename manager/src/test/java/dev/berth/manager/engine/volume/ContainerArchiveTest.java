@@ -88,7 +88,7 @@ class ContainerArchiveTest {
     @Test
     void stat_readsThroughMountsAndRefusesWhatIsNotThere() throws IOException {
         assertEquals(6, archive.stat(rootfs, mounts, "/data/in-volume").size());
-        assertKind(ErrorKind.NOT_FOUND, "Could not find the file /data/underneath in container",
+        assertKind(ErrorKind.NOT_FOUND, "stat /data/underneath: no such file or directory in the container",
                 () -> archive.stat(rootfs, mounts, "/data/underneath"));
         assertKind(ErrorKind.FAILED_PRECONDITION, "stat /run/x: /run is a tmpfs mount, which is not reachable from"
                 + " the host", () -> archive.stat(rootfs, mounts, "/run/x"));
@@ -129,7 +129,7 @@ class ContainerArchiveTest {
     @Test
     void get_throughALinkOutOfTheRootStaysInside() throws IOException {
         Files.createSymbolicLink(rootfs.resolve("escape"), Path.of("/../../../../../" + outside));
-        assertKind(ErrorKind.NOT_FOUND, "Could not find the file /escape/secret in container",
+        assertKind(ErrorKind.NOT_FOUND, "archive /escape/secret: no such file or directory in the container",
                 () -> archive.get(rootfs, mounts, "/escape/secret", new ByteArrayOutputStream()));
     }
 
