@@ -709,7 +709,16 @@ public final class Engine implements AutoCloseable {
         }
         Attachments att = attachments(key(namespace, c.id()));
         att.add(listener);
-        return new Attachment(c.id(), att, listener, Boolean.TRUE.equals(c.config().stdinOnce()));
+        String id = c.id();
+        // the shim keeps its own end of the stdin FIFO open: the process sees end-of-file once it is told to close
+        Runnable closeTaskStdin = () -> {
+            try {
+                tasks.closeStdin(ProcessRef.init(namespace, id));
+            } catch (BerthException e) {
+                LOG.debug("close stdin", "id", id, "error", e.getMessage());
+            }
+        };
+        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()), closeTaskStdin);
     }
 
     /** One attached client: its stdin, and its detach. */
@@ -718,12 +727,15 @@ public final class Engine implements AutoCloseable {
         private final Attachments attachments;
         private final OutputListener listener;
         private final boolean stdinOnce;
+        private final Runnable closeTaskStdin;
 
-        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce) {
+        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce,
+                   Runnable closeTaskStdin) {
             this.id = id;
             this.attachments = attachments;
             this.listener = listener;
             this.stdinOnce = stdinOnce;
+            this.closeTaskStdin = closeTaskStdin;
         }
 
         public String id() {
@@ -738,13 +750,14 @@ public final class Engine implements AutoCloseable {
         /** The client's stdin ended: the container's stdin closes. */
         public void closeStdin() {
             attachments.closeStdin();
+            closeTaskStdin.run();
         }
 
         @Override
         public void close() {
             attachments.remove(listener);
             if (stdinOnce) {
-                attachments.closeStdin();
+                closeStdin();
             }
         }
     }
