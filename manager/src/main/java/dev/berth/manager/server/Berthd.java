@@ -202,7 +202,7 @@ public final class Berthd implements AutoCloseable {
                 "dropped", volumeRecovery.dropped().size());
         Engine engine = new Engine(new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
                 defaultSnapshotter, config.defaultRuntime()), db, tasks, mounter, sys,
-                new SpecBuilder(Optional.empty()), volumes, dockerEvents, clock);
+                new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
         closeables.push(engine);
         engine.recover();
         RegistryHosts registries = new RegistryHosts(config.registries());
