@@ -244,12 +244,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the container's task; true if it was running already (docker's 304). */
     public boolean start(String namespace, String ref) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        return locked(namespace, ref, (c, key) -> {
             if (c.status() == ContainerStatus.RUNNING && runs.containsKey(key)) {
                 return true;
             }
@@ -257,6 +252,22 @@ public final class Engine implements AutoCloseable {
             restarts.reset(key);
             startLocked(namespace, c.withRestarts(0, false, true));
             return false;
+        });
+    }
+
+    /** What runs under a container's lock, on its freshly read record. */
+    private interface Locked<T> {
+        T run(EngineContainer current, String key) throws IOException;
+    }
+
+    /** Runs {@code body} under the lock of the container {@code ref} names. */
+    private <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
+        String id = lookup(namespace, ref).id();
+        String key = key(namespace, id);
+        ReentrantLock lock = lock(key);
+        lock.lock();
+        try {
+            return body.run(reload(namespace, id), key);
         } finally {
             lock.unlock();
         }
@@ -477,13 +488,9 @@ public final class Engine implements AutoCloseable {
 
     /** docker's kill: {@code signal} (SIGKILL when empty) to the container's init. */
     public void kill(String namespace, String ref, String signal) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
         int sig = Signals.parse(signal, Signals.SIGKILL);
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
             if (!c.status().hasTask() || !runs.containsKey(key)) {
                 throw BerthException.failedPrecondition("Container " + c.id() + " is not running");
             }
@@ -493,9 +500,8 @@ public final class Engine implements AutoCloseable {
                 save(namespace, c);
             }
             signal(namespace, c, sig);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** docker's restart: a stop (if running), then a start. */
@@ -587,19 +593,9 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<Integer> waitFor(String namespace, String ref, String condition) throws IOException {
         Waits.Condition cond = Waits.Condition.parse(condition);
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
-            if (cond == Waits.Condition.NOT_RUNNING && !c.status().isRunningForDocker()) {
-                return CompletableFuture.completedFuture(c.state().exitCode());
-            }
-            return waits.add(key, cond);
-        } finally {
-            lock.unlock();
-        }
+        return locked(namespace, ref, (c, key) -> cond == Waits.Condition.NOT_RUNNING
+                && !c.status().isRunningForDocker() ? CompletableFuture.completedFuture(c.state().exitCode())
+                : waits.add(key, cond));
     }
 
     public void pause(String namespace, String ref) throws IOException {
@@ -611,12 +607,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void transition(String namespace, String ref, boolean pause) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        EngineContainer done = locked(namespace, ref, (c, key) -> {
             if (pause) {
                 c.status().checkPause(c.id());
                 tasks.pause(namespace, c.id());
@@ -624,26 +615,23 @@ public final class Engine implements AutoCloseable {
                 c.status().checkUnpause(c.id());
                 tasks.resume(namespace, c.id());
             }
-            c = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED : ContainerStatus.RUNNING));
-            save(namespace, c);
-        } finally {
-            lock.unlock();
-        }
-        events.container(namespace, pause ? "pause" : "unpause", c, Map.of());
+            EngineContainer now = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED
+                    : ContainerStatus.RUNNING));
+            save(namespace, now);
+            return now;
+        });
+        events.container(namespace, pause ? "pause" : "unpause", done, Map.of());
     }
 
     /** docker's rename; the new name follows docker's rule and must be free. */
     public void rename(String namespace, String ref, String newName) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
         String name = Names.validate(newName);
-        if (name.equals(c.name())) {
-            throw BerthException.invalidArgument("Renaming a container with the same name as its current name");
-        }
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
+            if (name.equals(c.name())) {
+                throw BerthException.invalidArgument("Renaming a container with the same name as its current "
+                        + "name");
+            }
             Optional<EngineRecord> taken = db.engineContainers(namespace).getByName(name);
             if (taken.isPresent()) {
                 throw Names.conflict(name, taken.get().key());
@@ -660,9 +648,8 @@ public final class Engine implements AutoCloseable {
                 throw e;
             }
             events.container(namespace, "rename", c, Map.of("oldName", "/" + old));
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- inspect, list
