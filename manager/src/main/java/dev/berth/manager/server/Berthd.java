@@ -13,6 +13,7 @@ import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.EngineConfig;
 import dev.berth.manager.engine.EngineImages;
+import dev.berth.manager.engine.SystemInfo;
 import dev.berth.manager.engine.spec.SpecBuilder;
 import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
@@ -200,11 +201,13 @@ public final class Berthd implements AutoCloseable {
         var volumeRecovery = volumes.recover();
         LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
                 "dropped", volumeRecovery.dropped().size());
-        Engine engine = new Engine(new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
-                defaultSnapshotter, config.defaultRuntime()), db, tasks, mounter, sys,
+        EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
+                defaultSnapshotter, config.defaultRuntime());
+        Engine engine = new Engine(engineConfig, db, tasks, mounter, sys,
                 new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
         closeables.push(engine);
         engine.recover();
+        EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         Unpacker unpacker = new Unpacker(applier);
@@ -243,8 +246,9 @@ public final class Berthd implements AutoCloseable {
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine),
                 new EngineVolumesService(volumes, dockerEvents),
-                new EngineImagesService(new EngineImages(db, engine, dockerEvents)),
-                new EngineSystemService(dockerEvents, clock)));
+                new EngineImagesService(engineImages),
+                new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
+                        VERSION), clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
