@@ -724,6 +724,32 @@ public final class Engine implements AutoCloseable {
         return Top.run(psArgs == null || psArgs.isBlank() ? "-ef" : psArgs, pids);
     }
 
+    /** What runs on a container's root filesystem (docker's archive operations). */
+    public interface OnRootfs<T> {
+        T run(Path rootfs, List<ContainerMount> mounts, boolean readOnlyRootfs) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} on the container's root filesystem, under the container's lock: the task's mounted rootfs
+     * while it runs, otherwise its snapshot mounted for the call.
+     */
+    public <T> T onRootfs(String namespace, String ref, OnRootfs<T> body) throws IOException {
+        return locked(namespace, ref, (c, key) -> {
+            boolean readOnly = Boolean.TRUE.equals(c.hostConfig().readonlyRootfs());
+            if (runs.containsKey(key)) {
+                return body.run(config.bundles().resolve(namespace).resolve(c.id()).resolve("rootfs"), c.mounts(),
+                        readOnly);
+            }
+            Path rootfs = Files.createDirectories(containerDir(namespace, c.id()).resolve("rootfs"));
+            mounter.mount(db.snapshotter(namespace, c.snapshotter(), Optional.empty()).mounts(c.id()), rootfs);
+            try {
+                return body.run(rootfs, c.mounts(), readOnly);
+            } finally {
+                mounter.unmount(rootfs);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- logs, attach, resize
 
     /** The container's json-file log, selected and, with follow, followed until it stops. */

@@ -15,6 +15,7 @@ import dev.berth.manager.engine.EngineConfig;
 import dev.berth.manager.engine.EngineImages;
 import dev.berth.manager.engine.SystemInfo;
 import dev.berth.manager.engine.spec.SpecBuilder;
+import dev.berth.manager.engine.volume.ContainerArchive;
 import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.fs.Permissions;
@@ -202,7 +203,7 @@ public final class Berthd implements AutoCloseable {
         LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
                 "dropped", volumeRecovery.dropped().size());
         EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
-                defaultSnapshotter, config.defaultRuntime());
+                defaultSnapshotter, config.defaultRuntime(), config.state().resolve("io.containerd.runtime.v2.task"));
         Engine engine = new Engine(engineConfig, db, tasks, mounter, sys,
                 new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
         closeables.push(engine);
@@ -244,7 +245,7 @@ public final class Berthd implements AutoCloseable {
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
-                new EngineContainersService(engine),
+                new EngineContainersService(engine, new ContainerArchive(sys)),
                 new EngineVolumesService(volumes, dockerEvents),
                 new EngineImagesService(engineImages),
                 new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
