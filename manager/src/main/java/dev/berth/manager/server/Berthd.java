@@ -8,6 +8,15 @@ import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
+import dev.berth.manager.engine.ContainerVolumeUsers;
+import dev.berth.manager.engine.DockerEvents;
+import dev.berth.manager.engine.Engine;
+import dev.berth.manager.engine.EngineConfig;
+import dev.berth.manager.engine.EngineImages;
+import dev.berth.manager.engine.SystemInfo;
+import dev.berth.manager.engine.spec.SpecBuilder;
+import dev.berth.manager.engine.volume.ContainerArchive;
+import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.image.Unpacker;
@@ -26,6 +35,10 @@ import dev.berth.api.events.ImageEventsProto;
 import dev.berth.api.events.NamespaceEventsProto;
 import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
+import dev.berth.manager.service.engine.EngineContainersService;
+import dev.berth.manager.service.engine.EngineImagesService;
+import dev.berth.manager.service.engine.EngineSystemService;
+import dev.berth.manager.service.engine.EngineVolumesService;
 import dev.berth.manager.service.content.ContentService;
 import dev.berth.manager.service.images.ImagesService;
 import dev.berth.manager.service.events.EventsService;
@@ -183,6 +196,19 @@ public final class Berthd implements AutoCloseable {
                 "cleaned", recovery.cleanedUp().size());
 
         String defaultSnapshotter = config.snapshotter();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        DockerEvents dockerEvents = new DockerEvents(clock);
+        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys);
+        var volumeRecovery = volumes.recover();
+        LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
+                "dropped", volumeRecovery.dropped().size());
+        EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
+                defaultSnapshotter, config.defaultRuntime(), config.state().resolve("io.containerd.runtime.v2.task"));
+        Engine engine = new Engine(engineConfig, db, tasks, mounter, sys,
+                new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
+        closeables.push(engine);
+        engine.recover();
+        EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         // the puller bounds its own concurrency per pull, the unpacker its applies per unpack (a layer's apply is
@@ -191,7 +217,6 @@ public final class Berthd implements AutoCloseable {
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         closeables.push(downloads::shutdownNow);
         Unpacker unpacker = new Unpacker(applier, downloads, Runtime.getRuntime().availableProcessors());
-        java.time.Clock clock = java.time.Clock.systemUTC();
         ContainerCommit commits = new ContainerCommit(db, new ImageCommitter(db, differ, unpacker, clock),
                 new ContainerCommit.Pausing() {
                     @Override
@@ -220,7 +245,12 @@ public final class Berthd implements AutoCloseable {
                 new EventsService(exchange, exchange, exchange),
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
-                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes())));
+                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
+                new EngineContainersService(engine, new ContainerArchive(sys)),
+                new EngineVolumesService(volumes, dockerEvents),
+                new EngineImagesService(engineImages),
+                new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
+                        VERSION), clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
