@@ -375,14 +375,25 @@ public final class Sandboxes {
                         "error", ex.getMessage());
                 cached = Optional.empty();
             }
-            if (cached.isPresent()) {
-                plugins.del(cached.get().config(), cached.get().runtimeConf(), cached.get().result());
-            } else {
-                plugins.del(networks.conflists().of(BridgeNetwork.of(n)), new RuntimeConf(e.container(),
-                        r.netns(), r.ifName(), List.of(), capabilityArgs(r)), Optional.empty());
+            try {
+                if (cached.isPresent()) {
+                    plugins.del(cached.get().config(), cached.get().runtimeConf(), cached.get().result());
+                } else {
+                    plugins.del(networks.conflists().of(BridgeNetwork.of(n)), new RuntimeConf(e.container(),
+                            r.netns(), r.ifName(), List.of(), capabilityArgs(r)), Optional.empty());
+                }
+            } finally {
+                // a DEL that failed is reported, and the endpoint goes anyway: what a plugin left is found by
+                // the reconciler's sweeps (nat rules by id, accepts by address, allocations by owner)
+                cache.remove(n.name(), e.container(), r.ifName());
+                forget(e, r);
             }
-            cache.remove(n.name(), e.container(), r.ifName());
+            return;
         }
+        forget(e, r);
+    }
+
+    private void forget(NetworkStore.Endpoint e, EndpointRecord r) throws IOException {
         store.removeEndpoint(e.network(), e.namespace(), e.container());
         r.ports().forEach((port, bindings) -> bindings.forEach(b -> ports.release(new PortAllocator.Key(
                 protocol(port), b.hostIp(), Integer.parseInt(b.hostPort())))));
