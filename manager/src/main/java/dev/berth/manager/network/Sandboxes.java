@@ -9,6 +9,7 @@ import dev.berth.manager.network.cni.CniException;
 import dev.berth.manager.network.cni.CniPlugins;
 import dev.berth.manager.network.cni.ConfList;
 import dev.berth.manager.network.cni.RuntimeConf;
+import dev.berth.manager.network.dns.EmbeddedDns;
 import dev.berth.model.EndpointSettings;
 import dev.berth.model.Network;
 import dev.berth.model.NetworkSettings;
@@ -39,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Never two operations on one container at once (a lock per container, striped); the host side of every
  * bridge lives in the calling thread's network namespace.
  */
-public final class Sandboxes {
+public final class Sandboxes implements AutoCloseable {
 
     private static final Log LOG = Log.of(Sandboxes.class);
     private static final int STRIPES = 64;
@@ -53,9 +54,22 @@ public final class Sandboxes {
     private final ForwardingGuard guard;
     private final SecureRandom random = new SecureRandom();
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    private final EmbeddedDns dns;
 
+    /** With the embedded DNS on port 53, forwarding upstream as berthd's switch says. */
     public Sandboxes(Networks networks, NetworkStore store, NetnsSyscalls netnsCalls, MountSyscalls mounts)
             throws IOException {
+        this(networks, store, netnsCalls, mounts, new EmbeddedDns(networks.options().upstreamDns(),
+                Path.of("/etc/resolv.conf"), 53));
+    }
+
+    /**
+     * Over the records of an earlier run: published ports are marked allocated again, and the embedded DNS serves
+     * the user networks that have endpoints (binding in the calling thread's network namespace).
+     */
+    public Sandboxes(Networks networks, NetworkStore store, NetnsSyscalls netnsCalls, MountSyscalls mounts,
+                     EmbeddedDns dns) throws IOException {
+        this.dns = dns;
         this.networks = networks;
         this.store = store;
         NetworkOptions options = networks.options();
@@ -70,7 +84,52 @@ public final class Sandboxes {
             EndpointRecord r = EndpointRecord.read(e.json());
             r.ports().forEach((port, bindings) -> bindings.forEach(b -> ports.restore(new PortAllocator.Key(
                     protocol(port), b.hostIp(), Integer.parseInt(b.hostPort())))));
+            Optional<Network> n = store.get(e.network()).map(Networks::read);
+            if (n.isPresent() && resolvable(n.get()) && r.endpoint().ipAddress() != null
+                    && !r.endpoint().ipAddress().isEmpty()) {
+                register(n.get(), r.containerName(), r.endpoint());
+            }
         }
+    }
+
+    /** The embedded DNS (its names, for renames and for the engine's own registrations). */
+    public EmbeddedDns dns() {
+        return dns;
+    }
+
+    /**
+     * The nameservers a container's resolv.conf should name: the gateway of each user network it is on (the
+     * embedded DNS); empty for containers only on the built-in networks (they get the host's, as on docker).
+     */
+    public List<String> dnsServers(String namespace, String containerId) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (NetworkStore.Endpoint e : store.endpointsOf(namespace, containerId)) {
+            Optional<Network> n = store.get(e.network()).map(Networks::read);
+            if (n.isPresent() && resolvable(n.get())) {
+                out.add(BridgeNetwork.of(n.get()).doc().ipam().config().get(0).gateway());
+            }
+        }
+        return out;
+    }
+
+    /** Stops the embedded DNS responders. */
+    @Override
+    public void close() {
+        dns.close();
+    }
+
+    private static boolean resolvable(Network n) {
+        return "bridge".equals(n.driver()) && !Networks.BUILTIN.contains(n.name());
+    }
+
+    private void register(Network n, String containerName, EndpointSettings ep) {
+        List<String> names = new ArrayList<>();
+        names.add(containerName);
+        if (ep.aliases() != null) {
+            names.addAll(ep.aliases());
+        }
+        dns.names().register(n.id(), names, ep.ipAddress());
+        dns.serve(n.id(), ep.gateway());
     }
 
     NetnsMounts netns() {
@@ -339,6 +398,9 @@ public final class Sandboxes {
             EndpointSettings done = fromResult(pending, result.get(), ifName, nsPath);
             store.updateEndpoint(n.id(), namespace, containerId,
                     new EndpointRecord(containerName, ifName, nsPath, done, published).json());
+            if (resolvable(n)) {
+                register(n, containerName, done);
+            }
             ok = true;
             LOG.info("container attached", "namespace", namespace, "id", containerId, "network", n.name(),
                     "address", done.ipAddress());
@@ -395,6 +457,12 @@ public final class Sandboxes {
 
     private void forget(NetworkStore.Endpoint e, EndpointRecord r) throws IOException {
         store.removeEndpoint(e.network(), e.namespace(), e.container());
+        if (r.endpoint().ipAddress() != null && !r.endpoint().ipAddress().isEmpty()) {
+            dns.names().unregister(e.network(), r.endpoint().ipAddress());
+        }
+        if (store.endpoints(e.network()).isEmpty()) {
+            dns.stop(e.network());
+        }
         r.ports().forEach((port, bindings) -> bindings.forEach(b -> ports.release(new PortAllocator.Key(
                 protocol(port), b.hostIp(), Integer.parseInt(b.hostPort())))));
     }

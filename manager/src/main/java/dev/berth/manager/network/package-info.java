@@ -32,6 +32,7 @@
  * and the chain {@code BERTH-FORWARD}, kept first, accepts traffic within a bridge, replies and published ports into
  * it, and traffic out of it only for masquerading networks. Published ports use CNI portmap with {@code snat}: on
  * 127.0.0.1 through its {@code route_localnet} on the bridge (no userland proxy). Plugins, {@code ip} and {@code
- * iptables} run in the calling thread's network namespace.
+ * iptables} run in the calling thread's network namespace, and so do the embedded DNS's sockets
+ * ({@code manager.network.dns}, started when a user network gets its first container, stopped after its last).
  */
 package dev.berth.manager.network;

@@ -47,6 +47,9 @@ abstract class NetworkFixture {
     /** A new berthd's networking over the same root and database (what a restart after a crash builds). */
     void open() throws Exception {
         NetworkOptions options = options();
+        if (sandboxes != null) {
+            sandboxes.close();
+        }
         netns.call(() -> {
             networks = new Networks(db.networks(), options, Clock.systemUTC());
             networks.ensureBuiltins();
@@ -60,6 +63,7 @@ abstract class NetworkFixture {
         try {
             // what a failed test left attached: released as a restarted berthd would, then the namespace goes
             netns.call(() -> new NetworkReconciler(networks, db.networks(), sandboxes).reconcile((ns, id) -> false));
+            sandboxes.close();
         } finally {
             stopNetns();
         }
