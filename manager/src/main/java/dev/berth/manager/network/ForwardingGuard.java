@@ -24,6 +24,8 @@ final class ForwardingGuard {
     }
 
     private final HostCommands host;
+    /** The bridges the chain was last written for (the chain is rewritten only when they change). */
+    private List<Bridge> applied = List.of();
 
     ForwardingGuard(HostCommands host) {
         this.host = host;
@@ -66,6 +68,10 @@ final class ForwardingGuard {
         if (!forwarding()) {
             return;
         }
+        if (applied.equals(bridges)) {
+            ensureFirst();
+            return;
+        }
         host.check(List.of("iptables", "-w", "-P", "FORWARD", "DROP"));
         if (!host.run(List.of("iptables", "-w", "-S", CHAIN)).ok()) {
             host.check(List.of("iptables", "-w", "-N", CHAIN));
@@ -77,6 +83,7 @@ final class ForwardingGuard {
             host.check(argv);
         }
         ensureFirst();
+        applied = List.copyOf(bridges);
         LOG.debug("forwarding guard applied", "bridges", bridges.size());
     }
 

@@ -364,9 +364,7 @@ public final class Sandboxes implements AutoCloseable {
                 List<PortBinding> hostSide = new ArrayList<>();
                 for (PortBinding pb : b.getValue() == null || b.getValue().isEmpty()
                         ? List.of(new PortBinding("", "")) : b.getValue()) {
-                    int hostPort = pb.hostPort() == null || pb.hostPort().isEmpty() ? 0
-                            : port(pb.hostPort(), "host port " + pb.hostPort());
-                    PortAllocator.Key key = ports.allocate(proto, pb.hostIp(), hostPort);
+                    PortAllocator.Key key = allocate(proto, pb);
                     allocated.add(key);
                     hostSide.add(new PortBinding(key.hostIp(), Integer.toString(key.port())));
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -569,6 +567,26 @@ public final class Sandboxes implements AutoCloseable {
             throw BerthException.invalidArgument("invalid proto: " + proto);
         }
         return proto;
+    }
+
+    /** A binding's host port: the one given, a free one for "", the first free one of a range "8000-8010". */
+    private PortAllocator.Key allocate(String proto, PortBinding pb) {
+        String text = pb.hostPort() == null ? "" : pb.hostPort();
+        int dash = text.indexOf('-');
+        if (dash < 0) {
+            return ports.allocate(proto, pb.hostIp(), text.isEmpty() ? 0 : port(text, "host port " + text));
+        }
+        int first = port(text.substring(0, dash), "host port " + text);
+        int last = port(text.substring(dash + 1), "host port " + text);
+        BerthException taken = BerthException.invalidArgument("invalid host port range " + text);
+        for (int p = first; p <= last; p++) {
+            try {
+                return ports.allocate(proto, pb.hostIp(), p);
+            } catch (BerthException e) {
+                taken = e;
+            }
+        }
+        throw taken;
     }
 
     private static int port(String text, String what) {
