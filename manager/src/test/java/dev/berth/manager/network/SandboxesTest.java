@@ -178,8 +178,13 @@ class SandboxesTest extends NetworkFixture {
                         List.of(new PortBinding("", Integer.toString(hostPort))))))));
         assertEquals("Bind for 0.0.0.0:" + hostPort + " failed: port is already allocated", taken.getMessage());
         assertEquals(ErrorKind.ALREADY_EXISTS, taken.kind());
+        Sandbox b = netns.call(() -> sandboxes.setUp(NS, id('b'), "b", new SandboxRequest("pub", Map.of(),
+                Map.of("80/tcp", List.of(new PortBinding("", hostPort + "-" + (hostPort + 1)))))));
+        assertEquals(List.of(new PortBinding("0.0.0.0", Integer.toString(hostPort + 1))),
+                b.settings().ports().get("80/tcp"), "a range gives its first free port");
         netns.call(() -> {
             sandboxes.tearDown(NS, id('a'));
+            sandboxes.tearDown(NS, id('b'));
             return null;
         });
         assertEquals("", leftovers());
