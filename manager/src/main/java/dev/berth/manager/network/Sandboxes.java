@@ -17,7 +17,6 @@ import dev.berth.model.PortBinding;
 import dev.berth.sys.MountSyscalls;
 import dev.berth.sys.NetnsSyscalls;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -147,9 +146,7 @@ public final class Sandboxes implements AutoCloseable {
     /** Sets up a new container's networking; on failure nothing of it is left. */
     public Sandbox setUp(String namespace, String containerId, String containerName, SandboxRequest request)
             throws IOException {
-        ReentrantLock lock = lock(containerId);
-        lock.lock();
-        try {
+        return locked(containerId, () -> {
             String mode = request.networkMode() == null || request.networkMode().isEmpty()
                     || request.networkMode().equals("default") ? "bridge" : request.networkMode();
             if (mode.startsWith("container:")) {
@@ -195,45 +192,28 @@ public final class Sandboxes implements AutoCloseable {
                 throw BerthException.internal("set up network of " + containerId + ": " + e.getMessage());
             } finally {
                 if (!ok) {
-                    undo(namespace, containerId);
+                    detachAll(namespace, containerId);
                 }
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Tears a container's networking down: DEL on every network while the netns is mounted, then the netns. */
     public void tearDown(String namespace, String containerId) throws IOException {
-        ReentrantLock lock = lock(containerId);
-        lock.lock();
-        try {
-            List<NetworkStore.Endpoint> eps = new ArrayList<>(store.endpointsOf(namespace, containerId));
-            java.util.Collections.reverse(eps);
-            BerthException failed = null;
-            for (NetworkStore.Endpoint e : eps) {
-                try {
-                    detach(e);
-                } catch (CniException ex) {
-                    failed = failed != null ? failed : BerthException.internal("tear down network of "
-                            + containerId + ": " + ex.getMessage());
-                }
+        locked(containerId, () -> {
+            Optional<CniException> failed = detachAll(namespace, containerId);
+            if (failed.isPresent()) {
+                throw BerthException.internal("tear down network of " + containerId + ": "
+                        + failed.get().getMessage());
             }
-            netns.remove(netns.path(containerId));
-            if (failed != null) {
-                throw failed;
-            }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** docker's {@code network connect} of a container whose networking is set up. */
     public EndpointSettings connect(String namespace, String containerId, String containerName, String network,
                                     EndpointSettings request) throws IOException {
-        ReentrantLock lock = lock(containerId);
-        lock.lock();
-        try {
+        return locked(containerId, () -> {
             Network n = networks.resolve(network);
             List<NetworkStore.Endpoint> eps = store.endpointsOf(namespace, containerId);
             if (eps.isEmpty()) {
@@ -251,16 +231,12 @@ public final class Sandboxes implements AutoCloseable {
             } catch (CniException e) {
                 throw BerthException.internal("connect " + containerId + " to " + network + ": " + e.getMessage());
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** docker's {@code network disconnect}. */
     public void disconnect(String namespace, String containerId, String network) throws IOException {
-        ReentrantLock lock = lock(containerId);
-        lock.lock();
-        try {
+        locked(containerId, () -> {
             Network n = networks.resolve(network);
             NetworkStore.Endpoint e = store.endpointsOf(namespace, containerId).stream()
                     .filter(x -> x.network().equals(n.id())).findFirst()
@@ -272,20 +248,13 @@ public final class Sandboxes implements AutoCloseable {
                 throw BerthException.internal("disconnect " + containerId + " from " + network + ": "
                         + ex.getMessage());
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** docker's {@code NetworkSettings} of a container from its endpoints (all empty if it has none). */
     public NetworkSettings settings(String namespace, String containerId) throws IOException {
-        ReentrantLock lock = lock(containerId);
-        lock.lock();
-        try {
-            return settingsLocked(namespace, containerId);
-        } finally {
-            lock.unlock();
-        }
+        return locked(containerId, () -> settingsLocked(namespace, containerId));
     }
 
     private NetworkSettings settingsLocked(String namespace, String containerId) throws IOException {
@@ -465,20 +434,39 @@ public final class Sandboxes implements AutoCloseable {
                 protocol(port), b.hostIp(), Integer.parseInt(b.hostPort())))));
     }
 
-    /** What a failed set-up left: every endpoint it recorded, and the netns. */
-    private void undo(String namespace, String containerId) throws IOException {
+    /**
+     * DEL of every endpoint of a container, the last attached first, then its netns: each endpoint goes even if
+     * a plugin fails; the first failure is returned.
+     */
+    private Optional<CniException> detachAll(String namespace, String containerId) throws IOException {
         List<NetworkStore.Endpoint> eps = new ArrayList<>(store.endpointsOf(namespace, containerId));
         java.util.Collections.reverse(eps);
+        CniException failed = null;
         for (NetworkStore.Endpoint e : eps) {
             try {
                 detach(e);
-            } catch (CniException | IOException ex) {
-                LOG.warn("undo a failed network set-up", "id", containerId, "error", ex.getMessage());
+            } catch (CniException ex) {
+                LOG.warn("network detach failed", "id", containerId, "network", e.network(), "error",
+                        ex.getMessage());
+                failed = failed != null ? failed : ex;
             }
         }
-        Path p = netns.path(containerId);
-        if (Files.exists(p)) {
-            netns.remove(p);
+        netns.remove(netns.path(containerId));
+        return Optional.ofNullable(failed);
+    }
+
+    /** Work on one container's networking, under its lock. */
+    private interface Locked<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T locked(String containerId, Locked<T> work) throws IOException {
+        ReentrantLock lock = lock(containerId);
+        lock.lock();
+        try {
+            return work.run();
+        } finally {
+            lock.unlock();
         }
     }
 
