@@ -190,6 +190,44 @@ class SandboxesTest extends NetworkFixture {
         assertEquals("", leftovers());
     }
 
+    @Test
+    void setUp_sameContainerTwiceAtOnce_oneWinsAndNothingLeaks() throws Exception {
+        netns.call(() -> networks.create(NetworkCreate.bridge("race")));
+        List<String> outcomes = netns.call(() -> {
+            // threads started here inherit the test namespace; both race for one container
+            List<CompletableFuture<String>> runs = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 2; i++) {
+                CompletableFuture<String> f = new CompletableFuture<>();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                        sandboxes.setUp(NS, id('a'), "a", new SandboxRequest("race", Map.of(), Map.of()));
+                        f.complete("ok");
+                    } catch (BerthException e) {
+                        f.complete(e.kind().name());
+                    } catch (java.io.IOException | InterruptedException e) {
+                        f.complete(e.toString());
+                    }
+                });
+                runs.add(f);
+            }
+            go.countDown();
+            List<String> out = new java.util.ArrayList<>();
+            for (CompletableFuture<String> f : runs) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out.stream().sorted().toList();
+        });
+        assertEquals(List.of("FAILED_PRECONDITION", "ok"), outcomes);
+        assertEquals(1, db.networks().endpointsOf(NS, id('a')).size());
+        netns.call(() -> {
+            sandboxes.tearDown(NS, id('a'));
+            return null;
+        });
+        assertEquals("", leftovers());
+    }
+
     /** A listening socket opened from a thread that joined the container's netns (the socket stays there). */
     private static ServerSocket listenIn(Path ns, int port) throws Exception {
         CompletableFuture<ServerSocket> made = new CompletableFuture<>();
