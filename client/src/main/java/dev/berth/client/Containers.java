@@ -272,6 +272,18 @@ public final class Containers {
                 ExecInput.newBuilder().setCloseStdin(true).build());
     }
 
+    /** Starts an exec process detached ({@code exec -d}): it runs on, its output unread. */
+    public void execStartDetached(String execId) throws InterruptedException {
+        ExecInput first = ExecInput.newBuilder().setStart(ExecStartRequest.newBuilder().setId(execId).setDetach(true))
+                .build();
+        try (Attachment a = Attachment.open((StreamObserver<dev.berth.api.services.engine.v1.OutputChunk> r) ->
+                        stubs.containersAsync().execStart(r), first,
+                data -> ExecInput.newBuilder().setStdin(ByteString.copyFrom(data)).build(),
+                ExecInput.newBuilder().setCloseStdin(true).build())) {
+            a.copyTo(OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+        }
+    }
+
     /** docker's {@code exec}: create and start, attached. */
     public Attachment exec(String container, ExecConfig config) {
         return execStart(execCreate(container, config), Boolean.TRUE.equals(config.tty()));

@@ -22,6 +22,11 @@ public final class DaemonException extends BerthException {
 
     /** The daemon's answer as a typed error. */
     static DaemonException of(StatusRuntimeException e) {
+        return from(e);
+    }
+
+    /** A status from a call made on a raw stub ({@link Berth#stub}) as the same typed error. */
+    public static DaemonException from(StatusRuntimeException e) {
         String message = e.getStatus().getDescription() != null ? e.getStatus().getDescription()
                 : e.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT);
         return new DaemonException(GrpcErrors.kindOf(e), message, isConnectFailure(e), e);

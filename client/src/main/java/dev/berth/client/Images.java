@@ -52,7 +52,8 @@ public final class Images {
             Progress p = Calls.call(steps::next);
             if (!p.getImagesList().isEmpty()) {
                 images = p.getImagesList().stream()
-                        .map(i -> new Results.PulledImage(i.getName(), i.getTarget().getDigest())).toList();
+                        .map(i -> new Results.PulledImage(i.getName(), i.getTarget().getDigest(),
+                                i.getTarget().getSize())).toList();
             }
             progress.accept(new Results.Progress(p.getId(), p.getStatus(), p.getOffset(), p.getTotal(),
                     p.getMediaType()));

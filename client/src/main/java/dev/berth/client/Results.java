@@ -32,8 +32,8 @@ public final class Results {
     public record Progress(String id, String status, long offset, long total, String mediaType) {
     }
 
-    /** An image a pull recorded: its name and its manifest's (or index's) digest. */
-    public record PulledImage(String name, String digest) {
+    /** An image a pull or push recorded: its name, its manifest's (or index's) digest and size. */
+    public record PulledImage(String name, String digest, long size) {
     }
 
     /** berthd's version. */

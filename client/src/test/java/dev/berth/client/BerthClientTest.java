@@ -212,7 +212,7 @@ class BerthClientTest {
     void pull_reportsProgressAndTheImage() {
         List<Results.Progress> steps = new ArrayList<>();
         List<Results.PulledImage> images = berth.images().pull("docker.io/library/busybox:latest", steps::add);
-        assertEquals(List.of(new Results.PulledImage("docker.io/library/busybox:latest", "sha256:bbbb")), images);
+        assertEquals(List.of(new Results.PulledImage("docker.io/library/busybox:latest", "sha256:bbbb", 0)), images);
         assertEquals("downloading", steps.getFirst().status());
         assertEquals(5, steps.getFirst().offset());
     }
