@@ -13,7 +13,15 @@ public final class InfoCommand extends BaseCommand {
 
     @Override
     int run(Berth berth) {
-        JsonNode info = berth.system().info();
+        JsonNode info;
+        try {
+            info = berth.system().info();
+        } catch (dev.berth.client.DaemonException e) {
+            if (e.kind() != dev.berth.api.errdefs.ErrorKind.UNIMPLEMENTED) {
+                throw e;
+            }
+            info = counted(berth);
+        }
         if (format != null) {
             out.println(dev.berth.cli.output.GoTemplate.parse(format).render(info));
             return 0;
@@ -43,5 +51,28 @@ public final class InfoCommand extends BaseCommand {
         out.print(sb);
         out.flush();
         return 0;
+    }
+
+    /** The figures a berthd without the engine's Info still gives: containers by state, images, version. */
+    private static JsonNode counted(Berth berth) {
+        com.fasterxml.jackson.databind.node.ObjectNode info = dev.berth.model.DockerJson.mapper().createObjectNode();
+        int running = 0;
+        int paused = 0;
+        int total = 0;
+        for (JsonNode c : berth.containers().list(new dev.berth.client.Options.ListContainers(true,
+                java.util.Map.of(), 0, false))) {
+            total++;
+            switch (c.path("State").asText()) {
+                case "running" -> running++;
+                case "paused" -> paused++;
+                default -> { }
+            }
+        }
+        info.put("Containers", total).put("ContainersRunning", running).put("ContainersPaused", paused)
+                .put("ContainersStopped", total - running - paused);
+        info.put("Images", new dev.berth.cli.client.DaemonStubs(berth).images()
+                .list(dev.berth.api.services.images.v1.ListImagesRequest.getDefaultInstance()).getImagesCount());
+        info.put("ServerVersion", berth.system().version().version());
+        return info;
     }
 }
