@@ -67,6 +67,8 @@ final class Dispatch {
         if (cli.getCommandSpec().usageMessage().description().length == 0) {
             cli.getCommandSpec().usageMessage().description(Verbs.description(verb));
         }
+        // docker: options after the image (run, create) or the container (exec) belong to the container's command
+        cli.setStopAtPositional(verb.equals("run") || verb.equals("create") || verb.equals("exec"));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler(Dispatch::badUsage);

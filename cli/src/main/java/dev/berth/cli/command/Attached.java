@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.terminal.SignalProxy;
 import dev.berth.cli.terminal.Terminal;
 import dev.berth.client.Attachment;
@@ -61,9 +62,34 @@ final class Attached {
                 SignalProxy.forwardTo(signal -> berth.containers().kill(id, String.valueOf(signal)));
             }
             if (stdin) {
-                attachment.sendStdin(in);
+                Thread sender = attachment.sendStdin(in);
+                if (execId == null) {
+                    // the engine half-closes only its end of the FIFO; the shim's end needs CloseIO
+                    Thread.ofPlatform().daemon().name("berth-stdin-close").start(() -> {
+                        try {
+                            sender.join();
+                            new DaemonStubs(berth).closeStdin(fullId());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
             }
             attachment.copyTo(out, err);
+        }
+    }
+
+    /** The container's full id (containerd's task id), whatever {@code id} named it by. */
+    private String fullId() {
+        return id.matches("[0-9a-f]{64}") ? id : berth.containers().inspect(id).path("Id").asText();
+    }
+
+    /** Removes a container (force, with its anonymous volumes) unless it is gone already. */
+    static void removeQuietly(Berth berth, String id) {
+        try {
+            berth.containers().remove(id, new dev.berth.client.Options.Remove(true, true));
+        } catch (DaemonException e) {
+            // removed by the daemon meanwhile, or not removable: the start's failure is what the user sees
         }
     }
 

@@ -29,8 +29,19 @@ public final class RunCommand extends BaseCommand {
     int run(Berth berth) throws Exception {
         ContainerOptions.Spec spec = ContainerOptions.parse(flags, image, command, session.environment());
         String id = Creator.create(berth, spec, image, err);
+        Runnable start = () -> {
+            try {
+                Attached.start(berth, id);
+            } catch (RuntimeException e) {
+                if (flags.rm) {
+                    // docker's daemon removes an AutoRemove container whose start failed; make sure of it
+                    Attached.removeQuietly(berth, id);
+                }
+                throw e;
+            }
+        };
         if (flags.detach) {
-            Attached.start(berth, id);
+            start.run();
             out.println(id);
             return 0;
         }
@@ -39,7 +50,7 @@ public final class RunCommand extends BaseCommand {
         try (Attachment attachment = berth.containers().attach(id, streams)) {
             Waiter waiter = berth.containers().waitFor(id, flags.rm ? "removed" : "next-exit");
             new Attached(berth, id, flags.tty, flags.interactive, flags.sigProxy)
-                    .follow(attachment, () -> Attached.start(berth, id), System.in, out, err);
+                    .follow(attachment, start, System.in, out, err);
             return waiter.await();
         }
     }

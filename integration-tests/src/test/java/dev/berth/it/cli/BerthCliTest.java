@@ -100,11 +100,11 @@ class BerthCliTest extends BerthCliFixture {
         berth("start", "again").assertSuccess();
         Wait.until("second run logged", Duration.ofSeconds(10),
                 () -> berth("logs", "again").stdout().equals("run\nrun\n"));
-        assertEquals(List.of("again"), lines(berth("ps", "-q").stdout()));
+        assertEquals(List.of("again"), lines(berth("ps", "--format", "{{.Names}}").stdout()));
         berth("restart", "-t", "1", "again").assertSuccess();
         Wait.until("third run logged", Duration.ofSeconds(10),
                 () -> berth("logs", "again").stdout().equals("run\nrun\nrun\n"));
-        assertEquals(List.of("again"), lines(berth("ps", "-q").stdout()));
+        assertEquals(List.of("again"), lines(berth("ps", "--format", "{{.Names}}").stdout()));
         berth("rm", "-f", "again").assertSuccess();
     }
 
@@ -162,20 +162,21 @@ class BerthCliTest extends BerthCliFixture {
         CliResult run = berth("run", "--rm", busybox, "no-such-binary");
         assertEquals(127, run.exitCode(), run.toString());
         assertEquals(List.of(), containerIds());
-        berth("run", "-d", "--name", "x", busybox, "sleep", "1000").assertSuccess();
-        CliResult exec = berth("exec", "x", "no-such-binary");
+        // docker's names have two characters at least
+        berth("run", "-d", "--name", "xx", busybox, "sleep", "1000").assertSuccess();
+        CliResult exec = berth("exec", "xx", "no-such-binary");
         assertEquals(127, exec.exitCode(), exec.toString());
-        berth("rm", "-f", "x").assertSuccess();
+        berth("rm", "-f", "xx").assertSuccess();
     }
 
     @Test
     void formatJson_imagesAndPsParse() {
-        berth("run", "-d", "--name", "j", busybox, "sleep", "1000").assertSuccess();
+        berth("run", "-d", "--name", "jj", busybox, "sleep", "1000").assertSuccess();
         List<String> ps = lines(berth("ps", "--format", "json").assertSuccess().stdout());
         assertEquals(1, ps.size(), ps.toString());
         Map<String, Object> row = Json.parseObject(ps.getFirst());
         // docker's ID column is the short id; the name is in Names
-        assertEquals("j", row.get("Names"));
+        assertEquals("jj", row.get("Names"));
         assertTrue(String.valueOf(row.get("ID")).matches("[0-9a-f]{12}"), row.toString());
         assertEquals("running", row.get("State"));
 
@@ -184,7 +185,7 @@ class BerthCliTest extends BerthCliFixture {
         Map<String, Object> image = Json.parseObject(imgs.getFirst());
         assertEquals("latest", image.get("Tag"));
         assertEquals(images.busybox().config().digest().substring(7, 19), image.get("ID"));
-        berth("rm", "-f", "j").assertSuccess();
+        berth("rm", "-f", "jj").assertSuccess();
     }
 
     @Test
