@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, ContainerRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Attachments> attachments = new ConcurrentHashMap<>();
     private final Execs execs;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock imageLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile boolean closing;
 
     public Engine(EngineConfig config, MetadataDb db, Tasks tasks, Mounter mounter, FdSyscalls fifos,
@@ -133,6 +135,18 @@ public final class Engine implements AutoCloseable {
         if (taken.isPresent()) {
             throw Names.conflict(chosen, taken.get().key());
         }
+        // held until the record exists: an image removal checks for users under the write lock
+        var imageUse = imageLock.readLock();
+        imageUse.lock();
+        try {
+            return create(namespace, store, chosen, requested, host);
+        } finally {
+            imageUse.unlock();
+        }
+    }
+
+    private Created create(String namespace, EngineStore store, String chosen, ContainerConfig requested,
+                           HostConfig host) throws IOException {
         ImageResolver.EngineImage image = images.find(namespace, requested.image());
         ContainerConfig merged = SpecBuilder.merge(image.config(), requested).toBuilder()
                 .image(requested.image()).build();
@@ -230,12 +244,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the container's task; true if it was running already (docker's 304). */
     public boolean start(String namespace, String ref) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        return locked(namespace, ref, (c, key) -> {
             if (c.status() == ContainerStatus.RUNNING && runs.containsKey(key)) {
                 return true;
             }
@@ -243,6 +252,22 @@ public final class Engine implements AutoCloseable {
             restarts.reset(key);
             startLocked(namespace, c.withRestarts(0, false, true));
             return false;
+        });
+    }
+
+    /** What runs under a container's lock, on its freshly read record. */
+    private interface Locked<T> {
+        T run(EngineContainer current, String key) throws IOException;
+    }
+
+    /** Runs {@code body} under the lock of the container {@code ref} names. */
+    private <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
+        String id = lookup(namespace, ref).id();
+        String key = key(namespace, id);
+        ReentrantLock lock = lock(key);
+        lock.lock();
+        try {
+            return body.run(reload(namespace, id), key);
         } finally {
             lock.unlock();
         }
@@ -463,13 +488,9 @@ public final class Engine implements AutoCloseable {
 
     /** docker's kill: {@code signal} (SIGKILL when empty) to the container's init. */
     public void kill(String namespace, String ref, String signal) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
         int sig = Signals.parse(signal, Signals.SIGKILL);
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
             if (!c.status().hasTask() || !runs.containsKey(key)) {
                 throw BerthException.failedPrecondition("Container " + c.id() + " is not running");
             }
@@ -479,9 +500,8 @@ public final class Engine implements AutoCloseable {
                 save(namespace, c);
             }
             signal(namespace, c, sig);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** docker's restart: a stop (if running), then a start. */
@@ -573,19 +593,9 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<Integer> waitFor(String namespace, String ref, String condition) throws IOException {
         Waits.Condition cond = Waits.Condition.parse(condition);
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
-            if (cond == Waits.Condition.NOT_RUNNING && !c.status().isRunningForDocker()) {
-                return CompletableFuture.completedFuture(c.state().exitCode());
-            }
-            return waits.add(key, cond);
-        } finally {
-            lock.unlock();
-        }
+        return locked(namespace, ref, (c, key) -> cond == Waits.Condition.NOT_RUNNING
+                && !c.status().isRunningForDocker() ? CompletableFuture.completedFuture(c.state().exitCode())
+                : waits.add(key, cond));
     }
 
     public void pause(String namespace, String ref) throws IOException {
@@ -597,12 +607,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void transition(String namespace, String ref, boolean pause) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        EngineContainer done = locked(namespace, ref, (c, key) -> {
             if (pause) {
                 c.status().checkPause(c.id());
                 tasks.pause(namespace, c.id());
@@ -610,26 +615,23 @@ public final class Engine implements AutoCloseable {
                 c.status().checkUnpause(c.id());
                 tasks.resume(namespace, c.id());
             }
-            c = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED : ContainerStatus.RUNNING));
-            save(namespace, c);
-        } finally {
-            lock.unlock();
-        }
-        events.container(namespace, pause ? "pause" : "unpause", c, Map.of());
+            EngineContainer now = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED
+                    : ContainerStatus.RUNNING));
+            save(namespace, now);
+            return now;
+        });
+        events.container(namespace, pause ? "pause" : "unpause", done, Map.of());
     }
 
     /** docker's rename; the new name follows docker's rule and must be free. */
     public void rename(String namespace, String ref, String newName) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
         String name = Names.validate(newName);
-        if (name.equals(c.name())) {
-            throw BerthException.invalidArgument("Renaming a container with the same name as its current name");
-        }
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
+            if (name.equals(c.name())) {
+                throw BerthException.invalidArgument("Renaming a container with the same name as its current "
+                        + "name");
+            }
             Optional<EngineRecord> taken = db.engineContainers(namespace).getByName(name);
             if (taken.isPresent()) {
                 throw Names.conflict(name, taken.get().key());
@@ -646,9 +648,8 @@ public final class Engine implements AutoCloseable {
                 throw e;
             }
             events.container(namespace, "rename", c, Map.of("oldName", "/" + old));
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- inspect, list
@@ -667,6 +668,60 @@ public final class Engine implements AutoCloseable {
             every.add(parse(r));
         }
         return ContainerViews.list(every, all, filters, limit, clock.instant());
+    }
+
+    /** Every container of the namespace (the image service's in-use check). */
+    List<EngineContainer> containers(String namespace) throws IOException {
+        List<EngineContainer> out = new ArrayList<>();
+        for (EngineRecord r : db.engineContainers(namespace).list()) {
+            out.add(parse(r));
+        }
+        return out;
+    }
+
+    /** Held for reading while a container is created on an image, for writing while an image is removed. */
+    java.util.concurrent.locks.ReadWriteLock imageLock() {
+        return imageLock;
+    }
+
+    /** docker's container prune: removes the stopped containers ({@code label}, {@code until} filters). */
+    public List<String> prune(String namespace, Map<String, List<String>> filters) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        Instant until = filters.getOrDefault("until", List.of()).stream().findFirst().map(Instant::parse)
+                .orElse(null);
+        for (EngineContainer c : containers(namespace)) {
+            if (c.status().isRunningForDocker() || c.status() == ContainerStatus.REMOVING) {
+                continue;
+            }
+            if (until != null && !Instant.parse(c.created()).isBefore(until)) {
+                continue;
+            }
+            Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
+            boolean labelled = filters.getOrDefault("label", List.of()).stream().allMatch(l -> l.contains("=")
+                    ? l.substring(l.indexOf('=') + 1).equals(labels.get(l.substring(0, l.indexOf('='))))
+                    : labels.containsKey(l));
+            if (!labelled) {
+                continue;
+            }
+            try {
+                remove(namespace, c.id(), false, false);
+                deleted.add(c.id());
+            } catch (BerthException e) {
+                LOG.debug("prune: container kept", "id", c.id(), "error", e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /** docker's top: {@code ps} on the host with {@code psArgs} (default -ef), the rows of the container's pids. */
+    public Top top(String namespace, String ref, String psArgs) throws IOException {
+        EngineContainer c = lookup(namespace, ref);
+        if (!runs.containsKey(key(namespace, c.id()))) {
+            throw BerthException.failedPrecondition("Container " + c.id() + " is not running");
+        }
+        java.util.Set<String> pids = new java.util.HashSet<>();
+        tasks.pids(namespace, c.id()).forEach(p -> pids.add(Integer.toString(p.pid())));
+        return Top.run(psArgs == null || psArgs.isBlank() ? "-ef" : psArgs, pids);
     }
 
     // ---------------------------------------------------------------- logs, attach, resize
@@ -709,7 +764,16 @@ public final class Engine implements AutoCloseable {
         }
         Attachments att = attachments(key(namespace, c.id()));
         att.add(listener);
-        return new Attachment(c.id(), att, listener, Boolean.TRUE.equals(c.config().stdinOnce()));
+        String id = c.id();
+        // the shim keeps its own end of the stdin FIFO open: the process sees end-of-file once it is told to close
+        Runnable closeTaskStdin = () -> {
+            try {
+                tasks.closeStdin(ProcessRef.init(namespace, id));
+            } catch (BerthException e) {
+                LOG.debug("close stdin", "id", id, "error", e.getMessage());
+            }
+        };
+        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()), closeTaskStdin);
     }
 
     /** One attached client: its stdin, and its detach. */
@@ -718,12 +782,15 @@ public final class Engine implements AutoCloseable {
         private final Attachments attachments;
         private final OutputListener listener;
         private final boolean stdinOnce;
+        private final Runnable closeTaskStdin;
 
-        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce) {
+        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce,
+                   Runnable closeTaskStdin) {
             this.id = id;
             this.attachments = attachments;
             this.listener = listener;
             this.stdinOnce = stdinOnce;
+            this.closeTaskStdin = closeTaskStdin;
         }
 
         public String id() {
@@ -738,13 +805,14 @@ public final class Engine implements AutoCloseable {
         /** The client's stdin ended: the container's stdin closes. */
         public void closeStdin() {
             attachments.closeStdin();
+            closeTaskStdin.run();
         }
 
         @Override
         public void close() {
             attachments.remove(listener);
             if (stdinOnce) {
-                attachments.closeStdin();
+                closeStdin();
             }
         }
     }
