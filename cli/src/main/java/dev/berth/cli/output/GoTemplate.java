@@ -112,8 +112,8 @@ public final class GoTemplate {
             }
             return text(v);
         }
-        List<Object> args = a.args().stream().map(w -> w.startsWith("\"") ? (Object) literal(w) : value(w, data))
-                .toList();
+        List<Object> args = a.args().stream().map(w -> w.startsWith("\"") ? (Object) literal(w)
+                : w.matches("\\d+") ? w : value(w, data)).toList();
         return switch (a.function()) {
             case "json" -> new String(DockerJson.write(toJson(args.getFirst())), java.nio.charset.StandardCharsets.UTF_8);
             case "index" -> text(field(args.get(0), String.valueOf(args.get(1))));
@@ -144,12 +144,15 @@ public final class GoTemplate {
     }
 
     private static Object field(Object v, String name) {
+        boolean number = name.matches("\\d+");
         if (v instanceof JsonNode node) {
-            JsonNode child = node.get(name);
-            return child == null ? null : child;
+            return node.isArray() && number ? node.get(Integer.parseInt(name)) : node.get(name);
         }
         if (v instanceof Map<?, ?> map) {
             return map.get(name);
+        }
+        if (v instanceof List<?> list && number && Integer.parseInt(name) < list.size()) {
+            return list.get(Integer.parseInt(name));
         }
         return null;
     }
