@@ -1,55 +1,96 @@
 package dev.berth.cli;
 
-import dev.berth.cli.client.CliException;
-import dev.berth.cli.client.DaemonErrors;
-import dev.berth.sys.LinuxSyscalls;
-import io.grpc.StatusRuntimeException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import picocli.CommandLine;
+import dev.berth.cli.command.Session;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** {@code berth}: parses the command line, runs one command and exits with docker's exit codes. */
+/**
+ * {@code berth}: reads the global options by hand, then hands the rest of the command line to the one verb it
+ * names, and exits with docker's exit codes. {@code --help}, {@code --version} and the client half of
+ * {@code version} are answered here without picocli, gRPC, Jackson or any verb's class: a CLI start costs what
+ * its command needs and no more.
+ */
 public final class Main {
+    static final String CLIENT_VERSION = "0.1.0-SNAPSHOT";
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        // bin/berth names the JNI library; from the build tree it is found beside berth-sys's classes
-        String library = System.getProperty("berth.syscall.lib");
-        System.exit(run(args, library != null ? Path.of(library) : LinuxSyscalls.builtLibrary()));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] args, Path syscallLibrary) {
-        // grpc and netty log through java.util.logging; a CLI shows only its own one-line errors
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
-        BerthCommand root = new BerthCommand(System.getenv(), syscallLibrary);
-        CommandLine cli = new CommandLine(root);
-        cli.setParameterExceptionHandler(Main::badUsage);
-        // docker: options after the image (run) or the container (exec) belong to the container's command
-        cli.getSubcommands().get("run").setStopAtPositional(true);
-        cli.getSubcommands().get("exec").setStopAtPositional(true);
-        cli.setExecutionExceptionHandler((e, command, parsed) -> failed(e, root, command.getErr()));
-        return cli.execute(args);
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        GlobalOptions globals = new GlobalOptions(environment.getOrDefault("BERTH_ADDRESS", "/run/berth/berthd.sock"),
+                environment.getOrDefault("BERTH_NAMESPACE", "default"), environment);
+        int i = 0;
+        boolean help = false;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
+            String a = args[i];
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            switch (name) {
+                case "-h", "--help" -> help = true;
+                case "-v", "--version" -> {
+                    out.println("berth version " + CLIENT_VERSION);
+                    return 0;
+                }
+                case "-a", "--address", "-H", "--host", "-n", "--namespace", "--log-dir", "--snapshotter" -> {
+                    String value;
+                    if (a.contains("=")) {
+                        value = a.substring(a.indexOf('=') + 1);
+                    } else if (i + 1 < args.length) {
+                        value = args[++i];
+                    } else {
+                        return usageError(err, "flag needs an argument: " + a, "berth");
+                    }
+                    globals = globals.with(name, value);
+                }
+                default -> {
+                    return usageError(err, "unknown flag: " + a, "berth");
+                }
+            }
+        }
+        if (help || i == args.length) {
+            Verbs.printUsage(out);
+            return 0;
+        }
+        String verb = args[i];
+        List<String> rest = new ArrayList<>(List.of(args).subList(i + 1, args.length));
+        if (verb.equals("version") && rest.isEmpty()) {
+            return Version.print(globals, out, err);
+        }
+        if (!Verbs.exists(verb)) {
+            err.println("berth: '" + verb + "' is not a berth command.");
+            err.println("See 'berth --help'");
+            return 125;
+        }
+        return Dispatch.execute(verb, rest.toArray(String[]::new), globals, out, err);
     }
 
-    /** docker: {@code unknown flag: --x} and a pointer to --help, exit code 125. */
-    private static int badUsage(CommandLine.ParameterException e, String[] args) {
-        PrintWriter err = e.getCommandLine().getErr();
-        err.println("berth: " + e.getMessage());
-        err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-        err.flush();
-        return CliException.DAEMON;
+    static int usageError(PrintStream err, String message, String command) {
+        err.println(message);
+        err.println("See '" + command + " --help'.");
+        return 125;
     }
 
-    private static int failed(Exception e, BerthCommand root, PrintWriter err) {
-        CliException failure = switch (e) {
-            case CliException c -> c;
-            case StatusRuntimeException s -> DaemonErrors.describe(s, root.address());
-            case java.io.IOException io -> new CliException(CliException.DAEMON, io.getMessage(), io);
-            default -> throw new IllegalStateException(e);
-        };
-        err.println("berth: " + failure.getMessage());
-        err.flush();
-        return failure.exitCode();
+    /** The global options as read from the command line and the environment. */
+    record GlobalOptions(String address, String namespace, Map<String, String> environment) implements Session {
+        GlobalOptions with(String option, String value) {
+            return switch (option) {
+                case "-a", "--address" -> new GlobalOptions(value, namespace, environment);
+                // docker's -H unix:///path
+                case "-H", "--host" -> new GlobalOptions(value.replaceFirst("^unix://", ""), namespace, environment);
+                case "-n", "--namespace" -> new GlobalOptions(address, value, environment);
+                // the engine keeps logs and chooses the snapshotter: accepted for old scripts, ignored
+                default -> this;
+            };
+        }
+
+        @Override
+        public dev.berth.client.Berth connect() {
+            return dev.berth.client.Berth.connect(java.nio.file.Path.of(address), namespace);
+        }
     }
 }

@@ -2,24 +2,27 @@ package dev.berth.cli.client;
 
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.api.errdefs.GrpcErrors;
-import io.grpc.Status;
+import dev.berth.client.DaemonException;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
 
-/** Turns a failed call into the CLI's one-line message and exit code. */
+/** Turns a failed call into the CLI's one-line message and exit code, in docker's words. */
 public final class DaemonErrors {
     private DaemonErrors() {
     }
 
-    /** The daemon's answer to a call, or why the CLI could not reach it. */
-    public static CliException describe(StatusRuntimeException e, String address) {
-        if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && isConnectFailure(e)) {
+    /** The daemon's answer to a typed call, or why the CLI could not reach it (exit code 125). */
+    public static CliException describe(DaemonException e, String address) {
+        if (e.unreachable()) {
             return new CliException(CliException.DAEMON, "Cannot connect to the berth daemon at unix://" + address
                     + ". Is berthd running?", e);
         }
-        String message = e.getStatus().getDescription() == null ? e.getStatus().getCode().toString()
-                : e.getStatus().getDescription();
-        return new CliException(CliException.DAEMON, "Error response from daemon: " + message, e);
+        return new CliException(CliException.DAEMON, "Error response from daemon: " + e.getMessage(), e);
+    }
+
+    /** The same for a call made through a raw stub (the image commands). */
+    public static CliException describe(StatusRuntimeException e, String address) {
+        return describe(DaemonException.from(e), address);
     }
 
     public static boolean isNotFound(StatusRuntimeException e) {
@@ -43,15 +46,5 @@ public final class DaemonErrors {
             return CliException.CANNOT_INVOKE;
         }
         return CliException.DAEMON;
-    }
-
-    private static boolean isConnectFailure(StatusRuntimeException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        String d = e.getStatus().getDescription();
-        return d != null && (d.contains("io exception") || d.contains("connect"));
     }
 }

@@ -1,19 +1,23 @@
 package dev.berth.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ParentCommand;
 
-/** What every command does around its own work: connect with the root's options, call, close. */
-abstract class BaseCommand implements Callable<Integer> {
-    @ParentCommand
+/** What every command does around its own work: connect with the global options, call, close. */
+public abstract class BaseCommand implements Callable<Integer> {
     Session session;
 
     @picocli.CommandLine.Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    final ObjectMapper json = new ObjectMapper();
+    /** Set by the dispatcher's factory before the command runs. */
+    public void session(Session s) {
+        this.session = s;
+    }
+
+    final PrintStream out = System.out;
+    final PrintStream err = System.err;
 
     @Override
     public final Integer call() throws Exception {

@@ -2,8 +2,8 @@ package dev.berth.cli.command;
 
 import dev.berth.api.services.transfer.v1.CommitRequest;
 import dev.berth.api.services.transfer.v1.CommitResponse;
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerIds;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -28,8 +28,9 @@ public final class CommitCommand extends BaseCommand {
     String reference;
 
     @Override
-    int run(Berth berth) {
-        String id = ContainerIds.resolve(berth, ref).getId();
+    int run(Berth client) {
+        DaemonStubs berth = new DaemonStubs(client);
+        String id = client.containers().inspect(ref).path("Id").asText();
         CommitResponse r = berth.transfer().commit(CommitRequest.newBuilder().setContainerId(id)
                 .setReference(PullCommand.parse(reference)).setAuthor(author).setComment(message)
                 .addAllChanges(changes).setPause(pause).build());

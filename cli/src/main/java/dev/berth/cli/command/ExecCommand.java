@@ -1,30 +1,35 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.api.services.tasks.v1.CloseIORequest;
-import dev.berth.api.services.tasks.v1.ResizePtyRequest;
-import dev.berth.cli.client.Berth;
 import dev.berth.cli.client.CliException;
-import dev.berth.cli.container.AttachedStdio;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.container.Stdio;
-import dev.berth.cli.terminal.Terminal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.berth.cli.client.DaemonErrors;
+import dev.berth.client.Attachment;
+import dev.berth.client.Berth;
+import dev.berth.client.DaemonException;
+import dev.berth.model.ExecConfig;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code berth exec}: runs a command in a running container, attached; exits with its status. */
-@Command(name = "exec", description = "Execute a command in a running container")
+@Command(name = "exec")
 public final class ExecCommand extends BaseCommand {
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open")
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
     boolean interactive;
     @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
     boolean tty;
+    @Option(names = {"-d", "--detach"}, description = "Detached mode: run command in the background")
+    boolean detach;
+    @Option(names = {"-e", "--env"}, description = "Set environment variables")
+    List<String> env = new ArrayList<>();
+    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>])")
+    String user;
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container")
+    String workdir;
+    @Option(names = "--privileged", description = "Give extended privileges to the command")
+    boolean privileged;
     @Parameters(index = "0", paramLabel = "CONTAINER")
     String ref;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
@@ -32,43 +37,27 @@ public final class ExecCommand extends BaseCommand {
 
     @Override
     int run(Berth berth) throws Exception {
-        Container container = ContainerIds.resolve(berth, ref);
-        String id = container.getId();
-        Lifecycle lifecycle = new Lifecycle(berth, json);
-        if (!lifecycle.isRunning(id)) {
-            throw CliException.failed("Error response from daemon: Container " + id + " is not running");
-        }
-        String execId = "exec-" + ContainerIds.generate();
-        boolean localTty = tty && Terminal.isTerminal();
-        Path scratch = Files.createTempFile("berth-exec-", ".log");
-        try (AttachedStdio stdio = AttachedStdio.create(session.syscalls(), execId, interactive, tty,
-                scratch)) {
-            stdio.start(System.in, System.out, System.err, () -> berth.tasks().closeIO(CloseIORequest.newBuilder()
-                    .setContainerId(id).setExecId(execId).setStdin(true).build()));
-            lifecycle.exec(container, execId, command, tty, Stdio.of(stdio));
-            AutoCloseable raw = localTty ? Terminal.raw() : () -> { };
-            try (raw) {
-                try {
-                    lifecycle.startProcess(id, execId);
-                    stdio.started();
-                } catch (RuntimeException e) {
-                    lifecycle.deleteProcess(id, execId);
-                    throw e;
-                }
-                if (localTty) {
-                    Runnable resize = () -> Terminal.size().ifPresent(s -> berth.tasks().resizePty(ResizePtyRequest
-                            .newBuilder().setContainerId(id).setExecId(execId).setWidth(s[1]).setHeight(s[0])
-                            .build()));
-                    resize.run();
-                    Terminal.onResize(resize);
-                }
-                int status = lifecycle.await(id, execId);
-                stdio.awaitOutput(Duration.ofSeconds(5));
-                lifecycle.deleteProcess(id, execId);
-                return status;
+        ExecConfig config = new ExecConfig(interactive && !detach, !detach, !detach, null, tty,
+                env.isEmpty() ? null : env, command, privileged ? true : null, user, workdir);
+        String execId = berth.containers().execCreate(ref, config);
+        try {
+            if (detach) {
+                berth.containers().execStartDetached(execId);
+                return 0;
             }
-        } finally {
-            Files.deleteIfExists(scratch);
+            try (Attachment attachment = berth.containers().execStart(execId, tty)) {
+                new Attached(berth, ref, execId, tty, interactive, false).follow(attachment, () -> { }, System.in, out, err);
+                OptionalInt code = attachment.exitCode();
+                return code.isPresent() ? code.getAsInt()
+                        : berth.containers().execInspect(execId).path("ExitCode").asInt(CliException.DAEMON);
+            }
+        } catch (DaemonException e) {
+            if (e.unreachable()) {
+                throw e;
+            }
+            // the command could not be run: docker's 126/127
+            throw new CliException(DaemonErrors.execFailureCode(e.getMessage()), "Error response from daemon: "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.services.images.v1.Image;
 import dev.berth.api.services.images.v1.ListImagesRequest;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.image.ImageName;
 import dev.berth.cli.image.ImageReader;
 import dev.berth.cli.image.ResolvedImage;
@@ -25,8 +26,10 @@ public final class ImagesCommand extends BaseCommand {
     String format;
 
     @Override
-    int run(Berth berth) throws Exception {
-        ImageReader reader = new ImageReader(berth, json);
+    int run(Berth client) throws Exception {
+        DaemonStubs berth = new DaemonStubs(client);
+        com.fasterxml.jackson.databind.ObjectMapper json = dev.berth.model.DockerJson.mapper();
+        ImageReader reader = new ImageReader(berth);
         Table table = new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         Set<String> ids = new LinkedHashSet<>();
         for (Image image : berth.images().list(ListImagesRequest.getDefaultInstance()).getImagesList()) {

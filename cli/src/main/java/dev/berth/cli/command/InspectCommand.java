@@ -1,88 +1,104 @@
 package dev.berth.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.api.services.images.v1.Image;
-import dev.berth.cli.client.Berth;
+import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.cli.client.CliException;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.ContainerState;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.container.LogFiles;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.image.ImageReader;
-import dev.berth.cli.image.ResolvedImage;
-import java.time.Instant;
+import dev.berth.cli.output.DockerJsonPrinter;
+import dev.berth.cli.output.GoTemplate;
+import dev.berth.client.Berth;
+import dev.berth.client.DaemonException;
+import dev.berth.model.DockerJson;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth inspect}: a JSON array with each named container (first) or image. */
-@Command(name = "inspect", description = "Return low-level information on containers or images")
+/**
+ * {@code berth inspect}: docker's JSON of each named container, image or volume (in that order of search), as
+ * an array, or each through {@code --format}'s template.
+ */
+@Command(name = "inspect")
 public final class InspectCommand extends BaseCommand {
+    /** docker's exit status when an object is not found. */
+    static final int NOT_FOUND = 1;
+
+    @Option(names = {"-f", "--format"}, description = "Format the output using the given Go template")
+    String format;
+    @Option(names = "--type", description = "Return JSON for specified type (container, image, volume)")
+    String type;
+    @Option(names = {"-s", "--size"}, description = "Display total file sizes if the type is container")
+    boolean size;
     @Parameters(arity = "1..*", paramLabel = "NAME|ID")
     List<String> refs;
 
     @Override
-    int run(Berth berth) throws Exception {
-        ArrayNode out = json.createArrayNode();
-        ImageReader images = new ImageReader(berth, json);
+    int run(Berth berth) {
+        if (type != null && !List.of("container", "image", "volume").contains(type)) {
+            throw CliException.failed("\"" + type + "\" is not a valid value for --type");
+        }
+        GoTemplate template = format == null ? null : GoTemplate.parse(format);
+        ArrayNode found = DockerJson.mapper().createArrayNode();
+        int status = 0;
         for (String ref : refs) {
-            Optional<Container> container = findContainer(berth, ref);
-            if (container.isPresent()) {
-                out.add(container(berth, container.get()));
+            Optional<JsonNode> object = find(berth, ref);
+            if (object.isEmpty()) {
+                err.println("Error: No such " + (type == null ? "object" : type) + ": " + ref);
+                status = NOT_FOUND;
                 continue;
             }
-            Image image = images.find(ref).orElseThrow(() -> CliException.failed("No such object: " + ref));
-            out.add(image(images.resolve(image)));
+            if (template != null) {
+                out.println(template.render(object.get()));
+            } else {
+                found.add(object.get());
+            }
         }
-        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
-        return 0;
+        if (template == null) {
+            out.println(DockerJsonPrinter.indented(found));
+        }
+        out.flush();
+        return status;
     }
 
-    private static Optional<Container> findContainer(Berth berth, String ref) {
+    private Optional<JsonNode> find(Berth berth, String ref) {
+        if (type == null || type.equals("container")) {
+            Optional<JsonNode> c = absentIfNotFound(() -> berth.containers().inspect(ref));
+            if (c.isPresent() || "container".equals(type)) {
+                return c;
+            }
+        }
+        if (type == null || type.equals("image")) {
+            Optional<JsonNode> i = image(berth, ref);
+            if (i.isPresent() || "image".equals(type)) {
+                return i;
+            }
+        }
+        return absentIfNotFound(() -> berth.volumes().inspect(ref));
+    }
+
+    /** The engine's image JSON; where the engine does not serve images yet, the CLI's own reading of it. */
+    private Optional<JsonNode> image(Berth berth, String ref) {
         try {
-            return Optional.of(ContainerIds.resolve(berth, ref));
-        } catch (CliException e) {
-            return Optional.empty();
+            return absentIfNotFound(() -> berth.images().inspect(ref));
+        } catch (DaemonException e) {
+            if (e.kind() != ErrorKind.UNIMPLEMENTED) {
+                throw e;
+            }
+            return new ImageReader(new DaemonStubs(berth)).inspect(ref);
         }
     }
 
-    private ObjectNode container(Berth berth, Container c) throws java.io.IOException {
-        ContainerState state = ContainerState.of(c, new Lifecycle(berth, json).task(c.getId()).orElse(null));
-        ObjectNode node = json.createObjectNode();
-        node.put("Id", c.getId());
-        node.put("Name", "/" + c.getId());
-        node.put("Created", Instant.ofEpochSecond(c.getCreatedAt().getSeconds(), c.getCreatedAt().getNanos())
-                .toString());
-        node.put("Image", c.getImage());
-        ObjectNode st = node.putObject("State");
-        st.put("Status", state.state());
-        st.put("Running", state.running());
-        st.put("Pid", state.pid());
-        st.put("ExitCode", state.exitCode());
-        node.put("Runtime", c.getRuntime().getName());
-        node.put("Snapshotter", c.getSnapshotter());
-        node.put("SnapshotKey", c.getSnapshotKey());
-        node.put("LogPath", new LogFiles(session.logDir()).of(berth.namespace(), c.getId()).toString());
-        ObjectNode labels = node.putObject("Labels");
-        c.getLabelsMap().forEach(labels::put);
-        node.set("Spec", json.readTree(c.getSpec().getValue().toByteArray()));
-        return node;
-    }
-
-    private ObjectNode image(ResolvedImage image) {
-        ObjectNode node = json.createObjectNode();
-        node.put("Id", image.configDigest());
-        node.putArray("RepoTags").add(image.name());
-        node.put("ManifestDigest", image.manifestDigest());
-        node.put("Created", image.config().path("created").asText(""));
-        node.put("Architecture", image.config().path("architecture").asText(""));
-        node.put("Os", image.config().path("os").asText(""));
-        node.put("Size", image.size());
-        node.set("Config", image.runConfig());
-        node.set("RootFS", image.config().path("rootfs"));
-        return node;
+    private static Optional<JsonNode> absentIfNotFound(java.util.function.Supplier<JsonNode> lookup) {
+        try {
+            return Optional.of(lookup.get());
+        } catch (DaemonException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 }

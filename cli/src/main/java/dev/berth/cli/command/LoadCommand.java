@@ -5,7 +5,8 @@ import dev.berth.api.services.transfer.v1.Image;
 import dev.berth.api.services.transfer.v1.ImportOptions;
 import dev.berth.api.services.transfer.v1.ImportRequest;
 import dev.berth.api.services.transfer.v1.Progress;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.InputStream;
@@ -28,7 +29,8 @@ public final class LoadCommand extends BaseCommand {
     boolean quiet;
 
     @Override
-    int run(Berth berth) throws Exception {
+    int run(Berth client) throws Exception {
+        DaemonStubs berth = new DaemonStubs(client);
         CompletableFuture<List<Image>> done = new CompletableFuture<>();
         CompletableFuture<ClientCallStreamObserver<ImportRequest>> call = new CompletableFuture<>();
         berth.transferAsync().import_(new ClientResponseObserver<ImportRequest, Progress>() {

@@ -1,96 +1,116 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.api.services.containers.v1.ListContainersRequest;
-import dev.berth.api.services.tasks.v1.ListTasksRequest;
-import dev.berth.api.types.task.Process;
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerState;
-import dev.berth.cli.image.ImageName;
 import dev.berth.cli.output.Human;
-import dev.berth.cli.output.Table;
+import dev.berth.client.Berth;
+import dev.berth.client.Options;
 import java.time.Instant;
-import java.util.Comparator;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code berth ps}: the namespace's containers, running ones unless {@code -a}. */
-@Command(name = "ps", description = "List containers")
+/** {@code berth ps}: the namespace's containers as docker lists them; running ones unless {@code -a}. */
+@Command(name = "ps")
 public final class PsCommand extends BaseCommand {
+    static final String DEFAULT_FORMAT =
+            "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
+    static final Map<String, String> HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
+            Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
+            Map.entry("RunningFor", "CREATED"), Map.entry("Status", "STATUS"), Map.entry("State", "STATE"),
+            Map.entry("Ports", "PORTS"), Map.entry("Names", "NAMES"), Map.entry("Size", "SIZE"),
+            Map.entry("Labels", "LABELS"), Map.entry("Label", "LABEL"), Map.entry("Mounts", "MOUNTS"),
+            Map.entry("Networks", "NETWORKS"), Map.entry("LocalVolumes", "LOCAL VOLUMES"));
+    private static final DateTimeFormatter CREATED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z z");
+
     @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)")
     boolean all;
     @Option(names = {"-q", "--quiet"}, description = "Only display container IDs")
     boolean quiet;
-    @Option(names = "--format", description = "json: one JSON object per container and line")
+    @Option(names = {"-f", "--filter"}, description = "Filter output based on conditions provided")
+    List<String> filters = new ArrayList<>();
+    @Option(names = "--format", description = "Pretty-print containers using a Go template (or json)")
     String format;
+    @Option(names = {"-n", "--last"}, description = "Show n last created containers (includes all states)")
+    int last;
+    @Option(names = {"-l", "--latest"}, description = "Show the latest created container (includes all states)")
+    boolean latest;
+    @Option(names = "--no-trunc", description = "Don't truncate output")
+    boolean noTrunc;
+    @Option(names = {"-s", "--size"}, description = "Display total file sizes")
+    boolean size;
 
     @Override
-    int run(Berth berth) throws Exception {
-        Map<String, Process> tasks = berth.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList().stream()
-                .collect(Collectors.toMap(Process::getId, Function.identity(), (a, b) -> a));
-        List<Container> containers = berth.listContainers(ListContainersRequest.getDefaultInstance()).stream()
-                .sorted(Comparator.comparing((Container c) -> c.getCreatedAt().getSeconds()).reversed()).toList();
-        Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
-        for (Container c : containers) {
-            ContainerState state = ContainerState.of(c, tasks.get(c.getId()));
-            if (!all && !state.running()) {
-                continue;
-            }
-            String image = imageShown(c.getImage());
-            String command = command(c);
-            Instant created = Instant.ofEpochSecond(c.getCreatedAt().getSeconds(), c.getCreatedAt().getNanos());
-            if (quiet) {
-                System.out.println(c.getId());
-            } else if ("json".equals(format)) {
-                ObjectNode row = json.createObjectNode();
-                row.put("ID", c.getId());
-                row.put("Image", image);
-                row.put("Command", command);
-                row.put("CreatedAt", created.toString());
-                row.put("RunningFor", Human.ago(created));
-                row.put("State", state.state());
-                row.put("Status", state.status(created));
-                row.put("Names", c.getId());
-                row.put("Ports", "");
-                System.out.println(json.writeValueAsString(row));
-            } else {
-                table.add(c.getId(), image, "\"" + truncate(command, 20) + "\"", Human.ago(created),
-                        state.status(created), "", c.getId());
-            }
+    int run(Berth berth) {
+        int limit = latest ? 1 : last;
+        JsonNode list = berth.containers().list(new Options.ListContainers(all || limit > 0,
+                Formats.filters(filters), limit, size));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Instant now = Instant.now();
+        for (JsonNode c : list) {
+            rows.add(row(c, now, noTrunc));
         }
-        if (!quiet && !"json".equals(format)) {
-            table.print(System.out);
-        }
-        System.out.flush();
+        String f = quiet ? "{{.ID}}" : format != null ? format
+                : size ? DEFAULT_FORMAT + "\\t{{.Size}}" : DEFAULT_FORMAT;
+        Formats.print(f, rows, HEADERS, out);
         return 0;
     }
 
-    private String command(Container c) {
-        try {
-            JsonNode spec = json.readTree(c.getSpec().getValue().toByteArray());
-            return String.join(" ", spec.path("process").path("args").valueStream().map(JsonNode::asText).toList());
-        } catch (java.io.IOException e) {
-            return "";
-        }
+    /** docker's ps fields of one container summary. */
+    static Map<String, Object> row(JsonNode c, Instant now, boolean noTrunc) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        String id = c.path("Id").asText();
+        row.put("ID", noTrunc || id.length() < 12 ? id : id.substring(0, 12));
+        row.put("Image", c.path("Image").asText());
+        String command = c.path("Command").asText();
+        row.put("Command", "\"" + (noTrunc ? command : ellipsis(command, 20)) + "\"");
+        Instant created = Instant.ofEpochSecond(c.path("Created").asLong());
+        row.put("CreatedAt", CREATED_AT.format(created.atZone(ZoneId.systemDefault())));
+        row.put("RunningFor", Human.ago(created, now));
+        row.put("Ports", ports(c.path("Ports")));
+        row.put("State", c.path("State").asText());
+        row.put("Status", c.path("Status").asText());
+        row.put("Size", Human.size(c.path("SizeRw").asLong()) + " (virtual "
+                + Human.size(c.path("SizeRootFs").asLong()) + ")");
+        List<String> names = new ArrayList<>();
+        c.path("Names").forEach(n -> names.add(n.asText().replaceFirst("^/", "")));
+        row.put("Names", String.join(",", names));
+        Map<String, String> labels = new LinkedHashMap<>();
+        c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        row.put("Labels", String.join(",", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .toList()));
+        row.put("Label", (Function<String, Object>) k -> labels.getOrDefault(k, ""));
+        List<String> mounts = new ArrayList<>();
+        c.path("Mounts").forEach(m -> mounts.add(m.path("Name").asText(m.path("Source").asText())));
+        row.put("Mounts", String.join(",", mounts));
+        List<String> networks = new ArrayList<>();
+        c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+        row.put("Networks", String.join(",", networks));
+        row.put("LocalVolumes", String.valueOf(c.path("Mounts").size()));
+        return row;
     }
 
-    private static String imageShown(String name) {
-        try {
-            ImageName n = ImageName.parse(name);
-            return n.tag().equals("latest") && !name.contains("@") ? n.familiarRepository()
-                    : n.familiarRepository() + ":" + n.tag();
-        } catch (IllegalArgumentException e) {
-            return name;
+    /** docker's port list: {@code 0.0.0.0:8080->80/tcp, 443/tcp}. */
+    static String ports(JsonNode ports) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : ports) {
+            String container = p.path("PrivatePort").asText() + "/" + p.path("Type").asText("tcp");
+            if (p.hasNonNull("PublicPort") && p.path("PublicPort").asInt() != 0) {
+                String ip = p.path("IP").asText("");
+                out.add((ip.isEmpty() ? "" : ip + ":") + p.path("PublicPort").asText() + "->" + container);
+            } else {
+                out.add(container);
+            }
         }
+        return String.join(", ", out);
     }
 
-    private static String truncate(String s, int max) {
+    private static String ellipsis(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

@@ -1,7 +1,7 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.transfer.v1.Image;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Results;
+import dev.berth.client.Berth;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageName;
 import dev.berth.cli.image.Puller;
@@ -23,16 +23,16 @@ public final class PullCommand extends BaseCommand {
     String reference;
 
     @Override
-    int run(Berth berth) {
+    int run(Berth client) {
         String name = parse(reference);
         PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : System.out;
-        List<Image> images = new Puller(berth, progress, !quiet && Terminal.isTerminal()).pull(name, platform);
-        for (Image image : images) {
+        List<Results.PulledImage> images = new Puller(client, progress, !quiet && Terminal.isTerminal()).pull(name, platform);
+        for (Results.PulledImage image : images) {
             if (!quiet) {
-                System.out.println("Digest: " + image.getTarget().getDigest());
-                System.out.println("Status: Downloaded image for " + image.getName());
+                System.out.println("Digest: " + image.digest());
+                System.out.println("Status: Downloaded image for " + image.name());
             }
-            System.out.println(image.getName());
+            System.out.println(image.name());
         }
         return 0;
     }

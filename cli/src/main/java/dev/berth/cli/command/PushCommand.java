@@ -1,7 +1,8 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.transfer.v1.Image;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Results;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageReader;
 import dev.berth.cli.image.Puller;
@@ -21,13 +22,15 @@ public final class PushCommand extends BaseCommand {
     String reference;
 
     @Override
-    int run(Berth berth) {
-        var image = new ImageReader(berth, json).find(reference)
+    int run(Berth client) {
+        DaemonStubs berth = new DaemonStubs(client);
+        var image = new ImageReader(berth).find(reference)
                 .orElseThrow(() -> CliException.noSuchImage(reference));
         PrintStream progress = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
-        for (Image pushed : new Puller(berth, progress, !quiet && Terminal.isTerminal()).push(image.getName(), "")) {
-            System.out.println(quiet ? pushed.getName() : pushed.getName() + ": digest: "
-                    + pushed.getTarget().getDigest() + " size: " + pushed.getTarget().getSize());
+        for (Results.PulledImage pushed : new Puller(client, progress,
+                !quiet && Terminal.isTerminal()).push(image.getName(), "")) {
+            System.out.println(quiet ? pushed.name() : pushed.name() + ": digest: " + pushed.digest() + " size: "
+                    + pushed.size());
         }
         return 0;
     }

@@ -1,34 +1,22 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.container.LogFiles;
-import java.io.IOException;
-import java.time.Duration;
+import dev.berth.client.Berth;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth restart}: stop (SIGTERM, then SIGKILL) and start again. */
-@Command(name = "restart", description = "Restart one or more containers")
+/** {@code berth restart}: stop (the stop signal, then SIGKILL) and start again. */
+@Command(name = "restart")
 public final class RestartCommand extends BaseCommand {
-    @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing the container (default 10)")
-    int seconds = 10;
+    @Option(names = {"-t", "--time"}, description = "Seconds to wait for stop before killing the container")
+    Integer seconds;
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> refs;
 
     @Override
-    int run(Berth berth) throws IOException {
-        Lifecycle lifecycle = new Lifecycle(berth, json);
-        for (String ref : refs) {
-            Container container = ContainerIds.resolve(berth, ref);
-            lifecycle.stop(container.getId(), Duration.ofSeconds(seconds));
-            StartCommand.start(berth, lifecycle, new LogFiles(session.logDir()), container);
-            System.out.println(ref);
-        }
-        return 0;
+    int run(Berth berth) throws Exception {
+        return Refs.each(refs, out, err, ref -> berth.containers().restart(ref, Optional.ofNullable(seconds)));
     }
 }

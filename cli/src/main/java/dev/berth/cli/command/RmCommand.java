@@ -1,34 +1,24 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.container.LogFiles;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.berth.client.Berth;
+import dev.berth.client.Options;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth rm}: removes containers (task, record, snapshot, log); {@code -f} kills a running one first. */
-@Command(name = "rm", description = "Remove one or more containers")
+/** {@code berth rm}: removes containers; {@code -f} kills a running one first, {@code -v} its anonymous volumes. */
+@Command(name = "rm")
 public final class RmCommand extends BaseCommand {
     @Option(names = {"-f", "--force"}, description = "Force the removal of a running container (uses SIGKILL)")
     boolean force;
+    @Option(names = {"-v", "--volumes"}, description = "Remove anonymous volumes associated with the container")
+    boolean volumes;
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> refs;
 
     @Override
-    int run(Berth berth) throws IOException {
-        Lifecycle lifecycle = new Lifecycle(berth, json);
-        for (String ref : refs) {
-            Container container = ContainerIds.resolve(berth, ref);
-            lifecycle.remove(container, force);
-            Files.deleteIfExists(new LogFiles(session.logDir()).of(berth.namespace(), container.getId()));
-            System.out.println(ref);
-        }
-        return 0;
+    int run(Berth berth) throws Exception {
+        return Refs.each(refs, out, err, ref -> berth.containers().remove(ref, new Options.Remove(force, volumes)));
     }
 }

@@ -4,7 +4,8 @@ import dev.berth.api.services.containers.v1.Container;
 import dev.berth.api.services.containers.v1.ListContainersRequest;
 import dev.berth.api.services.images.v1.DeleteImageRequest;
 import dev.berth.api.services.images.v1.Image;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageReader;
 import java.util.List;
@@ -33,8 +34,9 @@ public final class RmiCommand extends BaseCommand {
     List<String> images;
 
     @Override
-    int run(Berth berth) {
-        ImageReader reader = new ImageReader(berth, json);
+    int run(Berth client) {
+        DaemonStubs berth = new DaemonStubs(client);
+        ImageReader reader = new ImageReader(berth);
         for (String ref : images) {
             Image image = reader.find(ref).orElseThrow(() -> CliException.noSuchImage(ref));
             if (!force) {
@@ -51,7 +53,7 @@ public final class RmiCommand extends BaseCommand {
     }
 
     /** A container created from image {@code name}, if any. */
-    private static Optional<Container> user(Berth berth, String name) {
+    private static Optional<Container> user(DaemonStubs berth, String name) {
         return berth.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList().stream()
                 .filter(c -> c.getImage().equals(name))
                 .findFirst();

@@ -2,7 +2,8 @@ package dev.berth.cli.command;
 
 import dev.berth.api.services.transfer.v1.ExportChunk;
 import dev.berth.api.services.transfer.v1.ExportRequest;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.image.ImageReader;
 import dev.berth.cli.terminal.Terminal;
@@ -26,14 +27,15 @@ public final class SaveCommand extends BaseCommand {
     List<String> images;
 
     @Override
-    int run(Berth berth) throws Exception {
+    int run(Berth client) throws Exception {
+        DaemonStubs berth = new DaemonStubs(client);
         if (!format.equals("oci") && !format.equals("docker")) {
             throw CliException.failed("invalid --format " + format + ": oci or docker");
         }
         if (output == null && Terminal.isTerminal()) {
             throw CliException.failed("cowardly refusing to save to a terminal. Use the -o flag or redirect");
         }
-        ImageReader reader = new ImageReader(berth, json);
+        ImageReader reader = new ImageReader(berth);
         ExportRequest.Builder req = ExportRequest.newBuilder().setFormat(format);
         for (String ref : images) {
             req.addImages(reader.find(ref).orElseThrow(() -> CliException.noSuchImage(ref)).getName());

@@ -1,40 +1,40 @@
 package dev.berth.cli.command;
 
-import dev.berth.api.services.containers.v1.Container;
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.container.LogFiles;
-import dev.berth.cli.container.Stdio;
-import java.io.IOException;
+import dev.berth.client.Attachment;
+import dev.berth.client.Berth;
+import dev.berth.client.Options;
+import dev.berth.client.Waiter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth start}: starts stopped containers again, detached, their output appended to their log. */
-@Command(name = "start", description = "Start one or more stopped containers")
+/** {@code berth start}: starts stopped containers; {@code -a} attaches to one and exits with its status. */
+@Command(name = "start")
 public final class StartCommand extends BaseCommand {
+    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals")
+    boolean attach;
+    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
+    boolean interactive;
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> refs;
 
     @Override
-    int run(Berth berth) throws IOException {
-        Lifecycle lifecycle = new Lifecycle(berth, json);
-        for (String ref : refs) {
-            start(berth, lifecycle, new LogFiles(session.logDir()), ContainerIds.resolve(berth, ref));
-            System.out.println(ref);
+    int run(Berth berth) throws Exception {
+        if (!attach && !interactive) {
+            return Refs.each(refs, out, err, ref -> Attached.start(berth, ref));
         }
-        return 0;
-    }
-
-    /** A new task for the container (the exited one deleted first), logging to its log file. */
-    static void start(Berth berth, Lifecycle lifecycle, LogFiles logs, Container container) throws IOException {
-        String id = container.getId();
-        if (lifecycle.isRunning(id)) {
-            return;
+        if (refs.size() > 1) {
+            throw dev.berth.cli.client.CliException.failed("you cannot start and attach multiple containers at once");
         }
-        lifecycle.deleteTask(id);
-        lifecycle.createTask(container, Stdio.logTo(LogFiles.uri(logs.prepare(berth.namespace(), id))));
-        lifecycle.start(id);
+        String ref = refs.getFirst();
+        boolean tty = berth.containers().inspect(ref).path("Config").path("Tty").asBoolean();
+        try (Attachment attachment = berth.containers().attach(ref, new Options.Attach(interactive, true, true,
+                false, ""))) {
+            Waiter waiter = berth.containers().waitFor(ref, "next-exit");
+            new Attached(berth, ref, tty, interactive, true)
+                    .follow(attachment, () -> Attached.start(berth, ref), System.in, out, err);
+            return waiter.await();
+        }
     }
 }

@@ -1,30 +1,23 @@
 package dev.berth.cli.command;
 
-import dev.berth.cli.client.Berth;
-import dev.berth.cli.container.ContainerIds;
-import dev.berth.cli.container.Lifecycle;
-import java.time.Duration;
+import dev.berth.client.Berth;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth stop}: SIGTERM, then SIGKILL after the grace period. */
-@Command(name = "stop", description = "Stop one or more running containers")
+/** {@code berth stop}: the stop signal, then SIGKILL after the grace period (berthd's engine does both). */
+@Command(name = "stop")
 public final class StopCommand extends BaseCommand {
-    @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing the container (default 10)")
-    int seconds = 10;
+    @Option(names = {"-t", "--time"}, description = "Seconds to wait for stop before killing it (default: the "
+            + "container's stop timeout, else 10)")
+    Integer seconds;
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> refs;
 
     @Override
-    int run(Berth berth) {
-        Lifecycle lifecycle = new Lifecycle(berth, json);
-        for (String ref : refs) {
-            String id = ContainerIds.resolve(berth, ref).getId();
-            lifecycle.stop(id, Duration.ofSeconds(seconds));
-            System.out.println(ref);
-        }
-        return 0;
+    int run(Berth berth) throws Exception {
+        return Refs.each(refs, out, err, ref -> berth.containers().stop(ref, Optional.ofNullable(seconds)));
     }
 }

@@ -3,7 +3,8 @@ package dev.berth.cli.command;
 import dev.berth.api.services.images.v1.CreateImageRequest;
 import dev.berth.api.services.images.v1.Image;
 import dev.berth.api.services.images.v1.UpdateImageRequest;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import dev.berth.cli.image.ImageName;
@@ -21,8 +22,9 @@ public final class TagCommand extends BaseCommand {
     String target;
 
     @Override
-    int run(Berth berth) {
-        Image image = new ImageReader(berth, json).find(source).orElseThrow(() -> CliException.noSuchImage(source));
+    int run(Berth client) {
+        DaemonStubs berth = new DaemonStubs(client);
+        Image image = new ImageReader(berth).find(source).orElseThrow(() -> CliException.noSuchImage(source));
         String name;
         try {
             name = ImageName.parse(target).name();

@@ -1,38 +1,23 @@
 package dev.berth.cli.command;
 
-import com.google.protobuf.Empty;
-import dev.berth.api.services.version.v1.VersionResponse;
-import dev.berth.cli.client.Berth;
-import picocli.CommandLine;
+import dev.berth.cli.client.DaemonStubs;
+import dev.berth.client.Berth;
+import dev.berth.client.Results;
 import picocli.CommandLine.Command;
 
-/** {@code berth version}: the client's and berthd's versions. */
-@Command(name = "version", description = "Show the Berth version information")
+/** {@code berth version}'s server half (the client half is printed before this class is loaded). */
+@Command(name = "version")
 public final class VersionCommand extends BaseCommand {
-    static final String CLIENT_VERSION = "0.1.0-SNAPSHOT";
-
-    /** {@code berth --version}. */
-    public static final class ClientVersion implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"berth version " + CLIENT_VERSION};
-        }
-    }
-
     @Override
     int run(Berth berth) {
-        System.out.println("Client:");
-        System.out.println(" Version:      " + CLIENT_VERSION);
-        System.out.println(" Java version: " + Runtime.version());
-        System.out.println(" OS/Arch:      linux/" + System.getProperty("os.arch"));
-        System.out.flush();
-        VersionResponse v = berth.version().version(Empty.getDefaultInstance());
-        String uuid = berth.introspection().server(Empty.getDefaultInstance()).getUuid();
-        System.out.println();
-        System.out.println("Server:");
-        System.out.println(" Version:      " + v.getVersion());
-        System.out.println(" Revision:     " + v.getRevision());
-        System.out.println(" UUID:         " + uuid);
+        Results.Version v = berth.system().version();
+        String uuid = new DaemonStubs(berth).introspection().server(com.google.protobuf.Empty.getDefaultInstance())
+                .getUuid();
+        out.println();
+        out.println("Server:");
+        out.println(" Version:      " + v.version());
+        out.println(" Revision:     " + v.revision());
+        out.println(" UUID:         " + uuid);
         return 0;
     }
 }

@@ -2,13 +2,14 @@ package dev.berth.cli.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.api.services.content.v1.InfoRequest;
 import dev.berth.api.services.content.v1.ReadContentRequest;
 import dev.berth.api.services.content.v1.ReadContentResponse;
 import dev.berth.api.services.images.v1.GetImageRequest;
 import dev.berth.api.services.images.v1.Image;
 import dev.berth.api.types.Descriptor;
-import dev.berth.cli.client.Berth;
+import dev.berth.cli.client.DaemonStubs;
+import dev.berth.model.DockerJson;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import io.grpc.StatusRuntimeException;
@@ -24,14 +25,37 @@ import java.util.Optional;
 public final class ImageReader {
     private static final String PLATFORM_OS = "linux";
     private static final String PLATFORM_ARCH = "amd64";
-    private static final String SNAPSHOT_LABEL_PREFIX = "containerd.io/gc.ref.snapshot.";
 
-    private final Berth berth;
-    private final ObjectMapper json;
+    private final DaemonStubs berth;
+    private final ObjectMapper json = DockerJson.mapper();
 
-    public ImageReader(Berth berth, ObjectMapper json) {
+    public ImageReader(DaemonStubs berth) {
         this.berth = berth;
-        this.json = json;
+    }
+
+    /** docker's image JSON (the fields a containerd image record and its config give), if the image exists. */
+    public Optional<JsonNode> inspect(String reference) {
+        Optional<Image> found = find(reference);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ResolvedImage image;
+        try {
+            image = resolve(found.get());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("inspect image " + reference, e);
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("Id", image.configDigest());
+        node.putArray("RepoTags").add(image.name());
+        node.putArray("RepoDigests").add(image.name().replaceFirst(":[^:/]*$", "") + "@" + image.manifestDigest());
+        node.put("Created", image.config().path("created").asText(""));
+        node.put("Architecture", image.config().path("architecture").asText(""));
+        node.put("Os", image.config().path("os").asText(""));
+        node.put("Size", image.size());
+        node.set("Config", image.runConfig());
+        node.set("RootFS", image.config().path("rootfs"));
+        return Optional.of(node);
     }
 
     /** The image recorded under {@code reference} as typed, else under its normalized name. */
@@ -88,23 +112,6 @@ public final class ImageReader {
             size += layer.path("size").asLong();
         }
         return new ResolvedImage(image.getName(), manifestDigest, configDigest, readJson(configDigest), size);
-    }
-
-    /**
-     * The committed snapshot holding {@code image}'s unpacked layers in {@code snapshotter}: the top layer's chain
-     * ID, as the label {@code containerd.io/gc.ref.snapshot.<snapshotter>} on the image's config names it. berthd's
-     * unpacker sets that label (as containerd's client unpacker does, so images unpacked by {@code ctr} have it
-     * too); reading it keeps the one chain-ID computation in berthd instead of repeating it here.
-     */
-    public String topSnapshot(ResolvedImage image, String snapshotter) {
-        String label = SNAPSHOT_LABEL_PREFIX + snapshotter;
-        String chainId = berth.content().info(InfoRequest.newBuilder().setDigest(image.configDigest()).build())
-                .getInfo().getLabelsMap().get(label);
-        if (chainId == null || chainId.isEmpty()) {
-            throw CliException.failed("image " + image.name() + " is not unpacked in snapshotter " + snapshotter
-                    + " (its config has no " + label + " label): pull or load it again");
-        }
-        return chainId;
     }
 
     public JsonNode readJson(String digest) throws IOException {

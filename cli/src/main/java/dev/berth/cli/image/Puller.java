@@ -1,19 +1,17 @@
 package dev.berth.cli.image;
 
-import dev.berth.api.services.transfer.v1.Progress;
-import dev.berth.api.services.transfer.v1.PullRequest;
-import dev.berth.api.services.transfer.v1.PushRequest;
-import dev.berth.cli.client.Berth;
 import dev.berth.cli.output.ProgressBars;
+import dev.berth.client.Berth;
+import dev.berth.client.Results;
 import java.io.PrintStream;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Pulls and pushes through berthd's transfer service and shows its progress: on a terminal as docker's bars
- * ({@link ProgressBars}), otherwise as plain lines, one per object and status change
+ * Pulls and pushes through the client (berthd's transfer service) and shows its progress: on a terminal as
+ * docker's bars ({@link ProgressBars}), otherwise as plain lines, one per object and status change
  * ({@code 3f4a1c2b9e0d: Downloading} only when the status changes, not per chunk).
  */
 public final class Puller {
@@ -33,37 +31,38 @@ public final class Puller {
     }
 
     /** Pulls {@code name} (normalized); the images the daemon recorded. */
-    public List<dev.berth.api.services.transfer.v1.Image> pull(String name, String platform) {
-        return follow(berth.transfer().pull(PullRequest.newBuilder().setReference(name).setPlatform(platform).build()));
-    }
-
-    public List<dev.berth.api.services.transfer.v1.Image> push(String image, String reference) {
-        return follow(berth.transfer().push(PushRequest.newBuilder().setImage(image).setReference(reference).build()));
-    }
-
-    private List<dev.berth.api.services.transfer.v1.Image> follow(Iterator<Progress> progress) {
+    public List<Results.PulledImage> pull(String name, String platform) {
         ProgressBars display = bars ? new ProgressBars(out) : null;
-        Map<String, String> last = new HashMap<>();
-        List<dev.berth.api.services.transfer.v1.Image> images = List.of();
-        while (progress.hasNext()) {
-            Progress p = progress.next();
-            if (!p.getImagesList().isEmpty()) {
-                images = p.getImagesList();
-            }
-            if (display != null) {
-                display.update(p);
-                continue;
-            }
-            if (p.getId().isEmpty() || p.getStatus().equals(last.put(p.getId(), p.getStatus()))) {
-                continue;
-            }
-            out.println(ProgressBars.shortId(p.getId()) + ": " + capitalized(p.getStatus()));
+        List<Results.PulledImage> images = berth.images().pull(name, platform, shown(display));
+        finish(display);
+        return images;
+    }
+
+    public List<Results.PulledImage> push(String image, String reference) {
+        ProgressBars display = bars ? new ProgressBars(out) : null;
+        List<Results.PulledImage> images = berth.images().push(image, reference, shown(display));
+        finish(display);
+        return images;
+    }
+
+    private Consumer<Results.Progress> shown(ProgressBars display) {
+        if (display != null) {
+            return display::update;
         }
+        Map<String, String> last = new HashMap<>();
+        return p -> {
+            if (p.id().isEmpty() || p.status().equals(last.put(p.id(), p.status()))) {
+                return;
+            }
+            out.println(ProgressBars.shortId(p.id()) + ": " + capitalized(p.status()));
+        };
+    }
+
+    private void finish(ProgressBars display) {
         if (display != null) {
             display.finish();
         }
         out.flush();
-        return images;
     }
 
     private static String capitalized(String s) {

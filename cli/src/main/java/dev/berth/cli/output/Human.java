@@ -47,7 +47,24 @@ public final class Human {
     }
 
     public static String ago(Instant then) {
-        return duration(Duration.between(then, Instant.now())) + " ago";
+        return ago(then, Instant.now());
+    }
+
+    public static String ago(Instant then, Instant now) {
+        return duration(Duration.between(then, now)) + " ago";
+    }
+
+    /** docker's {@code units.BytesSize}: binary units ({@code 1.5MiB}), up to four significant digits. */
+    public static String binarySize(double bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int i = 0;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString()
+                + units[i];
     }
 
     /** docker's {@code units.HumanSize}: decimal units, up to four significant digits. */

@@ -1,6 +1,6 @@
 package dev.berth.cli.output;
 
-import dev.berth.api.services.transfer.v1.Progress;
+import dev.berth.client.Results.Progress;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,14 +35,14 @@ public final class ProgressBars {
     }
 
     public void update(Progress p) {
-        if (p.getId().isEmpty()) {
+        if (p.id().isEmpty()) {
             return;
         }
         String line = line(p);
-        if (line.equals(lines.put(p.getId(), line))) {
+        if (line.equals(lines.put(p.id(), line))) {
             return;
         }
-        boolean statusChanged = !p.getStatus().equals(statuses.put(p.getId(), p.getStatus()));
+        boolean statusChanged = !p.status().equals(statuses.put(p.id(), p.status()));
         long now = nanoTime.getAsLong();
         if (statusChanged || now - lastDraw >= INTERVAL_NANOS) {
             draw(now);
@@ -75,20 +75,20 @@ public final class ProgressBars {
     }
 
     static String line(Progress p) {
-        String head = shortId(p.getId()) + ": " + status(p);
-        boolean moving = p.getTotal() > 0 && p.getOffset() < p.getTotal()
-                && (p.getStatus().equals("downloading") || p.getStatus().equals("pushing")
-                        || p.getStatus().equals("uploading"));
+        String head = shortId(p.id()) + ": " + status(p);
+        boolean moving = p.total() > 0 && p.offset() < p.total()
+                && (p.status().equals("downloading") || p.status().equals("pushing")
+                        || p.status().equals("uploading"));
         if (!moving) {
             return head;
         }
-        int filled = (int) (BAR * Math.max(0, p.getOffset()) / p.getTotal());
+        int filled = (int) (BAR * Math.max(0, p.offset()) / p.total());
         String bar = "=".repeat(filled) + (filled < BAR ? ">" + " ".repeat(BAR - filled - 1) : "");
-        return head + " [" + bar + "] " + Human.size(p.getOffset()) + "/" + Human.size(p.getTotal());
+        return head + " [" + bar + "] " + Human.size(p.offset()) + "/" + Human.size(p.total());
     }
 
     private static String status(Progress p) {
-        String s = p.getStatus();
+        String s = p.status();
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 

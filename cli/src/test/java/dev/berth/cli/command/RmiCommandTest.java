@@ -15,7 +15,7 @@ import dev.berth.api.services.images.v1.GetImageResponse;
 import dev.berth.api.services.images.v1.Image;
 import dev.berth.api.services.images.v1.ImagesGrpc;
 import dev.berth.api.types.Descriptor;
-import dev.berth.cli.client.Berth;
+import dev.berth.client.Berth;
 import dev.berth.cli.client.CliException;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -61,7 +61,7 @@ class RmiCommandTest {
                 .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group)
                 .workerEventLoopGroup(group).addService(new FakeImages()).addService(new FakeContainers())
                 .build().start();
-        berth = Berth.connect(socket.toString(), "default");
+        berth = Berth.connect(socket, "default");
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package dev.berth.cli.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.api.services.transfer.v1.Progress;
+import dev.berth.client.Results.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ class ProgressBarsTest {
             clock::get);
 
     private static Progress p(String id, String status, long offset, long total) {
-        return Progress.newBuilder().setId(id).setStatus(status).setOffset(offset).setTotal(total).build();
+        return new Progress(id, status, offset, total, "");
     }
 
     private String takeFrame() {

@@ -1,0 +1,64 @@
+package dev.berth.cli.client;
+
+import dev.berth.api.services.containers.v1.ContainersGrpc;
+import dev.berth.api.services.content.v1.ContentGrpc;
+import dev.berth.api.services.images.v1.ImagesGrpc;
+import dev.berth.api.services.introspection.v1.IntrospectionGrpc;
+import dev.berth.api.services.transfer.v1.TransferGrpc;
+import dev.berth.client.Berth;
+
+/**
+ * The containerd v1 and transfer stubs the image commands still use ({@code images}, {@code tag}, {@code rmi},
+ * {@code load}, {@code save}, {@code commit}, image {@code inspect}), bound to the client's namespace.
+ */
+public final class DaemonStubs {
+    private final Berth berth;
+
+    public DaemonStubs(Berth berth) {
+        this.berth = berth;
+    }
+
+    public String namespace() {
+        return berth.namespace();
+    }
+
+    public ContainersGrpc.ContainersBlockingStub containers() {
+        return berth.stub(ContainersGrpc::newBlockingStub);
+    }
+
+    public ImagesGrpc.ImagesBlockingStub images() {
+        return berth.stub(ImagesGrpc::newBlockingStub);
+    }
+
+    public ContentGrpc.ContentBlockingStub content() {
+        return berth.stub(ContentGrpc::newBlockingStub);
+    }
+
+    public TransferGrpc.TransferBlockingStub transfer() {
+        return berth.stub(TransferGrpc::newBlockingStub);
+    }
+
+    /** For the client-streaming Import. */
+    public TransferGrpc.TransferStub transferAsync() {
+        return berth.stub(TransferGrpc::newStub);
+    }
+
+    /**
+     * Ends a container's stdin at the shim (containerd's CloseIO on its task): the shim holds its end of the
+     * stdin FIFO open, so the process reads end-of-file only then. A bridge while berthd's engine closes only
+     * its own end when an attach half-closes stdin; nothing is done for a task that is gone.
+     */
+    public void closeStdin(String containerId) {
+        try {
+            berth.stub(dev.berth.api.services.tasks.v1.TasksGrpc::newBlockingStub).closeIO(
+                    dev.berth.api.services.tasks.v1.CloseIORequest.newBuilder().setContainerId(containerId)
+                            .setStdin(true).build());
+        } catch (io.grpc.StatusRuntimeException e) {
+            // the process exited meanwhile: its stdin is gone already
+        }
+    }
+
+    public IntrospectionGrpc.IntrospectionBlockingStub introspection() {
+        return berth.stub(IntrospectionGrpc::newBlockingStub);
+    }
+}

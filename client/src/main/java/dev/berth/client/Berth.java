@@ -1,0 +1,143 @@
+package dev.berth.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A client of berthd bound to one namespace: docker's container model through berthd's engine service
+ * ({@link #containers()}, {@link #images()}, {@link #volumes()}, {@link #system()}). Every call carries the
+ * {@code containerd-namespace} metadata, as ctr's do; a refused call throws {@link DaemonException}.
+ *
+ * <pre>{@code
+ * try (Berth berth = Berth.connect(Path.of("/run/berth/berthd.sock"))) {
+ *     berth.images().pull("busybox", progress -> { });
+ *     ContainerConfig config = new ContainerConfig.Builder().image("busybox").cmd(List.of("echo", "hi")).build();
+ *     int status = berth.containers().run("hello", config, HostConfig.EMPTY, Stdio.inherit());
+ * }
+ * }</pre>
+ */
+public final class Berth implements AutoCloseable {
+    /** berthd's default socket. */
+    public static final Path DEFAULT_SOCKET = Path.of("/run/berth/berthd.sock");
+    public static final String DEFAULT_NAMESPACE = "default";
+
+    private static final Metadata.Key<String> NAMESPACE =
+            Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> LEASE =
+            Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final String namespace;
+    private final ManagedChannel channel;
+    /** Null when the channel is the embedder's: then closing this client leaves it open. */
+    private final EventLoopGroup group;
+    private final ClientInterceptor metadata;
+    private final Stubs stubs;
+
+    private Berth(String namespace, ManagedChannel channel, EventLoopGroup group) {
+        this.namespace = namespace;
+        this.channel = channel;
+        this.group = group;
+        Metadata headers = new Metadata();
+        headers.put(NAMESPACE, namespace);
+        this.metadata = MetadataUtils.newAttachHeadersInterceptor(headers);
+        this.stubs = new Stubs(channel, metadata);
+    }
+
+    /** berthd on {@code socket}, namespace {@code default}; nothing is sent until the first call. */
+    public static Berth connect(Path socket) {
+        return connect(socket, DEFAULT_NAMESPACE);
+    }
+
+    /** berthd on the unix socket {@code socket} (Netty's epoll transport), bound to {@code namespace}. */
+    public static Berth connect(Path socket, String namespace) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(group)
+                .usePlaintext()
+                // berthd's and containerd's limit
+                .maxInboundMessageSize(16 << 20)
+                .build();
+        return new Berth(namespace, channel, group);
+    }
+
+    /**
+     * A client over a channel the embedder already has, e.g. berthd's in-process one
+     * ({@code Berthd.open(config, sys).channel()}); {@link #close()} leaves that channel open.
+     */
+    public static Berth over(ManagedChannel channel, String namespace) {
+        return new Berth(namespace, channel, null);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Containers containers() {
+        return new Containers(stubs);
+    }
+
+    public Images images() {
+        return new Images(stubs);
+    }
+
+    public Volumes volumes() {
+        return new Volumes(stubs);
+    }
+
+    public Daemon system() {
+        return new Daemon(stubs);
+    }
+
+    /** docker's events of the namespace as they happen (see {@link Daemon#events}); close the stream to stop. */
+    public Stream<JsonNode> events(Options.Events options) {
+        return system().events(options);
+    }
+
+    /**
+     * A stub of any of berthd's services (containerd's v1 services, Berth's transfer service) bound to this
+     * client's namespace, for what the typed calls do not cover: {@code berth.stub(ContentGrpc::newBlockingStub)}.
+     */
+    public <S extends AbstractStub<S>> S stub(Function<Channel, S> factory) {
+        return factory.apply(channel).withInterceptors(metadata);
+    }
+
+    /**
+     * For {@code stub.withInterceptors(…)}: the stub's calls work under lease {@code id} ({@code containerd-lease}
+     * metadata, as ctr sends), so what they create is held by the lease until it is deleted.
+     */
+    public static ClientInterceptor underLease(String id) {
+        Metadata headers = new Metadata();
+        headers.put(LEASE, id);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    @Override
+    public void close() {
+        if (group == null) {
+            return;
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+}
