@@ -174,11 +174,13 @@ final class ContainerEndpoints {
                     out = c.reply().stream(200, "application/json", Map.of());
                 }
                 if (!w.getWaiting()) {
-                    Map<String, Object> status = new LinkedHashMap<>();
-                    status.put("StatusCode", w.getStatusCode());
-                    status.put("Error", w.getError().isEmpty() ? null : Map.of("Message", w.getError()));
-                    out.write(SystemEndpoints.line(DockerJson.mapper().valueToTree(status).toString()
-                            .getBytes(StandardCharsets.UTF_8)));
+                    ObjectNode status = DockerJson.mapper().createObjectNode().put("StatusCode", w.getStatusCode());
+                    if (w.getError().isEmpty()) {
+                        status.putNull("Error"); // docker's body has "Error": null, not no Error
+                    } else {
+                        status.putObject("Error").put("Message", w.getError());
+                    }
+                    out.write(SystemEndpoints.line(status.toString().getBytes(StandardCharsets.UTF_8)));
                     break;
                 }
             }

@@ -69,7 +69,10 @@ final class ProgressJson {
         m.put("status", status);
         if (p.getStatus().equals("downloading") || p.getStatus().equals("uploading")) {
             transferred = true;
-            m.put("progressDetail", Map.of("current", p.getOffset(), "total", p.getTotal()));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("current", p.getOffset());
+            detail.put("total", p.getTotal());
+            m.put("progressDetail", detail);
         } else {
             m.put("progressDetail", Map.of());
         }
