@@ -10,6 +10,12 @@ import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.dockerapi.DockerApi;
 import dev.berth.manager.dockerapi.SystemFacts;
+import dev.berth.manager.engine.ContainerVolumeUsers;
+import dev.berth.manager.engine.DockerEvents;
+import dev.berth.manager.engine.Engine;
+import dev.berth.manager.engine.EngineConfig;
+import dev.berth.manager.engine.spec.SpecBuilder;
+import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.image.Unpacker;
@@ -28,6 +34,9 @@ import dev.berth.api.events.ImageEventsProto;
 import dev.berth.api.events.NamespaceEventsProto;
 import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
+import dev.berth.manager.service.engine.EngineContainersService;
+import dev.berth.manager.service.engine.EngineSystemService;
+import dev.berth.manager.service.engine.EngineVolumesService;
 import dev.berth.manager.service.content.ContentService;
 import dev.berth.manager.service.images.ImagesService;
 import dev.berth.manager.service.events.EventsService;
@@ -186,6 +195,17 @@ public final class Berthd implements AutoCloseable {
                 "cleaned", recovery.cleanedUp().size());
 
         String defaultSnapshotter = config.snapshotter();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        DockerEvents dockerEvents = new DockerEvents(clock);
+        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys);
+        var volumeRecovery = volumes.recover();
+        LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
+                "dropped", volumeRecovery.dropped().size());
+        Engine engine = new Engine(new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
+                defaultSnapshotter, config.defaultRuntime()), db, tasks, mounter, sys,
+                new SpecBuilder(Optional.empty()), volumes, dockerEvents, clock);
+        closeables.push(engine);
+        engine.recover();
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         Unpacker unpacker = new Unpacker(applier);
@@ -193,7 +213,6 @@ public final class Berthd implements AutoCloseable {
         java.util.concurrent.ExecutorService downloads =
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         closeables.push(downloads::shutdownNow);
-        java.time.Clock clock = java.time.Clock.systemUTC();
         ContainerCommit commits = new ContainerCommit(db, new ImageCommitter(db, differ, unpacker, clock),
                 new ContainerCommit.Pausing() {
                     @Override
@@ -222,7 +241,10 @@ public final class Berthd implements AutoCloseable {
                 new EventsService(exchange, exchange, exchange),
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
-                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes())));
+                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
+                new EngineContainersService(engine),
+                new EngineVolumesService(volumes, dockerEvents),
+                new EngineSystemService(dockerEvents, clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);

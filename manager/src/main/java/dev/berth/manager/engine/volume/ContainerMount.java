@@ -1,5 +1,6 @@
 package dev.berth.manager.engine.volume;
 
+import dev.berth.model.MountPoint;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param destination the absolute path in the container
  * @param mode docker's mode string as given ("ro", "z", "rw,nocopy", …), empty if none
  * @param readWrite docker's {@code RW}
- * @param propagation "rprivate" by default for binds and volumes, empty for tmpfs
+ * @param propagation docker's inspect {@code Propagation}: a bind's ("rprivate" unless given), empty for volumes and
+ *                    tmpfs (the OCI options carry rprivate for volumes)
  * @param anonymous a volume the engine named (removed by {@code rm -v})
  * @param ociOptions the OCI mount options ({@code rbind}, {@code ro}, {@code nosuid}, {@code size=…}, …)
  */
@@ -28,5 +30,11 @@ public record ContainerMount(String type, String name, String source, String des
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(propagation, "propagation");
         ociOptions = List.copyOf(ociOptions);
+    }
+
+    /** docker's inspect {@code Mounts} element for this mount ({@code Driver} "local" for volumes). */
+    public MountPoint mountPoint() {
+        return new MountPoint(type, name.isEmpty() ? null : name, source, destination,
+                type.equals("volume") ? "local" : null, mode, readWrite, propagation);
     }
 }

@@ -1,0 +1,267 @@
+package dev.berth.manager.engine.spec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.engine.volume.ContainerMount;
+import dev.berth.model.ContainerConfig;
+import dev.berth.model.DockerJson;
+import dev.berth.model.HostConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a container's OCI runtime spec as dockerd does: moby's default Linux spec ({@code oci/defaults.go}:
+ * namespaces, default mounts, masked and read-only paths, the device allow list), docker's default capabilities
+ * and seccomp profile, the merged image and run configuration (args, env, cwd, user from the image's passwd and
+ * group files) and every security and resource option of the host configuration.
+ *
+ * <p>The network namespace is a private one with only its loopback device until the container joins a network:
+ * a container must not share the host's network by surprise.
+ */
+public final class SpecBuilder {
+    static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** docker's default {@code --shm-size}: 64 MB. */
+    static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
+    /** moby's masked paths ({@code oci/defaults.go}). */
+    static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware");
+    /** moby's read-only paths. */
+    static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+    private static final int HOSTNAME_LENGTH = 12;
+
+    private final Optional<Path> initBinary;
+    private final HostFacts host;
+    private final ObjectMapper json = DockerJson.mapper();
+
+    /** @param initBinary the {@code --init} program on the host, if it was built */
+    public SpecBuilder(Optional<Path> initBinary) {
+        this(initBinary, HostFacts.system());
+    }
+
+    SpecBuilder(Optional<Path> initBinary, HostFacts host) {
+        this.initBinary = initBinary;
+        this.host = host;
+    }
+
+    /**
+     * docker's merge: the image's config under the run's. An entrypoint given replaces the image's and clears the
+     * image's Cmd unless a Cmd is given too; Env merges by name with the run's winning; Labels, ExposedPorts and
+     * Volumes merge; User, WorkingDir, StopSignal, Shell and Healthcheck are inherited unless set.
+     */
+    public static ContainerConfig merge(ContainerConfig image, ContainerConfig run) {
+        return ConfigMerge.merge(image, run);
+    }
+
+    /**
+     * The OCI runtime spec ({@code config.json}) of {@code request}'s container; writes its hostname, hosts and
+     * resolv.conf files into the request's container directory. A bad option or an unknown user is an
+     * INVALID_ARGUMENT naming it.
+     */
+    public byte[] build(SpecRequest request) {
+        ContainerConfig config = request.config();
+        HostConfig hostConfig = request.host();
+        boolean privileged = Boolean.TRUE.equals(hostConfig.privileged());
+        String hostname = ConfigMerge.blank(config.hostname())
+                ? request.id().substring(0, Math.min(HOSTNAME_LENGTH, request.id().length())) : config.hostname();
+        ExecUser user = new Users(new RootfsFiles(request.rootfs())).resolve(config.user(), hostConfig.groupAdd());
+
+        ObjectNode spec = json.createObjectNode();
+        spec.put("ociVersion", "1.0.2-dev");
+        spec.set("process", process(config, hostConfig, hostname, user, privileged));
+        ObjectNode root = spec.putObject("root");
+        root.put("path", "rootfs");
+        root.put("readonly", Boolean.TRUE.equals(hostConfig.readonlyRootfs()));
+        spec.put("hostname", hostname);
+        if (!ConfigMerge.blank(config.domainname())) {
+            spec.put("domainname", config.domainname());
+        }
+        new EtcFiles(host.resolvConf()).write(request.containerDir(), hostname, config.domainname(),
+                list(hostConfig.extraHosts()), list(hostConfig.dns()), list(hostConfig.dnsSearch()),
+                list(hostConfig.dnsOptions()));
+        spec.set("mounts", mounts(request, privileged));
+        spec.set("linux", linux(request, privileged));
+        return DockerJson.write(spec);
+    }
+
+    private ObjectNode process(ContainerConfig config, HostConfig hostConfig, String hostname, ExecUser user,
+                               boolean privileged) {
+        ObjectNode process = json.createObjectNode();
+        process.put("terminal", Boolean.TRUE.equals(config.tty()));
+        ObjectNode u = process.putObject("user");
+        u.put("uid", user.uid());
+        u.put("gid", user.gid());
+        if (!user.additionalGids().isEmpty()) {
+            ArrayNode gids = u.putArray("additionalGids");
+            user.additionalGids().forEach(gids::add);
+        }
+        process.set("args", strings(args(config)));
+        process.set("env", strings(env(config, hostname, user)));
+        process.put("cwd", ConfigMerge.blank(config.workingDir()) ? "/" : config.workingDir());
+        List<String> caps = Capabilities.effective(privileged, hostConfig.capAdd(), hostConfig.capDrop(),
+                host.capabilities());
+        ObjectNode capabilities = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            capabilities.set(set, strings(caps));
+        }
+        return process;
+    }
+
+    /** Entrypoint followed by Cmd; neither is "No command specified", docker's words. */
+    static List<String> args(ContainerConfig config) {
+        List<String> args = new ArrayList<>(list(config.entrypoint()));
+        args.addAll(list(config.cmd()));
+        if (args.size() == 1 && args.getFirst().isEmpty() || args.isEmpty()) {
+            throw BerthException.invalidArgument("create container: no command specified");
+        }
+        return args;
+    }
+
+    /**
+     * moby's {@code CreateDaemonEnvironment}: PATH and HOSTNAME, TERM for a terminal, then the configuration's
+     * variables, a later one replacing an earlier one of the same name; HOME from passwd unless set.
+     */
+    static List<String> env(ContainerConfig config, String hostname, ExecUser user) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(List.of(DEFAULT_PATH, "HOSTNAME=" + hostname));
+        if (Boolean.TRUE.equals(config.tty())) {
+            all.add("TERM=xterm");
+        }
+        all.addAll(list(config.env()));
+        for (String variable : all) {
+            env.put(ConfigMerge.envKey(variable), variable);
+        }
+        env.putIfAbsent("HOME", "HOME=" + user.home());
+        return List.copyOf(env.values());
+    }
+
+    private ArrayNode mounts(SpecRequest request, boolean privileged) {
+        HostConfig hostConfig = request.host();
+        List<String> userDestinations = request.mounts().stream().map(ContainerMount::destination)
+                .map(SpecBuilder::clean).toList();
+        String sysMode = privileged ? "rw" : "ro";
+        long shmSize = hostConfig.shmSize() == null || hostConfig.shmSize() == 0 ? DEFAULT_SHM_SIZE
+                : hostConfig.shmSize();
+        List<ObjectNode> defaults = List.of(
+                mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
+                mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
+                mount("/dev/pts", "devpts", "devpts",
+                        List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")),
+                mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", sysMode)),
+                mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of(sysMode, "nosuid", "noexec", "nodev")),
+                mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
+                mount("/dev/shm", "tmpfs", "shm",
+                        List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize)));
+        ArrayNode mounts = json.createArrayNode();
+        for (ObjectNode m : defaults) {
+            if (!userDestinations.contains(m.get("destination").asText())) {
+                mounts.add(m);
+            }
+        }
+        List<ContainerMount> sorted = new ArrayList<>(request.mounts());
+        sorted.sort((a, b) -> Integer.compare(depth(a.destination()), depth(b.destination())));
+        for (ContainerMount m : sorted) {
+            String type = m.type().equals("tmpfs") ? "tmpfs" : "bind";
+            String source = m.type().equals("tmpfs") ? "tmpfs" : m.source();
+            mounts.add(mount(clean(m.destination()), type, source, m.ociOptions()));
+        }
+        List<String> etcOptions = new ArrayList<>(List.of("rbind", "rprivate"));
+        if (Boolean.TRUE.equals(hostConfig.readonlyRootfs())) {
+            etcOptions.add("ro");
+        }
+        for (String file : List.of(EtcFiles.RESOLV_CONF, EtcFiles.HOSTNAME, EtcFiles.HOSTS)) {
+            String destination = "/etc/" + file;
+            if (!userDestinations.contains(destination)) {
+                mounts.add(mount(destination, "bind", request.containerDir().resolve(file).toString(), etcOptions));
+            }
+        }
+        return mounts;
+    }
+
+    /** The number of components of a destination: docker mounts parents before their children. */
+    static int depth(String destination) {
+        return (int) clean(destination).chars().filter(c -> c == '/').count();
+    }
+
+    static String clean(String path) {
+        String p = Path.of("/").resolve(path).normalize().toString();
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private ObjectNode mount(String destination, String type, String source, List<String> options) {
+        ObjectNode m = json.createObjectNode();
+        m.put("destination", destination);
+        m.put("type", type);
+        m.put("source", source);
+        m.set("options", strings(options));
+        return m;
+    }
+
+    private ObjectNode linux(SpecRequest request, boolean privileged) {
+        HostConfig hostConfig = request.host();
+        ObjectNode linux = json.createObjectNode();
+        if (!privileged) {
+            linux.set("maskedPaths", strings(hostConfig.maskedPaths() != null ? hostConfig.maskedPaths()
+                    : MASKED_PATHS));
+            linux.set("readonlyPaths", strings(hostConfig.readonlyPaths() != null ? hostConfig.readonlyPaths()
+                    : READONLY_PATHS));
+        }
+        String parent = ConfigMerge.blank(hostConfig.cgroupParent()) ? "/" + request.namespace()
+                : hostConfig.cgroupParent();
+        linux.put("cgroupsPath", (parent.startsWith("/") ? parent : "/" + parent) + "/" + request.id());
+        ObjectNode resources = linux.putObject("resources");
+        ArrayNode devices = resources.putArray("devices");
+        if (privileged) {
+            devices.addObject().put("allow", true).put("access", "rwm");
+        } else {
+            devices.addObject().put("allow", false).put("access", "rwm");
+            defaultDeviceRules(devices);
+        }
+        if (hostConfig.memory() != null && hostConfig.memory() > 0) {
+            resources.putObject("memory").put("limit", hostConfig.memory());
+        }
+        if (hostConfig.nanoCpus() != null && hostConfig.nanoCpus() > 0) {
+            ObjectNode cpu = resources.putObject("cpu");
+            long period = 100_000;
+            cpu.put("quota", hostConfig.nanoCpus() * period / 1_000_000_000L);
+            cpu.put("period", period);
+        }
+        if (hostConfig.pidsLimit() != null && hostConfig.pidsLimit() != 0) {
+            resources.putObject("pids").put("limit", hostConfig.pidsLimit());
+        }
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String type : List.of("mount", "network", "uts", "pid", "ipc")) {
+            namespaces.addObject().put("type", type);
+        }
+        return linux;
+    }
+
+    /** runc's and moby's default device allow list: mknod of any device, the standard character devices, ptys. */
+    private static void defaultDeviceRules(ArrayNode devices) {
+        devices.addObject().put("allow", true).put("type", "c").put("access", "m");
+        devices.addObject().put("allow", true).put("type", "b").put("access", "m");
+        long[][] chars = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}};
+        for (long[] c : chars) {
+            devices.addObject().put("allow", true).put("type", "c").put("major", c[0]).put("minor", c[1])
+                    .put("access", "rwm");
+        }
+        devices.addObject().put("allow", true).put("type", "c").put("major", 136).put("access", "rwm");
+    }
+
+    private ArrayNode strings(List<String> values) {
+        ArrayNode array = json.createArrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    static <T> List<T> list(List<T> values) {
+        return values == null ? List.of() : values;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.berth.manager.engine.spec;
+
+import dev.berth.manager.engine.volume.ContainerMount;
+import dev.berth.model.ContainerConfig;
+import dev.berth.model.HostConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link SpecBuilder#build} makes a container's OCI spec from.
+ *
+ * @param namespace the containerd namespace (the default cgroups path is {@code /<namespace>/<id>})
+ * @param id the container's id (its first 12 characters are the default hostname)
+ * @param name the container's name, without docker's leading slash
+ * @param config the merged configuration ({@link SpecBuilder#merge} of the image's and the run's)
+ * @param host the run's host configuration
+ * @param mounts the container's resolved binds, volumes and tmpfs
+ * @param rootfs the container's root filesystem, mounted: users and groups are read from its /etc
+ * @param containerDir the engine's per-container directory, where the spec writes {@code hostname}, {@code hosts}
+ *     and {@code resolv.conf} and from where it bind-mounts them
+ */
+public record SpecRequest(String namespace, String id, String name, ContainerConfig config, HostConfig host,
+                          List<ContainerMount> mounts, Path rootfs, Path containerDir) {
+    public SpecRequest {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(rootfs, "rootfs");
+        Objects.requireNonNull(containerDir, "containerDir");
+        name = name == null ? "" : name;
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+}

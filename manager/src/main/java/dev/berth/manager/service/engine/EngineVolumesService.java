@@ -1,0 +1,75 @@
+package dev.berth.manager.service.engine;
+
+import dev.berth.api.services.engine.v1.CreateVolumeRequest;
+import dev.berth.api.services.engine.v1.Empty;
+import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.engine.v1.ListVolumesRequest;
+import dev.berth.api.services.engine.v1.PruneRequest;
+import dev.berth.api.services.engine.v1.PruneResponse;
+import dev.berth.api.services.engine.v1.RemoveVolumeRequest;
+import dev.berth.api.services.engine.v1.VolumeRef;
+import dev.berth.api.services.engine.v1.VolumesGrpc;
+import dev.berth.manager.engine.DockerEvents;
+import dev.berth.manager.engine.volume.Volumes;
+import dev.berth.manager.service.Calls;
+import dev.berth.manager.service.RequestMetadata;
+import dev.berth.model.Volume;
+import dev.berth.model.VolumeCreateOptions;
+import dev.berth.model.VolumeList;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+
+/** {@code berth.services.engine.v1.Volumes}: a thin adapter over {@link Volumes}, with docker's volume events. */
+public final class EngineVolumesService extends VolumesGrpc.VolumesImplBase {
+    private final Volumes volumes;
+    private final DockerEvents events;
+
+    public EngineVolumesService(Volumes volumes, DockerEvents events) {
+        this.volumes = volumes;
+        this.events = events;
+    }
+
+    @Override
+    public void create(CreateVolumeRequest req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> {
+            String ns = RequestMetadata.namespace("create volume");
+            Volume v = volumes.create(ns, new VolumeCreateOptions(req.getName(), req.getDriver(),
+                    req.getDriverOptsMap(), req.getLabelsMap()));
+            events.publish(ns, "volume", "create", v.name(), null, Map.of("driver", "local"));
+            return Json.document(v);
+        });
+    }
+
+    @Override
+    public void inspect(VolumeRef req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(volumes.inspect(RequestMetadata.namespace("inspect volume"),
+                req.getName())));
+    }
+
+    @Override
+    public void list(ListVolumesRequest req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(new VolumeList(volumes.list(
+                RequestMetadata.namespace("list volumes"), Json.filters(req.getFiltersMap())), List.of())));
+    }
+
+    @Override
+    public void remove(RemoveVolumeRequest req, StreamObserver<Empty> response) {
+        Calls.unary(response, () -> {
+            String ns = RequestMetadata.namespace("remove volume");
+            volumes.remove(ns, req.getName(), req.getForce());
+            events.publish(ns, "volume", "destroy", req.getName(), null, Map.of("driver", "local"));
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void prune(PruneRequest req, StreamObserver<PruneResponse> response) {
+        Calls.unary(response, () -> {
+            Volumes.PruneReport r = volumes.prune(RequestMetadata.namespace("prune volumes"),
+                    Json.filters(req.getFiltersMap()));
+            return PruneResponse.newBuilder().addAllDeleted(r.deleted()).setSpaceReclaimed(r.spaceReclaimed())
+                    .build();
+        });
+    }
+}
