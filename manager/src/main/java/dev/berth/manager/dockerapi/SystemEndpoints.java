@@ -63,7 +63,15 @@ final class SystemEndpoints {
 
     /** The engine's info with what docker's clients expect and the engine leaves to the API (swarm, registry). */
     private void info(ApiCall c) {
-        byte[] json = stubs.system().info(Empty.getDefaultInstance()).getJson().toByteArray();
+        byte[] json;
+        try {
+            json = stubs.system().info(Empty.getDefaultInstance()).getJson().toByteArray();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
+                throw e;
+            }
+            json = "{}".getBytes(StandardCharsets.UTF_8); // an engine without Info yet: what the API knows
+        }
         ObjectNode info;
         try {
             JsonNode n = DockerJson.mapper().readTree(json);
