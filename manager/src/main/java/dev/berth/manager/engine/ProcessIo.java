@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutionException;
  * directory ({@code <prefix>-stdin}, {@code -stdout}, {@code -stderr}) for the shim to open, and the threads that
  * read their output. Opening a FIFO blocks until the other end opens, so each is opened on its own thread, started
  * before the task is created; {@link #close} unblocks those still waiting by opening the other end itself.
+ * Those threads are platform threads: a virtual thread blocked in {@code open(2)} of a FIFO pins its carrier, and
+ * two of them took both carriers of a 2-CPU machine (the shim launcher's own readers then never ran).
  */
 final class ProcessIo implements AutoCloseable {
     private static final Log LOG = Log.of(ProcessIo.class);
@@ -73,7 +75,7 @@ final class ProcessIo implements AutoCloseable {
             readers.add(reader(stderrFifo, OutputStreamKind.STDERR, output));
         }
         if (stdinFifo != null) {
-            Thread.ofVirtual().name("stdin-" + stdinFifo.getFileName()).start(() -> {
+            Thread.ofPlatform().daemon().name("stdin-" + stdinFifo.getFileName()).start(() -> {
                 try {
                     OutputStream s = Files.newOutputStream(stdinFifo);
                     if (!stdin.complete(s)) {
@@ -87,7 +89,7 @@ final class ProcessIo implements AutoCloseable {
     }
 
     private Thread reader(Path fifo, OutputStreamKind kind, ProcessOutput output) {
-        return Thread.ofVirtual().name("output-" + fifo.getFileName()).start(() -> {
+        return Thread.ofPlatform().daemon().name("output-" + fifo.getFileName()).start(() -> {
             try (InputStream in = Files.newInputStream(fifo)) {
                 byte[] buf = new byte[32 * 1024];
                 for (int n; (n = in.read(buf)) >= 0 && !closed; ) {
