@@ -133,24 +133,30 @@ class DockerCliTest {
     }
 
     @Test
-    void logsExecAndCopyReachARunningContainer() throws IOException {
+    void logsAndExecReachARunningContainer() {
         docker.run("run", "-d", "--name", "dcli-w", "busybox", "sh", "-c", "echo started; exec sleep 300")
                 .assertSuccess();
         assertEquals("started", docker.run("logs", "dcli-w").assertSuccess().stdout().strip());
         assertEquals("inside", docker.run("exec", "dcli-w", "echo", "inside").assertSuccess().stdout().strip());
         assertEquals("fed", docker.runWithStdin("fed\n", "exec", "-i", "dcli-w", "cat").assertSuccess().stdout()
                 .strip());
-        Path file = dir.resolve("to-container.txt");
-        Files.writeString(file, "copied in\n");
-        docker.run("cp", file.toString(), "dcli-w:/tmp/in.txt").assertSuccess();
-        assertEquals("copied in", docker.run("exec", "dcli-w", "cat", "/tmp/in.txt").assertSuccess().stdout()
-                .strip());
-        Path out = Files.createDirectories(dir.resolve("from-container"));
-        docker.run("cp", "dcli-w:/tmp/in.txt", out.toString()).assertSuccess();
-        assertEquals("copied in\n", Files.readString(out.resolve("in.txt")));
         assertEquals("running", docker.run("inspect", "-f", "{{.State.Status}}", "dcli-w").assertSuccess().stdout()
                 .strip());
         docker.run("rm", "-f", "dcli-w").assertSuccess();
+    }
+
+    @Test
+    void copyGoesIntoAndOutOfARunningContainer() throws IOException {
+        docker.run("run", "-d", "--name", "dcli-cp", "busybox", "sleep", "300").assertSuccess();
+        Path file = dir.resolve("to-container.txt");
+        Files.writeString(file, "copied in\n");
+        docker.run("cp", file.toString(), "dcli-cp:/tmp/in.txt").assertSuccess();
+        assertEquals("copied in", docker.run("exec", "dcli-cp", "cat", "/tmp/in.txt").assertSuccess().stdout()
+                .strip());
+        Path out = Files.createDirectories(dir.resolve("from-container"));
+        docker.run("cp", "dcli-cp:/tmp/in.txt", out.toString()).assertSuccess();
+        assertEquals("copied in\n", Files.readString(out.resolve("in.txt")));
+        docker.run("rm", "-f", "dcli-cp").assertSuccess();
     }
 
     private static List<String> lines(String out) {
