@@ -73,7 +73,9 @@ public final class DockerApi implements Handler, AutoCloseable {
     private void dispatch(Request request, Reply reply, Router.Versioned v) {
         if (v.version().isPresent()) {
             int[] ver = v.version().get();
-            if (ver[0] != 1 || ver[1] > 41) {
+            // newer 1.x versions are served as 1.41, as podman does: clients that pin a version without
+            // negotiating (docker-java under Testcontainers 2 asks for 1.44) keep working
+            if (ver[0] != 1) {
                 throw ApiException.badRequest("client version " + ver[0] + "." + ver[1]
                         + " is too new. Maximum supported API version is " + API_VERSION);
             }

@@ -43,7 +43,7 @@ final class ProgressJson {
             boolean tagged = colon > reference.lastIndexOf('/');
             String repo = tagged ? reference.substring(0, colon) : reference;
             String t = tagged ? reference.substring(colon + 1) : "latest";
-            return List.of(line(Map.of("status", "Pulling from " + (repo.contains("/") ? repo : "library/" + repo),
+            return List.of(line(ordered("status", "Pulling from " + (repo.contains("/") ? repo : "library/" + repo),
                     "id", t)));
         }
         String repo = reference.lastIndexOf(':') > reference.lastIndexOf('/')
@@ -115,14 +115,23 @@ final class ProgressJson {
                     : "Status: Image is up to date for ") + reference)));
         } else {
             out.add(line(Map.of("status", tag + ": digest: " + digest + " size: " + size)));
-            out.add(line(Map.of("progressDetail", Map.of(), "aux", Map.of("Tag", tag, "Digest", digest,
+            out.add(line(ordered("progressDetail", Map.of(), "aux", ordered("Tag", tag, "Digest", digest,
                     "Size", size))));
         }
         return out;
     }
 
     static byte[] error(String message) {
-        return line(Map.of("errorDetail", Map.of("message", message), "error", message));
+        return line(ordered("errorDetail", Map.of("message", message), "error", message));
+    }
+
+    /** A JSON object with its keys in the order given (docker's order; Map.of has none). */
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     private static byte[] line(Map<String, ?> m) {

@@ -79,7 +79,7 @@ class DockerApiTest {
     }
 
     @Test
-    void versionIsServedUnversionedAndUnderEachVersionUpTo141() throws IOException {
+    void versionIsServedUnversionedAndUnderEachVersionFrom112() throws IOException {
         Answer a = call("GET", "/version", "");
         assertEquals(200, a.head.status());
         assertTrue(a.body.contains("\"Version\":\"20.10.24-berth\""), a.body);
@@ -87,9 +87,11 @@ class DockerApiTest {
         assertTrue(a.body.contains("\"MinAPIVersion\":\"1.12\""), a.body);
         assertTrue(a.body.contains("\"KernelVersion\":\"6.1.0-test\""), a.body);
         assertEquals(200, call("GET", "/v1.24/version", "").head.status());
-        Answer tooNew = call("GET", "/v1.43/version", "");
-        assertEquals(400, tooNew.head.status());
-        assertTrue(tooNew.body.contains("Maximum supported API version is 1.41"), tooNew.body);
+        assertEquals(200, call("GET", "/v1.44/version", "").head.status(), "served as 1.41");
+        Answer tooOld = call("GET", "/v1.11/version", "");
+        assertEquals(400, tooOld.head.status());
+        assertTrue(tooOld.body.contains("Minimum supported API version is 1.12"), tooOld.body);
+        assertEquals(400, call("GET", "/v2.0/version", "").head.status());
         Answer unknown = call("GET", "/v1.41/nothing/here", "");
         assertEquals(404, unknown.head.status());
         assertEquals("{\"message\":\"page not found\"}", unknown.body);
