@@ -10,8 +10,6 @@ import io.grpc.stub.StreamObserver;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code /containers/{id}/archive} (docker cp): HEAD answers the path's stat in {@code X-Docker-Container-Path-Stat}
@@ -69,22 +67,8 @@ final class ArchiveEndpoints {
     }
 
     private void put(ApiCall c) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<ArchiveChunk> in = stubs.containersAsync().archivePut(new StreamObserver<>() {
-            @Override
-            public void onNext(Empty value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        Completion<Empty> done = new Completion<>();
+        StreamObserver<ArchiveChunk> in = stubs.containersAsync().archivePut(done);
         byte[] tar = c.body();
         int off = 0;
         do {
@@ -98,14 +82,7 @@ final class ArchiveEndpoints {
             off += n;
         } while (off < tar.length && !done.isDone());
         in.onCompleted();
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof StatusRuntimeException s) {
-                throw s;
-            }
-            throw e;
-        }
+        done.join();
         c.status(200);
     }
 }

@@ -21,13 +21,10 @@ import dev.berth.model.DockerJson;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code /images/…}: pull (create), push, load and get through the transfer service, with docker's JSON progress
@@ -170,24 +167,8 @@ final class ImageEndpoints {
 
     /** {@code POST /images/load}: a {@code docker save} (or OCI) archive imported; "Loaded image: …" per image. */
     private void load(ApiCall c) {
-        CompletableFuture<List<Image>> done = new CompletableFuture<>();
-        List<Image> images = new ArrayList<>();
-        StreamObserver<ImportRequest> in = stubs.transferAsync().import_(new StreamObserver<>() {
-            @Override
-            public void onNext(Progress p) {
-                images.addAll(p.getImagesList());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(images);
-            }
-        });
+        Completion<Progress> done = new Completion<>();
+        StreamObserver<ImportRequest> in = stubs.transferAsync().import_(done);
         in.onNext(ImportRequest.newBuilder().setOptions(ImportOptions.getDefaultInstance()).build());
         byte[] tar = c.body();
         for (int off = 0; off < tar.length && !done.isDone(); off += LOAD_CHUNK) {
@@ -195,15 +176,7 @@ final class ImageEndpoints {
                     Math.min(LOAD_CHUNK, tar.length - off))).build());
         }
         in.onCompleted();
-        List<Image> loaded;
-        try {
-            loaded = done.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof StatusRuntimeException s) {
-                throw s;
-            }
-            throw e;
-        }
+        List<Image> loaded = done.join().stream().flatMap(p -> p.getImagesList().stream()).toList();
         Chunks out = c.reply().stream(200, "application/json", Map.of());
         for (Image image : loaded) {
             String line = image.getName().isEmpty() ? "Loaded image ID: " + image.getTarget().getDigest()

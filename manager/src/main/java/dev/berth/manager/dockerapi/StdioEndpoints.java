@@ -12,7 +12,6 @@ import dev.berth.api.services.engine.v1.OutputChunk;
 import dev.berth.manager.dockerapi.http.Raw;
 import dev.berth.manager.dockerapi.http.RawInput;
 import dev.berth.model.DockerJson;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -89,42 +88,17 @@ final class StdioEndpoints {
         ExecInput start = ExecInput.newBuilder().setStart(ExecStartRequest.newBuilder().setId(c.param("id"))
                 .setDetach(detach).setTty(tty)).build();
         if (detach) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            StreamObserver<ExecInput> in = stubs.containersAsync().execStart(new StreamObserver<>() {
-                @Override
-                public void onNext(OutputChunk value) {
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    done.complete(null);
-                }
-            });
+            Completion<OutputChunk> done = new Completion<>();
+            StreamObserver<ExecInput> in = stubs.containersAsync().execStart(done);
             in.onNext(start);
             in.onCompleted();
-            join(done);
+            done.join();
             c.status(200);
             return;
         }
         pump(c, tty, out -> stubs.containersAsync().execStart(out), start,
                 b -> ExecInput.newBuilder().setStdin(ByteString.copyFrom(b)).build(),
                 ExecInput.newBuilder().setCloseStdin(true).build());
-    }
-
-    private static void join(CompletableFuture<Void> done) {
-        try {
-            done.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof StatusRuntimeException s) {
-                throw s;
-            }
-            throw e;
-        }
     }
 
     /**
