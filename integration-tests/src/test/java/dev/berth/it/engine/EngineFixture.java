@@ -71,8 +71,10 @@ final class EngineFixture implements AutoCloseable {
     private void open() throws IOException {
         BerthdConfig config = BerthdConfig.defaults(REPO.resolve("bin/berth-shim")).withRoot(dir.resolve("root"))
                 .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"));
+        Path init = REPO.resolve("lowlevel-runtime/target/berth-docker-init");
         berthd = Berthd.open(config, LinuxSyscalls.loadBuilt(), new Launch(REPO.resolve("bin/berthd"),
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                Files.isExecutable(init) ? java.util.Optional.of(init) : java.util.Optional.empty()));
         channel = berthd.channel();
     }
 

@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, ContainerRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Attachments> attachments = new ConcurrentHashMap<>();
     private final Execs execs;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock imageLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile boolean closing;
 
     public Engine(EngineConfig config, MetadataDb db, Tasks tasks, Mounter mounter, FdSyscalls fifos,
@@ -133,6 +135,18 @@ public final class Engine implements AutoCloseable {
         if (taken.isPresent()) {
             throw Names.conflict(chosen, taken.get().key());
         }
+        // held until the record exists: an image removal checks for users under the write lock
+        var imageUse = imageLock.readLock();
+        imageUse.lock();
+        try {
+            return create(namespace, store, chosen, requested, host);
+        } finally {
+            imageUse.unlock();
+        }
+    }
+
+    private Created create(String namespace, EngineStore store, String chosen, ContainerConfig requested,
+                           HostConfig host) throws IOException {
         ImageResolver.EngineImage image = images.find(namespace, requested.image());
         ContainerConfig merged = SpecBuilder.merge(image.config(), requested).toBuilder()
                 .image(requested.image()).build();
@@ -669,6 +683,60 @@ public final class Engine implements AutoCloseable {
         return ContainerViews.list(every, all, filters, limit, clock.instant());
     }
 
+    /** Every container of the namespace (the image service's in-use check). */
+    List<EngineContainer> containers(String namespace) throws IOException {
+        List<EngineContainer> out = new ArrayList<>();
+        for (EngineRecord r : db.engineContainers(namespace).list()) {
+            out.add(parse(r));
+        }
+        return out;
+    }
+
+    /** Held for reading while a container is created on an image, for writing while an image is removed. */
+    java.util.concurrent.locks.ReadWriteLock imageLock() {
+        return imageLock;
+    }
+
+    /** docker's container prune: removes the stopped containers ({@code label}, {@code until} filters). */
+    public List<String> prune(String namespace, Map<String, List<String>> filters) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        Instant until = filters.getOrDefault("until", List.of()).stream().findFirst().map(Instant::parse)
+                .orElse(null);
+        for (EngineContainer c : containers(namespace)) {
+            if (c.status().isRunningForDocker() || c.status() == ContainerStatus.REMOVING) {
+                continue;
+            }
+            if (until != null && !Instant.parse(c.created()).isBefore(until)) {
+                continue;
+            }
+            Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
+            boolean labelled = filters.getOrDefault("label", List.of()).stream().allMatch(l -> l.contains("=")
+                    ? l.substring(l.indexOf('=') + 1).equals(labels.get(l.substring(0, l.indexOf('='))))
+                    : labels.containsKey(l));
+            if (!labelled) {
+                continue;
+            }
+            try {
+                remove(namespace, c.id(), false, false);
+                deleted.add(c.id());
+            } catch (BerthException e) {
+                LOG.debug("prune: container kept", "id", c.id(), "error", e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /** docker's top: {@code ps} on the host with {@code psArgs} (default -ef), the rows of the container's pids. */
+    public Top top(String namespace, String ref, String psArgs) throws IOException {
+        EngineContainer c = lookup(namespace, ref);
+        if (!runs.containsKey(key(namespace, c.id()))) {
+            throw BerthException.failedPrecondition("Container " + c.id() + " is not running");
+        }
+        java.util.Set<String> pids = new java.util.HashSet<>();
+        tasks.pids(namespace, c.id()).forEach(p -> pids.add(Integer.toString(p.pid())));
+        return Top.run(psArgs == null || psArgs.isBlank() ? "-ef" : psArgs, pids);
+    }
+
     // ---------------------------------------------------------------- logs, attach, resize
 
     /** The container's json-file log, selected and, with follow, followed until it stops. */
@@ -709,7 +777,16 @@ public final class Engine implements AutoCloseable {
         }
         Attachments att = attachments(key(namespace, c.id()));
         att.add(listener);
-        return new Attachment(c.id(), att, listener, Boolean.TRUE.equals(c.config().stdinOnce()));
+        String id = c.id();
+        // the shim keeps its own end of the stdin FIFO open: the process sees end-of-file once it is told to close
+        Runnable closeTaskStdin = () -> {
+            try {
+                tasks.closeStdin(ProcessRef.init(namespace, id));
+            } catch (BerthException e) {
+                LOG.debug("close stdin", "id", id, "error", e.getMessage());
+            }
+        };
+        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()), closeTaskStdin);
     }
 
     /** One attached client: its stdin, and its detach. */
@@ -718,12 +795,15 @@ public final class Engine implements AutoCloseable {
         private final Attachments attachments;
         private final OutputListener listener;
         private final boolean stdinOnce;
+        private final Runnable closeTaskStdin;
 
-        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce) {
+        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce,
+                   Runnable closeTaskStdin) {
             this.id = id;
             this.attachments = attachments;
             this.listener = listener;
             this.stdinOnce = stdinOnce;
+            this.closeTaskStdin = closeTaskStdin;
         }
 
         public String id() {
@@ -738,13 +818,14 @@ public final class Engine implements AutoCloseable {
         /** The client's stdin ended: the container's stdin closes. */
         public void closeStdin() {
             attachments.closeStdin();
+            closeTaskStdin.run();
         }
 
         @Override
         public void close() {
             attachments.remove(listener);
             if (stdinOnce) {
-                attachments.closeStdin();
+                closeStdin();
             }
         }
     }

@@ -4,7 +4,9 @@ import dev.berth.log.Log;
 import dev.berth.manager.task.Stdio;
 import dev.berth.sys.FdSyscalls;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,13 +92,16 @@ final class ProcessIo implements AutoCloseable {
 
     private Thread reader(Path fifo, OutputStreamKind kind, ProcessOutput output) {
         return Thread.ofPlatform().daemon().name("output-" + fifo.getFileName()).start(() -> {
-            try (InputStream in = Files.newInputStream(fifo)) {
-                byte[] buf = new byte[32 * 1024];
-                for (int n; (n = in.read(buf)) >= 0 && !closed; ) {
+            // a FileChannel: interrupting the thread closes it without taking what is still in the pipe
+            try (FileChannel in = FileChannel.open(fifo, StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
+                for (int n; (n = in.read(buf)) >= 0 && !closed; buf.clear()) {
                     if (n > 0) {
-                        output.chunk(kind, java.util.Arrays.copyOf(buf, n));
+                        output.chunk(kind, java.util.Arrays.copyOf(buf.array(), n));
                     }
                 }
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                LOG.debug("output reader detached", "fifo", fifo);
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("read process output", e, "fifo", fifo);
@@ -156,6 +161,7 @@ final class ProcessIo implements AutoCloseable {
      */
     void detach() {
         closed = true;
+        readers.forEach(Thread::interrupt);
     }
 
     /** Stops reading, unblocks what still waits for the other end, and removes the FIFOs. */
@@ -193,8 +199,7 @@ final class ProcessIo implements AutoCloseable {
 
     /** Opens the other end without blocking (O_RDWR on a FIFO never waits) and closes it. */
     private static void unblock(Path fifo, boolean reading) {
-        try (var ch = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
-                java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             LOG.debug("fifo other end opened", "fifo", fifo, "reading", reading);
         } catch (IOException e) {
             LOG.debug("unblock fifo", "fifo", fifo, "error", e.getMessage());

@@ -14,6 +14,7 @@ import dev.berth.manager.engine.ContainerVolumeUsers;
 import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.EngineConfig;
+import dev.berth.manager.engine.EngineImages;
 import dev.berth.manager.engine.spec.SpecBuilder;
 import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
@@ -35,6 +36,7 @@ import dev.berth.api.events.NamespaceEventsProto;
 import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
 import dev.berth.manager.service.engine.EngineContainersService;
+import dev.berth.manager.service.engine.EngineImagesService;
 import dev.berth.manager.service.engine.EngineSystemService;
 import dev.berth.manager.service.engine.EngineVolumesService;
 import dev.berth.manager.service.content.ContentService;
@@ -203,7 +205,7 @@ public final class Berthd implements AutoCloseable {
                 "dropped", volumeRecovery.dropped().size());
         Engine engine = new Engine(new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
                 defaultSnapshotter, config.defaultRuntime()), db, tasks, mounter, sys,
-                new SpecBuilder(Optional.empty()), volumes, dockerEvents, clock);
+                new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
         closeables.push(engine);
         engine.recover();
         RegistryHosts registries = new RegistryHosts(config.registries());
@@ -244,6 +246,7 @@ public final class Berthd implements AutoCloseable {
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine),
                 new EngineVolumesService(volumes, dockerEvents),
+                new EngineImagesService(new EngineImages(db, engine, dockerEvents)),
                 new EngineSystemService(dockerEvents, clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();

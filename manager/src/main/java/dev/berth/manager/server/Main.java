@@ -65,9 +65,11 @@ public final class Main {
         return LinuxSyscalls.load(library != null ? Path.of(library) : LinuxSyscalls.builtLibrary());
     }
 
-    /** The launcher bin/berthd names ({@code -Dberthd.launcher}) and PATH, read here once. */
+    /** The launcher bin/berthd names ({@code -Dberthd.launcher}), PATH and the --init program, read here once. */
     private static Launch launch() {
         return new Launch(Path.of(System.getProperty("berthd.launcher", "/usr/local/bin/berthd")),
-                Optional.ofNullable(System.getenv("PATH")).orElse(""));
+                Optional.ofNullable(System.getenv("PATH")).orElse(""),
+                Optional.ofNullable(System.getProperty("berth.docker-init")).map(Path::of)
+                        .filter(java.nio.file.Files::isExecutable));
     }
 }

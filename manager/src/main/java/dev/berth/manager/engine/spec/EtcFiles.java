@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A container's {@code /etc/hostname}, {@code /etc/hosts} and {@code /etc/resolv.conf}, written into the engine's
@@ -30,16 +32,23 @@ final class EtcFiles {
         this.resolvConf = resolvConf;
     }
 
-    void write(Path dir, String hostname, String domainname, List<String> extraHosts, List<String> dns,
-               List<String> dnsSearch, List<String> dnsOptions) {
+    /** The three files' contents by file name; a bad {@code --add-host} is an error naming it. */
+    Map<String, String> contents(String hostname, String domainname, List<String> extraHosts, List<String> dns,
+                                 List<String> dnsSearch, List<String> dnsOptions) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(HOSTNAME, hostname + "\n");
+        files.put(HOSTS, hosts(hostname, domainname, extraHosts));
+        files.put(RESOLV_CONF, resolvConf(hostResolvConf(), dns, dnsSearch, dnsOptions));
+        return files;
+    }
+
+    static void write(Path dir, Map<String, String> contents) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw BerthException.internal("create " + dir + ": " + e.getMessage());
         }
-        atomicWrite(dir.resolve(HOSTNAME), hostname + "\n");
-        atomicWrite(dir.resolve(HOSTS), hosts(hostname, domainname, extraHosts));
-        atomicWrite(dir.resolve(RESOLV_CONF), resolvConf(hostResolvConf(), dns, dnsSearch, dnsOptions));
+        contents.forEach((name, content) -> atomicWrite(dir.resolve(name), content));
     }
 
     /** docker's default lines, then {@code --add-host}'s, then the container's own name. */

@@ -7,7 +7,7 @@ import java.util.List;
  * {@code /etc/passwd} and {@code /etc/group}.
  *
  * @param home the user's home directory from passwd, {@code /} when the user is not listed
- * @param additionalGids the user's supplementary groups followed by {@code --group-add}'s
+ * @param additionalGids the primary group, the user's supplementary groups, then {@code --group-add}'s
  */
 record ExecUser(long uid, long gid, List<Long> additionalGids, String home) {
     ExecUser {

@@ -15,20 +15,32 @@ import java.util.List;
  *     container gets these)
  * @param resolvConf the host's resolver configuration, the base of a container's {@code /etc/resolv.conf}
  * @param devDir the host's {@code /dev}, whose devices a privileged container gets
+ * @param oomScoreAdj berthd's own {@code oom_score_adj}: a container asking for less gets this (containerd's
+ *     {@code RestrictOOMScoreAdj}; lowering it needs CAP_SYS_RESOURCE, which a VM's root may lack)
  */
-record HostFacts(List<String> capabilities, Path resolvConf, Path devDir) {
+record HostFacts(List<String> capabilities, Path resolvConf, Path devDir, int oomScoreAdj) {
     HostFacts {
         capabilities = List.copyOf(capabilities);
     }
 
     static HostFacts system() {
         return new HostFacts(boundingCapabilities(Path.of("/proc/self/status"),
-                Path.of("/proc/sys/kernel/cap_last_cap")), Path.of("/etc/resolv.conf"), Path.of("/dev"));
+                Path.of("/proc/sys/kernel/cap_last_cap")), Path.of("/etc/resolv.conf"), Path.of("/dev"),
+                oomScoreAdj(Path.of("/proc/self/oom_score_adj")));
+    }
+
+    private static int oomScoreAdj(Path file) {
+        try {
+            return Integer.parseInt(Files.readAllLines(file).getFirst().trim());
+        } catch (IOException | NumberFormatException e) {
+            throw BerthException.internal("read " + file + ": " + e.getMessage());
+        }
     }
 
     private static List<String> boundingCapabilities(Path status, Path lastCapFile) {
         try {
-            int lastCap = Integer.parseInt(Files.readString(lastCapFile).trim());
+            // Files.readString would trust the size procfs reports and may read a single byte ("4" of "40").
+            int lastCap = Integer.parseInt(Files.readAllLines(lastCapFile).getFirst().trim());
             long bounding = Files.readAllLines(status).stream().filter(l -> l.startsWith("CapBnd:"))
                     .map(l -> Long.parseUnsignedLong(l.substring("CapBnd:".length()).trim(), 16))
                     .findFirst().orElse(-1L);

@@ -79,8 +79,21 @@ final class RootfsFiles {
         return host(resolved);
     }
 
-    boolean exists(String path) {
-        return Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS);
+    /**
+     * Creates directory {@code path} (absolute, in the container) and its missing parents, owned by root, as docker
+     * creates a missing working directory; an existing file that is not a directory there is an error naming
+     * {@code what}.
+     */
+    void createDirectory(String path, String what) {
+        Path dir = resolve(path);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw BerthException.invalidArgument("create " + what + " " + path + ": not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw BerthException.internal("create " + what + " " + path + " in " + rootfs + ": " + e.getMessage());
+        }
     }
 
     private Path host(Deque<String> parts) {

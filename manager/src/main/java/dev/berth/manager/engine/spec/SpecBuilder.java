@@ -8,6 +8,7 @@ import dev.berth.manager.engine.volume.ContainerMount;
 import dev.berth.model.ContainerConfig;
 import dev.berth.model.DockerJson;
 import dev.berth.model.HostConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,15 +32,22 @@ public final class SpecBuilder {
     /** moby's masked paths ({@code oci/defaults.go}). */
     static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-            "/sys/firmware");
+            "/sys/firmware", "/sys/devices/virtual/powercap");
     /** moby's read-only paths. */
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
+    /** Where docker mounts its init, and what it prepends to the args. */
+    static final String INIT_PATH = "/sbin/docker-init";
+    /** The {@code --init} program's file name on the host, next to berth-init. */
+    public static final String INIT_NAME = "berth-docker-init";
+    /** The system property naming the {@code --init} program's path. */
+    public static final String INIT_PROPERTY = "berth.docker-init";
     private static final int HOSTNAME_LENGTH = 12;
 
     private final Optional<Path> initBinary;
     private final HostFacts host;
     private final ObjectMapper json = DockerJson.mapper();
+    private final SeccompProfile defaultSeccomp;
 
     /** @param initBinary the {@code --init} program on the host, if it was built */
     public SpecBuilder(Optional<Path> initBinary) {
@@ -49,6 +57,15 @@ public final class SpecBuilder {
     SpecBuilder(Optional<Path> initBinary, HostFacts host) {
         this.initBinary = initBinary;
         this.host = host;
+        this.defaultSeccomp = SeccompProfile.defaultProfile(json);
+    }
+
+    /**
+     * The {@code --init} program berthd's launcher names in the system property {@code berth.docker-init}
+     * ({@code bin/berthd}: beside berth-init in the runtime's build directory), if it is there and executable.
+     */
+    public static Optional<Path> installedInit() {
+        return Optional.ofNullable(System.getProperty(INIT_PROPERTY)).map(Path::of).filter(Files::isExecutable);
     }
 
     /**
@@ -62,7 +79,8 @@ public final class SpecBuilder {
 
     /**
      * The OCI runtime spec ({@code config.json}) of {@code request}'s container; writes its hostname, hosts and
-     * resolv.conf files into the request's container directory. A bad option or an unknown user is an
+     * resolv.conf files into the request's container directory and, as docker, creates its working directory in the
+     * rootfs when the image lacks it. A bad option or an unknown user is an
      * INVALID_ARGUMENT naming it.
      */
     public byte[] build(SpecRequest request) {
@@ -71,28 +89,48 @@ public final class SpecBuilder {
         boolean privileged = Boolean.TRUE.equals(hostConfig.privileged());
         String hostname = ConfigMerge.blank(config.hostname())
                 ? request.id().substring(0, Math.min(HOSTNAME_LENGTH, request.id().length())) : config.hostname();
-        ExecUser user = new Users(new RootfsFiles(request.rootfs())).resolve(config.user(), hostConfig.groupAdd());
+        RootfsFiles files = new RootfsFiles(request.rootfs());
+        ExecUser user = new Users(files).resolve(config.user(), hostConfig.groupAdd());
+        boolean workingDir = !ConfigMerge.blank(config.workingDir());
+        if (workingDir && !config.workingDir().startsWith("/")) {
+            throw BerthException.invalidArgument("invalid working directory " + config.workingDir()
+                    + ": it needs to be an absolute path");
+        }
+        SecurityOptions security = SecurityOptions.parse(list(hostConfig.securityOpt()));
+        List<String> caps = Capabilities.effective(privileged, hostConfig.capAdd(), hostConfig.capDrop(),
+                host.capabilities());
+        Optional<Path> init = init(hostConfig);
 
         ObjectNode spec = json.createObjectNode();
         spec.put("ociVersion", "1.0.2-dev");
-        spec.set("process", process(config, hostConfig, hostname, user, privileged));
+        spec.set("process", process(config, hostConfig, hostname, user, caps, security, init.isPresent()));
         ObjectNode root = spec.putObject("root");
         root.put("path", "rootfs");
         root.put("readonly", Boolean.TRUE.equals(hostConfig.readonlyRootfs()));
-        spec.put("hostname", hostname);
-        if (!ConfigMerge.blank(config.domainname())) {
+        Namespaces namespaces = Namespaces.of(hostConfig);
+        if (!namespaces.hostUts()) {
+            spec.put("hostname", hostname);
+        }
+        if (!namespaces.hostUts() && !ConfigMerge.blank(config.domainname())) {
             spec.put("domainname", config.domainname());
         }
-        new EtcFiles(host.resolvConf()).write(request.containerDir(), hostname, config.domainname(),
+        Map<String, String> etcFiles = new EtcFiles(host.resolvConf()).contents(hostname, config.domainname(),
                 list(hostConfig.extraHosts()), list(hostConfig.dns()), list(hostConfig.dnsSearch()),
                 list(hostConfig.dnsOptions()));
-        spec.set("mounts", mounts(request, privileged));
-        spec.set("linux", linux(request, privileged));
+        ArrayNode mounts = mounts(request, privileged);
+        init.ifPresent(path -> mounts.add(mount(INIT_PATH, "bind", path.toString(), List.of("rbind", "ro"))));
+        spec.set("mounts", mounts);
+        spec.set("linux", linux(request, privileged, caps, security, namespaces));
+        // Every option is valid: only now does the build leave anything behind.
+        if (workingDir) {
+            files.createDirectory(config.workingDir(), "working directory");
+        }
+        EtcFiles.write(request.containerDir(), etcFiles);
         return DockerJson.write(spec);
     }
 
     private ObjectNode process(ContainerConfig config, HostConfig hostConfig, String hostname, ExecUser user,
-                               boolean privileged) {
+                               List<String> caps, SecurityOptions security, boolean init) {
         ObjectNode process = json.createObjectNode();
         process.put("terminal", Boolean.TRUE.equals(config.tty()));
         ObjectNode u = process.putObject("user");
@@ -102,14 +140,27 @@ public final class SpecBuilder {
             ArrayNode gids = u.putArray("additionalGids");
             user.additionalGids().forEach(gids::add);
         }
-        process.set("args", strings(args(config)));
+        List<String> args = new ArrayList<>(args(config));
+        if (init) {
+            args.addAll(0, List.of(INIT_PATH, "--"));
+        }
+        process.set("args", strings(args));
         process.set("env", strings(env(config, hostname, user)));
         process.put("cwd", ConfigMerge.blank(config.workingDir()) ? "/" : config.workingDir());
-        List<String> caps = Capabilities.effective(privileged, hostConfig.capAdd(), hostConfig.capDrop(),
-                host.capabilities());
         ObjectNode capabilities = process.putObject("capabilities");
         for (String set : List.of("bounding", "effective", "permitted")) {
             capabilities.set(set, strings(caps));
+        }
+        Resources.rlimits(list(hostConfig.ulimits()), process);
+        if (security.noNewPrivileges()) {
+            process.put("noNewPrivileges", true);
+        }
+        if (hostConfig.oomScoreAdj() != null && hostConfig.oomScoreAdj() != 0) {
+            if (hostConfig.oomScoreAdj() < -1000 || hostConfig.oomScoreAdj() > 1000) {
+                throw BerthException.invalidArgument("invalid --oom-score-adj " + hostConfig.oomScoreAdj()
+                        + ": valid range is -1000 to 1000");
+            }
+            process.put("oomScoreAdj", Math.max(hostConfig.oomScoreAdj(), host.oomScoreAdj()));
         }
         return process;
     }
@@ -204,10 +255,11 @@ public final class SpecBuilder {
         return m;
     }
 
-    private ObjectNode linux(SpecRequest request, boolean privileged) {
+    private ObjectNode linux(SpecRequest request, boolean privileged, List<String> caps, SecurityOptions security,
+                             Namespaces namespaces) {
         HostConfig hostConfig = request.host();
         ObjectNode linux = json.createObjectNode();
-        if (!privileged) {
+        if (!privileged && !security.unconfinedPaths()) {
             linux.set("maskedPaths", strings(hostConfig.maskedPaths() != null ? hostConfig.maskedPaths()
                     : MASKED_PATHS));
             linux.set("readonlyPaths", strings(hostConfig.readonlyPaths() != null ? hostConfig.readonlyPaths()
@@ -217,30 +269,39 @@ public final class SpecBuilder {
                 : hostConfig.cgroupParent();
         linux.put("cgroupsPath", (parent.startsWith("/") ? parent : "/" + parent) + "/" + request.id());
         ObjectNode resources = linux.putObject("resources");
-        ArrayNode devices = resources.putArray("devices");
+        ArrayNode cgroupDevices = resources.putArray("devices");
+        ArrayNode devices = json.createArrayNode();
         if (privileged) {
-            devices.addObject().put("allow", true).put("access", "rwm");
+            cgroupDevices.addObject().put("allow", true).put("access", "rwm");
+            Devices.write(Devices.walk(host.devDir()), devices, json.createArrayNode());
         } else {
-            devices.addObject().put("allow", false).put("access", "rwm");
-            defaultDeviceRules(devices);
+            cgroupDevices.addObject().put("allow", false).put("access", "rwm");
+            defaultDeviceRules(cgroupDevices);
         }
-        if (hostConfig.memory() != null && hostConfig.memory() > 0) {
-            resources.putObject("memory").put("limit", hostConfig.memory());
+        Devices.write(Devices.mapped(list(hostConfig.devices())), devices, cgroupDevices);
+        if (!devices.isEmpty()) {
+            linux.set("devices", devices);
         }
-        if (hostConfig.nanoCpus() != null && hostConfig.nanoCpus() > 0) {
-            ObjectNode cpu = resources.putObject("cpu");
-            long period = 100_000;
-            cpu.put("quota", hostConfig.nanoCpus() * period / 1_000_000_000L);
-            cpu.put("period", period);
-        }
-        if (hostConfig.pidsLimit() != null && hostConfig.pidsLimit() != 0) {
-            resources.putObject("pids").put("limit", hostConfig.pidsLimit());
-        }
-        ArrayNode namespaces = linux.putArray("namespaces");
-        for (String type : List.of("mount", "network", "uts", "pid", "ipc")) {
-            namespaces.addObject().put("type", type);
+        Resources.apply(hostConfig, resources);
+        Resources.sysctls(hostConfig.sysctls() == null ? Map.of() : hostConfig.sysctls(), namespaces.hostIpc(),
+                namespaces.hostNetwork(), linux);
+        ArrayNode ns = linux.putArray("namespaces");
+        namespaces.types().forEach(type -> ns.addObject().put("type", type));
+        if (!privileged && !security.seccomp().filter(SecurityOptions.UNCONFINED::equals).isPresent()) {
+            SeccompProfile profile = security.seccomp().map(p -> SeccompProfile.parse(json, p))
+                    .orElse(defaultSeccomp);
+            linux.set("seccomp", profile.toOci(json, caps, SeccompProfile.goArch(System.getProperty("os.arch"))));
         }
         return linux;
+    }
+
+    /** The {@code --init} program, bind-mounted at docker's path; an error when it was not built. */
+    private Optional<Path> init(HostConfig hostConfig) {
+        if (!Boolean.TRUE.equals(hostConfig.init())) {
+            return Optional.empty();
+        }
+        return Optional.of(initBinary.orElseThrow(() -> BerthException.failedPrecondition(
+                "--init: the init program " + INIT_NAME + " is not installed next to berth-init")));
     }
 
     /** runc's and moby's default device allow list: mknod of any device, the standard character devices, ptys. */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param config the merged configuration ({@link SpecBuilder#merge} of the image's and the run's)
  * @param host the run's host configuration
  * @param mounts the container's resolved binds, volumes and tmpfs
- * @param rootfs the container's root filesystem, mounted: users and groups are read from its /etc
+ * @param rootfs the container's root filesystem, mounted: users and groups are read from its /etc, and a missing
+ *     working directory is created in it (as docker does)
  * @param containerDir the engine's per-container directory, where the spec writes {@code hostname}, {@code hosts}
  *     and {@code resolv.conf} and from where it bind-mounts them
  */

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * docker's {@code -u user[:group]} and {@code --group-add} against the image's {@code /etc/passwd} and
  * {@code /etc/group} (moby/sys/user {@code GetExecUser}): a name must be listed, a number need not be; a user found
- * by name or number brings its primary group and, when no group is given, its supplementary groups.
+ * by name or number brings its primary group and, when no group is given, the groups that list it as a member.
+ * The additional groups start with the primary group, as moby's since CVE-2022-36109.
  */
 final class Users {
     private static final long MAX_ID = 0xFFFF_FFFEL;
@@ -40,11 +41,14 @@ final class Users {
         long uid = entry.map(PasswdEntry::uid).orElseGet(number::get);
         long gid = entry.map(PasswdEntry::gid).orElse(0L);
         String home = entry.map(PasswdEntry::home).orElse("/");
-        List<Long> additional = new ArrayList<>();
         List<GroupEntry> groups = groups();
         if (groupPart.isPresent() && !groupPart.get().isEmpty()) {
             gid = group(groupPart.get(), groups);
-        } else if (entry.isPresent()) {
+        }
+        // The primary group is a supplementary one too (moby's fix of CVE-2022-36109): setgroups() without it
+        // would let the process shed a group that denies it access.
+        List<Long> additional = new ArrayList<>(List.of(gid));
+        if (groupPart.isEmpty() && entry.isPresent()) {
             String member = entry.get().name();
             groups.stream().filter(g -> g.members().contains(member)).map(GroupEntry::gid)
                     .filter(g -> !additional.contains(g)).forEach(additional::add);

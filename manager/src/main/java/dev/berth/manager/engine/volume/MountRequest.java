@@ -17,7 +17,8 @@ import java.util.Set;
  * @param mode       docker's inspect {@code Mode}: the {@code -v} mode string ("z" for a volume without one)
  * @param propagation a bind's propagation (rprivate unless given), else empty
  * @param tmpfsData  a tmpfs's options as {@code --tmpfs} takes them ({@code size=64m,mode=1777}), else empty
- * @param origin     where it came from: decides the bind source rule and the error wording
+ * @param origin     where it came from: a missing bind source is created for BINDS ({@code -v}, and
+ *                   {@code --mount} with {@code BindOptions.CreateMountpoint}), refused for MOUNTS
  */
 record MountRequest(String type, String source, String destination, boolean readOnly, String mode,
                     String propagation, boolean noCopy, boolean nonRecursive, Map<String, String> volumeLabels,
@@ -116,6 +117,7 @@ record MountRequest(String type, String source, String destination, boolean read
                 }
                 String propagation = DEFAULT_PROPAGATION;
                 boolean nonRecursive = false;
+                boolean createSource = false;
                 if (m.bindOptions() != null) {
                     if (m.bindOptions().propagation() != null && !m.bindOptions().propagation().isEmpty()) {
                         propagation = m.bindOptions().propagation();
@@ -124,9 +126,10 @@ record MountRequest(String type, String source, String destination, boolean read
                         }
                     }
                     nonRecursive = Boolean.TRUE.equals(m.bindOptions().nonRecursive());
+                    createSource = Boolean.TRUE.equals(m.bindOptions().createMountpoint());
                 }
                 return new MountRequest(BIND, clean(source), containerPath(type, m.target()), readOnly, "",
-                        propagation, false, nonRecursive, Map.of(), "", Origin.MOUNTS);
+                        propagation, false, nonRecursive, Map.of(), "", createSource ? Origin.BINDS : Origin.MOUNTS);
             }
             case VOLUME -> {
                 if (m.bindOptions() != null) {

@@ -46,6 +46,11 @@ final class MountResolver {
 
     List<ContainerMount> resolve(ContainerConfig config, HostConfig host, VolumesFromSource volumesFrom)
             throws IOException {
+        String driver = host.volumeDriver();
+        if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
+            throw BerthException.notFound("error looking up volume plugin " + driver + ": plugin \"" + driver
+                    + "\" not found");
+        }
         Map<String, Planned> byDestination = new LinkedHashMap<>();
         List<MountRequest> explicit = new ArrayList<>();
         // parse everything before touching anything

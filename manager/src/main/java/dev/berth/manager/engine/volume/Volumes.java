@@ -55,6 +55,7 @@ public final class Volumes {
     private static final Log LOG = Log.of(Volumes.class);
     private static final String LOCAL = "local";
     private static final String DATA = "_data";
+    private static final String COPY_UP = ".copy-up";
 
     private final MetadataDb db;
     private final Path root;
@@ -177,6 +178,22 @@ public final class Volumes {
     }
 
     /**
+     * Every volume with docker's {@code UsageData} (for {@code system df}): the bytes its files hold and the
+     * number of containers using it.
+     */
+    public List<Volume> usage(String namespace) throws IOException {
+        List<Volume> out = new ArrayList<>();
+        for (EngineRecord r : store(namespace).list()) {
+            VolumeRecord v = VolumeRecord.parse(r.json());
+            Volume plain = toVolume(namespace, v);
+            out.add(new Volume(plain.name(), plain.driver(), plain.mountpoint(), plain.createdAt(), plain.status(),
+                    plain.labels(), plain.scope(), plain.options(), new Volume.UsageData(
+                    DirectorySize.of(volumeDir(namespace, v.name())), inUse(namespace, v.name()).size())));
+        }
+        return out;
+    }
+
+    /**
      * Resolves a container's mounts: {@code --volumes-from}, binds, {@code --mount}s, tmpfs and the image's
      * {@code VOLUME}s (of the merged {@code config}) with docker's precedence; creates named volumes on first use
      * and anonymous ones, copies image content from {@code rootfs} into empty volumes (unless nocopy). The result
@@ -239,7 +256,7 @@ public final class Volumes {
         EngineStore store;
         try {
             store = store(namespace);
-        } catch (IllegalArgumentException | BerthException e) {
+        } catch (BerthException e) {
             LOG.warn("volumes directory of an invalid namespace ignored", "dir", root.resolve(namespace));
             return;
         }
@@ -247,6 +264,7 @@ public final class Volumes {
         for (EngineRecord r : store.list()) {
             if (isDirectory(dataDir(namespace, r.key()))) {
                 recorded.add(r.key());
+                TreeDeleter.delete(volumeDir(namespace, r.key()).resolve(COPY_UP)); // a crash during copy-up
             } else {
                 store.delete(r.key());
                 dropped.add(namespace + "/" + r.key());
@@ -265,10 +283,6 @@ public final class Volumes {
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
             if (recorded.contains(name)) {
-                continue;
-            }
-            if (name.startsWith(".")) {
-                TreeDeleter.delete(dir); // a copy-up's scratch left by a crash
                 continue;
             }
             if (!VolumeName.isValid(name) || !isDirectory(dir.resolve(DATA))) {
@@ -340,7 +354,7 @@ public final class Volumes {
             if (!isEmptyDirectory(data)) {
                 return;
             }
-            Path scratch = volumeDir(namespace, name).resolve(".copy-up");
+            Path scratch = volumeDir(namespace, name).resolve(COPY_UP);
             TreeDeleter.delete(scratch);
             try {
                 copier.copy(image, scratch);

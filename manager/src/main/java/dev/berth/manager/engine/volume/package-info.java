@@ -5,6 +5,8 @@
  * precedence and errors, docker's copy-up of image content into an empty volume, and the in-use rule. The engine
  * supplies who uses a volume ({@link dev.berth.manager.engine.volume.VolumeUsers}) and another container's mounts
  * ({@link dev.berth.manager.engine.volume.VolumesFromSource}).
+ * {@link dev.berth.manager.engine.volume.ContainerArchive} is docker's {@code cp}: stat, tar and extract container
+ * paths through the rootfs and the mounts, every path resolved in the container's scope.
  *
  * <p>On disk, under the volumes root ({@code <root>/volumes}, 0700):
  * <pre>

@@ -21,6 +21,8 @@ import dev.berth.api.services.engine.v1.KillContainerRequest;
 import dev.berth.api.services.engine.v1.ListContainersRequest;
 import dev.berth.api.services.engine.v1.LogsRequest;
 import dev.berth.api.services.engine.v1.OutputChunk;
+import dev.berth.api.services.engine.v1.PruneRequest;
+import dev.berth.api.services.engine.v1.PruneResponse;
 import dev.berth.api.services.engine.v1.RemoveContainerRequest;
 import dev.berth.api.services.engine.v1.RenameContainerRequest;
 import dev.berth.api.services.engine.v1.ResizeRequest;
@@ -28,6 +30,9 @@ import dev.berth.api.services.engine.v1.StartContainerResponse;
 import dev.berth.api.services.engine.v1.StopContainerRequest;
 import dev.berth.api.services.engine.v1.StopContainerResponse;
 import dev.berth.api.services.engine.v1.StreamKind;
+import dev.berth.api.services.engine.v1.TopRequest;
+import dev.berth.api.services.engine.v1.TopResponse;
+import dev.berth.api.services.engine.v1.TopRow;
 import dev.berth.api.services.engine.v1.WaitContainerRequest;
 import dev.berth.api.services.engine.v1.WaitContainerResponse;
 
@@ -35,6 +40,7 @@ import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.Execs;
 import dev.berth.manager.engine.LogQuery;
 import dev.berth.manager.engine.OutputStreamKind;
+import dev.berth.manager.engine.Top;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.RequestMetadata;
 import dev.berth.model.ContainerConfig;
@@ -250,6 +256,22 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
             RequestMetadata.namespace("resize exec");
             engine.execs().resize(req.getId(), req.getWidth(), req.getHeight());
             return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void prune(PruneRequest req, StreamObserver<PruneResponse> response) {
+        Calls.unary(response, () -> PruneResponse.newBuilder().addAllDeleted(engine.prune(
+                RequestMetadata.namespace("prune containers"), Json.filters(req.getFiltersMap()))).build());
+    }
+
+    @Override
+    public void top(TopRequest req, StreamObserver<TopResponse> response) {
+        Calls.unary(response, () -> {
+            Top top = engine.top(RequestMetadata.namespace("top of container"), req.getId(), req.getPsArgs());
+            TopResponse.Builder b = TopResponse.newBuilder().addAllTitles(top.titles());
+            top.processes().forEach(row -> b.addProcesses(TopRow.newBuilder().addAllColumns(row)));
+            return b.build();
         });
     }
 

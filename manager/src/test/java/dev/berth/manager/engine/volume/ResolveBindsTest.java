@@ -13,26 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ResolveBindsTest {
-    @TempDir
-    Path tmp;
-    VolumeFixture f;
-
-    @BeforeEach
-    void open() throws IOException {
-        f = new VolumeFixture(tmp);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        f.close();
-    }
-
+class ResolveBindsTest extends VolumeTestBase {
     List<ContainerMount> resolve(String... binds) throws IOException {
         return f.volumes.resolve("default", "c1", ContainerConfig.EMPTY,
                 HostConfig.EMPTY.toBuilder().binds(List.of(binds)).build(), f.rootfs, f.volumesFrom());

@@ -17,28 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VolumesTest {
-    @TempDir
-    Path tmp;
-    VolumeFixture f;
-    Volumes volumes;
-
-    @BeforeEach
-    void open() throws IOException {
-        f = new VolumeFixture(tmp);
-        volumes = f.volumes;
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        f.close();
-    }
-
+class VolumesTest extends VolumeTestBase {
     @Test
     void create_answersDockersVolumeAndMakesTheDataDirectory() throws IOException {
         Volume v = volumes.create("default", VolumeCreateOptions.named("data", Map.of("a", "1")));
