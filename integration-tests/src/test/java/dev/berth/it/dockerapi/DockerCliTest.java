@@ -159,6 +159,22 @@ class DockerCliTest {
         docker.run("rm", "-f", "dcli-cp").assertSuccess();
     }
 
+    @Test
+    void testcontainersStartsExecsAndReadsLogsOfAGenericContainer() throws IOException {
+        CliResult r = new CommandLine(Files.createDirectories(dir.resolve("tc"))).run(java.time.Duration.ofMinutes(3),
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        System.getProperty("java.class.path"), TestcontainersProbe.class.getName()),
+                java.util.Map.of("DOCKER_HOST", "unix://" + dir.resolve("d/docker.sock"),
+                        "TESTCONTAINERS_RYUK_DISABLED", "true", "HOME", dir.toString()), null);
+        r.assertSuccess();
+        List<String> out = lines(r.stdout());
+        assertTrue(out.contains("started=true"), r.toString());
+        assertTrue(out.contains("exec.stdout=copied in"), r.toString());
+        assertTrue(out.contains("exec.stderr=oops"), r.toString());
+        assertTrue(out.contains("exec.exit=3"), r.toString());
+        assertTrue(out.contains("logs=ready"), r.toString());
+    }
+
     private static List<String> lines(String out) {
         return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
