@@ -88,6 +88,7 @@ final class SystemEndpoints {
                 : System.getProperty("os.arch"));
         defaults.put("KernelVersion", facts.kernelVersion());
         defaults.put("NCPU", Runtime.getRuntime().availableProcessors());
+        defaults.put("MemTotal", facts.memTotal());
         defaults.put("DockerRootDir", facts.rootDir().toString());
         defaults.put("IndexServerAddress", "https://index.docker.io/v1/");
         defaults.put("LoggingDriver", "json-file");

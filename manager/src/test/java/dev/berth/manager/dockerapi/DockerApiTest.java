@@ -43,7 +43,7 @@ class DockerApiTest {
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).build();
         socket = dir.resolve("docker.sock");
-        api = DockerApi.serve(socket, channel, "default", new SystemFacts("6.1.0-test", "amd64", "host", dir));
+        api = DockerApi.serve(socket, channel, "default", new SystemFacts("6.1.0-test", "amd64", "host", dir, 1L << 30));
     }
 
     @AfterEach
