@@ -8,6 +8,8 @@ import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
+import dev.berth.manager.dockerapi.DockerApi;
+import dev.berth.manager.dockerapi.SystemFacts;
 import dev.berth.manager.engine.ContainerVolumeUsers;
 import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
@@ -112,6 +114,7 @@ public final class Berthd implements AutoCloseable {
     private final List<ServerServiceDefinition> services;
     private final ShimTasks tasks;
     private UnixSocketServer socket;
+    private DockerApi docker;
     private Server inProcess;
     private String inProcessName;
 
@@ -289,8 +292,25 @@ public final class Berthd implements AutoCloseable {
     /** Serves the services on the config's unix socket. */
     public Berthd serve() throws IOException {
         socket = UnixSocketServer.start(config.address(), services);
+        if (config.dockerAddress().isPresent()) {
+            serveDocker(config.dockerAddress().get());
+        }
         LOG.info("serving", "address", config.address(), "ttrpc", config.ttrpcAddress(), "root", config.root(),
-                "state", config.state());
+                "state", config.state(), "docker", config.dockerAddress().map(Path::toString).orElse("none"));
+        return this;
+    }
+
+    /**
+     * Serves the Docker Engine API on {@code socket} (mode 0660) over the in-process channel, in the
+     * {@code default} namespace that the berth CLI uses too, so both see the same containers.
+     */
+    public synchronized Berthd serveDocker(Path socket) throws IOException {
+        if (docker != null) {
+            throw BerthException.failedPrecondition("serve docker api " + socket + ": already served");
+        }
+        Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
+        SocketClaim.claim(socket);
+        docker = DockerApi.serve(socket, channel(), "default", SystemFacts.ofHost(config.root()));
         return this;
     }
 
@@ -313,6 +333,13 @@ public final class Berthd implements AutoCloseable {
 
     @Override
     public void close() {
+        if (docker != null) {
+            try {
+                docker.close();
+            } catch (IOException e) {
+                LOG.warn("close docker api socket", e);
+            }
+        }
         if (socket != null) {
             try {
                 socket.close();

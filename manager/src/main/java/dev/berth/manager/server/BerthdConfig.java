@@ -26,6 +26,7 @@ import org.tomlj.TomlTable;
  * [grpc]  address = "/run/berth/berthd.sock"
  * [ttrpc] address = "/run/berth/berthd.sock.ttrpc"   # where shims publish events
  * [debug] level = "info"
+ * [docker] address = "/run/berth/docker.sock"   # the Docker Engine API; "" for none
  * [berth]
  *   snapshotter = "overlayfs"          # or "native"
  *   default_runtime = "io.containerd.runc.v2"
@@ -44,7 +45,8 @@ import org.tomlj.TomlTable;
  */
 public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddress, String logLevel,
                            String snapshotter, String defaultRuntime, Map<String, Path> runtimes,
-                           RegistryHostsConfig registries, long maxUnpackedBytes) {
+                           RegistryHostsConfig registries, long maxUnpackedBytes,
+                           Optional<Path> dockerAddress) {
 
     public static final String DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
@@ -70,7 +72,8 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
         return new BerthdConfig(Path.of("/var/lib/berth"), Path.of("/run/berth"),
                 Path.of("/run/berth/berthd.sock"), Path.of("/run/berth/berthd.sock.ttrpc"), "info",
                 "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim),
-                new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()), 0);
+                new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()), 0,
+                Optional.of(Path.of("/run/berth/docker.sock")));
     }
 
     /** These settings overridden by the file's. */
@@ -97,33 +100,53 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                 toml.getString("debug.level", () -> logLevel),
                 toml.getString("berth.snapshotter", () -> snapshotter),
                 toml.getString("berth.default_runtime", () -> defaultRuntime), rts, registries(toml, file),
-                toml.getLong("berth.max_unpacked_bytes", () -> maxUnpackedBytes));
+                toml.getLong("berth.max_unpacked_bytes", () -> maxUnpackedBytes),
+                toml.contains("docker.address") ? docker(toml.getString("docker.address"))
+                        : dockerBeside(newAddress));
     }
 
     public BerthdConfig withRoot(Path p) {
         return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes);
+                registries, maxUnpackedBytes, dockerAddress);
     }
 
     public BerthdConfig withState(Path p) {
         return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes);
+                registries, maxUnpackedBytes, dockerAddress);
     }
 
-    /** The gRPC socket; the ttrpc socket follows it ({@code <address>.ttrpc}), as containerd's does. */
+    /**
+     * The gRPC socket; the ttrpc socket follows it ({@code <address>.ttrpc}), as containerd's does, and so does the
+     * Docker API's ({@code docker.sock} in the same directory) unless it is off.
+     */
     public BerthdConfig withAddress(Path p) {
         return new BerthdConfig(root, state, p, Path.of(p + ".ttrpc"), logLevel, snapshotter, defaultRuntime,
-                runtimes, registries, maxUnpackedBytes);
+                runtimes, registries, maxUnpackedBytes, dockerBeside(p));
+    }
+
+    private Optional<Path> dockerBeside(Path grpc) {
+        return grpc.equals(address) ? dockerAddress : dockerAddress.map(d -> grpc.resolveSibling("docker.sock"));
     }
 
     public BerthdConfig withLogLevel(String level) {
         return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes);
+                registries, maxUnpackedBytes, dockerAddress);
     }
 
     public BerthdConfig withSnapshotter(String name) {
         return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes);
+                registries, maxUnpackedBytes, dockerAddress);
+    }
+
+    /** Where the Docker Engine API is served; an empty path for nowhere. */
+    public BerthdConfig withDockerAddress(Optional<Path> p) {
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
+                registries, maxUnpackedBytes, p);
+    }
+
+    /** {@code [docker] address} and {@code --docker-address}: a path, or empty for no Docker API. */
+    static Optional<Path> docker(String value) {
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     /** {@code [berth.registry]}: {@code config} (docker's config.json), {@code insecure}, {@code mirrors.<host>}. */

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * berthd's flags, named as containerd's: {@code --config/-c}, {@code --address/-a}, {@code --root}, {@code --state},
- * {@code --log-level/-l}, plus {@code --snapshotter}, {@code --version/-v} and {@code --help/-h}. Both
+ * {@code --log-level/-l}, plus {@code --snapshotter}, {@code --docker-address}, {@code --version/-v} and {@code --help/-h}. Both
  * {@code --flag value} and {@code --flag=value} are accepted.
  */
 record CommandLine(BerthdConfig config, boolean version, boolean help) {
@@ -22,6 +22,7 @@ record CommandLine(BerthdConfig config, boolean version, boolean help) {
                   --state DIR         state root (default /run/berth)
               -l, --log-level LEVEL   debug, info, warn or error (default info)
                   --snapshotter NAME  overlayfs (default) or native
+                  --docker-address PATH  Docker Engine API socket (default /run/berth/docker.sock; "" for none)
               -v, --version           print the version and exit
             """;
 
@@ -33,6 +34,7 @@ record CommandLine(BerthdConfig config, boolean version, boolean help) {
         Path state = null;
         String level = null;
         String snapshotter = null;
+        String docker = null;
         boolean version = false;
         boolean help = false;
         while (!in.isEmpty()) {
@@ -50,6 +52,7 @@ record CommandLine(BerthdConfig config, boolean version, boolean help) {
                 case "--state" -> state = Path.of(value(arg, value, in));
                 case "-l", "--log-level" -> level = value(arg, value, in);
                 case "--snapshotter" -> snapshotter = value(arg, value, in);
+                case "--docker-address" -> docker = value(arg, value, in);
                 case "-v", "--version" -> version = true;
                 case "-h", "--help" -> help = true;
                 default -> throw BerthException.invalidArgument("berthd: unknown flag " + arg);
@@ -70,6 +73,9 @@ record CommandLine(BerthdConfig config, boolean version, boolean help) {
         }
         if (snapshotter != null) {
             config = config.withSnapshotter(snapshotter);
+        }
+        if (docker != null) {
+            config = config.withDockerAddress(BerthdConfig.docker(docker));
         }
         return new CommandLine(config, version, help);
     }

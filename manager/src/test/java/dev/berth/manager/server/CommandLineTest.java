@@ -66,6 +66,25 @@ class CommandLineTest {
     }
 
     @Test
+    void parse_dockerSocket_isBesideTheGrpcSocketUnlessMovedOrTurnedOff() throws Exception {
+        assertEquals(java.util.Optional.of(Path.of("/run/berth/docker.sock")),
+                CommandLine.parse(List.of(), DEFAULTS).config().dockerAddress());
+        assertEquals(java.util.Optional.of(Path.of("/tmp/t/docker.sock")),
+                CommandLine.parse(List.of("-a", "/tmp/t/b.sock"), DEFAULTS).config().dockerAddress());
+        assertEquals(java.util.Optional.of(Path.of("/tmp/d.sock")), CommandLine.parse(
+                List.of("-a", "/tmp/t/b.sock", "--docker-address", "/tmp/d.sock"), DEFAULTS).config().dockerAddress());
+        assertEquals(java.util.Optional.empty(),
+                CommandLine.parse(List.of("--docker-address="), DEFAULTS).config().dockerAddress());
+        Path file = dir.resolve("docker.toml");
+        Files.writeString(file, "[grpc]\naddress = \"/srv/b.sock\"\n");
+        assertEquals(java.util.Optional.of(Path.of("/srv/docker.sock")),
+                CommandLine.parse(List.of("-c", file.toString()), DEFAULTS).config().dockerAddress());
+        Files.writeString(file, "[docker]\naddress = \"\"\n");
+        assertEquals(java.util.Optional.empty(),
+                CommandLine.parse(List.of("-c", file.toString()), DEFAULTS).config().dockerAddress());
+    }
+
+    @Test
     void parse_badInput_namesTheProblem() throws Exception {
         BerthException unknown = assertThrows(BerthException.class,
                 () -> CommandLine.parse(List.of("--nope"), DEFAULTS));
