@@ -30,6 +30,8 @@ public final class Attachment implements AutoCloseable {
     private final Object closeStdinMessage;
     private volatile OptionalInt exitCode = OptionalInt.empty();
     private volatile ClientCallStreamObserver<?> call;
+    /** Opened by the engine's {@code attached} message, or by the end of the stream. */
+    private final java.util.concurrent.CountDownLatch inPlace = new java.util.concurrent.CountDownLatch(1);
     private boolean ended;
 
     private <I> Attachment(Function<StreamObserver<OutputChunk>, StreamObserver<I>> open, I first,
@@ -45,6 +47,21 @@ public final class Attachment implements AutoCloseable {
     static <I> Attachment open(Function<StreamObserver<OutputChunk>, StreamObserver<I>> open, I first,
                                Function<byte[], I> stdin, I closeStdin) {
         return new Attachment(open, first, stdin, closeStdin);
+    }
+
+    /**
+     * Waits until the engine says the attach is in place (or the stream ended, whose error {@link #next} then
+     * throws): a container started after this returns cannot write output the attachment misses.
+     */
+    Attachment awaitInPlace() {
+        try {
+            inPlace.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("attach: interrupted while waiting for the engine", e);
+        }
+        return this;
     }
 
     /** The next piece of output; empty when the output ended. A failed stream throws {@link DaemonException}. */
@@ -142,6 +159,9 @@ public final class Attachment implements AutoCloseable {
 
         @Override
         public void onNext(OutputChunk chunk) {
+            if (chunk.getAttached()) {
+                inPlace.countDown();
+            }
             if (chunk.getExited()) {
                 exitCode = OptionalInt.of(chunk.getExitCode());
             }
@@ -153,11 +173,13 @@ public final class Attachment implements AutoCloseable {
         @Override
         public void onError(Throwable t) {
             output.add(t instanceof RuntimeException r ? r : new IllegalStateException(t));
+            inPlace.countDown();
         }
 
         @Override
         public void onCompleted() {
             output.add(END);
+            inPlace.countDown();
             synchronized (Attachment.this) {
                 try {
                     requests.onCompleted();

@@ -239,7 +239,10 @@ public final class Containers {
         return Calls.stream(() -> stubs.containers().logs(b.build()), Output::of);
     }
 
-    /** Attaches to the container's streams (before or after it starts). */
+    /**
+     * Attaches to the container's streams (before or after it starts); returns once the engine has the attach in
+     * place, so a start that follows misses no output.
+     */
     public Attachment attach(String id, Options.Attach options) {
         AttachInput first = AttachInput.newBuilder().setStart(AttachRequest.newBuilder().setId(id)
                 .setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr())
@@ -247,7 +250,7 @@ public final class Containers {
         return Attachment.open((StreamObserver<dev.berth.api.services.engine.v1.OutputChunk> r) ->
                         stubs.containersAsync().attach(r), first,
                 data -> AttachInput.newBuilder().setStdin(ByteString.copyFrom(data)).build(),
-                AttachInput.newBuilder().setCloseStdin(true).build());
+                AttachInput.newBuilder().setCloseStdin(true).build()).awaitInPlace();
     }
 
     /** The terminal size of the container's tty. */

@@ -103,6 +103,7 @@ class BerthClientTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
     void runAttached_attachesAndWaitsBeforeStartAndAnswersTheStatus() throws InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -116,6 +117,7 @@ class BerthClientTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
     void runAttached_withOpenStdin_sendsItAndClosesIt() throws InterruptedException {
         ContainerConfig config = config("cat").toBuilder().openStdin(true).attachStdin(true).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -173,8 +173,19 @@ final class FakeEngine {
                         case START -> {
                             calls.add("attach");
                             id = input.getStart().getId();
-                            attached.put(id, response);
-                            stdin.put(id, new ByteArrayOutputStream());
+                            String attaching = id;
+                            // the attach takes effect a little later, as an engine's may: a client that starts
+                            // the container before the `attached` answer loses its output (and waits forever)
+                            Thread.ofPlatform().daemon().start(() -> {
+                                try {
+                                    Thread.sleep(200);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                stdin.put(attaching, new ByteArrayOutputStream());
+                                attached.put(attaching, response);
+                                response.onNext(OutputChunk.newBuilder().setAttached(true).build());
+                            });
                         }
                         case STDIN -> {
                             stdin.get(id).writeBytes(input.getStdin().toByteArray());

@@ -72,7 +72,7 @@ final class StdioEndpoints {
         AttachRequest start = AttachRequest.newBuilder().setId(id).setStdin(c.flag("stdin", false))
                 .setStdout(c.flag("stdout", false)).setStderr(c.flag("stderr", false)).setLogs(c.flag("logs", false))
                 .setDetachKeys(c.query("detachKeys", "")).build();
-        pump(c, tty, out -> stubs.containersAsync().attach(out),
+        pump(c, tty, true, out -> stubs.containersAsync().attach(out),
                 AttachInput.newBuilder().setStart(start).build(),
                 b -> AttachInput.newBuilder().setStdin(ByteString.copyFrom(b)).build(),
                 AttachInput.newBuilder().setCloseStdin(true).build());
@@ -96,20 +96,29 @@ final class StdioEndpoints {
             c.status(200);
             return;
         }
-        pump(c, tty, out -> stubs.containersAsync().execStart(out), start,
+        pump(c, tty, false, out -> stubs.containersAsync().execStart(out), start,
                 b -> ExecInput.newBuilder().setStdin(ByteString.copyFrom(b)).build(),
                 ExecInput.newBuilder().setCloseStdin(true).build());
     }
 
     /**
-     * Opens the engine's stream, waits for its first answer (the engine's output or its refusal: a refusal is
-     * still a plain HTTP error), takes the connection over and relays until the engine ends the stream.
+     * Opens the engine's stream, takes the connection over and relays until the engine ends the stream. An attach
+     * answers the client (101 or 200) only once the engine has it in place: docker's CLI starts the container when
+     * that answer arrives, and output written before the attach is in place would be lost.
      */
-    private static <I> void pump(ApiCall c, boolean tty, Function<StreamObserver<OutputChunk>, StreamObserver<I>> open,
+    private static <I> void pump(ApiCall c, boolean tty, boolean awaitAttached,
+                                 Function<StreamObserver<OutputChunk>, StreamObserver<I>> open,
                                  I first, Function<byte[], I> stdin, I closeStdin) {
         Relay relay = new Relay(tty);
         StreamObserver<I> in = open.apply(relay);
         in.onNext(first);
+        if (awaitAttached) {
+            try {
+                relay.attached.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // the engine refused or ended the stream: the hijacked connection closes below
+            }
+        }
         boolean upgrade = c.request().header("upgrade").isPresent();
         Raw raw = c.reply().hijack(upgrade, ContainerEndpoints.RAW_STREAM, new RawInput() {
             @Override
@@ -140,6 +149,8 @@ final class StdioEndpoints {
     private static final class Relay implements StreamObserver<OutputChunk> {
         private final boolean tty;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Completes with the engine's {@code attached} message, or with the end of the stream. */
+        private final CompletableFuture<Void> attached = new CompletableFuture<>();
         private final List<byte[]> pending = new ArrayList<>();
         private Raw raw;
 
@@ -155,6 +166,9 @@ final class StdioEndpoints {
 
         @Override
         public void onNext(OutputChunk chunk) {
+            if (chunk.getAttached()) {
+                attached.complete(null);
+            }
             if (chunk.getExited() || chunk.getData().isEmpty()) {
                 return;
             }
@@ -171,11 +185,13 @@ final class StdioEndpoints {
         @Override
         public void onError(Throwable t) {
             done.completeExceptionally(t);
+            attached.complete(null);
         }
 
         @Override
         public void onCompleted() {
             done.complete(null);
+            attached.complete(null);
         }
     }
 }

@@ -129,6 +129,7 @@ final class FakeEngine {
                         case START -> {
                             calls.add("attach " + in.getStart().getId());
                             out.onNext(chunk(StreamKind.STDOUT, "hello\n"));
+                            out.onNext(OutputChunk.newBuilder().setAttached(true).build());
                         }
                         case STDIN -> out.onNext(chunk(StreamKind.STDOUT, in.getStdin().toStringUtf8()));
                         case CLOSE_STDIN -> {

@@ -472,6 +472,8 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                     finish(OutputChunk.newBuilder().setExited(true).setExitCode(exitCode).build());
                 }
             });
+            // the client may start the container now: nothing it writes from here on is missed
+            send(OutputChunk.newBuilder().setAttached(true).build());
         }
 
         private void send(OutputChunk c) {
