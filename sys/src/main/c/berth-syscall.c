@@ -688,3 +688,62 @@ JNIEXPORT jlong JNICALL FN(mountIn0)(JNIEnv *env, jclass cls, jstring jdir, jstr
 	free(data);
 	return r;
 }
+
+/* ---- network namespaces (issue 13) ----------------------------------------------------------------------- */
+
+#include <stdio.h>
+#include <sys/syscall.h>
+
+struct netns_create {
+	const char *target;
+	int err;
+};
+
+/*
+ * Runs on a thread of its own, as CNI's ns package does on a locked OS thread: unshare(CLONE_NEWNET) moves only
+ * this thread into a new network namespace, the bind mount of its ns file keeps the namespace alive, and the
+ * thread ends without any other thread of the JVM having changed namespace.
+ */
+static void *netns_create_thread(void *arg)
+{
+	struct netns_create *n = arg;
+	char self[64];
+	n->err = 0;
+	snprintf(self, sizeof(self), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
+	if (unshare(CLONE_NEWNET) < 0 || mount(self, n->target, NULL, MS_BIND, NULL) < 0)
+		n->err = errno;
+	return NULL;
+}
+
+/* A new network namespace bind-mounted on target (an existing file). */
+JNIEXPORT jlong JNICALL FN(netnsCreate0)(JNIEnv *env, jclass cls, jstring jtarget)
+{
+	(void)cls;
+	char *target = cstring(env, jtarget);
+	if (target == NULL)
+		return -(jlong)ENOMEM;
+	struct netns_create n = { .target = target };
+	pthread_t thread;
+	int e = pthread_create(&thread, NULL, netns_create_thread, &n);
+	if (e == 0)
+		e = pthread_join(thread, NULL);
+	free(target);
+	return e != 0 ? -(jlong)e : n.err != 0 ? -(jlong)n.err : 0;
+}
+
+/* setns(2) of the calling thread into the network namespace at path. */
+JNIEXPORT jlong JNICALL FN(netnsJoin0)(JNIEnv *env, jclass cls, jstring jpath)
+{
+	(void)cls;
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -(jlong)ENOMEM;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -(jlong)errno;
+	int r = setns(fd, CLONE_NEWNET);
+	int e = errno;
+	close(fd);
+	return r < 0 ? -(jlong)e : 0;
+}

@@ -21,7 +21,7 @@ import java.util.Optional;
  * <p>Each native method returns a non-negative result or {@code -errno}; this class turns the latter into a
  * {@link SyscallException} naming the operation and the object.
  */
-public final class LinuxSyscalls implements Syscalls, FileSyscalls {
+public final class LinuxSyscalls implements Syscalls, FileSyscalls, NetnsSyscalls {
     /** The library's file name, as the build writes it. */
     public static final String LIBRARY = "libberth-syscall.so";
 
@@ -385,5 +385,21 @@ public final class LinuxSyscalls implements Syscalls, FileSyscalls {
     public void mountIn(String dir, String source, String target, String type, long flags, String data) {
         check(mountIn0(dir, source, target, type, flags, data), "mount " + source + " (from " + dir + ") to",
                 target);
+    }
+
+    // ---- network namespaces (issue 13): one block, appended ----------------------------------------------
+
+    private static native long netnsCreate0(String target);
+
+    private static native long netnsJoin0(String path);
+
+    @Override
+    public void createNetns(String target) {
+        check(netnsCreate0(target), "create network namespace at", target);
+    }
+
+    @Override
+    public void joinNetns(String path) {
+        check(netnsJoin0(path), "setns network namespace", path);
     }
 }

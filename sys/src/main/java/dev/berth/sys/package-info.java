@@ -5,7 +5,8 @@
  * {@link dev.berth.sys.SocketSyscalls} (unix sockets, fd passing), {@link dev.berth.sys.EventSyscalls} (eventfd,
  * inotify, poll),
  * {@link dev.berth.sys.MountSyscalls}, {@link dev.berth.sys.TerminalSyscalls} and {@link dev.berth.sys.FileSyscalls}
- * (file metadata). {@link dev.berth.sys.Syscalls} is all of them at once, for composition roots;
+ * (file metadata), {@link dev.berth.sys.NetnsSyscalls} (network namespaces: a new one held by a bind mount, setns of
+ * the calling thread). {@link dev.berth.sys.Syscalls} is all but the last two at once, for composition roots;
  * {@link dev.berth.sys.Syscalls#withProcesses} replaces the process role (the shim's reaper).
  *
  * <p>{@link dev.berth.sys.LinuxSyscalls} binds them through JNI ({@code src/main/c/berth-syscall.c}, built into

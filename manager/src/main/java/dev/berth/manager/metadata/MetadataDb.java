@@ -97,6 +97,11 @@ public final class MetadataDb implements AutoCloseable {
         return new EngineStore(db, namespace, EngineStore.Kind.VOLUMES);
     }
 
+    /** berthd's networks ({@code manager.network}) and their endpoints; not namespaced, as docker's. */
+    public NetworkStore networks() {
+        return new NetworkStore(db);
+    }
+
     public LeaseStore leases(String namespace) {
         Identifiers.validateNamespace(namespace);
         return new LeaseStore(db, namespace, gc);

@@ -23,7 +23,7 @@ final class Migrations {
     }
 
     /** The scripts shipped with this berthd, in order. A new schema step is a new file added here. */
-    private static final List<String> SCRIPTS = List.of("0001-initial.sql", "0002-engine.sql");
+    private static final List<String> SCRIPTS = List.of("0001-initial.sql", "0002-engine.sql", "0003-networks.sql");
 
     private final List<Migration> migrations;
 

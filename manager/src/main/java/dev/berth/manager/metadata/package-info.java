@@ -36,6 +36,12 @@
  *      └─ snapshot_labels(namespace, snapshotter, snapshot, key, value)
  * </pre>
  *
+ * <p>Version 2 adds the engine's documents ({@code engine_containers(namespace, id PK2, name UNIQUE2, record)},
+ * {@code engine_volumes(namespace, name PK2, record)}); version 3 adds berthd's networks, which are not namespaced
+ * ({@code networks(id PK, name UNIQUE, record)}, {@link dev.berth.manager.metadata.NetworkStore}) and their
+ * endpoints ({@code network_endpoints(network → networks, namespace, container PK3, record)}; no cascade: a
+ * network with endpoints stays).
+ *
  * <p>Child rows go with their owner ({@code ON DELETE CASCADE}); deleting a namespace requires it to hold no
  * images, blobs, containers or snapshots, and takes its leases and ingests with it.
  *
