@@ -70,7 +70,8 @@ final class EngineFixture implements AutoCloseable {
 
     private void open() throws IOException {
         BerthdConfig config = BerthdConfig.defaults(REPO.resolve("bin/berth-shim")).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"));
+                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"))
+                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED); // in the test JVM's netns: no bridge
         Path init = REPO.resolve("lowlevel-runtime/target/berth-docker-init");
         berthd = Berthd.open(config, LinuxSyscalls.loadBuilt(), new Launch(REPO.resolve("bin/berthd"),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
