@@ -144,6 +144,46 @@ public final class ContainerNetworking {
         }
     }
 
+    /**
+     * docker's {@code network connect}: a running container is attached now; the request kept in {@code dir}
+     * attaches it at its next starts too.
+     */
+    void connect(String namespace, EngineContainer c, boolean running, Path dir, String network,
+                 EndpointSettings endpoint) throws IOException {
+        Request r = request(c, dir);
+        Network n = networks.inspect(network);
+        if (r.mode().startsWith(CONTAINER_MODE) || !n.driver().equals("bridge")
+                || !networks.inspect(r.mode()).driver().equals("bridge")) {
+            throw BerthException.invalidArgument("container cannot be disconnected from host network or connected "
+                    + "to host network");
+        }
+        EndpointSettings asked = endpoint == null ? EndpointSettings.request(List.of(), null) : endpoint;
+        if (running) {
+            sandboxes.connect(namespace, c.id(), c.name(), n.name(), asked);
+        }
+        Map<String, EndpointSettings> endpoints = new LinkedHashMap<>(r.endpoints());
+        endpoints.put(n.name(), asked);
+        Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(r.mode(), endpoints)));
+    }
+
+    /** docker's {@code network disconnect}: detached now if running, and no longer attached at its next starts. */
+    void disconnect(String namespace, EngineContainer c, boolean running, Path dir, String network)
+            throws IOException {
+        Request r = request(c, dir);
+        Network n = networks.inspect(network);
+        if (running) {
+            sandboxes.disconnect(namespace, c.id(), n.name());
+        }
+        Map<String, EndpointSettings> endpoints = new LinkedHashMap<>(r.endpoints());
+        endpoints.remove(n.name());
+        endpoints.remove(n.id());
+        String mode = r.mode();
+        if (mode.equals(n.name()) || mode.equals(n.id())) {
+            mode = endpoints.isEmpty() ? "none" : endpoints.keySet().iterator().next();
+        }
+        Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(mode, endpoints)));
+    }
+
     /** docker's {@code NetworkSettings} as inspect shows it. */
     Map<String, Object> inspect(String namespace, String id) throws IOException {
         return DockerJson.mapper().convertValue(sandboxes.settings(namespace, id),

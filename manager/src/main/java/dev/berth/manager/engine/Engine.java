@@ -27,6 +27,7 @@ import dev.berth.model.ContainerConfig;
 import dev.berth.model.ContainerJson;
 import dev.berth.model.ContainerSummary;
 import dev.berth.model.DockerJson;
+import dev.berth.model.EndpointSettings;
 import dev.berth.model.Health;
 import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
@@ -689,6 +690,35 @@ public final class Engine implements AutoCloseable {
         EngineContainer c = lookup(namespace, ref);
         return ContainerViews.inspect(c, logPath(namespace, c.id()), containerDir(namespace, c.id()),
                 execs.idsOf(namespace, c.id()), networking.inspect(namespace, c.id()));
+    }
+
+    /** docker's {@code network connect} of a container (now if it runs, and at its next starts). */
+    public void connect(String namespace, String ref, String network, EndpointSettings endpoint) throws IOException {
+        networkChange(namespace, ref, (c, running) -> networking.connect(namespace, c, running,
+                containerDir(namespace, c.id()), network, endpoint));
+    }
+
+    /** docker's {@code network disconnect} of a container. */
+    public void disconnect(String namespace, String ref, String network) throws IOException {
+        networkChange(namespace, ref, (c, running) -> networking.disconnect(namespace, c, running,
+                containerDir(namespace, c.id()), network));
+    }
+
+    private interface NetworkChange {
+        void apply(EngineContainer c, boolean running) throws IOException;
+    }
+
+    private void networkChange(String namespace, String ref, NetworkChange change) throws IOException {
+        EngineContainer c = lookup(namespace, ref);
+        String key = key(namespace, c.id());
+        ReentrantLock lock = lock(key);
+        lock.lock();
+        try {
+            c = reload(namespace, c.id());
+            change.apply(c, runs.containsKey(key));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** docker's {@code port}: the container's published ports with the host ports chosen at its start. */

@@ -40,6 +40,7 @@ import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
 import dev.berth.manager.service.engine.EngineContainersService;
 import dev.berth.manager.service.engine.EngineImagesService;
+import dev.berth.manager.service.engine.EngineNetworksService;
 import dev.berth.manager.service.engine.EngineSystemService;
 import dev.berth.manager.service.engine.EngineVolumesService;
 import dev.berth.manager.service.content.ContentService;
@@ -260,6 +261,7 @@ public final class Berthd implements AutoCloseable {
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine),
                 new EngineVolumesService(volumes, dockerEvents),
+                new EngineNetworksService(networks, engine, dockerEvents),
                 new EngineImagesService(new EngineImages(db, engine, dockerEvents)),
                 new EngineSystemService(dockerEvents, clock)));
         List<ServerServiceDefinition> services = bindable.stream()
