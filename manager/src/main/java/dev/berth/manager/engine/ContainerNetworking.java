@@ -78,7 +78,7 @@ public final class ContainerNetworking {
         Map<String, EndpointSettings> endpoints = networking == null ? Map.of() : networking.endpointsConfig();
         Optional<Path> netns;
         if (mode.startsWith(CONTAINER_MODE)) {
-            if (!host.portBindings().isEmpty() || Boolean.TRUE.equals(host.publishAllPorts())) {
+            if (publishes(host)) {
                 throw BerthException.invalidArgument("conflicting options: port publishing and the container type "
                         + "network mode");
             }
@@ -93,8 +93,7 @@ public final class ContainerNetworking {
             for (String name : endpoints.keySet()) {
                 networks.inspect(name);
             }
-            if (n.driver().equals("host") && (!host.portBindings().isEmpty()
-                    || Boolean.TRUE.equals(host.publishAllPorts()))) {
+            if (n.driver().equals("host") && publishes(host)) {
                 LOG.info("published ports are discarded when using host network mode", "id", id);
             }
             netns = n.driver().equals("host") ? Optional.empty() : Optional.of(sandboxes.netnsPath(id));
@@ -206,7 +205,8 @@ public final class ContainerNetworking {
     /** {@code -p} bindings and, with {@code -P}, every exposed port not bound already on a free host port. */
     static Map<String, List<PortBinding>> published(ContainerConfig config, HostConfig host) {
         Map<String, List<PortBinding>> out = new LinkedHashMap<>();
-        host.portBindings().forEach((port, bindings) -> out.put(withProtocol(port),
+        Map<String, List<PortBinding>> asked = host.portBindings() == null ? Map.of() : host.portBindings();
+        asked.forEach((port, bindings) -> out.put(withProtocol(port),
                 bindings == null || bindings.isEmpty() ? List.of(new PortBinding("", "")) : bindings));
         if (Boolean.TRUE.equals(host.publishAllPorts()) && config.exposedPorts() != null) {
             for (String port : config.exposedPorts().keySet()) {
@@ -214,6 +214,11 @@ public final class ContainerNetworking {
             }
         }
         return out;
+    }
+
+    private static boolean publishes(HostConfig host) {
+        return host.portBindings() != null && !host.portBindings().isEmpty()
+                || Boolean.TRUE.equals(host.publishAllPorts());
     }
 
     private static String withProtocol(String port) {
