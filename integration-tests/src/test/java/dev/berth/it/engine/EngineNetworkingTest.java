@@ -120,7 +120,8 @@ class EngineNetworkingTest {
             String lookup = "$(nslookup %s | awk '/^Address: /{print $2}' | tail -n 1)";
             String client = start(null, cmd("sh", "-c", "cat /etc/resolv.conf; byname=" + lookup.formatted(server)
                     + "; byalias=" + lookup.formatted("web") + "; echo \"name=$byname alias=$byalias\";"
-                    + " [ -n \"$byname\" ] && [ \"$byname\" = \"$byalias\" ] && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $byalias 80"
+                    + " [ -n \"$byname\" ] && [ \"$byname\" = \"$byalias\" ]"
+                    + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $byalias 80"
                     + " && ping -c 1 -W 2 $byname && echo ALL-OK"),
                     new HostConfig.Builder().networkMode(net).build(), null);
             String gateway = f.inspect(server).path("NetworkSettings").path("Networks").path(net).path("Gateway")
