@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.services.engine.v1.ArchiveChunk;
+import dev.berth.api.services.engine.v1.ArchivePath;
 import dev.berth.api.services.engine.v1.ContainerRef;
 import dev.berth.api.services.engine.v1.FilterValues;
 import dev.berth.api.services.engine.v1.KillContainerRequest;
@@ -279,6 +281,49 @@ class EngineContainersTest {
                 StreamKind.STDOUT));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         assertFalse(Files.exists(Path.of(f.inspect(none).path("LogPath").asText())));
+    }
+
+    @Test
+    void archive_putIntoACreatedContainer_getFromItRunning() throws Exception {
+        String id = f.create("cp", cmd("sleep", "60"), null);
+        JsonNode stat = EngineFixture.json(f.containers().archiveStat(ArchivePath.newBuilder().setId(id)
+                .setPath("/etc/passwd").build()).getJson());
+        assertEquals("passwd", stat.path("name").asText(), stat.toString());
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        try (dev.berth.testsupport.TarWriter w = new dev.berth.testsupport.TarWriter(tar)) {
+            w.file("hello.txt", 0644, "hello from the host\n".getBytes(StandardCharsets.UTF_8));
+        }
+        java.util.concurrent.CompletableFuture<Void> put = new java.util.concurrent.CompletableFuture<>();
+        var up = f.containersAsync().archivePut(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.berth.api.services.engine.v1.Empty value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                put.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                put.complete(null);
+            }
+        });
+        up.onNext(ArchiveChunk.newBuilder().setTarget(ArchivePath.newBuilder().setId(id).setPath("/tmp"))
+                .setData(com.google.protobuf.ByteString.copyFrom(tar.toByteArray())).build());
+        up.onCompleted();
+        put.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        f.containers().start(ContainerRef.newBuilder().setId(id).build());
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        Iterator<ArchiveChunk> chunks = f.containers().archiveGet(ArchivePath.newBuilder().setId(id)
+                .setPath("/tmp/hello.txt").build());
+        ArchiveChunk first = chunks.next();
+        assertEquals("hello.txt", EngineFixture.json(first.getStat()).path("name").asText());
+        got.writeBytes(first.getData().toByteArray());
+        chunks.forEachRemaining(c -> got.writeBytes(c.getData().toByteArray()));
+        assertTrue(got.toString(StandardCharsets.ISO_8859_1).contains("hello from the host\n"), "the file in the tar");
+        f.containers().remove(RemoveContainerRequest.newBuilder().setId(id).setForce(true).build());
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** docker's image operations and the in-use rule of rmi, top and container prune, with real containers. */
+/** docker's image operations and the in-use rule of rmi, info, top and container prune, with real containers. */
 class EngineImagesTest {
     private EngineFixture f;
 
@@ -68,6 +68,12 @@ class EngineImagesTest {
                 inUse.getStatus().getDescription());
 
         f.containers().start(ContainerRef.newBuilder().setId(c).build());
+        JsonNode info = EngineFixture.json(f.system().info(dev.berth.api.services.engine.v1.Empty
+                .getDefaultInstance()).getJson());
+        assertEquals(1, info.path("Containers").asInt(), info.toString());
+        assertEquals(1, info.path("ContainersRunning").asInt(), info.toString());
+        assertEquals(1, info.path("Images").asInt(), info.toString());
+        assertEquals("overlayfs", info.path("Driver").asText());
         TopResponse top = f.containers().top(TopRequest.newBuilder().setId(c).build());
         assertTrue(top.getTitlesList().contains("PID"), top.toString());
         assertEquals(1, top.getProcessesCount(), top.toString());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Volumes with real containers: data outlives a container, copy-up from the image, in use, rm -v. */
+/** Volumes with real containers: data outlives a container and berthd, copy-up from the image, in use, rm -v. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EngineVolumesTest {
     private EngineFixture f;
@@ -56,7 +56,7 @@ class EngineVolumesTest {
     }
 
     @Test
-    void namedVolume_survivesRmAndIsSeenByTheNextContainer_andCannotBeRemovedWhileUsed() throws Exception {
+    void namedVolume_survivesRmAndARestartAndIsSeenByTheNextContainer_andCannotBeRemovedWhileUsed() throws Exception {
         String writer = f.create(null, cmd("sh", "-c", "echo kept > /data/f && id -u > /data/who"),
                 binds("itdata:/data"));
         assertEquals(0, run(f, writer));
@@ -64,6 +64,9 @@ class EngineVolumesTest {
         JsonNode v = EngineFixture.json(volumes().inspect(VolumeRef.newBuilder().setName("itdata").build())
                 .getJson());
         assertEquals("kept\n", Files.readString(Path.of(v.path("Mountpoint").asText()).resolve("f")));
+        f.reopen(); // a restart of berthd: the volume's record and data are still there
+        assertEquals(v, EngineFixture.json(volumes().inspect(VolumeRef.newBuilder().setName("itdata").build())
+                .getJson()));
 
         String reader = f.create(null, cmd("sh", "-c", "cat /data/f; grep ' /data ' /proc/self/mounts"),
                 binds("itdata:/data:ro"));

@@ -259,12 +259,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the container's task; true if it was running already (docker's 304). */
     public boolean start(String namespace, String ref) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        return locked(namespace, ref, (c, key) -> {
             if (c.status() == ContainerStatus.RUNNING && runs.containsKey(key)) {
                 return true;
             }
@@ -272,6 +267,22 @@ public final class Engine implements AutoCloseable {
             restarts.reset(key);
             startLocked(namespace, c.withRestarts(0, false, true));
             return false;
+        });
+    }
+
+    /** What runs under a container's lock, on its freshly read record. */
+    private interface Locked<T> {
+        T run(EngineContainer current, String key) throws IOException;
+    }
+
+    /** Runs {@code body} under the lock of the container {@code ref} names. */
+    private <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
+        String id = lookup(namespace, ref).id();
+        String key = key(namespace, id);
+        ReentrantLock lock = lock(key);
+        lock.lock();
+        try {
+            return body.run(reload(namespace, id), key);
         } finally {
             lock.unlock();
         }
@@ -495,13 +506,9 @@ public final class Engine implements AutoCloseable {
 
     /** docker's kill: {@code signal} (SIGKILL when empty) to the container's init. */
     public void kill(String namespace, String ref, String signal) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
         int sig = Signals.parse(signal, Signals.SIGKILL);
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
             if (!c.status().hasTask() || !runs.containsKey(key)) {
                 throw BerthException.failedPrecondition("Container " + c.id() + " is not running");
             }
@@ -511,9 +518,8 @@ public final class Engine implements AutoCloseable {
                 save(namespace, c);
             }
             signal(namespace, c, sig);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** docker's restart: a stop (if running), then a start. */
@@ -606,19 +612,9 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<Integer> waitFor(String namespace, String ref, String condition) throws IOException {
         Waits.Condition cond = Waits.Condition.parse(condition);
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
-            if (cond == Waits.Condition.NOT_RUNNING && !c.status().isRunningForDocker()) {
-                return CompletableFuture.completedFuture(c.state().exitCode());
-            }
-            return waits.add(key, cond);
-        } finally {
-            lock.unlock();
-        }
+        return locked(namespace, ref, (c, key) -> cond == Waits.Condition.NOT_RUNNING
+                && !c.status().isRunningForDocker() ? CompletableFuture.completedFuture(c.state().exitCode())
+                : waits.add(key, cond));
     }
 
     public void pause(String namespace, String ref) throws IOException {
@@ -630,12 +626,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void transition(String namespace, String ref, boolean pause) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        EngineContainer done = locked(namespace, ref, (c, key) -> {
             if (pause) {
                 c.status().checkPause(c.id());
                 tasks.pause(namespace, c.id());
@@ -643,26 +634,23 @@ public final class Engine implements AutoCloseable {
                 c.status().checkUnpause(c.id());
                 tasks.resume(namespace, c.id());
             }
-            c = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED : ContainerStatus.RUNNING));
-            save(namespace, c);
-        } finally {
-            lock.unlock();
-        }
-        events.container(namespace, pause ? "pause" : "unpause", c, Map.of());
+            EngineContainer now = c.withState(c.state().withStatus(pause ? ContainerStatus.PAUSED
+                    : ContainerStatus.RUNNING));
+            save(namespace, now);
+            return now;
+        });
+        events.container(namespace, pause ? "pause" : "unpause", done, Map.of());
     }
 
     /** docker's rename; the new name follows docker's rule and must be free. */
     public void rename(String namespace, String ref, String newName) throws IOException {
-        EngineContainer c = lookup(namespace, ref);
         String name = Names.validate(newName);
-        if (name.equals(c.name())) {
-            throw BerthException.invalidArgument("Renaming a container with the same name as its current name");
-        }
-        String key = key(namespace, c.id());
-        ReentrantLock lock = lock(key);
-        lock.lock();
-        try {
-            c = reload(namespace, c.id());
+        locked(namespace, ref, (current, key) -> {
+            EngineContainer c = current;
+            if (name.equals(c.name())) {
+                throw BerthException.invalidArgument("Renaming a container with the same name as its current "
+                        + "name");
+            }
             Optional<EngineRecord> taken = db.engineContainers(namespace).getByName(name);
             if (taken.isPresent()) {
                 throw Names.conflict(name, taken.get().key());
@@ -679,9 +667,8 @@ public final class Engine implements AutoCloseable {
                 throw e;
             }
             events.container(namespace, "rename", c, Map.of("oldName", "/" + old));
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- inspect, list
@@ -788,6 +775,32 @@ public final class Engine implements AutoCloseable {
         java.util.Set<String> pids = new java.util.HashSet<>();
         tasks.pids(namespace, c.id()).forEach(p -> pids.add(Integer.toString(p.pid())));
         return Top.run(psArgs == null || psArgs.isBlank() ? "-ef" : psArgs, pids);
+    }
+
+    /** What runs on a container's root filesystem (docker's archive operations). */
+    public interface OnRootfs<T> {
+        T run(Path rootfs, List<ContainerMount> mounts, boolean readOnlyRootfs) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} on the container's root filesystem, under the container's lock: the task's mounted rootfs
+     * while it runs, otherwise its snapshot mounted for the call.
+     */
+    public <T> T onRootfs(String namespace, String ref, OnRootfs<T> body) throws IOException {
+        return locked(namespace, ref, (c, key) -> {
+            boolean readOnly = Boolean.TRUE.equals(c.hostConfig().readonlyRootfs());
+            if (runs.containsKey(key)) {
+                return body.run(config.bundles().resolve(namespace).resolve(c.id()).resolve("rootfs"), c.mounts(),
+                        readOnly);
+            }
+            Path rootfs = Files.createDirectories(containerDir(namespace, c.id()).resolve("rootfs"));
+            mounter.mount(db.snapshotter(namespace, c.snapshotter(), Optional.empty()).mounts(c.id()), rootfs);
+            try {
+                return body.run(rootfs, c.mounts(), readOnly);
+            } finally {
+                mounter.unmount(rootfs);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- logs, attach, resize

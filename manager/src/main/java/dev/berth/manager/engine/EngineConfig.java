@@ -11,12 +11,15 @@ import java.util.Objects;
  * @param logs the containers' logs, {@code <root>/containers} ({@code <ns>/<id>/<id>-json.log}, docker's layout)
  * @param snapshotter berthd's configured snapshotter, where rootfs snapshots are prepared
  * @param runtime the runtime of the containers' tasks ({@code io.containerd.runc.v2})
+ * @param bundles where the tasks' bundles are ({@code <state root>/io.containerd.runtime.v2.task}): a running
+ *     container's rootfs is {@code <bundles>/<ns>/<id>/rootfs}
  */
-public record EngineConfig(Path state, Path logs, String snapshotter, String runtime) {
+public record EngineConfig(Path state, Path logs, String snapshotter, String runtime, Path bundles) {
     public EngineConfig {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(logs, "logs");
         Objects.requireNonNull(snapshotter, "snapshotter");
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(bundles, "bundles");
     }
 }

@@ -14,7 +14,9 @@ import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.EngineConfig;
 import dev.berth.manager.engine.EngineImages;
+import dev.berth.manager.engine.SystemInfo;
 import dev.berth.manager.engine.spec.SpecBuilder;
+import dev.berth.manager.engine.volume.ContainerArchive;
 import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.fs.Permissions;
@@ -217,12 +219,13 @@ public final class Berthd implements AutoCloseable {
                 .reconcile((ns, id) -> knownContainer(db, ns, id));
         LOG.info("reconciled networks", "released", released.released().size(),
                 "corrupt", released.corrupt().size());
-        Engine engine = new Engine(new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
-                defaultSnapshotter, config.defaultRuntime()), db, tasks, mounter, sys,
-                new SpecBuilder(launch.dockerInit()), volumes,
-                new ContainerNetworking(networks, sandboxes, switches.defaultBridge()), dockerEvents, clock);
+        EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
+                defaultSnapshotter, config.defaultRuntime(), config.state().resolve("io.containerd.runtime.v2.task"));
+        Engine engine = new Engine(engineConfig, db, tasks, mounter, sys, new SpecBuilder(launch.dockerInit()),
+                volumes, new ContainerNetworking(networks, sandboxes, switches.defaultBridge()), dockerEvents, clock);
         closeables.push(engine);
         engine.recover();
+        EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         Unpacker unpacker = new Unpacker(applier);
@@ -259,11 +262,12 @@ public final class Berthd implements AutoCloseable {
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
-                new EngineContainersService(engine),
+                new EngineContainersService(engine, new ContainerArchive(sys)),
                 new EngineVolumesService(volumes, dockerEvents),
                 new EngineNetworksService(networks, engine, dockerEvents),
-                new EngineImagesService(new EngineImages(db, engine, dockerEvents)),
-                new EngineSystemService(dockerEvents, clock)));
+                new EngineImagesService(engineImages),
+                new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
+                        VERSION), clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);

@@ -117,7 +117,7 @@ public final class SpecBuilder {
         Map<String, String> etcFiles = new EtcFiles(host.resolvConf()).contents(hostname, config.domainname(),
                 list(hostConfig.extraHosts()), list(hostConfig.dns()), list(hostConfig.dnsSearch()),
                 list(hostConfig.dnsOptions()));
-        ArrayNode mounts = mounts(request, privileged);
+        ArrayNode mounts = mounts(request, privileged, namespaces.hostIpc());
         init.ifPresent(path -> mounts.add(mount(INIT_PATH, "bind", path.toString(), List.of("rbind", "ro"))));
         spec.set("mounts", mounts);
         spec.set("linux", linux(request, privileged, caps, security, namespaces));
@@ -193,7 +193,7 @@ public final class SpecBuilder {
         return List.copyOf(env.values());
     }
 
-    private ArrayNode mounts(SpecRequest request, boolean privileged) {
+    private ArrayNode mounts(SpecRequest request, boolean privileged, boolean hostIpc) {
         HostConfig hostConfig = request.host();
         List<String> userDestinations = request.mounts().stream().map(ContainerMount::destination)
                 .map(SpecBuilder::clean).toList();
@@ -208,8 +208,9 @@ public final class SpecBuilder {
                 mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", sysMode)),
                 mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of(sysMode, "nosuid", "noexec", "nodev")),
                 mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
-                mount("/dev/shm", "tmpfs", "shm",
-                        List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize)));
+                hostIpc ? mount("/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"))
+                        : mount("/dev/shm", "tmpfs", "shm",
+                                List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize)));
         ArrayNode mounts = json.createArrayNode();
         for (ObjectNode m : defaults) {
             if (!userDestinations.contains(m.get("destination").asText())) {

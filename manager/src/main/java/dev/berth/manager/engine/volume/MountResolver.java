@@ -3,6 +3,7 @@ package dev.berth.manager.engine.volume;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.fs.FileStat;
 import dev.berth.manager.fs.FileType;
+import dev.berth.manager.fs.Permissions;
 import dev.berth.model.ContainerConfig;
 import dev.berth.model.HostConfig;
 import dev.berth.model.Mount;
@@ -147,8 +148,7 @@ final class MountResolver {
                 throw MountRequest.mountConfig(MountRequest.BIND, "bind source path does not exist: "
                         + r.source());
             }
-            Files.createDirectories(source);
-            Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Permissions.createDirectories(source, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return new ContainerMount(MountRequest.BIND, "", r.source(), r.destination(), r.mode(), !r.readOnly(),
                 r.propagation(), false, options(r.readOnly(), r.propagation(), r.nonRecursive()));

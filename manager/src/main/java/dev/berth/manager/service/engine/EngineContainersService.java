@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.GrpcErrors;
+import dev.berth.api.services.engine.v1.ArchiveChunk;
+import dev.berth.api.services.engine.v1.ArchivePath;
 import dev.berth.api.services.engine.v1.AttachInput;
 import dev.berth.api.services.engine.v1.AttachRequest;
 import dev.berth.api.services.engine.v1.ContainerRef;
@@ -41,6 +43,7 @@ import dev.berth.manager.engine.Execs;
 import dev.berth.manager.engine.LogQuery;
 import dev.berth.manager.engine.OutputStreamKind;
 import dev.berth.manager.engine.Top;
+import dev.berth.manager.engine.volume.ContainerArchive;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.RequestMetadata;
 import dev.berth.model.ContainerConfig;
@@ -48,6 +51,7 @@ import dev.berth.model.DockerJson;
 import dev.berth.model.ExecConfig;
 import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
+import dev.berth.model.PathStat;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -62,10 +66,118 @@ import java.util.concurrent.ExecutionException;
  */
 public final class EngineContainersService extends ContainersGrpc.ContainersImplBase {
 
-    private final Engine engine;
+    private static final int CHUNK = 64 * 1024;
 
-    public EngineContainersService(Engine engine) {
+    private final Engine engine;
+    private final ContainerArchive archives;
+
+    public EngineContainersService(Engine engine, ContainerArchive archives) {
         this.engine = engine;
+        this.archives = archives;
+    }
+
+    @Override
+    public void archiveStat(ArchivePath req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(engine.onRootfs(RequestMetadata.namespace("stat in container"),
+                req.getId(), (rootfs, mounts, ro) -> archives.stat(rootfs, mounts, req.getPath()))));
+    }
+
+    @Override
+    public void archiveGet(ArchivePath req, StreamObserver<ArchiveChunk> response) {
+        try {
+            engine.onRootfs(RequestMetadata.namespace("archive of container"), req.getId(), (rootfs, mounts, ro) -> {
+                PathStat stat = archives.stat(rootfs, mounts, req.getPath());
+                response.onNext(ArchiveChunk.newBuilder().setTarget(req)
+                        .setStat(ByteString.copyFrom(DockerJson.write(stat))).build());
+                try (java.io.OutputStream out = new java.io.BufferedOutputStream(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        response.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(b, off, len)).build());
+                    }
+                }, CHUNK)) {
+                    archives.get(rootfs, mounts, req.getPath(), out);
+                }
+                return stat;
+            });
+        } catch (IOException | RuntimeException e) {
+            response.onError(GrpcErrors.toStatusException(e));
+            return;
+        }
+        response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<ArchiveChunk> archivePut(StreamObserver<Empty> response) {
+        String ns;
+        java.nio.file.Path tmp;
+        java.io.OutputStream buffer;
+        try {
+            ns = RequestMetadata.namespace("extract to container");
+            tmp = java.nio.file.Files.createTempFile("berthd-archive-", ".tar");
+            buffer = java.nio.file.Files.newOutputStream(tmp);
+        } catch (IOException | RuntimeException e) {
+            response.onError(GrpcErrors.toStatusException(e));
+            return new Discard<>();
+        }
+        return new StreamObserver<>() {
+            private ArchiveChunk first;
+
+            @Override
+            public void onNext(ArchiveChunk c) {
+                if (first == null) {
+                    first = c;
+                }
+                try {
+                    c.getData().writeTo(buffer);
+                } catch (IOException e) {
+                    onError(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                discard();
+            }
+
+            @Override
+            public void onCompleted() {
+                try {
+                    buffer.close();
+                    if (first == null) {
+                        throw BerthException.invalidArgument("extract to container: no target given");
+                    }
+                    ArchivePath target = first.getTarget();
+                    engine.onRootfs(ns, target.getId(), (rootfs, mounts, ro) -> {
+                        try (java.io.InputStream in = java.nio.file.Files.newInputStream(tmp)) {
+                            archives.put(rootfs, mounts, target.getPath(), in, new ContainerArchive.ExtractOptions(
+                                    first.getNoOverwriteDirNonDir(), java.util.Optional.empty(), ro));
+                        }
+                        return null;
+                    });
+                } catch (IOException | RuntimeException e) {
+                    discard();
+                    response.onError(GrpcErrors.toStatusException(e));
+                    return;
+                }
+                discard();
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            }
+
+            private void discard() {
+                try {
+                    buffer.close();
+                    java.nio.file.Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    tmp.toFile().deleteOnExit();
+                }
+            }
+        };
     }
 
     @Override

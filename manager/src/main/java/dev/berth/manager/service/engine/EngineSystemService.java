@@ -5,7 +5,10 @@ import dev.berth.api.errdefs.GrpcErrors;
 import dev.berth.api.services.engine.v1.EventsRequest;
 import dev.berth.api.services.engine.v1.JsonDocument;
 import dev.berth.api.services.engine.v1.SystemGrpc;
+import dev.berth.api.services.engine.v1.Empty;
 import dev.berth.manager.engine.DockerEvents;
+import dev.berth.manager.engine.SystemInfo;
+import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.RequestMetadata;
 import dev.berth.model.EventMessage;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -15,16 +18,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** {@code berth.services.engine.v1.System}: docker's events of the call's namespace. */
+/** {@code berth.services.engine.v1.System}: docker's events of the call's namespace, and docker's info. */
 public final class EngineSystemService extends SystemGrpc.SystemImplBase {
     private static final long POLL_MILLIS = 200;
 
     private final DockerEvents events;
+    private final SystemInfo info;
     private final Clock clock;
 
-    public EngineSystemService(DockerEvents events, Clock clock) {
+    public EngineSystemService(DockerEvents events, SystemInfo info, Clock clock) {
         this.events = events;
+        this.info = info;
         this.clock = clock;
+    }
+
+    @Override
+    public void info(Empty req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(info.info(RequestMetadata.namespace("info"))));
     }
 
     @Override

@@ -492,6 +492,9 @@ class SpecBuilderTest {
         assertEquals(List.of("mount", "network", "cgroup"), spec.path("linux").path("namespaces")
                 .findValuesAsText("type"));
         assertFalse(spec.has("hostname"));
+        // The host's IPC namespace comes with the host's /dev/shm, as docker's --ipc host.
+        assertEquals("/dev/shm", mountAt(spec, "/dev/shm").path("source").asText());
+        assertEquals("bind", mountAt(spec, "/dev/shm").path("type").asText());
         assertEquals("/mine/" + ID, spec.path("linux").path("cgroupsPath").asText());
         invalid(() -> spec(h -> h.pidMode("sideways")));
         BerthException e = assertThrows(BerthException.class, () -> spec(h -> h.ipcMode("container:other")));

@@ -11,6 +11,7 @@ import dev.berth.model.HostConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,9 @@ class ResolveBindsTest extends VolumeTestBase {
         Path host = tmp.resolve("not/yet");
         resolve(host + "/:/data/");
         assertTrue(Files.isDirectory(host));
+        for (Path p : List.of(host, host.getParent())) { // every directory made, whatever the umask, as MkdirAll(0755)
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
     }
 
     @Test
