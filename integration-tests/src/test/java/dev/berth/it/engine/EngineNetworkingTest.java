@@ -3,6 +3,7 @@ package dev.berth.it.engine;
 import static dev.berth.it.engine.EngineFixture.cmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,10 @@ import dev.berth.model.EndpointSettings;
 import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PortBinding;
+import dev.berth.model.RestartPolicy;
 import dev.berth.sys.LinuxSyscalls;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -174,6 +178,23 @@ class EngineNetworkingTest {
                 new HostConfig.Builder().networkMode("host").build(), null);
         String out = awaitLogs(id, "DONE");
         assertEquals(linkNames(inNetns("ip", "-o", "link", "show")), linkNames(out), out);
+    }
+
+    @Test
+    void restartPolicy_setsTheNetworkUpAgainForEachRun() throws Exception {
+        String id = start(null, cmd("sh", "-c", "ip -4 -o addr show eth0 | grep -c inet; exit 1"),
+                new HostConfig.Builder().restartPolicy(new RestartPolicy("on-failure", 1)).build(), null);
+        String out = awaitLogs(id, "1\n1\n");
+        assertEquals("1\n1\n", out, "both runs had their eth0 address");
+    }
+
+    @Test
+    void unknownNetwork_failsTheCreate_leavingNothing() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> f.containers().create(
+                EngineFixture.request(null, cmd("true"), new HostConfig.Builder().networkMode("nosuch-" + suffix)
+                        .build())));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("nosuch-" + suffix), e.getMessage());
     }
 
     // ---------------------------------------------------------------- helpers
