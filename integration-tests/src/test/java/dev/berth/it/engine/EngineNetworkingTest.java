@@ -21,6 +21,7 @@ import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PortBinding;
 import dev.berth.model.RestartPolicy;
+import dev.berth.it.support.CommandLine;
 import dev.berth.sys.LinuxSyscalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +32,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,6 +60,8 @@ import org.junit.jupiter.api.Timeout;
 class EngineNetworkingTest {
     private static final LinuxSyscalls SYS = LinuxSyscalls.loadBuilt();
     private String netns;
+    private Path scratch;
+    private CommandLine commands;
     private EngineFixture f;
     private final List<String> created = new ArrayList<>();
     private final String suffix = HexFormat.of().formatHex(new byte[] {(byte) System.nanoTime(),
@@ -66,6 +70,8 @@ class EngineNetworkingTest {
     @BeforeAll
     void start() throws Exception {
         netns = "berth-nw-" + ProcessHandle.current().pid() + "-" + suffix;
+        scratch = Files.createTempDirectory("berth-nw-");
+        commands = new CommandLine(scratch);
         run("ip", "netns", "add", netns);
         run("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up");
         f = EngineFixture.start(netns);
@@ -79,6 +85,11 @@ class EngineNetworkingTest {
             }
         } finally {
             run("ip", "netns", "del", netns);
+            try (Stream<Path> walk = Files.walk(scratch)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 
@@ -282,7 +293,7 @@ class EngineNetworkingTest {
         return JsonDocument.newBuilder().setJson(ByteString.copyFrom(DockerJson.write(value))).build();
     }
 
-    private String inNetns(String... argv) throws IOException, InterruptedException {
+    private String inNetns(String... argv) {
         List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns));
         command.addAll(List.of(argv));
         return run(command.toArray(String[]::new));
@@ -301,16 +312,7 @@ class EngineNetworkingTest {
         return Files.readString(Path.of("/proc/self/mountinfo"));
     }
 
-    private static String run(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + " failed: " + out);
-        }
-        return out;
+    private String run(String... argv) {
+        return commands.run(Duration.ofSeconds(60), List.of(argv)).assertSuccess().stdout();
     }
 }
