@@ -164,6 +164,19 @@ class EngineNetworkingTest {
     }
 
     @Test
+    void berthdRestart_keepsAddressesAndPublishedPorts() throws Exception {
+        String id = start(null, httpd("survives"), new HostConfig.Builder().portBindings(Map.of("80/tcp",
+                List.of(new PortBinding("127.0.0.1", "18081")))).build(), null);
+        JsonNode before = f.inspect(id).path("NetworkSettings");
+        assertTrue(httpGet(18081).contains("survives"));
+        f.reopen();
+        JsonNode after = f.inspect(id).path("NetworkSettings");
+        assertEquals(before.path("IPAddress").asText(), after.path("IPAddress").asText());
+        assertEquals(before.path("Ports"), after.path("Ports"));
+        assertTrue(httpGet(18081).contains("survives"));
+    }
+
+    @Test
     void portWithoutHostPort_getsAFreeOne_shownByPortAndInspect() throws Exception {
         String id = start(null, httpd("free-port"), new HostConfig.Builder().portBindings(Map.of("80/tcp",
                 List.of(new PortBinding("", "")))).build(), null);
