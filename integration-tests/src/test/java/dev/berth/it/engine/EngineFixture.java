@@ -119,6 +119,14 @@ final class EngineFixture implements AutoCloseable {
         open();
     }
 
+    /** The child berthd is killed with SIGKILL, as a crash would, and started again on the same root and state. */
+    void crashAndReopen() throws IOException, InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        process.crash();
+        process = null;
+        open();
+    }
+
     private void importBusybox() throws IOException, InterruptedException {
         Path archive = dir.resolve("busybox.tar");
         BusyboxImage.writeArchive(BusyboxImage.DEFAULT_NAME, archive);

@@ -165,11 +165,24 @@ class EngineNetworkingTest {
 
     @Test
     void berthdRestart_keepsAddressesAndPublishedPorts() throws Exception {
+        keepsNetworking(false);
+    }
+
+    @Test
+    void berthdKilled_keepsAddressesAndPublishedPorts() throws Exception {
+        keepsNetworking(true);
+    }
+
+    private void keepsNetworking(boolean crash) throws Exception {
         String id = start(null, httpd("survives"), new HostConfig.Builder().portBindings(Map.of("80/tcp",
                 List.of(new PortBinding("127.0.0.1", "18081")))).build(), null);
         JsonNode before = f.inspect(id).path("NetworkSettings");
         assertTrue(httpGet(18081).contains("survives"));
-        f.reopen();
+        if (crash) {
+            f.crashAndReopen();
+        } else {
+            f.reopen();
+        }
         JsonNode after = f.inspect(id).path("NetworkSettings");
         assertEquals(before.path("IPAddress").asText(), after.path("IPAddress").asText());
         assertEquals(before.path("Ports"), after.path("Ports"));
