@@ -26,11 +26,14 @@ finish() {
     echo "the main job failed (exit $status); berthd's log:" >&2
     cat "$log" >&2
   fi
-  rm -f "$log"
+  rm -f "$log" "$conf"
   exit "$status"
 }
 trap finish EXIT
-bin/berthd >"$log" 2>&1 &
+# nothing a container sends leaves the machine: no masquerading, no upstream DNS forwarding
+conf=$(mktemp /tmp/berthd-main.XXXXXX.toml)
+printf '[berth.network]\nmasquerade = false\nupstream_dns = false\n' >"$conf"
+bin/berthd --config "$conf" >"$log" 2>&1 &
 berthd=$!
 i=0
 until bin/berth version >/dev/null 2>&1; do

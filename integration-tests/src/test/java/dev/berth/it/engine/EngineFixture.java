@@ -7,6 +7,7 @@ import dev.berth.api.services.engine.v1.ContainerRef;
 import dev.berth.api.services.engine.v1.ContainersGrpc;
 import dev.berth.api.services.engine.v1.CreateContainerRequest;
 import dev.berth.api.services.engine.v1.ListContainersRequest;
+import dev.berth.api.services.engine.v1.NetworksGrpc;
 import dev.berth.api.services.engine.v1.RemoveContainerRequest;
 import dev.berth.api.services.engine.v1.SystemGrpc;
 import dev.berth.api.services.transfer.v1.ImportOptions;
@@ -14,6 +15,7 @@ import dev.berth.api.services.transfer.v1.ImportRequest;
 import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
 import dev.berth.it.manager.support.BerthdProcess;
+import dev.berth.it.support.CommandLine;
 import dev.berth.manager.server.Berthd;
 import dev.berth.manager.server.BerthdConfig;
 import dev.berth.manager.server.Launch;
@@ -26,7 +28,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,16 +56,29 @@ final class EngineFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    private final String netns;
     private Berthd berthd;
+    private BerthdProcess process;
+    private EventLoopGroup group;
     private ManagedChannel channel;
 
-    private EngineFixture(Path dir) {
+    private EngineFixture(Path dir, String netns) {
         this.dir = dir;
+        this.netns = netns;
     }
 
     static EngineFixture start() throws IOException, InterruptedException {
+        return start(null);
+    }
+
+    /**
+     * With {@code netns} not null, berthd runs as a child process in the network namespace {@code
+     * /run/netns/<netns>} (with its default bridge; masquerade and upstream DNS off) and is reached over its socket;
+     * otherwise it is embedded, without a default bridge.
+     */
+    static EngineFixture start(String netns) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "bce-");
-        EngineFixture f = new EngineFixture(dir);
+        EngineFixture f = new EngineFixture(dir, netns);
         try {
             f.open();
             f.importBusybox();
@@ -69,8 +90,21 @@ final class EngineFixture implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        if (netns != null) {
+            if (group == null) {
+                group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+            }
+            process = BerthdProcess.start(REPO, dir, new CommandLine(Files.createDirectories(dir.resolve("daemon"))),
+                    new BerthdProcess.Options(null, false, netns));
+            channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(process.socket().toString()))
+                    .channelType(EpollDomainSocketChannel.class)
+                    .eventLoopGroup(group)
+                    .usePlaintext().build();
+            return;
+        }
         BerthdConfig config = BerthdConfig.defaults(REPO.resolve("bin/berth-shim")).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"));
+                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"))
+                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED); // in the test JVM's netns: no bridge
         Path init = REPO.resolve("lowlevel-runtime/target/berth-docker-init");
         berthd = Berthd.open(config, LinuxSyscalls.loadBuilt(), new Launch(REPO.resolve("bin/berthd"),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -81,7 +115,15 @@ final class EngineFixture implements AutoCloseable {
     /** berthd closes and opens again on the same root and state, as after a restart of the daemon. */
     void reopen() throws IOException, InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        berthd.close();
+        closeBerthd();
+        open();
+    }
+
+    /** The child berthd is killed with SIGKILL, as a crash would, and started again on the same root and state. */
+    void crashAndReopen() throws IOException, InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        process.crash();
+        process = null;
         open();
     }
 
@@ -137,8 +179,17 @@ final class EngineFixture implements AutoCloseable {
         return ns(ContainersGrpc.newStub(channel));
     }
 
+    NetworksGrpc.NetworksBlockingStub networks() {
+        return ns(NetworksGrpc.newBlockingStub(channel));
+    }
+
     SystemGrpc.SystemBlockingStub system() {
         return ns(SystemGrpc.newBlockingStub(channel));
+    }
+
+    /** The child berthd's log (empty for an embedded one), for the failure messages. */
+    String daemonLog() {
+        return process == null ? "" : process.log();
     }
 
     Path dir() {
@@ -174,6 +225,17 @@ final class EngineFixture implements AutoCloseable {
         return JSON.readTree(bytes.toByteArray());
     }
 
+    private void closeBerthd() {
+        if (berthd != null) {
+            berthd.close();
+            berthd = null;
+        }
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+
     /** Removes every container (force), closes berthd, kills what it left by pid, unmounts and deletes the dir. */
     @Override
     public void close() throws IOException {
@@ -190,8 +252,9 @@ final class EngineFixture implements AutoCloseable {
                 channel.shutdownNow();
             }
         } finally {
-            if (berthd != null) {
-                berthd.close();
+            closeBerthd();
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
             BerthdProcess.reapLeftovers(dir);
             try (Stream<Path> walk = Files.walk(dir)) {

@@ -25,20 +25,14 @@ final class ContainerViews {
     private ContainerViews() {
     }
 
-    static ContainerJson inspect(EngineContainer c, Path logPath, Path dir, List<String> execIds) {
+    static ContainerJson inspect(EngineContainer c, Path logPath, Path dir, List<String> execIds,
+                                 Map<String, Object> network) {
         EngineContainer.RunState s = c.state();
         ContainerStatus status = c.status();
         ContainerState state = new ContainerState(s.status(), status.isRunningForDocker(),
                 status == ContainerStatus.PAUSED, status == ContainerStatus.RESTARTING, s.oomKilled(),
                 status == ContainerStatus.DEAD, s.pid(), s.exitCode(), s.error() == null ? "" : s.error(),
                 time(s.startedAt()), time(s.finishedAt()), s.health());
-        Map<String, Object> network = new LinkedHashMap<>();
-        network.put("Bridge", "");
-        network.put("SandboxID", "");
-        network.put("HairpinMode", false);
-        network.put("Ports", Map.of());
-        network.put("SandboxKey", "");
-        network.put("Networks", Map.of());
         return new ContainerJson(c.id(), c.created(), c.path(), c.args(), state, c.image(),
                 dir.resolve("resolv.conf").toString(), dir.resolve("hostname").toString(),
                 dir.resolve("hosts").toString(), logPath.toString(), "/" + c.name(), c.restartCount(),

@@ -27,8 +27,11 @@ import dev.berth.model.ContainerConfig;
 import dev.berth.model.ContainerJson;
 import dev.berth.model.ContainerSummary;
 import dev.berth.model.DockerJson;
+import dev.berth.model.EndpointSettings;
 import dev.berth.model.Health;
 import dev.berth.model.HostConfig;
+import dev.berth.model.NetworkingConfig;
+import dev.berth.model.PortBinding;
 import dev.berth.sys.FdSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,13 +91,16 @@ public final class Engine implements AutoCloseable {
     private final Map<String, ContainerRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Attachments> attachments = new ConcurrentHashMap<>();
     private final Execs execs;
+    private final ContainerNetworking networking;
     private final java.util.concurrent.locks.ReentrantReadWriteLock imageLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile boolean closing;
 
     public Engine(EngineConfig config, MetadataDb db, Tasks tasks, Mounter mounter, FdSyscalls fifos,
-                  SpecBuilder specs, Volumes volumes, DockerEvents events, Clock clock) {
+                  SpecBuilder specs, Volumes volumes, ContainerNetworking networking, DockerEvents events,
+                  Clock clock) {
         this.config = config;
+        this.networking = networking;
         this.db = db;
         this.tasks = tasks;
         this.mounter = mounter;
@@ -122,6 +128,12 @@ public final class Engine implements AutoCloseable {
      */
     public Created create(String namespace, String name, ContainerConfig run, HostConfig hostConfig)
             throws IOException {
+        return create(namespace, name, run, hostConfig, NetworkingConfig.EMPTY);
+    }
+
+    /** {@link #create} with docker's {@code NetworkingConfig} (aliases and {@code --ip} per network). */
+    public Created create(String namespace, String name, ContainerConfig run, HostConfig hostConfig,
+                          NetworkingConfig networkingConfig) throws IOException {
         ContainerConfig requested = run == null ? ContainerConfig.EMPTY : run;
         HostConfig host = hostConfig == null ? HostConfig.EMPTY : hostConfig;
         if (requested.image() == null || requested.image().isBlank()) {
@@ -139,14 +151,14 @@ public final class Engine implements AutoCloseable {
         var imageUse = imageLock.readLock();
         imageUse.lock();
         try {
-            return create(namespace, store, chosen, requested, host);
+            return create(namespace, store, chosen, requested, host, networkingConfig);
         } finally {
             imageUse.unlock();
         }
     }
 
     private Created create(String namespace, EngineStore store, String chosen, ContainerConfig requested,
-                           HostConfig host) throws IOException {
+                           HostConfig host, NetworkingConfig networkingConfig) throws IOException {
         ImageResolver.EngineImage image = images.find(namespace, requested.image());
         ContainerConfig merged = SpecBuilder.merge(image.config(), requested).toBuilder()
                 .image(requested.image()).build();
@@ -170,11 +182,14 @@ public final class Engine implements AutoCloseable {
                         .prepare(id, chainId, Map.of());
                 snapshot = true;
                 Files.createDirectories(rootfs);
+                Optional<Path> netns = networking.prepare(id, host, networkingConfig, dir,
+                        ref -> lookup(namespace, ref).id());
                 byte[] spec;
                 mounter.mount(rootMounts, rootfs);
                 try {
                     mounts = volumes.resolve(namespace, id, merged, host, rootfs, this::mountsOf);
-                    spec = specs.build(new SpecRequest(namespace, id, chosen, merged, host, mounts, rootfs, dir));
+                    spec = specs.build(new SpecRequest(namespace, id, chosen, merged, host, mounts, rootfs, dir,
+                            netns));
                 } finally {
                     mounter.unmount(rootfs);
                 }
@@ -288,12 +303,14 @@ public final class Engine implements AutoCloseable {
         run.start();
         int pid;
         try {
+            networking.setUp(namespace, c, containerDir(namespace, id));
             tasks.create(new TaskCreate(namespace, id, rec.runtime().name(), Optional.empty(), rec.spec().value(),
                     rootfs, io.stdio()));
             att.running(io);
             pid = tasks.start(ProcessRef.init(namespace, id));
         } catch (IOException | RuntimeException e) {
             deleteTask(namespace, id);
+            networking.tearDown(namespace, id);
             io.close();
             run.closeLog();
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -369,6 +386,7 @@ public final class Engine implements AutoCloseable {
         try {
             runs.remove(key, run);
             deleteTask(namespace, id);
+            networking.tearDown(namespace, id);
             Optional<EngineContainer> found = find(namespace, id);
             if (found.isEmpty() || found.get().status() == ContainerStatus.REMOVING) {
                 run.finished.complete(code);
@@ -558,6 +576,7 @@ public final class Engine implements AutoCloseable {
         try {
             execs.forget(namespace, c.id());
             deleteTask(namespace, c.id());
+            networking.tearDown(namespace, c.id());
             try {
                 db.containers(namespace).delete(c.id());
             } catch (BerthException e) {
@@ -657,7 +676,41 @@ public final class Engine implements AutoCloseable {
     public ContainerJson inspect(String namespace, String ref) throws IOException {
         EngineContainer c = lookup(namespace, ref);
         return ContainerViews.inspect(c, logPath(namespace, c.id()), containerDir(namespace, c.id()),
-                execs.idsOf(namespace, c.id()));
+                execs.idsOf(namespace, c.id()), networking.inspect(namespace, c.id()));
+    }
+
+    /** docker's {@code network connect} of a container (now if it runs, and at its next starts). */
+    public void connect(String namespace, String ref, String network, EndpointSettings endpoint) throws IOException {
+        networkChange(namespace, ref, (c, running) -> networking.connect(namespace, c, running,
+                containerDir(namespace, c.id()), network, endpoint));
+    }
+
+    /** docker's {@code network disconnect} of a container. */
+    public void disconnect(String namespace, String ref, String network) throws IOException {
+        networkChange(namespace, ref, (c, running) -> networking.disconnect(namespace, c, running,
+                containerDir(namespace, c.id()), network));
+    }
+
+    private interface NetworkChange {
+        void apply(EngineContainer c, boolean running) throws IOException;
+    }
+
+    private void networkChange(String namespace, String ref, NetworkChange change) throws IOException {
+        EngineContainer c = lookup(namespace, ref);
+        String key = key(namespace, c.id());
+        ReentrantLock lock = lock(key);
+        lock.lock();
+        try {
+            c = reload(namespace, c.id());
+            change.apply(c, runs.containsKey(key));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** docker's {@code port}: the container's published ports with the host ports chosen at its start. */
+    public Map<String, List<PortBinding>> port(String namespace, String ref) throws IOException {
+        return networking.ports(namespace, lookup(namespace, ref).id());
     }
 
     /** docker's container list: running ones unless {@code all}; filters; the last {@code limit} created. */
@@ -909,6 +962,7 @@ public final class Engine implements AutoCloseable {
             if (c.status() == ContainerStatus.REMOVING) {
                 return;
             }
+            networking.tearDown(namespace, c.id()); // its task is gone: so are its uses of the network
             if (c.status().isRunningForDocker()) {
                 int code = task.filter(t -> t.status() == TaskStatus.STOPPED).map(TaskState::exitStatus).orElse(255);
                 deleteTask(namespace, c.id());

@@ -131,6 +131,11 @@ public final class Sandboxes implements AutoCloseable {
         dns.serve(n.id(), ep.gateway());
     }
 
+    /** Where a container's netns is mounted while its networking is set up: the path its OCI spec names. */
+    public Path netnsPath(String containerId) {
+        return netns.path(containerId);
+    }
+
     NetnsMounts netns() {
         return netns;
     }

@@ -3,8 +3,10 @@
  * {@code containernetworking-plugins} in {@code /usr/lib/cni}). Entry points: {@link
  * dev.berth.manager.network.Networks} (network objects), {@link dev.berth.manager.network.Sandboxes} (a container's
  * netns, endpoints and published ports) and {@link dev.berth.manager.network.NetworkReconciler} (the clean-up at
- * start). The engine calls {@code Sandboxes.setUp} before it creates a task (the netns path goes into the OCI
- * spec), {@code tearDown} on exit, rm, a failed create and before a restart policy's restart.
+ * start). The engine ({@code manager.engine.ContainerNetworking}) names the netns path {@link
+ * dev.berth.manager.network.Sandboxes#netnsPath} in the OCI spec at create, calls {@code Sandboxes.setUp} before it
+ * creates each task, and {@code tearDown} after each exit (so before a restart policy's restart), on rm and after a
+ * failed start; berthd reconciles at start with the engine's containers as the known ones.
  *
  * <h2>Records</h2>
  *

@@ -10,6 +10,7 @@ import dev.berth.manager.diff.LayerComputer;
 import dev.berth.manager.diff.SyscallMounter;
 import dev.berth.manager.dockerapi.DockerApi;
 import dev.berth.manager.dockerapi.SystemFacts;
+import dev.berth.manager.engine.ContainerNetworking;
 import dev.berth.manager.engine.ContainerVolumeUsers;
 import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
@@ -30,6 +31,10 @@ import dev.berth.manager.image.pull.ImagePuller;
 import dev.berth.manager.image.push.ImagePusher;
 import dev.berth.manager.image.registry.RegistryHosts;
 import dev.berth.manager.metadata.MetadataDb;
+import dev.berth.manager.network.NetworkOptions;
+import dev.berth.manager.network.NetworkReconciler;
+import dev.berth.manager.network.Networks;
+import dev.berth.manager.network.Sandboxes;
 import dev.berth.manager.service.RequestMetadata;
 import dev.berth.api.events.ContainerEventsProto;
 import dev.berth.api.events.ContentEventsProto;
@@ -39,6 +44,7 @@ import dev.berth.api.events.SnapshotEventsProto;
 import dev.berth.manager.service.containers.ContainersService;
 import dev.berth.manager.service.engine.EngineContainersService;
 import dev.berth.manager.service.engine.EngineImagesService;
+import dev.berth.manager.service.engine.EngineNetworksService;
 import dev.berth.manager.service.engine.EngineSystemService;
 import dev.berth.manager.service.engine.EngineVolumesService;
 import dev.berth.manager.service.content.ContentService;
@@ -205,10 +211,21 @@ public final class Berthd implements AutoCloseable {
         var volumeRecovery = volumes.recover();
         LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
                 "dropped", volumeRecovery.dropped().size());
+        BerthdConfig.NetworkSwitches switches = config.network();
+        Networks networks = new Networks(db.networks(), new NetworkOptions(root, config.state(),
+                List.of(NetworkOptions.DEBIAN_PLUGINS), switches.defaultBridge() ? switches.bridge() : "berth0",
+                switches.masquerade(), switches.upstreamDns()), clock);
+        networks.ensureBuiltins();
+        Sandboxes sandboxes = new Sandboxes(networks, db.networks(), sys, sys);
+        closeables.push(sandboxes);
+        var released = new NetworkReconciler(networks, db.networks(), sandboxes)
+                .reconcile((ns, id) -> knownContainer(db, ns, id));
+        LOG.info("reconciled networks", "released", released.released().size(),
+                "corrupt", released.corrupt().size());
         EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
                 defaultSnapshotter, config.defaultRuntime(), config.state().resolve("io.containerd.runtime.v2.task"));
-        Engine engine = new Engine(engineConfig, db, tasks, mounter, sys,
-                new SpecBuilder(launch.dockerInit()), volumes, dockerEvents, clock);
+        Engine engine = new Engine(engineConfig, db, tasks, mounter, sys, new SpecBuilder(launch.dockerInit()),
+                volumes, new ContainerNetworking(networks, sandboxes, switches.defaultBridge()), dockerEvents, clock);
         closeables.push(engine);
         engine.recover();
         EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
@@ -251,6 +268,7 @@ public final class Berthd implements AutoCloseable {
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine, new ContainerArchive(sys)),
                 new EngineVolumesService(volumes, dockerEvents),
+                new EngineNetworksService(networks, engine, dockerEvents),
                 new EngineImagesService(engineImages),
                 new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
                         VERSION), clock)));
@@ -356,6 +374,16 @@ public final class Berthd implements AutoCloseable {
             }
         }
         closeAll(closeables);
+    }
+
+    /** For the network reconciliation: a container whose record cannot be read counts as known (kept). */
+    private static boolean knownContainer(MetadataDb db, String namespace, String id) {
+        try {
+            return db.engineContainers(namespace).get(id).isPresent();
+        } catch (IOException e) {
+            LOG.warn("read container record for network reconciliation", e, "namespace", namespace, "id", id);
+            return true;
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> closeables) {

@@ -36,17 +36,22 @@ import org.tomlj.TomlTable;
  *     config = "/root/.docker/config.json"   # credentials, docker's format
  *     insecure = ["registry.lan:5000"]        # plain HTTP (127.0.0.1 and localhost always are)
  *     [berth.registry.mirrors] "docker.io" = ["mirror.lan:5000"]
+ *   [berth.network]
+ *     bridge = "berth0"                  # the default bridge's device; "none": containers default to --network none
+ *     masquerade = true                  # false: no network masquerades (tests and the main job)
+ *     upstream_dns = true                # false: the embedded DNS forwards nothing upstream
  * </pre>
  *
  * @param runtimes runtime name → shim binary; a runtime named by an absolute path needs no entry
  * @param registries how image transfer reaches registries: credentials, plain-HTTP hosts, mirrors
  * @param maxUnpackedBytes how many uncompressed bytes one pull or import may unpack (a layer that inflates
  *                   without bound fails it with RESOURCE_EXHAUSTED); 0, the default, for no bound, as containerd
+ * @param network the networking switches: the default bridge device and whether traffic may leave the machine
  */
 public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddress, String logLevel,
                            String snapshotter, String defaultRuntime, Map<String, Path> runtimes,
                            RegistryHostsConfig registries, long maxUnpackedBytes,
-                           Optional<Path> dockerAddress) {
+                           Optional<Path> dockerAddress, NetworkSwitches network) {
 
     public static final String DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
@@ -73,7 +78,35 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                 Path.of("/run/berth/berthd.sock"), Path.of("/run/berth/berthd.sock.ttrpc"), "info",
                 "overlayfs", DEFAULT_RUNTIME, Map.of(DEFAULT_RUNTIME, shim, "io.berth.shim.v1", shim),
                 new RegistryHostsConfig(Optional.of(Path.of("/root/.docker/config.json")), List.of(), Map.of()), 0,
-                Optional.of(Path.of("/run/berth/docker.sock")));
+                Optional.of(Path.of("/run/berth/docker.sock")), NetworkSwitches.DOCKER);
+    }
+
+    /**
+     * berthd's networking switches: {@code bridge} is the default bridge's device ({@code none} makes {@code none}
+     * the default network mode, docker's {@code --bridge=none}); {@code masquerade} and {@code upstreamDns} let
+     * traffic leave the machine (docker's defaults: on; the tests and the main job: off).
+     */
+    public record NetworkSwitches(String bridge, boolean masquerade, boolean upstreamDns) {
+        /** docker's defaults. */
+        public static final NetworkSwitches DOCKER = new NetworkSwitches("berth0", true, true);
+        /** Nothing leaves the machine and containers get no network unless they ask for one (embedded tests). */
+        public static final NetworkSwitches CONTAINED = new NetworkSwitches("none", false, false);
+
+        public NetworkSwitches {
+            if (!bridge.equals("none") && !bridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
+                throw BerthException.invalidArgument("config: berth.network.bridge " + bridge
+                        + ": not a device name (up to 15 of [a-zA-Z0-9_.-]) or none");
+            }
+        }
+
+        public boolean defaultBridge() {
+            return !bridge.equals("none");
+        }
+    }
+
+    public BerthdConfig withNetwork(NetworkSwitches n) {
+        return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
+                registries, maxUnpackedBytes, dockerAddress, n);
     }
 
     /** These settings overridden by the file's. */
@@ -102,17 +135,20 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                 toml.getString("berth.default_runtime", () -> defaultRuntime), rts, registries(toml, file),
                 toml.getLong("berth.max_unpacked_bytes", () -> maxUnpackedBytes),
                 toml.contains("docker.address") ? docker(toml.getString("docker.address"))
-                        : dockerBeside(newAddress));
+                        : dockerBeside(newAddress),
+                new NetworkSwitches(toml.getString("berth.network.bridge", network::bridge),
+                        toml.getBoolean("berth.network.masquerade", network::masquerade),
+                        toml.getBoolean("berth.network.upstream_dns", network::upstreamDns)));
     }
 
     public BerthdConfig withRoot(Path p) {
         return new BerthdConfig(p, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes, dockerAddress);
+                registries, maxUnpackedBytes, dockerAddress, network);
     }
 
     public BerthdConfig withState(Path p) {
         return new BerthdConfig(root, p, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes, dockerAddress);
+                registries, maxUnpackedBytes, dockerAddress, network);
     }
 
     /**
@@ -121,7 +157,7 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
      */
     public BerthdConfig withAddress(Path p) {
         return new BerthdConfig(root, state, p, Path.of(p + ".ttrpc"), logLevel, snapshotter, defaultRuntime,
-                runtimes, registries, maxUnpackedBytes, dockerBeside(p));
+                runtimes, registries, maxUnpackedBytes, dockerBeside(p), network);
     }
 
     private Optional<Path> dockerBeside(Path grpc) {
@@ -130,18 +166,18 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
 
     public BerthdConfig withLogLevel(String level) {
         return new BerthdConfig(root, state, address, ttrpcAddress, level, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes, dockerAddress);
+                registries, maxUnpackedBytes, dockerAddress, network);
     }
 
     public BerthdConfig withSnapshotter(String name) {
         return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, name, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes, dockerAddress);
+                registries, maxUnpackedBytes, dockerAddress, network);
     }
 
     /** Where the Docker Engine API is served; an empty path for nowhere. */
     public BerthdConfig withDockerAddress(Optional<Path> p) {
         return new BerthdConfig(root, state, address, ttrpcAddress, logLevel, snapshotter, defaultRuntime, runtimes,
-                registries, maxUnpackedBytes, p);
+                registries, maxUnpackedBytes, p, network);
     }
 
     /** {@code [docker] address} and {@code --docker-address}: a path, or empty for no Docker API. */

@@ -29,6 +29,28 @@ class CommandLineTest {
         assertEquals("overlayfs", c.snapshotter());
         assertEquals(Path.of("/opt/berth/bin/berth-shim"), c.runtimes().get("io.containerd.runc.v2"));
         assertEquals(0, c.maxUnpackedBytes(), "no bound on unpacked bytes, as containerd");
+        assertEquals(new BerthdConfig.NetworkSwitches("berth0", true, true), c.network(),
+                "docker's networking defaults: the default bridge, masquerade and upstream DNS on");
+    }
+
+    @Test
+    void parse_networkSection_setsTheSwitches() throws Exception {
+        Path file = dir.resolve("network.toml");
+        Files.writeString(file, """
+                [berth.network]
+                  masquerade = false
+                  upstream_dns = false
+                """);
+        BerthdConfig c = CommandLine.parse(List.of("--config", file.toString()), DEFAULTS).config();
+        assertEquals(new BerthdConfig.NetworkSwitches("berth0", false, false), c.network());
+        Files.writeString(file, "[berth.network]\nbridge = \"none\"\n");
+        BerthdConfig none = CommandLine.parse(List.of("--config", file.toString()), DEFAULTS).config();
+        assertEquals(false, none.network().defaultBridge());
+        assertEquals(true, none.network().masquerade());
+        Files.writeString(file, "[berth.network]\nbridge = \"not a device\"\n");
+        BerthException bad = assertThrows(BerthException.class,
+                () -> CommandLine.parse(List.of("--config", file.toString()), DEFAULTS));
+        assertTrue(bad.getMessage().contains("berth.network.bridge not a device"), bad.getMessage());
     }
 
     @Test

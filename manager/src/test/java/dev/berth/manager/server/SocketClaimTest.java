@@ -23,7 +23,8 @@ class SocketClaimTest {
     Path dir;
 
     private BerthdConfig config(String root) {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim")).withRoot(dir.resolve(root))
+        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
+                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve(root))
                 .withState(dir.resolve(root + "-state")).withAddress(dir.resolve("b.sock"));
     }
 

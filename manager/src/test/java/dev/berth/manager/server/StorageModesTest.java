@@ -55,7 +55,8 @@ class StorageModesTest {
     }
 
     private BerthdConfig config() {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim")).withRoot(dir.resolve("root"))
+        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
+                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve("root"))
                 .withState(dir.resolve("state")).withAddress(dir.resolve("run/b.sock"));
     }
 

@@ -31,12 +31,27 @@ public final class BerthdProcess implements AutoCloseable {
     /**
      * How to run berthd: {@code config}, if not null, is written as its TOML file; {@code privateRun} runs it in
      * its own mount namespace with a tmpfs over /run, for shims that hard-code paths there (containerd's
-     * containerd-shim-runc-v2 puts its sockets under /run/containerd/s), so that nothing reaches the host's /run.
+     * containerd-shim-runc-v2 puts its sockets under /run/containerd/s), so that nothing reaches the host's /run;
+     * {@code netns}, if not null, names a network namespace under /run/netns that berthd runs in ({@code nsenter
+     * --net}, the mount namespace shared), for the networking tests.
      */
-    public record Options(String config, boolean privateRun) {
+    public record Options(String config, boolean privateRun, String netns) {
+        public Options(String config, boolean privateRun) {
+            this(config, privateRun, null);
+        }
+
         public static Options defaults() {
             return new Options(null, false);
         }
+    }
+
+    /**
+     * What every test berthd runs with unless its config says otherwise: masquerade and upstream DNS off and, in
+     * the host's network namespace, no default bridge (containers get {@code none} unless they name a network).
+     */
+    static String networkSection(boolean privateNetns) {
+        return "[berth.network]\nbridge = \"" + (privateNetns ? "berth0" : "none")
+                + "\"\nmasquerade = false\nupstream_dns = false\n";
     }
 
     /** Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); waits for its socket. */
@@ -47,16 +62,23 @@ public final class BerthdProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/berthd").toString(),
                 "--root", dir.resolve("root").toString(), "--state", dir.resolve("state").toString(),
                 "--address", socket.toString(), "--log-level", "debug"));
-        if (config != null) {
-            Path file = dir.resolve("berthd.toml");
-            Files.writeString(file, config);
-            argv.addAll(List.of("--config", file.toString()));
+        String toml = config == null ? "" : config;
+        if (!toml.contains("[berth.network]")) {
+            toml = toml + (toml.isEmpty() || toml.endsWith("\n") ? "" : "\n") + networkSection(options.netns() != null);
         }
+        Path file = dir.resolve("berthd.toml");
+        Files.writeString(file, toml);
+        argv.addAll(List.of("--config", file.toString()));
         if (options.privateRun()) {
             // unshare without --fork execs sh in place, and sh execs berthd: the Process's pid is berthd's
             String exec = String.join(" ", argv.stream().map(a -> "'" + a + "'").toList());
             argv = List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                     "mount -t tmpfs -o mode=0755 berth-it-run /run && exec " + exec);
+        }
+        if (options.netns() != null) {
+            List<String> inNetns = new ArrayList<>(List.of("/usr/bin/nsenter", "--net=/run/netns/" + options.netns()));
+            inNetns.addAll(argv);
+            argv = inNetns;
         }
         Background daemon = commandLine.start(argv, Map.of(), null);
         BerthdProcess p = new BerthdProcess(dir, socket, daemon);

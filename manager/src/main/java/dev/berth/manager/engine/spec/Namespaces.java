@@ -8,12 +8,15 @@ import java.util.List;
 /**
  * The container's namespaces from docker's modes: private by default (mount, network, UTS, PID, IPC; the cgroup
  * namespace only with {@code --cgroupns private}, docker's default on cgroup v1 being the host's), the host's with
- * {@code host}. Joining another container's namespace ({@code container:NAME}) is not supported yet.
+ * {@code host}. The network namespace of any other mode is the one {@link SpecRequest#networkNamespace} names
+ * (the container's sandbox, or another container's); joining another container's namespace ({@code
+ * container:NAME}) is not supported yet for the other kinds.
  */
 record Namespaces(boolean hostNetwork, boolean hostUts, boolean hostPid, boolean hostIpc, boolean privateCgroup) {
 
     static Namespaces of(HostConfig h) {
-        String network = mode("--network", h.networkMode(), "none", "default", "bridge");
+        // the network mode names a network or another container: the engine's networking resolves it
+        String network = h.networkMode() == null ? "" : h.networkMode();
         String uts = mode("--uts", h.utsMode());
         String pid = mode("--pid", h.pidMode());
         String ipc = mode("--ipc", h.ipcMode(), "private", "shareable", "none");

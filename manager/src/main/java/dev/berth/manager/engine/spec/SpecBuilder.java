@@ -287,7 +287,12 @@ public final class SpecBuilder {
         Resources.sysctls(hostConfig.sysctls() == null ? Map.of() : hostConfig.sysctls(), namespaces.hostIpc(),
                 namespaces.hostNetwork(), linux);
         ArrayNode ns = linux.putArray("namespaces");
-        namespaces.types().forEach(type -> ns.addObject().put("type", type));
+        for (String type : namespaces.types()) {
+            ObjectNode entry = ns.addObject().put("type", type);
+            if (type.equals("network")) {
+                request.networkNamespace().ifPresent(path -> entry.put("path", path.toString()));
+            }
+        }
         if (!privileged && !security.seccomp().filter(SecurityOptions.UNCONFINED::equals).isPresent()) {
             SeccompProfile profile = security.seccomp().map(p -> SeccompProfile.parse(json, p))
                     .orElse(defaultSeccomp);

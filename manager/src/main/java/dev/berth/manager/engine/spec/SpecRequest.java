@@ -6,6 +6,7 @@ import dev.berth.model.HostConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@link SpecBuilder#build} makes a container's OCI spec from.
@@ -20,9 +21,18 @@ import java.util.Objects;
  *     working directory is created in it (as docker does)
  * @param containerDir the engine's per-container directory, where the spec writes {@code hostname}, {@code hosts}
  *     and {@code resolv.conf} and from where it bind-mounts them
+ * @param networkNamespace the netns the container joins (its sandbox's mount, or another container's for {@code
+ *     container:ID}); empty: a new private one, or the host's with {@code --network host}
  */
 public record SpecRequest(String namespace, String id, String name, ContainerConfig config, HostConfig host,
-                          List<ContainerMount> mounts, Path rootfs, Path containerDir) {
+                          List<ContainerMount> mounts, Path rootfs, Path containerDir, Optional<Path> networkNamespace) {
+
+    /** A request whose container gets a new private network namespace (or the host's). */
+    public SpecRequest(String namespace, String id, String name, ContainerConfig config, HostConfig host,
+                       List<ContainerMount> mounts, Path rootfs, Path containerDir) {
+        this(namespace, id, name, config, host, mounts, rootfs, containerDir, Optional.empty());
+    }
+
     public SpecRequest {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(id, "id");
@@ -32,5 +42,6 @@ public record SpecRequest(String namespace, String id, String name, ContainerCon
         Objects.requireNonNull(containerDir, "containerDir");
         name = name == null ? "" : name;
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        networkNamespace = networkNamespace == null ? Optional.empty() : networkNamespace;
     }
 }

@@ -50,6 +50,7 @@ import dev.berth.model.ContainerConfig;
 import dev.berth.model.DockerJson;
 import dev.berth.model.ExecConfig;
 import dev.berth.model.HostConfig;
+import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PathStat;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -185,7 +186,9 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
             String ns = RequestMetadata.namespace("create container");
             ContainerConfig config = Json.read(req.getConfig().toByteArray(), ContainerConfig.class, "config");
             HostConfig host = Json.read(req.getHostConfig().toByteArray(), HostConfig.class, "host config");
-            Engine.Created c = engine.create(ns, req.getName(), config, host);
+            NetworkingConfig networking = req.getNetworkingConfig().isEmpty() ? NetworkingConfig.EMPTY
+                    : Json.read(req.getNetworkingConfig().toByteArray(), NetworkingConfig.class, "networking config");
+            Engine.Created c = engine.create(ns, req.getName(), config, host, networking);
             return CreateContainerResponse.newBuilder().setId(c.id()).addAllWarnings(c.warnings()).build();
         });
     }
@@ -258,6 +261,12 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
     @Override
     public void inspect(ContainerRef req, StreamObserver<JsonDocument> response) {
         Calls.unary(response, () -> Json.document(engine.inspect(RequestMetadata.namespace("inspect container"),
+                req.getId())));
+    }
+
+    @Override
+    public void port(ContainerRef req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(engine.port(RequestMetadata.namespace("port of container"),
                 req.getId())));
     }
 

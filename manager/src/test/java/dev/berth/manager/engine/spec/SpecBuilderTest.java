@@ -131,6 +131,20 @@ class SpecBuilderTest {
     }
 
     @Test
+    void networkNamespace_joinsTheSandboxPath_forAnyModeButHost() throws IOException {
+        Path netns = dir.resolve("netns-of-container");
+        for (String mode : List.of("bridge", "usernet", "container:abc")) {
+            byte[] bytes = builder.build(new SpecRequest("ns", ID, "name", SH, new HostConfig.Builder()
+                    .networkMode(mode).build(), List.of(), rootfs, containerDir, Optional.of(netns)));
+            JsonNode network = DockerJson.mapper().readTree(bytes).path("linux").path("namespaces").get(1);
+            assertEquals("network", network.path("type").asText(), mode);
+            assertEquals(netns.toString(), network.path("path").asText(), mode);
+        }
+        JsonNode host = spec(h -> h.networkMode("host"));
+        assertFalse(host.path("linux").path("namespaces").findValuesAsText("type").contains("network"));
+    }
+
+    @Test
     void build_badOption_leavesNothingBehind() {
         invalid(() -> spec(new ContainerConfig.Builder().cmd(List.of("sh")).workingDir("/new").build(),
                 new HostConfig.Builder().sysctls(Map.of("vm.swappiness", "1")).build(), List.of()));

@@ -48,6 +48,7 @@ class TransferServiceTest {
     @BeforeEach
     void open() throws Exception {
         berthd = Berthd.open(BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
+                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED)
                 .withRoot(dir.resolve("root")).withState(dir.resolve("state")).withAddress(dir.resolve("b.sock")),
                 LinuxSyscalls.loadBuilt());
         channel = berthd.channel();
