@@ -62,6 +62,9 @@ final class DeadShimCleanup {
         LOG.warn("shim exited; cleaning up its task", "namespace", task.call.namespace(), "id", task.call.id(),
                 "shim_pid", task.shimPid);
         ProcessExit exit = teardown.deleteVerb(task);
+        // for a Wait that saw the shim's connection break: the task has left the table, so the /tasks/exit below
+        // cannot reach it through the exit watcher
+        task.lastExit = Optional.of(exit);
         Cleanup.ignoring("close shim client", task.call, task.client::close);
         task.log.close();
         Cleanup.ignoring("remove bundle", task.call, () -> task.bundle.delete(sys));

@@ -289,12 +289,35 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         try {
             return task.client.wait(process.containerId(), process.execId());
         } catch (BerthException e) {
-            if (e.kind() == ErrorKind.UNAVAILABLE && process.isInit() && task.lastExit.isPresent()) {
-                return task.lastExit.get();
+            if (e.kind() == ErrorKind.UNAVAILABLE && process.isInit()) {
+                Optional<ProcessExit> exit = exitOfDeadShim(task);
+                if (exit.isPresent()) {
+                    return exit.get();
+                }
             }
             throw wrap("wait for " + process, e);
         }
     }
+
+    /**
+     * The exit a dead shim's clean-up records: its {@code delete} verb runs after the shim's connection broke, so
+     * a waiter that saw the break first waits for it (up to {@link #DEAD_SHIM_EXIT_WAIT}) rather than answering
+     * an unknown exit while {@code Exited (137)} is on its way.
+     */
+    private static Optional<ProcessExit> exitOfDeadShim(ShimTask task) {
+        long deadline = System.nanoTime() + DEAD_SHIM_EXIT_WAIT.toNanos();
+        while (task.lastExit.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return task.lastExit;
+    }
+
+    private static final java.time.Duration DEAD_SHIM_EXIT_WAIT = java.time.Duration.ofSeconds(15);
 
     // --- restart ---
 
