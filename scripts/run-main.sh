@@ -50,7 +50,7 @@ echo "== berth load -i $archive"
 bin/berth load -i "$archive"
 echo "== berth run --rm busybox echo hello from berth"
 bin/berth run --rm busybox echo hello from berth
-echo "== berth run --name berth-main busybox sh -c 'hostname; id'"
+echo "== berth run --name berth-main --hostname berth-main busybox sh -c 'hostname; id'"
 bin/berth rm -f berth-main >/dev/null 2>&1 || true
 bin/berth run --name berth-main --hostname berth-main busybox sh -c 'echo "hostname: $(hostname)"; id'
 echo "== berth ps -a"
