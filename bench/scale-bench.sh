@@ -124,14 +124,16 @@ cleanup() {
     sleep 0.2
     stop_pid "$holder"
     find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$ns*" -exec rmdir {} \; 2>/dev/null
+    if [ "$status" != 0 ]; then
+        # before the work dir goes: the log is in it
+        echo "scale-bench: failed; last output:" >&2
+        tail -n 20 "$log" >&2 2>/dev/null
+        tail -n 5 "$work/berthd.log" >&2 2>/dev/null
+    fi
     if grep -q " $work" /proc/self/mountinfo; then
         echo "scale-bench: mounts left under $work, not removing it" >&2
     else
         rm -rf "$work"
-    fi
-    if [ "$status" != 0 ]; then
-        echo "scale-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null
     fi
     exit "$status"
 }
@@ -171,8 +173,11 @@ start_cd() {
     cd_pid=$!
 }
 start_bd() {
+    # no network for the containers, as `ctr run` without --cni on the containerd side; nothing may leave the
+    # machine: masquerade and upstream DNS off
+    printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
     /usr/bin/nsenter -t "$holder" -m -- "$repo/bin/berthd" --root "$work/bd/root" --state "$work/bd/state" \
-        --address "$work/berthd.sock" --log-level warn >>"$work/berthd.log" 2>&1 &
+        --address "$work/berthd.sock" --config "$work/berthd.toml" --log-level warn >>"$work/berthd.log" 2>&1 &
     bd_pid=$!
 }
 ready() { # SIDE: the socket answers version and the task list shows every container of that side RUNNING
