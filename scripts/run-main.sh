@@ -30,9 +30,10 @@ finish() {
   exit "$status"
 }
 trap finish EXIT
-# nothing a container sends leaves the machine: no masquerading, no upstream DNS forwarding
+# the main job changes nothing in the host's network: no bridge, no forwarding or iptables rules (its containers
+# get the `none` network), and nothing a container sends leaves the machine
 conf=$(mktemp /tmp/berthd-main.XXXXXX.toml)
-printf '[berth.network]\nmasquerade = false\nupstream_dns = false\n' >"$conf"
+printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$conf"
 bin/berthd --config "$conf" >"$log" 2>&1 &
 berthd=$!
 i=0
