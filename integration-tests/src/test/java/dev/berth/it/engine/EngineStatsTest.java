@@ -278,7 +278,7 @@ class EngineStatsTest {
     }
 
     @Test
-    void df_figures() throws Exception {
+    void df_figures_andContainerPruneReclaimsTheirBytes() throws Exception {
         String id = started("df-writer", "dd if=/dev/zero of=/data bs=1M count=2 2>/dev/null;"
                 + " dd if=/dev/zero of=/vol/f bs=1M count=1 2>/dev/null; touch /ready; sleep 1000",
                 new HostConfig.Builder().binds(List.of("df-vol:/vol")).build());
@@ -319,6 +319,15 @@ class EngineStatsTest {
         assertTrue(df.path("BuildCache").isArray() && df.path("BuildCache").isEmpty());
         JsonNode sized = f.list(ListContainersRequest.newBuilder().setAll(true).setSize(true).build());
         assertTrue(sized.toString().contains("\"SizeRw\":"), "ps --size: " + sized);
+
+        f.containers().stop(StopContainerRequest.newBuilder().setId(id).setTimeoutSeconds(0).build());
+        PruneResponse pruned = f.containers().prune(PruneRequest.newBuilder()
+                .putFilters("label", FilterValues.newBuilder().addValues("never-set").build()).build());
+        assertEquals(0, pruned.getDeletedCount(), "the label filter holds: " + pruned);
+        String other = f.create("df-stopped", cmd("true"), null);
+        pruned = f.containers().prune(PruneRequest.getDefaultInstance());
+        assertTrue(pruned.getDeletedList().containsAll(List.of(id, other)), pruned.toString());
+        assertTrue(pruned.getSpaceReclaimed() >= 2 * MB, "the writer's 2 MB: " + pruned);
     }
 
     private ImagesGrpc.ImagesBlockingStub images() {

@@ -70,6 +70,22 @@ public final class DiskUsage {
         return doc;
     }
 
+    /** What a container prune removed and docker's {@code SpaceReclaimed}: the removed containers' own bytes. */
+    public record PrunedContainers(List<String> deleted, long spaceReclaimed) {
+    }
+
+    /** docker's container prune ({@link Engine#prune}) with the bytes the removed containers' snapshots held. */
+    public PrunedContainers pruneContainers(String namespace, Map<String, List<String>> filters) throws IOException {
+        Map<String, Long> sizes = new HashMap<>();
+        for (EngineContainer c : engine.containers(namespace)) {
+            if (!c.status().isRunningForDocker()) {
+                sizes.put(c.id(), sizeRw(namespace, c.snapshotter(), c.id()));
+            }
+        }
+        List<String> deleted = engine.prune(namespace, filters);
+        return new PrunedContainers(deleted, deleted.stream().mapToLong(id -> sizes.getOrDefault(id, 0L)).sum());
+    }
+
     /** The summaries with docker's {@code size} figures ({@code ps --size}). */
     public List<ContainerSummary> withSizes(String namespace, List<ContainerSummary> summaries) throws IOException {
         Map<String, Long> imageSizes = new HashMap<>();
@@ -85,18 +101,22 @@ public final class DiskUsage {
 
     private ContainerSummary withSizes(String namespace, ContainerSummary c, Map<String, Long> imageSizes)
             throws IOException {
-        long rw = 0;
+        long rw = sizeRw(namespace, engine.lookup(namespace, c.id()).snapshotter(), c.id());
+        long rootFs = rw + imageSizes.getOrDefault(c.imageId(), 0L);
+        return new ContainerSummary(c.id(), c.names(), c.image(), c.imageId(), c.command(), c.created(), c.ports(),
+                rw, rootFs, c.labels(), c.state(), c.status(), c.hostConfig(), c.networkSettings(), c.mounts());
+    }
+
+    /** The bytes of the container's own snapshot (its changes); 0 if it has none. */
+    private long sizeRw(String namespace, String snapshotter, String id) throws IOException {
         try {
-            String snapshotter = engine.lookup(namespace, c.id()).snapshotter();
-            rw = db.snapshotter(namespace, snapshotter, Optional.empty()).usage(c.id()).size();
+            return db.snapshotter(namespace, snapshotter, Optional.empty()).usage(id).size();
         } catch (BerthException e) {
             if (e.kind() != ErrorKind.NOT_FOUND) {
                 throw e;
             }
+            return 0;
         }
-        long rootFs = rw + imageSizes.getOrDefault(c.imageId(), 0L);
-        return new ContainerSummary(c.id(), c.names(), c.image(), c.imageId(), c.command(), c.created(), c.ports(),
-                rw, rootFs, c.labels(), c.state(), c.status(), c.hostConfig(), c.networkSettings(), c.mounts());
     }
 
     /** The layers of each image id of the namespace. */

@@ -438,8 +438,12 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
 
     @Override
     public void prune(PruneRequest req, StreamObserver<PruneResponse> response) {
-        Calls.unary(response, () -> PruneResponse.newBuilder().addAllDeleted(engine.prune(
-                RequestMetadata.namespace("prune containers"), Json.filters(req.getFiltersMap()))).build());
+        Calls.unary(response, () -> {
+            DiskUsage.PrunedContainers p = sizes.pruneContainers(RequestMetadata.namespace("prune containers"),
+                    Json.filters(req.getFiltersMap()));
+            return PruneResponse.newBuilder().addAllDeleted(p.deleted()).setSpaceReclaimed(p.spaceReclaimed())
+                    .build();
+        });
     }
 
     @Override
