@@ -53,13 +53,8 @@ public final class VolumeCommand implements Runnable {
                 throw dev.berth.cli.client.CliException.failed("Error response from daemon: volume driver "
                         + driver + " is not supported: only \"local\"");
             }
-            Map<String, String> labelMap = new LinkedHashMap<>();
-            for (String l : labels) {
-                int eq = l.indexOf('=');
-                labelMap.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
-            }
             JsonNode v = berth.volumes().create(name != null ? name : positional,
-                    ContainerOptions.keyValues("-o, --opt", opts), labelMap);
+                    ContainerOptions.keyValues("-o, --opt", opts), ContainerOptions.labels(labels));
             out.println(v.path("Name").asText());
             return 0;
         }
