@@ -234,6 +234,75 @@ class EngineNetworkingTest {
         assertTrue(e.getMessage().contains("nosuch-" + suffix), e.getMessage());
     }
 
+    @Test
+    void containerMode_joinsTheOthersNetns_andSharesItsHostsResolvConfAndHostname() throws Exception {
+        String other = start(null, cmd("sleep", "120"), new HostConfig.Builder().build(), null);
+        String ip = f.inspect(other).path("NetworkSettings").path("IPAddress").asText();
+        String hostname = other.substring(0, 12);
+        String id = start(null, cmd("sh", "-c", "ip -4 -o addr show eth0; echo host=$(hostname); cat /etc/hosts;"
+                + " echo DONE; sleep 120"), new HostConfig.Builder().networkMode("container:" + other).build(), null);
+        String out = awaitLogs(id, "DONE");
+        assertTrue(out.contains("inet " + ip + "/"), "the other's eth0: " + out);
+        assertTrue(out.contains("host=" + hostname), "the other's hostname: " + out);
+        assertTrue(out.contains(ip + "\t" + hostname), "the other's hosts file, with its address: " + out);
+        JsonNode inspected = f.inspect(id);
+        assertEquals(hostname, inspected.path("Config").path("Hostname").asText());
+        assertEquals("container:" + other, inspected.path("HostConfig").path("NetworkMode").asText());
+        assertEquals("", inNetns("ip", "-o", "link", "show", "type", "veth").lines()
+                .filter(l -> l.contains(id.substring(0, 12))).reduce("", String::concat), "no veth of its own");
+    }
+
+    @Test
+    void containerMode_otherNotRunning_failsTheStart_andAHostnameConflicts() {
+        String other = f.create(null, cmd("sleep", "60"), new HostConfig.Builder().build());
+        created.add(other);
+        String id = f.create(null, cmd("true"), new HostConfig.Builder().networkMode("container:" + other).build());
+        created.add(id);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> f.containers().start(ContainerRef.newBuilder().setId(id).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot join network of a non running container: " + other),
+                e.getMessage());
+        StatusRuntimeException conflict = assertThrows(StatusRuntimeException.class, () -> f.containers().create(
+                EngineFixture.request(null, cmd("true").hostname("mine"), new HostConfig.Builder()
+                        .networkMode("container:" + other).build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, conflict.getStatus().getCode());
+        assertTrue(conflict.getMessage().contains("conflicting options: hostname and the network mode"),
+                conflict.getMessage());
+    }
+
+    @Test
+    void list_showsPublishedAndExposedPorts_andTheNetworks() throws Exception {
+        String net = "ls-" + suffix;
+        f.networks().create(json(Map.of("Name", net, "Driver", "bridge")));
+        try {
+            String id = start(null, httpd("listed").exposedPorts(Map.of("80/tcp", Map.of(), "443/tcp", Map.of())),
+                    new HostConfig.Builder().networkMode(net).portBindings(Map.of("80/tcp",
+                            List.of(new PortBinding("127.0.0.1", "18082")))).build(), null);
+            JsonNode row = null;
+            for (JsonNode c : f.list(dev.berth.api.services.engine.v1.ListContainersRequest.newBuilder().build())) {
+                if (c.path("Id").asText().equals(id)) {
+                    row = c;
+                }
+            }
+            assertTrue(row != null, "listed");
+            assertEquals(2, row.path("Ports").size(), row.toString());
+            JsonNode published = row.path("Ports").path(0).has("PublicPort") ? row.path("Ports").path(0)
+                    : row.path("Ports").path(1);
+            assertEquals("127.0.0.1", published.path("IP").asText());
+            assertEquals(18082, published.path("PublicPort").asInt());
+            assertEquals(80, published.path("PrivatePort").asInt());
+            assertEquals("tcp", published.path("Type").asText());
+            JsonNode endpoint = row.path("NetworkSettings").path("Networks").path(net);
+            assertEquals(f.inspect(id).path("NetworkSettings").path("Networks").path(net).path("IPAddress").asText(),
+                    endpoint.path("IPAddress").asText(), row.toString());
+            assertTrue(endpoint.path("IPAddress").asText().startsWith("172."), row.toString());
+        } finally {
+            removeContainers();
+            f.networks().remove(NetworkRef.newBuilder().setId(net).build());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static ContainerConfig.Builder httpd(String body) {
