@@ -306,6 +306,11 @@ public final class ContainerNetworking {
         Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(mode, endpoints)));
     }
 
+    /** {@code network disconnect -f} of a container that is gone: its endpoints left on the network. */
+    void forceDisconnect(String namespace, String ref, String network) throws IOException {
+        sandboxes.forceDisconnect(namespace, ref, network);
+    }
+
     /** docker's {@code NetworkSettings} as inspect shows it. */
     Map<String, Object> inspect(String namespace, String id) throws IOException {
         return DockerJson.mapper().convertValue(sandboxes.settings(namespace, id),

@@ -696,6 +696,23 @@ public final class Engine implements AutoCloseable {
                 containerDir(namespace, c.id()), network));
     }
 
+    /**
+     * docker's {@code network disconnect -f}: as {@link #disconnect}, and for a container that is gone, its
+     * endpoints left on the network are released.
+     */
+    public void forceDisconnect(String namespace, String ref, String network) throws IOException {
+        try {
+            lookup(namespace, ref);
+        } catch (BerthException e) {
+            if (e.kind() != ErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            networking.forceDisconnect(namespace, ref, network);
+            return;
+        }
+        disconnect(namespace, ref, network);
+    }
+
     private interface NetworkChange {
         void apply(EngineContainer c, boolean running) throws IOException;
     }
