@@ -1,15 +1,11 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.flags.ContainerOptions;
-import dev.berth.cli.output.DockerJsonPrinter;
-import dev.berth.cli.output.GoTemplate;
 import dev.berth.client.Berth;
 import dev.berth.client.DaemonException;
 import dev.berth.client.Results;
-import dev.berth.model.DockerJson;
 import dev.berth.model.EndpointSettings;
 import dev.berth.model.Network;
 import dev.berth.model.NetworkCreate;
@@ -141,29 +137,7 @@ public final class NetworkCommand implements Runnable {
 
         @Override
         int run(Berth berth) {
-            ArrayNode found = DockerJson.mapper().createArrayNode();
-            GoTemplate template = format == null ? null : GoTemplate.parse(format);
-            int status = 0;
-            for (String name : names) {
-                try {
-                    JsonNode n = berth.networks().inspect(name);
-                    if (template != null) {
-                        out.println(template.render(n));
-                    } else {
-                        found.add(n);
-                    }
-                } catch (DaemonException e) {
-                    if (!e.notFound()) {
-                        throw e;
-                    }
-                    err.println("Error: No such network: " + name);
-                    status = 1;
-                }
-            }
-            if (template == null) {
-                out.println(DockerJsonPrinter.indented(found));
-            }
-            return status;
+            return Inspections.print(names, format, "network", berth.networks()::inspect, out, err);
         }
     }
 

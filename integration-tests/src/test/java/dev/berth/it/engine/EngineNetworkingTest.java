@@ -2,7 +2,6 @@ package dev.berth.it.engine;
 
 import static dev.berth.it.engine.EngineFixture.cmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,27 +20,15 @@ import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PortBinding;
 import dev.berth.model.RestartPolicy;
-import dev.berth.it.support.CommandLine;
-import dev.berth.sys.LinuxSyscalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,10 +45,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EngineNetworkingTest {
-    private static final LinuxSyscalls SYS = LinuxSyscalls.loadBuilt();
-    private String netns;
-    private Path scratch;
-    private CommandLine commands;
+    private PrivateNetwork network;
     private EngineFixture f;
     private final List<String> created = new ArrayList<>();
     private final String suffix = HexFormat.of().formatHex(new byte[] {(byte) System.nanoTime(),
@@ -69,12 +53,8 @@ class EngineNetworkingTest {
 
     @BeforeAll
     void start() throws Exception {
-        netns = "berth-nw-" + ProcessHandle.current().pid() + "-" + suffix;
-        scratch = Files.createTempDirectory("berth-nw-");
-        commands = new CommandLine(scratch);
-        run("ip", "netns", "add", netns);
-        run("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up");
-        f = EngineFixture.start(netns);
+        network = PrivateNetwork.create("berth-nw-");
+        f = EngineFixture.start(network.name());
     }
 
     @AfterAll
@@ -84,25 +64,18 @@ class EngineNetworkingTest {
                 f.close();
             }
         } finally {
-            run("ip", "netns", "del", netns);
-            try (Stream<Path> walk = Files.walk(scratch)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            network.close();
         }
     }
 
-    /** Removes this test's containers, then checks no veth, netns mount, cache entry or portmap chain is left. */
+    /**
+     * Removes this test's containers, then checks no veth, netns mount, cache entry, IP allocation or CNI rule is
+     * left.
+     */
     @AfterEach
     void removeAndCheck() throws Exception {
         removeContainers();
-        assertEquals("", inNetns("ip", "-o", "link", "show", "type", "veth"), "leftover veths");
-        assertEquals(List.of(), entries(f.dir().resolve("state/netns")), "leftover netns mounts");
-        assertEquals(List.of(), entries(f.dir().resolve("root/cni-cache/results")), "leftover cache entries");
-        String nat = inNetns("iptables-save", "-t", "nat");
-        assertFalse(nat.contains("CNI-DN-"), "leftover portmap chains: " + nat);
-        assertFalse(mounts().contains(f.dir() + "/state/netns/"), "leftover netns mount");
+        assertEquals("", network.leftovers(f.dir()));
     }
 
     @Test
@@ -343,34 +316,8 @@ class EngineNetworkingTest {
         throw new AssertionError("no '" + expected + "' in the logs of " + id + ": " + out + "\nberthd: " + log);
     }
 
-    /** GET / on 127.0.0.1:port of the test's netns, from a thread that joined it; retried while httpd starts. */
     private String httpGet(int port) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                SYS.joinNetns("/run/netns/" + netns);
-                IOException last = null;
-                for (int i = 0; i < 100; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                        s.setSoTimeout(5000);
-                        s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        try (InputStream in = s.getInputStream()) {
-                            answer.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                    } catch (IOException e) {
-                        last = e;
-                        Thread.sleep(100);
-                    }
-                }
-                answer.completeExceptionally(last);
-            } catch (InterruptedException | RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer.get(60, TimeUnit.SECONDS);
+        return network.httpGet("127.0.0.1", port);
     }
 
     private static Set<String> linkNames(String ipLinkOutput) {
@@ -389,25 +336,6 @@ class EngineNetworkingTest {
     }
 
     private String inNetns(String... argv) {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns));
-        command.addAll(List.of(argv));
-        return run(command.toArray(String[]::new));
-    }
-
-    private static List<String> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).toList();
-        }
-    }
-
-    private static String mounts() throws IOException {
-        return Files.readString(Path.of("/proc/self/mountinfo"));
-    }
-
-    private String run(String... argv) {
-        return commands.run(Duration.ofSeconds(60), List.of(argv)).assertSuccess().stdout();
+        return network.exec(argv);
     }
 }
