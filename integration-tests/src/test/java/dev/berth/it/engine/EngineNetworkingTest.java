@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.berth.api.services.engine.v1.ContainerRef;
 import dev.berth.api.services.engine.v1.CreateContainerRequest;
+import dev.berth.api.services.engine.v1.FilterValues;
 import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.engine.v1.ListContainersRequest;
 import dev.berth.api.services.engine.v1.NetworkRef;
 import dev.berth.api.services.engine.v1.RemoveContainerRequest;
 import dev.berth.api.services.engine.v1.StreamKind;
@@ -253,7 +255,7 @@ class EngineNetworkingTest {
                     new HostConfig.Builder().networkMode(net).portBindings(Map.of("80/tcp",
                             List.of(new PortBinding("127.0.0.1", "18082")))).build(), null);
             JsonNode row = null;
-            for (JsonNode c : f.list(dev.berth.api.services.engine.v1.ListContainersRequest.newBuilder().build())) {
+            for (JsonNode c : f.list(ListContainersRequest.newBuilder().build())) {
                 if (c.path("Id").asText().equals(id)) {
                     row = c;
                 }
@@ -270,6 +272,10 @@ class EngineNetworkingTest {
             assertEquals(f.inspect(id).path("NetworkSettings").path("Networks").path(net).path("IPAddress").asText(),
                     endpoint.path("IPAddress").asText(), row.toString());
             assertTrue(endpoint.path("IPAddress").asText().startsWith("172."), row.toString());
+            assertEquals(List.of(id), listed(Map.of("network", List.of(net), "publish", List.of("80"),
+                    "expose", List.of("440-450/tcp"))));
+            assertEquals(List.of(), listed(Map.of("network", List.of("bridge"))));
+            assertEquals(List.of(), listed(Map.of("network", List.of(net), "publish", List.of("443"))));
         } finally {
             removeContainers();
             f.networks().remove(NetworkRef.newBuilder().setId(net).build());
@@ -277,6 +283,16 @@ class EngineNetworkingTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The ids {@code list} answers with docker's {@code filters} (running containers of this test). */
+    private List<String> listed(Map<String, List<String>> filters) throws Exception {
+        ListContainersRequest.Builder req = ListContainersRequest.newBuilder();
+        filters.forEach((k, v) -> req.putFilters(k, FilterValues.newBuilder()
+                .addAllValues(v).build()));
+        List<String> ids = new ArrayList<>();
+        f.list(req.build()).forEach(c -> ids.add(c.path("Id").asText()));
+        return ids;
+    }
 
     private static ContainerConfig.Builder httpd(String body) {
         return cmd("sh", "-c", "echo " + body + " > /tmp/index.html && httpd -f -p 80 -h /tmp");

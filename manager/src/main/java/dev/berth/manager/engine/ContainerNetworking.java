@@ -210,6 +210,57 @@ public final class ContainerNetworking {
                 settings, row.mounts());
     }
 
+    /**
+     * docker's list filters about networking, on a row {@link #summary} made: {@code network} (a network's name or
+     * id the container is on), {@code publish} and {@code expose} ({@code 80}, {@code 80/udp} or a range {@code
+     * 8000-8080[/tcp]}: a published container port, an exposed one). Values of one filter are alternatives.
+     */
+    static boolean matches(EngineContainer c, ContainerSummary row, Map<String, List<String>> filters) {
+        @SuppressWarnings("unchecked")
+        Map<String, EndpointSettings> byNetwork = (Map<String, EndpointSettings>) row.networkSettings()
+                .getOrDefault("Networks", Map.of());
+        List<String> networks = filters.getOrDefault("network", List.of());
+        boolean onNetwork = networks.isEmpty() || networks.stream().anyMatch(v -> byNetwork.containsKey(v)
+                || byNetwork.values().stream().anyMatch(e -> e.networkId() != null && !v.isEmpty()
+                        && e.networkId().startsWith(v)));
+        return onNetwork && anyPort(row, c, filters, "publish") && anyPort(row, c, filters, "expose");
+    }
+
+    private static boolean anyPort(ContainerSummary row, EngineContainer c, Map<String, List<String>> filters,
+                                   String key) {
+        List<String> values = filters.getOrDefault(key, List.of());
+        if (values.isEmpty()) {
+            return true;
+        }
+        List<String> ports = new ArrayList<>();
+        if (key.equals("publish")) {
+            row.ports().stream().filter(p -> p.containsKey("PublicPort"))
+                    .forEach(p -> ports.add(p.get("PrivatePort") + "/" + p.get("Type")));
+        } else if (c.config().exposedPorts() != null) {
+            c.config().exposedPorts().keySet().forEach(p -> ports.add(withProtocol(p)));
+        }
+        for (String v : values) {
+            String proto = v.contains("/") ? v.substring(v.indexOf('/') + 1) : "tcp";
+            String range = v.contains("/") ? v.substring(0, v.indexOf('/')) : v;
+            String[] bounds = range.split("-", 2);
+            int first;
+            int last;
+            try {
+                first = Integer.parseInt(bounds[0]);
+                last = bounds.length > 1 ? Integer.parseInt(bounds[1]) : first;
+            } catch (NumberFormatException e) {
+                throw BerthException.invalidArgument("invalid filter '" + key + "=" + v + "'");
+            }
+            for (String p : ports) {
+                int port = Integer.parseInt(p.substring(0, p.indexOf('/')));
+                if (p.endsWith("/" + proto) && port >= first && port <= last) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** docker's {@code Port} of the list: IP and PublicPort only when published. */
     private static Map<String, Object> port(String key, PortBinding binding) {
         Map<String, Object> p = new LinkedHashMap<>();

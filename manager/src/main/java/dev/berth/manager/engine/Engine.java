@@ -746,7 +746,11 @@ public final class Engine implements AutoCloseable {
         every.forEach(c -> byId.put(c.id(), c));
         List<ContainerSummary> out = new ArrayList<>();
         for (ContainerSummary row : ContainerViews.list(every, all, filters, limit, clock.instant())) {
-            out.add(networking.summary(namespace, byId.get(row.id()), row, containerDir(namespace, row.id())));
+            ContainerSummary listed = networking.summary(namespace, byId.get(row.id()), row,
+                    containerDir(namespace, row.id()));
+            if (ContainerNetworking.matches(byId.get(row.id()), listed, filters)) {
+                out.add(listed);
+            }
         }
         return out;
     }
