@@ -31,6 +31,8 @@ public final class NetworkCommand implements Runnable {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--help", usageHelp = true, description = "Print usage")
+    boolean help;
 
     @Override
     public void run() {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 public final class VolumeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--help", usageHelp = true, description = "Print usage")
+    boolean help;
 
     @Override
     public void run() {

@@ -194,6 +194,17 @@ class NetworkCommandTest {
         assertEquals("c1", sent.getContainer());
     }
 
+    @Test
+    void help_ofTheManagementVerb_listsItsSubcommands() {
+        java.io.StringWriter usage = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new NetworkCommand());
+        cli.setOut(new java.io.PrintWriter(usage));
+        assertEquals(0, cli.execute("--help"));
+        for (String verb : List.of("create", "ls", "inspect", "rm", "prune", "connect", "disconnect")) {
+            assertTrue(usage.toString().contains("  " + verb), usage.toString());
+        }
+    }
+
     private static Map<String, Object> network(String name, String id, Map<String, String> labels) {
         return Map.of("Name", name, "Id", id, "Driver", "bridge", "Scope", "local", "Labels", labels);
     }
