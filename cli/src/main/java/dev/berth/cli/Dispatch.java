@@ -18,6 +18,7 @@ import dev.berth.cli.command.InspectCommand;
 import dev.berth.cli.command.KillCommand;
 import dev.berth.cli.command.LoadCommand;
 import dev.berth.cli.command.LogsCommand;
+import dev.berth.cli.command.NetworkCommand;
 import dev.berth.cli.command.PauseCommand;
 import dev.berth.cli.command.PortCommand;
 import dev.berth.cli.command.PsCommand;
@@ -97,6 +98,7 @@ final class Dispatch {
             case "kill" -> KillCommand.class;
             case "load" -> LoadCommand.class;
             case "logs" -> LogsCommand.class;
+            case "network" -> NetworkCommand.class;
             case "pause" -> PauseCommand.class;
             case "port" -> PortCommand.class;
             case "ps" -> PsCommand.class;

@@ -14,6 +14,7 @@ final class Verbs {
     static final List<Verb> MANAGEMENT = List.of(
             new Verb("container", "Manage containers"),
             new Verb("image", "Manage images"),
+            new Verb("network", "Manage networks"),
             new Verb("system", "Manage Berth"),
             new Verb("volume", "Manage volumes"));
 

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * A client of berthd bound to one namespace: docker's container model through berthd's engine service
- * ({@link #containers()}, {@link #images()}, {@link #volumes()}, {@link #system()}). Every call carries the
+ * ({@link #containers()}, {@link #images()}, {@link #volumes()}, {@link #networks()},
+ * {@link #system()}). Every call carries the
  * {@code containerd-namespace} metadata, as ctr's do; a refused call throws {@link DaemonException}.
  *
  * <pre>{@code
@@ -98,6 +99,10 @@ public final class Berth implements AutoCloseable {
 
     public Volumes volumes() {
         return new Volumes(stubs);
+    }
+
+    public Networks networks() {
+        return new Networks(stubs);
     }
 
     public Daemon system() {

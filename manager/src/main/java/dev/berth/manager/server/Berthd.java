@@ -218,7 +218,7 @@ public final class Berthd implements AutoCloseable {
                 "dropped", volumeRecovery.dropped().size());
         BerthdConfig.NetworkSwitches switches = config.network();
         Networks networks = new Networks(db.networks(), new NetworkOptions(root, config.state(),
-                List.of(NetworkOptions.DEBIAN_PLUGINS), switches.defaultBridge() ? switches.bridge() : "berth0",
+                switches.pluginDirs(), switches.defaultBridge() ? switches.bridge() : "berth0",
                 switches.masquerade(), switches.upstreamDns()), clock);
         networks.ensureBuiltins();
         Sandboxes sandboxes = new Sandboxes(networks, db.networks(), sys, sys);
