@@ -188,8 +188,13 @@ final class Connection implements AutoCloseable {
                         throw new IOException("send on stream " + stream.id + " of " + address + ": stream closed");
                     }
                     int want = data.length - off;
+                    if (want == 0) {
+                        n = 0; // an empty frame (the end of the stream) needs no window
+                        break;
+                    }
+                    // a window may be below zero after the peer lowered SETTINGS_INITIAL_WINDOW_SIZE
                     long available = Math.min(Math.min(connectionSendWindow, stream.sendWindow), peerMaxFrameSize);
-                    if (want == 0 || available > 0) {
+                    if (available > 0) {
                         n = (int) Math.min(available, want);
                         connectionSendWindow -= n;
                         stream.sendWindow -= n;
