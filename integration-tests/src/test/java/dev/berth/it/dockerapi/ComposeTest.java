@@ -108,6 +108,11 @@ class ComposeTest {
             assertEquals(7, p.compose("run", "--rm", "client", "sh", "-c", "exit 7").exitCode());
             assertEquals(ids, ids("cmpa"), "run --rm left no container behind");
             assertTrue(f.httpGet(PORT).contains("hello-from-volume"));
+            String web = f.docker().run("inspect", "-f", "{{.Id}}", "cmpa_web_1").assertSuccess().stdout().strip();
+            assertEquals(List.of(web.substring(0, 12), "web").stream().sorted().toList(), f.docker().run("inspect",
+                    "-f", "{{range (index .NetworkSettings.Networks \"cmpa_default\").Aliases}}{{println .}}{{end}}",
+                    web).assertSuccess().stdout().lines().filter(l -> !l.isEmpty()).sorted().toList(),
+                    "the service name and the short id (that compose asks for itself), once");
 
             p.compose("stop").assertSuccess();
             String stopped = p.compose("ps").assertSuccess().stdout();
