@@ -3,13 +3,10 @@ package dev.berth.it.dockerapi;
 import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
+import dev.berth.it.support.NetnsHttp;
 import dev.berth.sys.LinuxSyscalls;
 import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
@@ -112,32 +107,7 @@ final class NetnsDockerFixture implements AutoCloseable {
 
     /** {@code GET /} on the namespace's 127.0.0.1:{@code port}, from a thread that joined it; retried 10 s. */
     String httpGet(int port) throws InterruptedException, ExecutionException, TimeoutException {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                SYS.joinNetns("/run/netns/" + netns);
-                IOException last = null;
-                for (int i = 0; i < 100; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                        s.setSoTimeout(5000);
-                        s.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
-                        try (InputStream in = s.getInputStream()) {
-                            answer.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                    } catch (IOException e) {
-                        last = e;
-                        Thread.sleep(100);
-                    }
-                }
-                answer.completeExceptionally(last);
-            } catch (InterruptedException | RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer.get(60, TimeUnit.SECONDS);
+        return NetnsHttp.get(SYS, netns, port);
     }
 
     private String host(String... argv) {

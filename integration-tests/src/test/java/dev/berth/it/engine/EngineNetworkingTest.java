@@ -22,14 +22,11 @@ import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PortBinding;
 import dev.berth.model.RestartPolicy;
 import dev.berth.it.support.CommandLine;
+import dev.berth.it.support.NetnsHttp;
 import dev.berth.sys.LinuxSyscalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -276,32 +272,7 @@ class EngineNetworkingTest {
 
     /** GET / on 127.0.0.1:port of the test's netns, from a thread that joined it; retried while httpd starts. */
     private String httpGet(int port) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                SYS.joinNetns("/run/netns/" + netns);
-                IOException last = null;
-                for (int i = 0; i < 100; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                        s.setSoTimeout(5000);
-                        s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        try (InputStream in = s.getInputStream()) {
-                            answer.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                    } catch (IOException e) {
-                        last = e;
-                        Thread.sleep(100);
-                    }
-                }
-                answer.completeExceptionally(last);
-            } catch (InterruptedException | RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer.get(60, TimeUnit.SECONDS);
+        return NetnsHttp.get(SYS, netns, port);
     }
 
     private static Set<String> linkNames(String ipLinkOutput) {
