@@ -136,6 +136,10 @@ class DockerNetworkCliTest {
                 "ip -4 -o addr show; nslookup late-alias; exec sleep 300").assertSuccess();
         docker.run("network", "connect", "--alias", "late-alias", "--ip", "10.202.0.50", "dnet-c", "dnet-late")
                 .assertSuccess();
+        assertEquals("bridge: [] dnet-c: [late-alias] 10.202.0.50", docker.run("inspect", "-f",
+                "{{range $n, $e := .NetworkSettings.Networks}}{{$n}}: {{$e.Aliases}}{{with $e.IPAMConfig}} "
+                        + "{{.IPv4Address}}{{end}} {{end}}", "dnet-late").assertSuccess().stdout().strip(),
+                "a created container lists the networks it will join");
         docker.run("start", "dnet-late").assertSuccess();
         String logs = awaitLogs("dnet-late", "Address: 10.202.0.50");
         assertTrue(logs.contains("inet 10.202.0.50/24"), logs);
@@ -152,6 +156,23 @@ class DockerNetworkCliTest {
         assertTrue(docker.run("exec", "dnet-late", "ip", "-4", "-o", "addr", "show").assertSuccess().stdout()
                 .contains("inet 10.202.0."), "a running container is attached at once");
         docker.run("network", "disconnect", "--force", "dnet-c", "dnet-late").assertSuccess();
+    }
+
+    @Test
+    void createdContainer_disconnectedFromItsNetwork_canBeConnectedAgain() {
+        docker.run("network", "create", "dnet-d").assertSuccess();
+        docker.run("create", "--name", "dnet-again", "--network", "dnet-d", "--network-alias", "first", "busybox",
+                "sleep", "300").assertSuccess();
+        assertEquals("dnet-d [first]", docker.run("inspect", "-f", "{{range $n, $e := .NetworkSettings.Networks}}"
+                + "{{$n}} {{$e.Aliases}}{{end}}", "dnet-again").assertSuccess().stdout().strip());
+        // what compose does before it starts a container: disconnect, connect with the aliases it wants
+        docker.run("network", "disconnect", "dnet-d", "dnet-again").assertSuccess();
+        docker.run("network", "connect", "--alias", "second", "dnet-d", "dnet-again").assertSuccess();
+        docker.run("start", "dnet-again").assertSuccess();
+        String aliases = docker.run("inspect", "-f", "{{(index .NetworkSettings.Networks \"dnet-d\").Aliases}} "
+                + "{{(index .NetworkSettings.Networks \"dnet-d\").IPAddress}}", "dnet-again").assertSuccess().stdout();
+        assertTrue(aliases.startsWith("[second "), aliases);
+        assertTrue(aliases.strip().matches(".* 172\\.\\d+\\.0\\.\\d+"), aliases);
     }
 
     @Test
