@@ -206,10 +206,18 @@ public final class Containers {
                 r.getProcessesList().stream().map(TopRow::getColumnsList).map(List::copyOf).toList());
     }
 
-    /** docker's stats JSON: one document, or one a second while {@code stream} (close the stream to stop). */
+    /**
+     * docker's stats JSON: one a second while {@code stream} (close the stream to stop; it ends when the container
+     * stops), else one document: two samples a second apart (precpu filled, as {@code docker stats --no-stream}).
+     */
     public Stream<JsonNode> stats(String id, boolean stream) {
+        return stats(id, stream, false);
+    }
+
+    /** {@link #stats(String, boolean)}; {@code oneShot} without {@code stream}: one sample at once, precpu empty. */
+    public Stream<JsonNode> stats(String id, boolean stream, boolean oneShot) {
         return Calls.stream(() -> stubs.containers().stats(StatsRequest.newBuilder().setId(id).setStream(stream)
-                .build()), Calls::json);
+                .setOneShot(oneShot).build()), Calls::json);
     }
 
     /** The published ports: docker's {@code NetworkSettings.Ports} map. */

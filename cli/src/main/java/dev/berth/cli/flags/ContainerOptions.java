@@ -216,7 +216,7 @@ public final class ContainerOptions {
     }
 
     /** {@code no}, {@code always}, {@code unless-stopped}, {@code on-failure[:N]}. */
-    static RestartPolicy restart(String value) {
+    public static RestartPolicy restart(String value) {
         String[] parts = value.split(":", 2);
         String name = parts[0];
         if (!List.of("no", "always", "unless-stopped", "on-failure").contains(name)) {

@@ -271,12 +271,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What runs under a container's lock, on its freshly read record. */
-    private interface Locked<T> {
+    interface Locked<T> {
         T run(EngineContainer current, String key) throws IOException;
     }
 
     /** Runs {@code body} under the lock of the container {@code ref} names. */
-    private <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
+    <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
         String id = lookup(namespace, ref).id();
         String key = key(namespace, id);
         ReentrantLock lock = lock(key);
@@ -1072,7 +1072,17 @@ public final class Engine implements AutoCloseable {
         return find(namespace, id).orElseThrow(() -> BerthException.notFound("No such container: " + id));
     }
 
-    private void save(String namespace, EngineContainer c) throws IOException {
+    /** The pid of the container's init as its record has it (0 when it does not run). */
+    int pid(String namespace, String id) throws IOException {
+        return find(namespace, id).map(c -> c.state().pid()).orElse(0);
+    }
+
+    /** Whether the container's task runs now (running or paused, not between restarts). */
+    boolean hasRunningTask(String namespace, String id) {
+        return runs.containsKey(key(namespace, id));
+    }
+
+    void save(String namespace, EngineContainer c) throws IOException {
         db.engineContainers(namespace).update(c.id(), json(c));
     }
 
