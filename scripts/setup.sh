@@ -2,7 +2,7 @@
 # Installs what building and testing Berth needs on Debian 12 (idempotent, silent when all is present).
 set -eu
 need=""
-for p in busybox-static runc containerd libseccomp2 gcc libc6-dev maven iproute2 python3 containernetworking-plugins iptables skopeo umoci tmux docker-registry apache2-utils; do
+for p in busybox-static runc containerd libseccomp2 gcc libc6-dev maven iproute2 python3 containernetworking-plugins iptables skopeo umoci tmux docker-registry apache2-utils docker-compose; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then
@@ -10,6 +10,7 @@ if [ -n "$need" ]; then
   export DEBIAN_FRONTEND=noninteractive
   out=$(mktemp)
   # apt and debconf talk on both streams; show them only when the installation fails
+  # --no-install-recommends matters for docker-compose: it recommends docker.io, whose dockerd must not be installed
   # shellcheck disable=SC2086
   if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends $need; } >"$out" 2>&1; then
     cat "$out" >&2

@@ -1,20 +1,15 @@
 package dev.berth.it.engine;
 
 import dev.berth.it.support.CommandLine;
+import dev.berth.it.support.NetnsHttp;
 import dev.berth.sys.LinuxSyscalls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -62,32 +57,7 @@ final class PrivateNetwork implements AutoCloseable {
 
     /** GET / on {@code host:port} from a thread that joined the namespace; retried while the server starts. */
     String httpGet(String host, int port) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                SYS.joinNetns("/run/netns/" + name);
-                IOException last = null;
-                for (int i = 0; i < 100; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(host, port), 2000);
-                        s.setSoTimeout(5000);
-                        s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        try (InputStream in = s.getInputStream()) {
-                            answer.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                    } catch (IOException e) {
-                        last = e;
-                        Thread.sleep(100);
-                    }
-                }
-                answer.completeExceptionally(last);
-            } catch (InterruptedException | RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer.get(60, TimeUnit.SECONDS);
+        return NetnsHttp.get(SYS, name, host, port);
     }
 
     /** What a berthd rooted at {@code dir} left of its containers' networking: empty when nothing. */

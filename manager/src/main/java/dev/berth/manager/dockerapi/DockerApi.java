@@ -38,7 +38,7 @@ public final class DockerApi implements Handler, AutoCloseable {
         new ContainerEndpoints(stubs).addTo(router);
         new ImageEndpoints(stubs).addTo(router);
         new VolumeEndpoints(stubs).addTo(router);
-        new NetworkEndpoints().addTo(router);
+        new NetworkEndpoints(stubs).addTo(router);
     }
 
     /** Serves the API on {@code socket} (which must not exist; mode 0660) over berthd's {@code channel}. */

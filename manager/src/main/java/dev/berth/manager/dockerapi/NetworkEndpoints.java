@@ -1,75 +1,104 @@
 package dev.berth.manager.dockerapi;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import dev.berth.api.services.engine.v1.ConnectNetworkRequest;
+import dev.berth.api.services.engine.v1.DisconnectNetworkRequest;
+import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.engine.v1.ListNetworksRequest;
+import dev.berth.api.services.engine.v1.NetworkRef;
+import dev.berth.api.services.engine.v1.PruneRequest;
+import dev.berth.model.DockerJson;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code /networks…} until berthd has networking: docker's three built-in networks ({@code bridge}, {@code host},
- * {@code none}) listed and inspected, with stable ids; creating, connecting, disconnecting, removing and pruning
- * answer 501.
+ * {@code /networks…}: create, list, inspect, remove, prune, connect and disconnect over the engine's Networks
+ * service, whose documents are docker's JSON already. Removing a built-in network is docker's 403; a network with
+ * containers attached is the engine's conflict (409).
  */
 final class NetworkEndpoints {
 
-    private static final List<String> BUILT_IN = List.of("bridge", "host", "none");
+    /** docker's pre-defined networks: they exist always and cannot be removed (403). */
+    private static final Set<String> BUILT_IN = Set.of("bridge", "host", "none");
+
+    private final Stubs stubs;
+
+    NetworkEndpoints(Stubs stubs) {
+        this.stubs = stubs;
+    }
 
     void addTo(Router r) {
-        r.add("GET", "/networks", c -> c.json(200, BUILT_IN.stream().map(NetworkEndpoints::network).toList()))
-                .add("GET", "/networks/{id}", c -> c.json(200, find(c.param("id"))))
-                .add("POST", "/networks/create", NetworkEndpoints::unsupported)
-                .add("POST", "/networks/prune", NetworkEndpoints::unsupported)
-                .add("POST", "/networks/{id}/connect", NetworkEndpoints::unsupported)
-                .add("POST", "/networks/{id}/disconnect", NetworkEndpoints::unsupported)
-                .add("DELETE", "/networks/{id}", c -> {
-                    find(c.param("id"));
-                    throw new ApiException(403, c.param("id") + " is a pre-defined network and cannot be removed");
-                });
+        r.add("GET", "/networks", c -> c.json(200, stubs.networks().list(ListNetworksRequest.newBuilder()
+                        .putAllFilters(Filters.parse(c.query("filters"))).build()).getJson().toByteArray()))
+                .add("POST", "/networks/create", this::create)
+                .add("POST", "/networks/prune", this::prune)
+                .add("GET", "/networks/{id}", c -> c.json(200, inspect(c.param("id")).getJson().toByteArray()))
+                .add("POST", "/networks/{id}/connect", this::connect)
+                .add("POST", "/networks/{id}/disconnect", this::disconnect)
+                .add("DELETE", "/networks/{id}", this::remove);
     }
 
-    private static void unsupported(ApiCall c) {
-        throw ApiException.notImplemented("networks other than the built-in bridge, host and none are not "
-                + "available in berthd yet");
+    private JsonDocument inspect(String id) {
+        return stubs.networks().inspect(NetworkRef.newBuilder().setId(id).build());
     }
 
-    private static Map<String, Object> find(String idOrName) {
-        for (String name : BUILT_IN) {
-            if (name.equals(idOrName) || (idOrName.length() >= 3 && id(name).startsWith(idOrName))) {
-                return network(name);
-            }
+    /** docker's NetworkCreateRequest goes to the engine as it came; the answer is docker's {@code Id, Warning}. */
+    private void create(ApiCall c) {
+        JsonNode body = c.bodyJson();
+        if (!body.isObject()) {
+            throw ApiException.badRequest("invalid JSON: want an object");
         }
-        throw new ApiException(404, "network " + idOrName + " not found");
-    }
-
-    static String id(String name) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(("berth-network:" + name).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("sha-256 is always there", e);
+        if (body.path("Name").asText("").isEmpty()) {
+            throw ApiException.badRequest("network name is required");
         }
+        c.json(201, stubs.networks().create(JsonDocument.newBuilder()
+                .setJson(ByteString.copyFrom(DockerJson.write(body))).build()).getJson().toByteArray());
     }
 
-    private static Map<String, Object> network(String name) {
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("Name", name);
-        n.put("Id", id(name));
-        n.put("Created", "2024-01-01T00:00:00Z");
-        n.put("Scope", "local");
-        n.put("Driver", name.equals("bridge") ? "bridge" : name.equals("host") ? "host" : "null");
-        n.put("EnableIPv6", false);
-        n.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of()));
-        n.put("Internal", false);
-        n.put("Attachable", false);
-        n.put("Ingress", false);
-        n.put("ConfigFrom", Map.of("Network", ""));
-        n.put("ConfigOnly", false);
-        n.put("Containers", Map.of());
-        n.put("Options", Map.of());
-        n.put("Labels", Map.of());
-        return n;
+    private void remove(ApiCall c) {
+        String name = DockerJson.read(inspect(c.param("id")).getJson().toByteArray(), Named.class, "network").name();
+        if (BUILT_IN.contains(name)) {
+            throw new ApiException(403, name + " is a pre-defined network and cannot be removed");
+        }
+        stubs.networks().remove(NetworkRef.newBuilder().setId(c.param("id")).build());
+        c.status(204);
+    }
+
+    private void connect(ApiCall c) {
+        JsonNode body = c.bodyJson();
+        ConnectNetworkRequest.Builder req = ConnectNetworkRequest.newBuilder().setNetwork(c.param("id"))
+                .setContainer(container(body));
+        JsonNode endpoint = body.path("EndpointConfig");
+        if (endpoint.isObject()) {
+            req.setEndpointConfig(ByteString.copyFrom(DockerJson.write(endpoint)));
+        }
+        stubs.networks().connect(req.build());
+        c.status(200);
+    }
+
+    private void disconnect(ApiCall c) {
+        JsonNode body = c.bodyJson();
+        stubs.networks().disconnect(DisconnectNetworkRequest.newBuilder().setNetwork(c.param("id"))
+                .setContainer(container(body)).setForce(body.path("Force").asBoolean(false)).build());
+        c.status(200);
+    }
+
+    private static String container(JsonNode body) {
+        String container = body.path("Container").asText("");
+        if (container.isEmpty()) {
+            throw ApiException.badRequest("container is required");
+        }
+        return container;
+    }
+
+    private void prune(ApiCall c) {
+        c.json(200, Map.of("NetworksDeleted", stubs.networks().prune(PruneRequest.newBuilder()
+                .putAllFilters(Filters.parse(c.query("filters"))).build()).getDeletedList()));
+    }
+
+    /** The one field of a network document the adapter reads. */
+    private record Named(@JsonProperty("Name") String name) {
     }
 }

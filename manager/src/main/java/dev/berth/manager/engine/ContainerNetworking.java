@@ -325,8 +325,12 @@ public final class ContainerNetworking {
                  EndpointSettings endpoint) throws IOException {
         Request r = request(c, dir);
         Network n = networks.inspect(network);
-        if (r.mode().startsWith(CONTAINER_MODE) || !n.driver().equals("bridge")
-                || !networks.inspect(r.mode()).driver().equals("bridge")) {
+        String mode = r.mode();
+        if (!running && mode.equals("none") && r.endpoints().isEmpty() && !mode(c.hostConfig()).equals("none")) {
+            mode = n.name(); // every network was disconnected: connecting one makes it the container's again
+        }
+        if (mode.startsWith(CONTAINER_MODE) || !n.driver().equals("bridge")
+                || !networks.inspect(mode).driver().equals("bridge")) {
             throw BerthException.invalidArgument("container cannot be disconnected from host network or connected "
                     + "to host network");
         }
@@ -336,7 +340,7 @@ public final class ContainerNetworking {
         }
         Map<String, EndpointSettings> endpoints = new LinkedHashMap<>(r.endpoints());
         endpoints.put(n.name(), asked);
-        Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(r.mode(), endpoints)));
+        Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(mode, endpoints)));
     }
 
     /** docker's {@code network disconnect}: detached now if running, and no longer attached at its next starts. */
@@ -362,10 +366,41 @@ public final class ContainerNetworking {
         sandboxes.forceDisconnect(namespace, ref, network);
     }
 
-    /** docker's {@code NetworkSettings} as inspect shows it. */
-    Map<String, Object> inspect(String namespace, String id) throws IOException {
-        return DockerJson.mapper().convertValue(sandboxes.settings(namespace, id),
+    /**
+     * docker's {@code NetworkSettings} as inspect shows it. A container without endpoints (created, stopped) lists
+     * the networks it will join at its start, with what was asked for them (aliases, address) and no addresses, as
+     * docker does: compose reads them before it starts a container.
+     */
+    Map<String, Object> inspect(String namespace, EngineContainer c, Path dir) throws IOException {
+        NetworkSettings settings = sandboxes.settings(namespace, c.id());
+        Map<String, Object> out = DockerJson.mapper().convertValue(settings,
                 new TypeReference<LinkedHashMap<String, Object>>() { });
+        if (settings.networks().isEmpty()) {
+            out.put("Networks", configured(request(c, dir)));
+        }
+        return out;
+    }
+
+    /** The networks a container is configured for, by name, with their requests and no addresses. */
+    private Map<String, EndpointSettings> configured(Request r) throws IOException {
+        Map<String, EndpointSettings> out = new LinkedHashMap<>();
+        if (r.mode().startsWith(CONTAINER_MODE)) {
+            return out;
+        }
+        List<String> names = new ArrayList<>(List.of(r.mode()));
+        names.addAll(r.endpoints().keySet());
+        for (String name : names) {
+            Network n;
+            try {
+                n = networks.inspect(name);
+            } catch (BerthException e) {
+                continue; // removed since: the start will say so
+            }
+            EndpointSettings asked = r.endpoints().getOrDefault(n.name(), r.endpoints().get(n.id()));
+            out.putIfAbsent(n.name(), new EndpointSettings(asked == null ? null : asked.ipamConfig(), null,
+                    asked == null ? List.of() : asked.aliases(), n.id(), "", "", "", 0, "", "", 0, "", null));
+        }
+        return out;
     }
 
     /** docker's {@code port}: the published ports with the host ports chosen. */

@@ -111,11 +111,10 @@ final class ContainerViews {
             if (f.getValue().isEmpty() || f.getKey().equals("before") || f.getKey().equals("since")) {
                 continue;
             }
-            boolean any = false;
-            for (String v : f.getValue()) {
-                any |= matches(c, f.getKey(), v);
-            }
-            if (!any) {
+            // docker: the values of one filter are alternatives, but every label asked for must be there
+            boolean ok = f.getKey().equals("label") ? f.getValue().stream().allMatch(v -> matches(c, "label", v))
+                    : f.getValue().stream().anyMatch(v -> matches(c, f.getKey(), v));
+            if (!ok) {
                 return false;
             }
         }

@@ -116,9 +116,11 @@ public final class DockerEvents {
                 continue;
             }
             Map<String, String> attrs = e.actor().attributes() == null ? Map.of() : e.actor().attributes();
-            boolean any = false;
+            // the values of one filter are alternatives, except labels: each one asked for must be there
+            boolean label = f.getKey().equals("label");
+            boolean ok = label;
             for (String v : f.getValue()) {
-                any |= switch (f.getKey()) {
+                boolean match = switch (f.getKey()) {
                     case "type" -> v.equals(e.type());
                     case "event" -> v.equals(e.action()) || e.action().startsWith(v + ":");
                     case "container" -> e.type().equals("container") && (e.actor().id().startsWith(v)
@@ -129,8 +131,9 @@ public final class DockerEvents {
                             .equals(attrs.get(v.substring(0, v.indexOf('=')))) : attrs.containsKey(v);
                     default -> true;
                 };
+                ok = label ? ok && match : ok || match;
             }
-            if (!any) {
+            if (!ok) {
                 return false;
             }
         }

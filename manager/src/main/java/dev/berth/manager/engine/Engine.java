@@ -681,7 +681,7 @@ public final class Engine implements AutoCloseable {
     public ContainerJson inspect(String namespace, String ref) throws IOException {
         EngineContainer c = lookup(namespace, ref);
         return ContainerViews.inspect(c, logPath(namespace, c.id()), containerDir(namespace, c.id()),
-                execs.idsOf(namespace, c.id()), networking.inspect(namespace, c.id()));
+                execs.idsOf(namespace, c.id()), networking.inspect(namespace, c, containerDir(namespace, c.id())));
     }
 
     /** docker's {@code network connect} of a container (now if it runs, and at its next starts). */

@@ -113,6 +113,7 @@ public final class EngineImages {
         doc.put("Container", "");
         doc.put("DockerVersion", config.path("docker_version").asText(""));
         doc.put("Author", config.path("author").asText(""));
+        doc.put("ContainerConfig", containerConfig(config));
         doc.put("Config", i.config());
         doc.put("Architecture", config.path("architecture").asText(""));
         doc.put("Os", config.path("os").asText(""));
@@ -121,6 +122,28 @@ public final class EngineImages {
         doc.put("RootFS", Map.of("Type", "layers", "Layers", i.resolved().config().diffIds()));
         doc.put("Metadata", Map.of("LastTagTime", "0001-01-01T00:00:00Z"));
         return doc;
+    }
+
+    /**
+     * docker's {@code ContainerConfig} of an image: the config's {@code container_config} (images docker built
+     * have one), else docker's zero value (its null fields left out, as berthd's JSON does). Always there, as in docker 20.10: compose reads its {@code Volumes}
+     * when it recreates a container.
+     */
+    static Object containerConfig(JsonNode imageConfig) {
+        JsonNode given = imageConfig.path("container_config");
+        if (given.isObject()) {
+            return given;
+        }
+        Map<String, Object> zero = new LinkedHashMap<>();
+        for (String k : List.of("Hostname", "Domainname", "User")) {
+            zero.put(k, "");
+        }
+        for (String k : List.of("AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce")) {
+            zero.put(k, false);
+        }
+        zero.put("Image", "");
+        zero.put("WorkingDir", ""); // Env, Cmd, Volumes, Entrypoint, OnBuild and Labels are null: left out
+        return zero;
     }
 
     /** docker's history: the config's history entries, newest first. */

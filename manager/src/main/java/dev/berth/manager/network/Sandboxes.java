@@ -349,8 +349,9 @@ public final class Sandboxes implements AutoCloseable {
             }
             validateStaticIp(bridge, staticIp, n);
         }
-        if (user) {
-            aliases.add(containerId.substring(0, Math.min(12, containerId.length())));
+        String shortId = containerId.substring(0, Math.min(12, containerId.length()));
+        if (user && !aliases.contains(shortId)) { // compose asks for the short id itself
+            aliases.add(shortId);
         }
         String ifName = nextIfName(namespace, containerId);
         List<PortAllocator.Key> allocated = new ArrayList<>();
