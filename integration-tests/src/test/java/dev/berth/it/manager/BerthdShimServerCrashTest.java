@@ -98,13 +98,7 @@ class BerthdShimServerCrashTest {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
             if (berthd != null) {
-                for (String id : quiet("tasks", "ls")) {
-                    ctr.run("tasks", "rm", "--force", id);
-                }
-                for (String id : quiet("containers", "ls")) {
-                    ctr.run("containers", "rm", id);
-                }
-                ctr.run("namespaces", "rm", namespace);
+                ctr.removeEverything();
                 berthd.close();
             }
         } finally {
@@ -131,7 +125,7 @@ class BerthdShimServerCrashTest {
                 ctr.run("run", "-d", "--log-uri", "file://" + log(id), ref, id, "sh", "-c", COUNTER)
                         .assertSuccess();
             }
-            Map<String, String> before = runningPids();
+            Map<String, String> before = ctr.runningTasks();
             assertEquals(new TreeSet<>(ids), new TreeSet<>(before.keySet()), before.toString());
             long server = serverPid();
             // a Wait of every init in flight across the switch, and an exec that ends while no server runs
@@ -153,7 +147,7 @@ class BerthdShimServerCrashTest {
             assertEquals(7, slowExec.await(Duration.ofSeconds(60)).exitCode(), "the exec across the crash");
             Wait.until("a new server serves", Duration.ofSeconds(30), () -> serverPidOr(0) != 0);
             assertNotEquals(server, serverPid());
-            assertEquals(before, runningPids(), "after the server's crash:\n" + berthd.log());
+            assertEquals(before, ctr.runningTasks(), "after the server's crash:\n" + berthd.log());
             for (String id : ids) {
                 CliResult exec = ctr.run("tasks", "exec", "--fifo-dir", fifo.toString(), "--exec-id", "after", id,
                         "sh", "-c", "echo still here; exit 5");
@@ -169,10 +163,10 @@ class BerthdShimServerCrashTest {
             ProcessHandle.of(monitor).orElseThrow().destroyForcibly();
             assertEquals(137, waits.get(ids.indexOf(victim)).get(60, TimeUnit.SECONDS).getExitStatus());
             Wait.until("the victim stopped", Duration.ofSeconds(20),
-                    () -> !runningPids().containsKey(victim));
+                    () -> !ctr.runningTasks().containsKey(victim));
             Map<String, String> survivors = new LinkedHashMap<>(before);
             survivors.remove(victim);
-            assertEquals(survivors, runningPids());
+            assertEquals(survivors, ctr.runningTasks());
 
             for (String id : survivors.keySet()) {
                 ctr.run("tasks", "kill", "-s", "TERM", id).assertSuccess();
@@ -289,19 +283,6 @@ class BerthdShimServerCrashTest {
 
     private String cgroupsPath(String id) {
         return "/" + namespace + "/" + id;
-    }
-
-    private List<String> quiet(String... listCommand) {
-        String[] argv = Stream.concat(Stream.of(listCommand), Stream.of("-q")).toArray(String[]::new);
-        return ctr.run(argv).stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
-
-    /** TASK → PID of {@code ctr tasks ls} for RUNNING tasks. */
-    private Map<String, String> runningPids() {
-        Map<String, String> out = new LinkedHashMap<>();
-        ctr.run("tasks", "ls").assertSuccess().stdout().lines().skip(1).map(l -> l.trim().split("\\s+"))
-                .filter(c -> c.length == 3 && c[2].equals("RUNNING")).forEach(c -> out.put(c[0], c[1]));
-        return out;
     }
 
     private static List<Path> list(Path dir) {

@@ -1,10 +1,7 @@
 package dev.berth.manager.task;
 
-import dev.berth.api.errdefs.BerthException;
-import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ShimCall;
-import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLog;
