@@ -35,6 +35,7 @@ public final class TtrpcClient implements AutoCloseable {
     private final FrameWriter writer;
     private final PendingCalls pending = new PendingCalls();
     private final AtomicInteger nextStreamId = new AtomicInteger(1);
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     private TtrpcClient(SocketChannel channel) {
         this.channel = channel;
@@ -153,6 +154,7 @@ public final class TtrpcClient implements AutoCloseable {
             LOG.debug("ttrpc client connection ended", e);
         } finally {
             pending.closeAll(reason);
+            ended.complete(null);
         }
     }
 
@@ -165,6 +167,14 @@ public final class TtrpcClient implements AutoCloseable {
         } catch (InvalidProtocolBufferException e) {
             pending.fail(frame.streamId(), new TtrpcException(Code.INTERNAL, "decode response: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Completes once the connection has ended, after every call still waiting failed: the server closed it or went
+     * away, or {@link #close} was called.
+     */
+    public CompletableFuture<Void> ended() {
+        return ended.copy();
     }
 
     /** Closes the connection; calls still waiting fail with UNAVAILABLE. */

@@ -208,6 +208,35 @@ class ShimServerTest {
     }
 
     @Test
+    void sigkillServer_withAnExecRunning_nextServerReportsItsExit() throws Exception {
+        Task a = task("a", "echo a; sleep 600");
+        ShimFixture.Shim shim = fixture.startAndConnect(a.bundle().dir(), a.id());
+        run(shim, a);
+        Path out = exec(shim, a, "slow", "echo started; sleep 2; echo done; exit 7");
+        Wait.until("the exec runs", Duration.ofSeconds(10), () -> read(out).equals("started\n"));
+        int execPid = state(shim, a.id(), "slow").getPid();
+        assertEquals("berth-monitor", comm(parent(execPid)), "the parent of the exec");
+
+        kill9(shim.pid());
+        Wait.until("server gone", Duration.ofSeconds(10), () -> !ShimFixture.running(shim.pid()));
+        Task next = task("next", "exit 0");
+        ShimFixture.Shim server = fixture.connect(fixture.start(next.bundle().dir(), next.id()), next.id());
+        assertNotEquals(shim.pid(), server.pid());
+
+        assertEquals(execPid, state(server, a.id(), "slow").getPid());
+        assertEquals(7, waitFor(server, a.id(), "slow").getExitStatus());
+        assertEquals(Status.STOPPED, state(server, a.id(), "slow").getStatus());
+        assertEquals("started\ndone\n", read(out));
+        Wait.until("/tasks/exit of the exec", Duration.ofSeconds(10), () -> exits().stream()
+                .anyMatch(e -> e.getId().equals("slow") && e.getExitStatus() == 7));
+        server.call("Delete", DeleteRequest.newBuilder().setId(a.id()).setExecId("slow").build(),
+                DeleteResponse.parser());
+        server.call("Kill", KillRequest.newBuilder().setId(a.id()).setSignal(9).build(), Empty.parser());
+        assertEquals(137, waitFor(server, a.id(), "").getExitStatus());
+        delete(server, a.id());
+    }
+
+    @Test
     void sigkillMonitor_takesDownOnlyItsContainer_reportedAsExit137() throws Exception {
         Task a = task("a", "echo a; sleep 600");
         Task b = task("b", "echo b; sleep 600");

@@ -12,7 +12,6 @@ import dev.berth.manager.event.Topics;
 import dev.berth.manager.task.shim.ProcessExit;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,7 +73,7 @@ final class ExitWatcher implements AutoCloseable {
                 return; // an exec'd process
             }
             tasks.find(envelope.namespace(), exit.getContainerId()).ifPresent(task ->
-                    task.lastExit = Optional.of(new ProcessExit(exit.getPid(), exit.getExitStatus(),
+                    task.exited(new ProcessExit(exit.getPid(), exit.getExitStatus(),
                             Instant.ofEpochSecond(exit.getExitedAt().getSeconds(), exit.getExitedAt().getNanos()))));
         } catch (InvalidProtocolBufferException e) {
             LOG.warn("task exit event does not decode", e, "namespace", envelope.namespace());

@@ -9,6 +9,7 @@ import dev.berth.log.Log;
 import dev.berth.manager.event.Publisher;
 import dev.berth.manager.event.Subscriber;
 import dev.berth.manager.task.shim.ProcessExit;
+import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
@@ -18,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * {@link Tasks} with one shim per task, spoken to over containerd's shim v2 protocol (containerd's {@code
@@ -41,6 +46,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     private final TaskRecovery recovery;
     private final ExitWatcher exits;
     private final java.time.Duration shutdownTimeout;
+    private final java.time.Duration callTimeout;
     /** Deleted tasks whose shim is still exiting; their bundles go once it has. {@link #close} waits for them. */
     private final java.util.Set<Thread> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -54,11 +60,13 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                      LostTaskExits lostExits, Syscalls sys) {
         this.sys = sys;
         this.teardown = new ShimTeardown(config, launcher, tasks);
-        DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, publisher, lostExits, sys);
+        ShimReconnect reconnect = new ShimReconnect(config, launcher);
+        DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, reconnect, publisher, lostExits, sys);
         this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims);
-        this.recovery = new TaskRecovery(config, launcher, sys, tasks, deadShims, lostExits);
+        this.recovery = new TaskRecovery(config.stateRoot(), launcher, sys, tasks, deadShims, reconnect, lostExits);
         this.exits = ExitWatcher.start(subscriber, tasks);
         this.shutdownTimeout = config.shutdownTimeout();
+        this.callTimeout = config.callTimeout();
     }
 
     @Override
@@ -79,18 +87,20 @@ public final class ShimTasks implements Tasks, AutoCloseable {
             }
             Optional<ProcessExit> deleted;
             try {
-                deleted = Optional.of(task.client.delete(containerId, ""));
+                deleted = Optional.of(call(task, "delete task " + task.name(), c -> c.delete(containerId, "")));
             } catch (BerthException e) {
                 if (e.kind() != ErrorKind.UNAVAILABLE && e.kind() != ErrorKind.NOT_FOUND) {
-                    throw wrap("delete task " + task.name(), e);
+                    throw e;
                 }
                 LOG.warn("shim lost the task being deleted; cleaning up", e, "namespace", namespace, "id",
-                        containerId, "shim_pid", task.shimPid);
+                        containerId, "shim_pid", task.shimPid());
                 deleted = Optional.empty();
             }
             task.removed = true;
             tasks.remove(task);
             exit = deleted.isPresent() ? deleted.get() : teardown.deleteVerb(task);
+            task.exited(exit);
+            task.unlink();
         } finally {
             task.lock.unlock();
         }
@@ -119,11 +129,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
             throw BerthException.invalidArgument("delete process " + process + ": no exec id (delete the task)");
         }
         ShimTask task = task("delete process", process);
-        try {
-            return task.client.delete(process.containerId(), process.execId());
-        } catch (BerthException e) {
-            throw wrap("delete process " + process, e);
-        }
+        return call(task, "delete process " + process, c -> c.delete(process.containerId(), process.execId()));
     }
 
     // --- state ---
@@ -132,14 +138,15 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     public TaskState get(ProcessRef process) {
         ShimTask task = task("get task", process);
         try {
-            return state(process, task.client.state(process.containerId(), process.execId()));
+            return state(process, call(task, "get task " + process,
+                    c -> c.state(process.containerId(), process.execId())));
         } catch (BerthException e) {
-            if (e.kind() == ErrorKind.UNAVAILABLE && process.isInit() && task.lastExit.isPresent()) {
-                ProcessExit exit = task.lastExit.get();
+            if (e.kind() == ErrorKind.UNAVAILABLE && process.isInit() && task.lastExit().isPresent()) {
+                ProcessExit exit = task.lastExit().get();
                 return new TaskState(process.namespace(), process.containerId(), "", exit.pid(), TaskStatus.STOPPED,
                         Stdio.NONE, exit.exitStatus(), Optional.of(exit.exitedAt()));
             }
-            throw wrap("get task " + process, e);
+            throw e;
         }
     }
 
@@ -173,8 +180,8 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     @Override
     public int start(ProcessRef process) {
         ShimTask task = task("start", process);
-        try {
-            int pid = task.client.start(process.containerId(), process.execId());
+        int pid = call(task, "start " + process, c -> c.start(process.containerId(), process.execId()));
+        {
             if (process.isInit()) {
                 LOG.info("task started", "namespace", process.namespace(), "id", process.containerId(), "pid", pid);
             } else {
@@ -182,19 +189,13 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                         process.execId(), "pid", pid);
             }
             return pid;
-        } catch (BerthException e) {
-            throw wrap("start " + process, e);
         }
     }
 
     @Override
     public void kill(ProcessRef process, int signal, boolean all) {
         ShimTask task = task("kill", process);
-        try {
-            task.client.kill(process.containerId(), process.execId(), signal, all);
-        } catch (BerthException e) {
-            throw wrap("kill " + process, e);
-        }
+        run(task, "kill " + process, c -> c.kill(process.containerId(), process.execId(), signal, all));
     }
 
     @Override
@@ -202,122 +203,98 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         ProcessRef p = request.process();
         ShimTask task = task("exec", p);
         Stdio io = request.stdio();
-        try {
-            task.client.exec(ExecProcessRequest.newBuilder().setId(p.containerId()).setExecId(p.execId())
-                    .setTerminal(io.terminal()).setStdin(io.stdin()).setStdout(io.stdout()).setStderr(io.stderr())
-                    .setSpec(request.spec()).build());
-        } catch (BerthException e) {
-            throw wrap("exec " + p, e);
-        }
+        ExecProcessRequest exec = ExecProcessRequest.newBuilder().setId(p.containerId()).setExecId(p.execId())
+                .setTerminal(io.terminal()).setStdin(io.stdin()).setStdout(io.stdout()).setStderr(io.stderr())
+                .setSpec(request.spec()).build();
+        run(task, "exec " + p, c -> c.exec(exec));
     }
 
     @Override
     public void resizePty(ProcessRef process, int width, int height) {
         ShimTask task = task("resize pty of", process);
-        try {
-            task.client.resizePty(process.containerId(), process.execId(), width, height);
-        } catch (BerthException e) {
-            throw wrap("resize pty of " + process, e);
-        }
+        run(task, "resize pty of " + process,
+                c -> c.resizePty(process.containerId(), process.execId(), width, height));
     }
 
     @Override
     public void closeStdin(ProcessRef process) {
         ShimTask task = task("close stdin of", process);
-        try {
-            task.client.closeIO(process.containerId(), process.execId(), true);
-        } catch (BerthException e) {
-            throw wrap("close stdin of " + process, e);
-        }
+        run(task, "close stdin of " + process, c -> c.closeIO(process.containerId(), process.execId(), true));
     }
 
     @Override
     public void pause(String namespace, String containerId) {
         ShimTask task = tasks.get("pause task", namespace, containerId);
-        try {
-            task.client.pause(containerId);
-        } catch (BerthException e) {
-            throw wrap("pause task " + task.name(), e);
-        }
+        run(task, "pause task " + task.name(), c -> c.pause(containerId));
     }
 
     @Override
     public void resume(String namespace, String containerId) {
         ShimTask task = tasks.get("resume task", namespace, containerId);
-        try {
-            task.client.resume(containerId);
-        } catch (BerthException e) {
-            throw wrap("resume task " + task.name(), e);
-        }
+        run(task, "resume task " + task.name(), c -> c.resume(containerId));
     }
 
     @Override
     public List<PidInfo> pids(String namespace, String containerId) {
         ShimTask task = tasks.get("list pids of task", namespace, containerId);
-        try {
-            return task.client.pids(containerId).stream()
-                    .map(p -> new PidInfo(p.getPid(), p.hasInfo() ? Optional.of(p.getInfo()) : Optional.<Any>empty()))
-                    .toList();
-        } catch (BerthException e) {
-            throw wrap("list pids of task " + task.name(), e);
-        }
+        return call(task, "list pids of task " + task.name(), c -> c.pids(containerId)).stream()
+                .map(p -> new PidInfo(p.getPid(), p.hasInfo() ? Optional.of(p.getInfo()) : Optional.<Any>empty()))
+                .toList();
     }
 
     @Override
     public void update(String namespace, String containerId, Any resources, Map<String, String> annotations) {
         ShimTask task = tasks.get("update task", namespace, containerId);
-        try {
-            task.client.update(containerId, resources, annotations);
-        } catch (BerthException e) {
-            throw wrap("update task " + task.name(), e);
-        }
+        run(task, "update task " + task.name(), c -> c.update(containerId, resources, annotations));
     }
 
     @Override
     public Any metrics(String namespace, String containerId) {
         ShimTask task = tasks.get("metrics of task", namespace, containerId);
-        try {
-            return task.client.stats(containerId);
-        } catch (BerthException e) {
-            throw wrap("metrics of task " + task.name(), e);
-        }
-    }
-
-    @Override
-    public ProcessExit wait(ProcessRef process) {
-        ShimTask task = task("wait for", process);
-        try {
-            return task.client.wait(process.containerId(), process.execId());
-        } catch (BerthException e) {
-            if (e.kind() == ErrorKind.UNAVAILABLE && process.isInit()) {
-                Optional<ProcessExit> exit = exitOfDeadShim(task);
-                if (exit.isPresent()) {
-                    return exit.get();
-                }
-            }
-            throw wrap("wait for " + process, e);
-        }
+        return call(task, "metrics of task " + task.name(), c -> c.stats(containerId));
     }
 
     /**
-     * The exit a dead shim's clean-up records: its {@code delete} verb runs after the shim's connection broke, so
-     * a waiter that saw the break first waits for it (up to {@link #DEAD_SHIM_EXIT_WAIT}) rather than answering
-     * an unknown exit while {@code Exited (137)} is on its way.
+     * Waits on the task's shim; when the connection breaks, for what follows, with no time limit: the task's new
+     * shim (its group's new server took the task over, {@link DeadShimCleanup}), where the Wait is made again, or,
+     * for the init, the exit the dead shim's clean-up records.
      */
-    private static Optional<ProcessExit> exitOfDeadShim(ShimTask task) {
-        long deadline = System.nanoTime() + DEAD_SHIM_EXIT_WAIT.toNanos();
-        while (task.lastExit.isEmpty() && System.nanoTime() < deadline) {
+    @Override
+    public ProcessExit wait(ProcessRef process) {
+        ShimTask task = task("wait for", process);
+        ShimTask.Link link = task.link();
+        while (true) {
             try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                return link.client().wait(process.containerId(), process.execId());
+            } catch (BerthException e) {
+                if (e.kind() != ErrorKind.UNAVAILABLE) {
+                    throw wrap("wait for " + process, e);
+                }
+            }
+            CompletableFuture<?> next = process.isInit()
+                    ? CompletableFuture.anyOf(task.linkAfter(link), task.exit(), task.unlinked())
+                    : CompletableFuture.anyOf(task.linkAfter(link), task.unlinked());
+            Object outcome = await("wait for " + process, next);
+            if (outcome instanceof ShimTask.Link fresh) {
+                link = fresh;
+            } else if (process.isInit() && !tasks.isClosed()) {
+                return await("wait for " + process, task.exit()); // the dead shim's clean-up records it
+            } else {
+                throw BerthException.unavailable("wait for " + process + ": no shim serves the task any more");
             }
         }
-        return task.lastExit;
     }
 
-    private static final java.time.Duration DEAD_SHIM_EXIT_WAIT = java.time.Duration.ofSeconds(15);
+    private static <T> T await(String what, CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorKind.CANCELLED, what + ": interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw BerthException.internal(what + ": " + e.getCause());
+        }
+    }
 
     // --- restart ---
 
@@ -335,6 +312,51 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     private ShimTask task(String operation, ProcessRef process) {
         return tasks.get(operation, process.namespace(), process.containerId());
+    }
+
+    /**
+     * One shim call; a call whose connection broke is made once more on the task's new shim, if one takes the task
+     * over within the call timeout ({@link DeadShimCleanup}). Errors name {@code what}.
+     */
+    private <T> T call(ShimTask task, String what, Function<ShimClient, T> body) {
+        ShimTask.Link link = task.link();
+        try {
+            return body.apply(link.client());
+        } catch (BerthException e) {
+            if (e.kind() != ErrorKind.UNAVAILABLE) {
+                throw wrap(what, e);
+            }
+            Optional<ShimTask.Link> fresh = relinked(task, link);
+            if (fresh.isEmpty()) {
+                throw wrap(what, e);
+            }
+            try {
+                return body.apply(fresh.get().client());
+            } catch (BerthException again) {
+                throw wrap(what, again);
+            }
+        }
+    }
+
+    private void run(ShimTask task, String what, java.util.function.Consumer<ShimClient> body) {
+        call(task, what, c -> {
+            body.accept(c);
+            return null;
+        });
+    }
+
+    /** The link that replaced {@code broken}, if one does within the call timeout. */
+    private Optional<ShimTask.Link> relinked(ShimTask task, ShimTask.Link broken) {
+        try {
+            Object outcome = CompletableFuture.anyOf(task.linkAfter(broken), task.unlinked())
+                    .get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return outcome instanceof ShimTask.Link fresh ? Optional.of(fresh) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     private static BerthException wrap(String what, BerthException e) {
@@ -358,7 +380,8 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         List<ShimTask> held = tasks.close();
         exits.close();
         for (ShimTask task : held) {
-            Cleanup.ignoring("close shim client", task.call, task.client::close);
+            task.unlink();
+            Cleanup.ignoring("close shim client", task.call, task.client()::close);
             task.log.close();
         }
     }

@@ -49,8 +49,8 @@ final class ShimTeardown {
 
     /** Asks the shim to exit and closes berthd's connection to it; the shim exits on its own time. */
     void shutdown(ShimTask task) {
-        Cleanup.ignoring("shut down shim", task.call, () -> task.client.shutdown(task.call.id(), false));
-        Cleanup.ignoring("close shim client", task.call, task.client::close);
+        Cleanup.ignoring("shut down shim", task.call, () -> task.client().shutdown(task.call.id(), false));
+        Cleanup.ignoring("close shim client", task.call, task.client()::close);
     }
 
     /**
@@ -58,9 +58,9 @@ final class ShimTeardown {
      * marked as released) and closes its log.
      */
     void awaitGone(ShimTask task, Path bundle) {
-        if (!tasks.anyServedAt(task.address) && !released(bundle) && !awaitExit(task.shimPid)) {
+        if (!tasks.anyServedAt(task.address()) && !released(bundle) && !awaitExit(task.shimPid())) {
             LOG.warn("shim of deleted task did not exit in time", "namespace", task.call.namespace(), "id",
-                    task.call.id(), "shim_pid", task.shimPid, "timeout_ms", config.shutdownTimeout().toMillis());
+                    task.call.id(), "shim_pid", task.shimPid(), "timeout_ms", config.shutdownTimeout().toMillis());
         }
         task.log.close();
     }

@@ -56,7 +56,7 @@ final class TaskCreator {
             deadShims.watch(launched.task());
             LOG.info("task created", "namespace", ns, "id", id, "pid", launched.pid(), "runtime",
                     request.runtime().isEmpty() ? ShimBinaries.RUNC_V2 : request.runtime(),
-                    "shim_pid", launched.task().shimPid);
+                    "shim_pid", launched.task().shimPid());
             return launched.pid();
         } finally {
             tasks.release(ns, id);
@@ -73,7 +73,7 @@ final class TaskCreator {
             client = ShimClient.connect(started.address(), call.namespace(), config.callTimeout());
             shimPid = client.connect(call.id()).getShimPid();
             int pid = client.create(createRequest(call, request));
-            return new Launched(new ShimTask(bundle, call, started.address(), client, started.log(), shimPid), pid);
+            return new Launched(new ShimTask(bundle, call, new ShimTask.Link(started.address(), client, shimPid), started.log()), pid);
         } catch (IOException | RuntimeException e) {
             undoLaunch(bundle, call, started, client, shimPid);
             if (e instanceof BerthException b) {

@@ -1,10 +1,7 @@
 package dev.berth.manager.task;
 
-import dev.berth.api.errdefs.BerthException;
-import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.log.Log;
 import dev.berth.manager.task.shim.ShimCall;
-import dev.berth.manager.task.shim.ShimClient;
 import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLog;
@@ -21,20 +18,22 @@ import java.util.stream.Stream;
 final class TaskRecovery {
     private static final Log LOG = Log.of(TaskRecovery.class);
 
-    private final ShimTasksConfig config;
+    private final Path stateRoot;
     private final ShimLauncher launcher;
     private final Syscalls sys;
     private final TaskTable tasks;
     private final DeadShimCleanup deadShims;
+    private final ShimReconnect reconnect;
     private final LostTaskExits lostExits;
 
-    TaskRecovery(ShimTasksConfig config, ShimLauncher launcher, Syscalls sys, TaskTable tasks,
-                 DeadShimCleanup deadShims, LostTaskExits lostExits) {
-        this.config = config;
+    TaskRecovery(Path stateRoot, ShimLauncher launcher, Syscalls sys, TaskTable tasks, DeadShimCleanup deadShims,
+                 ShimReconnect reconnect, LostTaskExits lostExits) {
+        this.stateRoot = stateRoot;
         this.launcher = launcher;
         this.sys = sys;
         this.tasks = tasks;
         this.deadShims = deadShims;
+        this.reconnect = reconnect;
         this.lostExits = lostExits;
     }
 
@@ -42,7 +41,7 @@ final class TaskRecovery {
     Recovery recover() throws IOException {
         List<String> reattached = new ArrayList<>();
         List<String> cleaned = new ArrayList<>();
-        Path root = config.stateRoot().resolve(Bundle.RUNTIME_DIR);
+        Path root = stateRoot.resolve(Bundle.RUNTIME_DIR);
         if (!Files.isDirectory(root)) {
             return new Recovery(reattached, cleaned);
         }
@@ -68,7 +67,11 @@ final class TaskRecovery {
         return new Recovery(reattached, cleaned);
     }
 
-    /** True if the bundle's shim answers and still knows the task, now live again; false once it is cleaned up. */
+    /**
+     * True if the bundle's shim answers and still knows the task, now live again; false once it is cleaned up. A
+     * shim server that died while berthd was away is asked for again, as when it dies while berthd runs ({@link
+     * ShimReconnect}): its group's new server takes the task over from its monitor.
+     */
     private boolean reattach(Bundle bundle) throws IOException {
         Optional<String> address = bundle.address();
         Optional<Path> binary = bundle.shimBinary();
@@ -76,30 +79,26 @@ final class TaskRecovery {
         // a shim that served and is gone ended its task; one that never served, or answers without it, had none
         boolean shimDied = address.isPresent();
         if (address.isPresent() && call != null) {
-            ShimClient client = null;
+            // before a start: containerd's runc shim serves only once its log FIFO has a reader
+            ShimLog log = ShimLog.open(sys, bundle.dir(), bundle.namespace(), bundle.id());
+            Optional<ShimTask.Link> link;
             try {
-                client = ShimClient.connect(address.get(), bundle.namespace(), config.callTimeout());
-                client.state(bundle.id(), "");
-                long shimPid = client.connect(bundle.id()).getShimPid();
-                ShimLog log = ShimLog.open(sys, bundle.dir(), bundle.namespace(), bundle.id());
-                ShimTask task = new ShimTask(bundle, call, address.get(), client, log, shimPid);
+                link = reconnect.attach(call, address.get());
+                shimDied = link.isPresent();
+            } catch (IOException e) {
+                LOG.warn("shim of recovered task gone; asking its group for its shim again", e, "namespace",
+                        bundle.namespace(), "id", bundle.id(), "address", address.get());
+                link = reconnect.reconnect(call, address.get(), 0);
+            }
+            if (link.isEmpty()) {
+                log.close();
+            } else {
+                ShimTask task = new ShimTask(bundle, call, link.get(), log);
                 tasks.add(task);
                 deadShims.watch(task);
-                LOG.info("task reattached", "namespace", bundle.namespace(), "id", bundle.id(), "shim_pid", shimPid,
-                        "address", address.get());
+                LOG.info("task reattached", "namespace", bundle.namespace(), "id", bundle.id(), "shim_pid",
+                        link.get().shimPid(), "address", link.get().address());
                 return true;
-            } catch (IOException | BerthException e) {
-                LOG.warn("shim of recovered task unusable; cleaning up", e, "namespace", bundle.namespace(), "id",
-                        bundle.id(), "address", address.get());
-                if (client != null) {
-                    ShimClient c = client;
-                    // a shim that answers but lost the task is asked to exit; it does only once it serves no task
-                    if (e instanceof BerthException b && b.kind() == ErrorKind.NOT_FOUND) {
-                        shimDied = false;
-                        Cleanup.ignoring("shut down shim", call, () -> c.shutdown(bundle.id(), false));
-                    }
-                    Cleanup.ignoring("close shim client", call, c::close);
-                }
             }
         }
         if (call != null) {

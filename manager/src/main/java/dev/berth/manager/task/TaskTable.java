@@ -65,7 +65,7 @@ final class TaskTable {
 
     /** True if a live task is served by the shim at {@code address}, which must then keep running. */
     boolean anyServedAt(String address) {
-        return tasks.values().stream().anyMatch(t -> t.address.equals(address));
+        return tasks.values().stream().anyMatch(t -> t.address().equals(address));
     }
 
     boolean isClosed() {

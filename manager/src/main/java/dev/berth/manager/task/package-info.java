@@ -7,7 +7,9 @@
  *
  * <p>Its package-private parts, one concern each: {@code TaskTable} (the live tasks and the ids being created),
  * {@code TaskCreator} (bundle, shim launch, undo on failure), {@code ShimTeardown} (delete verb, shutdown, waiting
- * for the shim's exit), {@code DeadShimCleanup} (a dead shim's clean-up and the events berthd publishes then),
+ * for the shim's exit), {@code DeadShimCleanup} (a broken shim connection: the task goes on with its group's new
+ * shim server, found by {@code ShimReconnect}, or its shim is dead for good and it is cleaned up, with the events
+ * berthd publishes then),
  * {@code ExitWatcher} (last exits from {@code /tasks/exit}), {@code TaskRecovery} (restart) and {@code Cleanup}
  * (clean-up steps whose failure is logged, not thrown).
  *
@@ -28,15 +30,17 @@
  * </pre>
  *
  * <p>Restart: berthd keeps nothing else. {@code recover()} takes every bundle with a reachable shim that still
- * knows the task as a live task; for any other it asks a shim that answers to shut down, runs the shim's {@code
- * delete} verb and removes the bundle. Because {@code shim-binary-path} is written before the shim starts, this
+ * knows the task as a live task (a shim that is gone is started again for the task's group, as when it dies while
+ * berthd runs: berth-shim's new server takes the group's containers over); for any other it asks a shim that
+ * answers to shut down, runs the shim's {@code delete} verb and removes the bundle. Because {@code shim-binary-path} is written before the shim starts, this
  * covers a berthd killed while it created a task too; a shim whose start was still running then finds its bundle
  * gone and exits by itself (berth-shim's {@code OrphanWatch}). Shims run in their own session, so containers
  * outlive berthd.
  *
  * <p>Events: shims publish {@code /tasks/create}, {@code /tasks/start}, {@code /tasks/exit}, … themselves (through
- * {@code task.shim.EventsForwardServer} into the exchange). berthd publishes only what no shim can: the {@code
- * /tasks/exit} and {@code /tasks/delete} of a task whose shim died, whose exit it also keeps in {@link
+ * {@code task.shim.EventsForwardServer} into the exchange, each {@code /tasks/exit} once). berthd publishes only
+ * what no shim can: the {@code /tasks/exit} (if its shim had not) and {@code /tasks/delete} of a task whose shim
+ * died, whose exit it also keeps in {@link
  * dev.berth.manager.task.LostTaskExits} (berthd: labels on the container) since the task is gone then.
  */
 package dev.berth.manager.task;

@@ -15,4 +15,9 @@ class BerthShimTasksTest extends ShimTasksContract {
     Optional<Any> options() {
         return Optional.empty();
     }
+
+    @Override
+    boolean takesOverAfterShimDeath() {
+        return true;
+    }
 }

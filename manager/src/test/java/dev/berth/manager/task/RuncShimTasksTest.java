@@ -45,4 +45,9 @@ class RuncShimTasksTest extends ShimTasksContract {
         return Optional.of(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
                 .setValue(Options.newBuilder().setBinaryName("/usr/sbin/runc").build().toByteString()).build());
     }
+
+    @Override
+    boolean takesOverAfterShimDeath() {
+        return false;
+    }
 }

@@ -40,6 +40,9 @@ abstract class ShimTasksContract {
     /** The runtime options sent with create. */
     abstract Optional<Any> options();
 
+    /** Whether a task outlives its shim's death (berth-shim: the group's next server takes it over). */
+    abstract boolean takesOverAfterShimDeath();
+
     private final List<String> ids = new ArrayList<>();
     private TaskSandbox sandbox;
     Path tmp;
@@ -185,7 +188,7 @@ abstract class ShimTasksContract {
     }
 
     @Test
-    void recover_deadShim_isCleanedUpWithItsDeleteVerb() throws Exception {
+    void recover_deadShim_isTakenOverByItsGroupsNextServerOrCleanedUpWithItsDeleteVerb() throws Exception {
         String id = create(List.of("sleep", "1000"), Stdio.NONE);
         tasks.start(ProcessRef.init(namespace, id));
         long shimPid = shimPid(id);
@@ -194,6 +197,16 @@ abstract class ShimTasksContract {
 
         ShimTasks again = newInstance();
         Recovery recovery = again.recover();
+        if (takesOverAfterShimDeath()) {
+            assertEquals(List.of(namespace + "/" + id), recovery.reattached());
+            assertEquals(TaskStatus.RUNNING, again.get(ProcessRef.init(namespace, id)).status());
+            assertTrue(shimPid(id) != shimPid, "a new server");
+            again.kill(ProcessRef.init(namespace, id), 9, false);
+            assertEquals(137, again.wait(ProcessRef.init(namespace, id)).exitStatus());
+            assertEquals(137, again.delete(namespace, id).exitStatus());
+            waitUntil("bundle removed", () -> !Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
+            return;
+        }
         assertEquals(List.of(), recovery.reattached());
         assertEquals(List.of(namespace + "/" + id), recovery.cleanedUp());
         assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));
@@ -203,19 +216,42 @@ abstract class ShimTasksContract {
         assertEquals(List.of(), MountInfo.at(tmp));
     }
 
+    /**
+     * A shim that dies: berth-shim's group gets a new server that takes the task over (it keeps running, a Wait in
+     * flight goes on with the new server); containerd's runc shim takes its task down, which is cleaned up with
+     * its exit published.
+     */
     @Test
-    void shimDyingWhileServing_isCleanedUp_andItsExitPublished() throws Exception {
+    void shimDyingWhileServing_isTakenOverOrCleanedUp_andItsExitPublishedOnce() throws Exception {
         String id = create(List.of("sleep", "1000"), Stdio.NONE);
-        tasks.start(ProcessRef.init(namespace, id));
+        ProcessRef init = ProcessRef.init(namespace, id);
+        tasks.start(init);
         try (Subscription ends = exchange.subscribe(List.of("topic~=\"^/tasks/(exit|delete)$\",namespace=="
                 + namespace))) {
-            killAndAwait(shimPid(id));
-            Envelope e = ends.poll(WAIT).orElseThrow(() -> new AssertionError("no /tasks/exit after shim death"));
-            assertEquals("/tasks/exit", e.topic());
-            TaskExit exit = TaskExit.parseFrom(e.event().getValue());
-            assertEquals(id, exit.getContainerId());
-            assertEquals(137, exit.getExitStatus());
-            assertEquals("/tasks/delete", ends.poll(WAIT).orElseThrow().topic());
+            java.util.concurrent.CompletableFuture<ProcessExit> waiting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> tasks.wait(init));
+            long shimPid = shimPid(id);
+            killAndAwait(shimPid);
+            if (takesOverAfterShimDeath()) {
+                assertEquals(TaskStatus.RUNNING, tasks.get(init).status());
+                waitUntil("a new shim serves the task", () -> shimPid(id) != shimPid);
+                assertFalse(waiting.isDone(), "the Wait returned while the task runs");
+                tasks.kill(init, 9, false);
+                assertEquals(137, waiting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).exitStatus());
+                Envelope e = ends.poll(WAIT).orElseThrow(() -> new AssertionError("no /tasks/exit after the kill"));
+                assertEquals("/tasks/exit", e.topic());
+                assertEquals(137, TaskExit.parseFrom(e.event().getValue()).getExitStatus());
+                assertEquals(137, tasks.delete(namespace, id).exitStatus());
+                assertEquals("/tasks/delete", ends.poll(WAIT).orElseThrow().topic());
+            } else {
+                Envelope e = ends.poll(WAIT).orElseThrow(() -> new AssertionError("no /tasks/exit after shim death"));
+                assertEquals("/tasks/exit", e.topic());
+                TaskExit exit = TaskExit.parseFrom(e.event().getValue());
+                assertEquals(id, exit.getContainerId());
+                assertEquals(137, exit.getExitStatus());
+                assertEquals("/tasks/delete", ends.poll(WAIT).orElseThrow().topic());
+                assertEquals(137, waiting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).exitStatus());
+            }
         }
         waitUntil("task gone", () -> tasks.list(namespace).isEmpty());
         assertFalse(Files.exists(Bundle.dir(tmp.resolve("state"), namespace, id)));

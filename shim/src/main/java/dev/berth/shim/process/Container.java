@@ -135,8 +135,8 @@ public final class Container {
     /**
      * The container of a monitor that an earlier server of this group started: its task as the bundle describes
      * it ({@link TaskFile}, {@link EngineChoice}), its init's status from the runtime, its exit (if it exited
-     * while no server ran) from the monitor, which reports every exit again to a new server. Exec'd processes of
-     * the earlier server are not taken over.
+     * while no server ran) from the monitor, which reports every exit again to a new server; the same for every
+     * exec'd process the earlier server started ({@link ExecFile}), also the monitor's child.
      */
     static Container adopt(Monitor monitor, String namespace, Function<Monitor, RuntimeEngine> engines,
                            Syscalls sys, EventSink events) throws IOException {
@@ -158,6 +158,11 @@ public final class Container {
             LOG.warn("state of adopted container", e, "id", hello.id());
         }
         c.init.adopt(hello.initPid(), status, monitor.claim(hello.initPid()));
+        for (ExecFile exec : ExecFile.loadAll(bundle)) {
+            c.execs.put(exec.execId(), ExecProcess.adopt(c.id, exec, events, engine, sys, monitor, namespace,
+                    bundle));
+            LOG.info("adopted exec", "id", c.id, "exec", exec.execId(), "pid", exec.pid());
+        }
         c.watchMonitor();
         return c;
     }
@@ -220,7 +225,8 @@ public final class Container {
         if (status != ProcessStatus.RUNNING && status != ProcessStatus.PAUSED) {
             throw status.illegal("exec " + execId + " in", id);
         }
-        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, monitor, processJson, namespace);
+        ExecProcess exec = new ExecProcess(id, execId, stdio, events, engine, sys, monitor, processJson, namespace,
+                bundle);
         if (execs.putIfAbsent(execId, exec) != null) {
             throw new EngineException(EngineException.Kind.ALREADY_EXISTS,
                     "exec " + id + "/" + execId + ": id already in use");
@@ -257,6 +263,7 @@ public final class Container {
             ShimProcess exec = process(execId);
             Reaper.Exit exit = exec.markDeleted();
             execs.remove(execId);
+            ExecFile.remove(bundle, execId);
             exec.closeIo();
             return new Deleted(exec.pid(), exit);
         }

@@ -58,6 +58,8 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
     private final Map<Integer, CompletableFuture<Integer>> spawning = new HashMap<>();
     private final Map<Integer, CompletableFuture<Reaper.Exit>> claimed = new HashMap<>();
     private final Map<Integer, Reaper.Exit> held = new HashMap<>();
+    /** Claims that take only an exit from this time on: an earlier one of the pid was another process's. */
+    private final Map<Integer, Instant> notBefore = new HashMap<>();
     private final SpawnedChildren children = new SpawnedChildren();
     /** Pids spawned by the server itself because the monitor was gone: waited for through the server. */
     private final java.util.Set<Integer> serverChildren = new java.util.HashSet<>();
@@ -106,6 +108,22 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
             return CompletableFuture.completedFuture(new Reaper.Exit(pid, 0, SIGKILL, abandonedAt));
         }
         return claimed.computeIfAbsent(pid, p -> new CompletableFuture<>());
+    }
+
+    /**
+     * {@link #claim}, for a process that started at {@code startedAt}: an exit of the pid from before then (a
+     * process that had the pid earlier, which a new server hears of among every exit so far) is not its.
+     */
+    public synchronized CompletableFuture<Reaper.Exit> claimAfter(int pid, Instant startedAt) {
+        Reaper.Exit earlier = held.get(pid);
+        if (earlier != null && earlier.exitedAt().isBefore(startedAt)) {
+            held.remove(pid);
+        }
+        CompletableFuture<Reaper.Exit> exit = claim(pid);
+        if (!exit.isDone()) {
+            notBefore.put(pid, startedAt);
+        }
+        return exit;
     }
 
     /**
@@ -336,6 +354,11 @@ public final class Monitor implements ProcessSyscalls, AutoCloseable {
                 : new Reaper.Exit(pid, (waitStatus >> 8) & 0xff, 0, at);
         CompletableFuture<Reaper.Exit> future;
         synchronized (this) {
+            Instant from = notBefore.get(pid);
+            if (from != null && at.isBefore(from)) {
+                return; // a process that had the pid before the claimed one
+            }
+            notBefore.remove(pid);
             future = claimed.remove(pid);
             if (future == null) {
                 held.put(pid, exit);

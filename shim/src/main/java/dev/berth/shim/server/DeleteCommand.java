@@ -8,17 +8,26 @@ import dev.berth.shim.process.EngineChoice;
 import dev.berth.shim.process.Monitors;
 import dev.berth.shim.process.RootfsMount;
 import dev.berth.shim.process.Timestamps;
+import dev.berth.shim.engine.RuntimeState;
+import dev.berth.shim.process.Reaper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.Optional;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
  * {@code delete}: cleans up after a shim that died. Removes the container through the engine it used (forcibly),
- * unmounts {@code <bundle>/rootfs} and prints a {@code DeleteResponse} (killed: status 137, now) as protobuf bytes.
+ * unmounts {@code <bundle>/rootfs} and prints a {@code DeleteResponse} as protobuf bytes: the init's exit that its
+ * monitor wrote into the bundle ({@link Monitors#EXIT_FILE}) if it exited; else, if it ran until this delete killed
+ * it, status 137 now, as containerd's runc shim reports; else containerd's 255 for an exit nobody saw.
  */
 final class DeleteCommand {
     private static final int SIGKILL_STATUS = 128 + 9;
+    private static final int UNKNOWN_STATUS = 255;
 
     private final Syscalls sys;
     private final ShimSettings settings;
@@ -32,6 +41,15 @@ final class DeleteCommand {
         Path bundle = flags.bundleDir();
         RuntimeEngine engine = new Engines(sys, settings, flags.runtimeRoot())
                 .engine(EngineChoice.load(bundle), bundle);
+        int pid = 0;
+        boolean killed = false;
+        try {
+            RuntimeState state = engine.state(flags.id());
+            pid = state.pid();
+            killed = state.status() != RuntimeState.Status.STOPPED;
+        } catch (EngineException e) {
+            // no runtime state: nothing runs that the delete below would kill
+        }
         try {
             engine.delete(flags.id(), true);
         } catch (EngineException e) {
@@ -48,9 +66,30 @@ final class DeleteCommand {
         } catch (IOException | IllegalArgumentException e) {
             err.println("delete " + flags.id() + ": monitor: " + e.getMessage());
         }
-        out.write(DeleteResponse.newBuilder().setExitStatus(SIGKILL_STATUS).setExitedAt(Timestamps.of(Instant.now()))
-                .build().toByteArray());
+        DeleteResponse.Builder response = DeleteResponse.newBuilder().setPid(pid)
+                .setExitStatus(killed ? SIGKILL_STATUS : UNKNOWN_STATUS).setExitedAt(Timestamps.of(Instant.now()));
+        recordedExit(bundle, err).ifPresent(e -> response.setExitStatus(e.status())
+                .setExitedAt(Timestamps.of(e.exitedAt())));
+        out.write(response.build().toByteArray());
         out.flush();
         return 0;
+    }
+
+    /** The init's exit from the monitor's exit file: {@code <wait status> <seconds> <nanoseconds>}. */
+    private static Optional<Reaper.Exit> recordedExit(Path bundle, PrintStream err) {
+        Path file = bundle.resolve(Monitors.EXIT_FILE);
+        try {
+            String[] f = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
+            int waitStatus = Integer.parseInt(f[0]);
+            Instant at = Instant.ofEpochSecond(Long.parseLong(f[1]), Long.parseLong(f[2]));
+            int signal = waitStatus & 0x7f;
+            return Optional.of(signal != 0 ? new Reaper.Exit(0, 0, signal, at)
+                    : new Reaper.Exit(0, (waitStatus >> 8) & 0xff, 0, at));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
+            err.println("delete: read " + file + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 }

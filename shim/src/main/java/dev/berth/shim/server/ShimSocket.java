@@ -33,6 +33,9 @@ final class ShimSocket {
 
     private ShimSocket() {}
 
+    /** Connections that may wait to be accepted; the kernel caps it at {@code net.core.somaxconn}. */
+    private static final int BACKLOG = 1024;
+
     /** What {@link #claim} found: a socket this shim now listens on, or the group's shim already serving it. */
     sealed interface Claim {
         Path path();
@@ -61,7 +64,9 @@ final class ShimSocket {
             Files.deleteIfExists(socket); // left by a shim that died
             ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                channel.bind(UnixDomainSocketAddress.of(socket)); // listening from here: connects queue up
+                // listening from here: connects queue up, as many as a burst of creates makes (the default, 50, was
+                // too few for 50 runs at once: a unix socket's connect from a virtual thread then fails with EAGAIN)
+                channel.bind(UnixDomainSocketAddress.of(socket), BACKLOG);
             } catch (IOException e) {
                 channel.close();
                 throw new IOException("listen on " + socket + ": " + e.getMessage(), e);

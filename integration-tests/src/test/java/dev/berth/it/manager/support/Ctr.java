@@ -49,6 +49,36 @@ public final class Ctr {
         return commandLine.start(argv(args), Map.of(), null);
     }
 
+    /** The first column of a list verb's {@code -q} output ({@code tasks ls}, {@code containers ls}, …). */
+    public List<String> ids(String... listCommand) {
+        List<String> argv = new ArrayList<>(List.of(listCommand));
+        argv.add("-q");
+        return run(argv.toArray(String[]::new)).stdout().lines().map(String::strip).filter(l -> !l.isEmpty())
+                .toList();
+    }
+
+    /** TASK → PID of {@code ctr tasks ls} for the RUNNING tasks. */
+    public Map<String, String> runningTasks() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        run("tasks", "ls").assertSuccess().stdout().lines().skip(1).map(l -> l.trim().split("\\s+"))
+                .filter(c -> c.length == 3 && c[2].equals("RUNNING")).forEach(c -> out.put(c[0], c[1]));
+        return out;
+    }
+
+    /** After a test: removes every task (forcibly), container and image of the namespace, then the namespace. */
+    public void removeEverything() {
+        for (String id : ids("tasks", "ls")) {
+            run("tasks", "rm", "--force", id);
+        }
+        for (String id : ids("containers", "ls")) {
+            run("containers", "rm", id);
+        }
+        for (String ref : ids("images", "ls")) {
+            run("images", "rm", "--sync", ref);
+        }
+        run("namespaces", "rm", namespace);
+    }
+
     private List<String> argv(String... args) {
         List<String> argv = new ArrayList<>(List.of(BINARY, "--address", address, "-n", namespace));
         argv.addAll(List.of(args));

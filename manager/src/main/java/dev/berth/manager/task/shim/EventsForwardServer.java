@@ -16,8 +16,9 @@ import java.time.Instant;
 
 /**
  * Serves {@code containerd.services.events.ttrpc.v1.Events/Forward} on the socket shims are given as {@code
- * TTRPC_ADDRESS}, and hands each event to a {@link Forwarder} with the shim's timestamp. An envelope without a
- * namespace takes the call's ({@code containerd-namespace-ttrpc}).
+ * TTRPC_ADDRESS}, and hands each event to a {@link Forwarder} with the shim's timestamp, each {@code /tasks/exit}
+ * once ({@link ExitDeduplication}). An envelope without a namespace takes the call's ({@code
+ * containerd-namespace-ttrpc}).
  */
 public final class EventsForwardServer implements AutoCloseable {
     private static final String SERVICE = "containerd.services.events.ttrpc.v1.Events";
@@ -34,7 +35,8 @@ public final class EventsForwardServer implements AutoCloseable {
      * Creates the socket, mode 0660 (a stale socket file left by a crashed berthd is replaced; the caller holds the
      * root's lock), and serves it until {@link #close}, which removes it.
      */
-    public static EventsForwardServer listen(Path socket, Forwarder forwarder) throws IOException {
+    public static EventsForwardServer listen(Path socket, Forwarder exchange) throws IOException {
+        Forwarder forwarder = new ExitDeduplication(exchange);
         TtrpcServer server = new TtrpcServer(TtrpcService.builder(SERVICE)
                 .unary("Forward", ForwardRequest.parser(), (context, request) -> {
                     forwarder.forward(envelope(context, request));

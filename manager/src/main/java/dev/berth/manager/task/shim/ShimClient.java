@@ -160,6 +160,14 @@ public final class ShimClient implements AutoCloseable {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
+    /**
+     * Completes once the connection to the shim has ended: the shim exited or closed it, or {@link #close} was
+     * called.
+     */
+    public java.util.concurrent.CompletableFuture<Void> ended() {
+        return ttrpc.ended();
+    }
+
     /** Closes the connection; the shim and its tasks keep running. */
     @Override
     public void close() throws IOException {

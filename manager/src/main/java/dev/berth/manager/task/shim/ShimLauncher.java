@@ -59,21 +59,37 @@ public final class ShimLauncher {
                 StandardCharsets.UTF_8);
         ShimLog log = ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
         try {
-            Output out = run(call, "start", startArgv(call), options.map(Any::toByteArray).orElse(new byte[0]));
-            String address = new String(out.stdout(), StandardCharsets.UTF_8).strip();
-            if (!address.startsWith(UNIX) || address.length() == UNIX.length()) {
-                throw BerthException.internal("start shim " + call.id() + ": " + call.binary()
-                        + " printed no unix socket address: \"" + address + "\"" + stderr(out));
-            }
-            socketPath(address); // fail now on an address this JVM cannot reach
-            Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
-            LOG.info("shim started", "namespace", call.namespace(), "id", call.id(), "shim_binary", call.binary(),
-                    "address", address);
-            return new Started(address, log);
+            return new Started(runStart(call, options.map(Any::toByteArray).orElse(new byte[0])), log);
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs {@code start} again for a live task whose shim's connection broke, as for a new task of its group: a
+     * berth-shim group gets a new server, which takes over the group's containers from their monitors; another
+     * shim starts one that does not know the task. The bundle's log FIFO is read already (the task's {@link
+     * ShimLog}); no runtime options go on stdin (Create carried them). Errors as {@link #start}.
+     *
+     * @return the address printed, also written to {@code <bundle>/address}
+     */
+    public String restart(ShimCall call) throws IOException {
+        return runStart(call, new byte[0]);
+    }
+
+    private String runStart(ShimCall call, byte[] options) throws IOException {
+        Output out = run(call, "start", startArgv(call), options);
+        String address = new String(out.stdout(), StandardCharsets.UTF_8).strip();
+        if (!address.startsWith(UNIX) || address.length() == UNIX.length()) {
+            throw BerthException.internal("start shim " + call.id() + ": " + call.binary()
+                    + " printed no unix socket address: \"" + address + "\"" + stderr(out));
+        }
+        socketPath(address); // fail now on an address this JVM cannot reach
+        Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
+        LOG.info("shim started", "namespace", call.namespace(), "id", call.id(), "shim_binary", call.binary(),
+                "address", address);
+        return address;
     }
 
     /**
