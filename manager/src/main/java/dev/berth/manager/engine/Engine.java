@@ -308,6 +308,7 @@ public final class Engine implements AutoCloseable {
                     rootfs, io.stdio()));
             att.running(io);
             pid = tasks.start(ProcessRef.init(namespace, id));
+            run.oomKills(OomKills.of(pid));
         } catch (IOException | RuntimeException e) {
             deleteTask(namespace, id);
             networking.tearDown(namespace, id);
@@ -325,6 +326,7 @@ public final class Engine implements AutoCloseable {
                 "", run.startedAt.toString(), c.state().finishedAt(), false, health));
         save(namespace, started);
         runs.put(key, run);
+        events.volumes(namespace, "mount", started);
         events.container(namespace, "start", started, Map.of());
         if (health != null) {
             run.health(monitor(namespace, started, rec.spec().value(), health, run.startedAt));
@@ -383,8 +385,10 @@ public final class Engine implements AutoCloseable {
         EngineContainer c;
         ReentrantLock lock = lock(key);
         lock.lock();
+        boolean oomKilled;
         try {
             runs.remove(key, run);
+            oomKilled = run.oomKilled();
             deleteTask(namespace, id);
             networking.tearDown(namespace, id);
             Optional<EngineContainer> found = find(namespace, id);
@@ -399,14 +403,18 @@ public final class Engine implements AutoCloseable {
             restart = restarts.decide(key, c.hostConfig(), code, c.manuallyStopped(), c.restartCount(), ran);
             ContainerStatus next = restart.isPresent() ? ContainerStatus.RESTARTING : ContainerStatus.EXITED;
             c = c.withState(new EngineContainer.RunState(next.word(), 0, code, "", c.state().startedAt(),
-                    finished.toString(), false, c.state().health()))
+                    finished.toString(), oomKilled, c.state().health()))
                     .withRestarts(c.restartCount() + (restart.isPresent() ? 1 : 0), c.manuallyStopped(), true);
             save(namespace, c);
         } finally {
             lock.unlock();
         }
         attachments(key).ended(code);
+        if (oomKilled) {
+            events.container(namespace, "oom", c, Map.of());
+        }
         events.container(namespace, "die", c, Map.of("exitCode", Integer.toString(code)));
+        events.volumes(namespace, "unmount", c);
         waits.exited(key, code, restart.isPresent());
         run.finished.complete(code);
         if (restart.isPresent()) {
@@ -790,8 +798,7 @@ public final class Engine implements AutoCloseable {
         return locked(namespace, ref, (c, key) -> {
             boolean readOnly = Boolean.TRUE.equals(c.hostConfig().readonlyRootfs());
             if (runs.containsKey(key)) {
-                return body.run(config.bundles().resolve(namespace).resolve(c.id()).resolve("rootfs"), c.mounts(),
-                        readOnly);
+                return body.run(runningRootfs(namespace, c.id()), c.mounts(), readOnly);
             }
             Path rootfs = Files.createDirectories(containerDir(namespace, c.id()).resolve("rootfs"));
             mounter.mount(db.snapshotter(namespace, c.snapshotter(), Optional.empty()).mounts(c.id()), rootfs);
@@ -801,6 +808,22 @@ public final class Engine implements AutoCloseable {
                 mounter.unmount(rootfs);
             }
         });
+    }
+
+    /**
+     * The owner of the files a cp puts into the container (moby {@code tarCopyOptions}): with {@code copyUidGid},
+     * the container's configured user and group as resolved in {@code rootfs}'s passwd and group files; empty
+     * (the archive's owners kept, docker's default) without it or when the container has no user.
+     */
+    public Optional<dev.berth.manager.engine.volume.ContainerArchive.Owner> archiveOwner(String namespace,
+            String ref, Path rootfs, boolean copyUidGid) throws IOException {
+        String user = lookup(namespace, ref).config().user();
+        if (!copyUidGid || user == null || user.isEmpty()) {
+            return Optional.empty();
+        }
+        var resolved = SpecBuilder.user(rootfs, user, List.of());
+        return Optional.of(new dev.berth.manager.engine.volume.ContainerArchive.Owner((int) resolved.uid(),
+                (int) resolved.gid()));
     }
 
     // ---------------------------------------------------------------- logs, attach, resize
@@ -832,7 +855,18 @@ public final class Engine implements AutoCloseable {
 
     /** Attaches {@code listener} to the container's output (its next run if it is not running). */
     public Attachment attach(String namespace, String ref, OutputListener listener) throws IOException {
+        return attach(namespace, ref, listener, "", false);
+    }
+
+    /**
+     * {@link #attach} with docker's {@code detachKeys} (empty: ctrl-p,ctrl-q), scanned on a terminal's stdin;
+     * {@code stdin} when the client writes stdin (its end closes the container's stdin once no other attached
+     * client writes).
+     */
+    public Attachment attach(String namespace, String ref, OutputListener listener, String detachKeys,
+                             boolean stdin) throws IOException {
         EngineContainer c = lookup(namespace, ref);
+        DetachKeys keys = DetachKeys.parse(detachKeys);
         if (c.status() == ContainerStatus.PAUSED) {
             throw BerthException.failedPrecondition("container " + c.id() + " is paused, unpause the container "
                     + "before attach");
@@ -852,7 +886,9 @@ public final class Engine implements AutoCloseable {
                 LOG.debug("close stdin", "id", id, "error", e.getMessage());
             }
         };
-        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()), closeTaskStdin);
+        boolean tty = Boolean.TRUE.equals(c.config().tty());
+        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()) && !tty,
+                closeTaskStdin, tty ? keys : null, stdin && att.openWriter());
     }
 
     /** One attached client: its stdin, and its detach. */
@@ -862,36 +898,74 @@ public final class Engine implements AutoCloseable {
         private final OutputListener listener;
         private final boolean stdinOnce;
         private final Runnable closeTaskStdin;
+        private final DetachKeys detachKeys;
+        private final java.util.concurrent.atomic.AtomicBoolean writer;
+        private volatile boolean detached;
 
         Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce,
-                   Runnable closeTaskStdin) {
+                   Runnable closeTaskStdin, DetachKeys detachKeys, boolean writer) {
             this.id = id;
             this.attachments = attachments;
             this.listener = listener;
             this.stdinOnce = stdinOnce;
             this.closeTaskStdin = closeTaskStdin;
+            this.detachKeys = detachKeys;
+            this.writer = new java.util.concurrent.atomic.AtomicBoolean(writer);
         }
 
         public String id() {
             return id;
         }
 
-        /** Sends stdin; false if the container has none (no {@code -i}). */
+        /**
+         * Sends stdin; false if the container has none (no {@code -i}). On a terminal, the detach keys end the
+         * attachment: {@link #detached()} then tells, and the client gets no more output.
+         */
         public boolean stdin(byte[] data) throws IOException {
-            return attachments.writeStdin(data);
+            if (detached) {
+                return true;
+            }
+            if (detachKeys == null) {
+                return attachments.writeStdin(data);
+            }
+            DetachKeys.Scan scan = detachKeys.scan(data);
+            boolean written = scan.pass().length == 0 || attachments.writeStdin(scan.pass());
+            if (scan.detach()) {
+                detached = true;
+                attachments.remove(listener);
+                writer.set(false);
+                attachments.closeWriter();
+            }
+            return written;
         }
 
-        /** The client's stdin ended: the container's stdin closes. */
+        /** Whether the client's detach keys ended this attachment (the container runs on). */
+        public boolean detached() {
+            return detached;
+        }
+
+        /**
+         * The client's stdin ended: the container's stdin closes once no other attached client writes to it (as
+         * containerd's CloseIO after ctr's last writer).
+         */
         public void closeStdin() {
-            attachments.closeStdin();
-            closeTaskStdin.run();
+            if (detached) {
+                return;
+            }
+            boolean wasWriter = writer.getAndSet(false);
+            if (!wasWriter || attachments.closeWriter()) {
+                attachments.closeStdin();
+                closeTaskStdin.run();
+            }
         }
 
         @Override
         public void close() {
             attachments.remove(listener);
-            if (stdinOnce) {
+            if (stdinOnce && !detached) {
                 closeStdin();
+            } else if (writer.getAndSet(false)) {
+                attachments.closeWriter();
             }
         }
     }
@@ -920,7 +994,8 @@ public final class Engine implements AutoCloseable {
                     : "Container " + c.id() + " is not running");
         }
         ContainerRecord rec = db.containers(namespace).get(c.id());
-        String id = execs.create(namespace, c, rec.spec().value(), exec, containerDir(namespace, c.id()));
+        String id = execs.create(namespace, c, rec.spec().value(), runningRootfs(namespace, c.id()), exec,
+                containerDir(namespace, c.id()));
         events.container(namespace, "exec_create: " + String.join(" ", exec.cmd() == null ? List.of()
                 : exec.cmd()), c, Map.of("execID", id));
         return id;
@@ -990,6 +1065,7 @@ public final class Engine implements AutoCloseable {
         Instant started = c.state().startedAt().isEmpty() ? clock.instant() : Instant.parse(c.state().startedAt());
         ContainerRun run = new ContainerRun(io, log, att, clock, started);
         run.start();
+        run.oomKills(OomKills.of(c.state().pid()));
         att.running(io);
         runs.put(key, run);
         if (c.state().health() != null && HealthMonitor.enabled(c.config().healthcheck())) {
@@ -1138,6 +1214,11 @@ public final class Engine implements AutoCloseable {
 
     private static String key(String namespace, String id) {
         return namespace + "/" + id;
+    }
+
+    /** The root filesystem of a running container's task, mounted in its bundle. */
+    private Path runningRootfs(String namespace, String id) {
+        return config.bundles().resolve(namespace).resolve(id).resolve("rootfs");
     }
 
     Path containerDir(String namespace, String id) {

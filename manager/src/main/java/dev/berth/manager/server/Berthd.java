@@ -207,7 +207,9 @@ public final class Berthd implements AutoCloseable {
         String defaultSnapshotter = config.snapshotter();
         java.time.Clock clock = java.time.Clock.systemUTC();
         DockerEvents dockerEvents = new DockerEvents(clock);
-        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys);
+        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys,
+                (ns, action, name) -> dockerEvents.publish(ns, "volume", action, name, null,
+                        Map.of("driver", "local")));
         var volumeRecovery = volumes.recover();
         LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
                 "dropped", volumeRecovery.dropped().size());
