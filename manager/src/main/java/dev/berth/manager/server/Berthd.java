@@ -269,7 +269,7 @@ public final class Berthd implements AutoCloseable {
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine, new ContainerArchive(sys)),
-                new EngineVolumesService(volumes, dockerEvents),
+                new EngineVolumesService(volumes),
                 new EngineNetworksService(networks, engine, dockerEvents),
                 new EngineImagesService(engineImages),
                 new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,

@@ -117,6 +117,7 @@ public final class Volumes {
         synchronized (lock) {
             Optional<EngineRecord> existing = store(namespace).get(name);
             if (existing.isPresent()) {
+                events.volume(namespace, "create", name); // as moby's volume service, for an existing one too
                 return toVolume(namespace, VolumeRecord.parse(existing.get().json()));
             }
             return toVolume(namespace, add(namespace, name, options.labels(), false));
