@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Docker API's hijacked streams and cp, spoken byte for byte over the socket as docker's CLI does: the
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * running, and {@code PUT /archive?copyUIDGID=1} gives the files the container's user.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120) // a stream that never ends (an attach not detached) fails instead of hanging
 class DockerApiStdioTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

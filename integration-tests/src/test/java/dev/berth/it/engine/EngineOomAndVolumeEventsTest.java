@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Timestamp;
 import dev.berth.api.services.engine.v1.ContainerRef;
-import dev.berth.api.services.engine.v1.EventsRequest;
 import dev.berth.api.services.engine.v1.RemoveContainerRequest;
 import dev.berth.api.services.engine.v1.RemoveVolumeRequest;
 import dev.berth.api.services.engine.v1.VolumesGrpc;
@@ -54,7 +52,7 @@ class EngineOomAndVolumeEventsTest {
         assertEquals("exited", state.path("Status").asText());
         assertTrue(state.path("OOMKilled").asBoolean(), state.toString());
         List<String> actions = new ArrayList<>();
-        for (JsonNode e : events(t0)) {
+        for (JsonNode e : f.events(t0)) {
             if (e.path("Type").asText().equals("container") && e.path("Actor").path("ID").asText().equals(id)) {
                 actions.add(e.path("Action").asText());
             }
@@ -87,7 +85,7 @@ class EngineOomAndVolumeEventsTest {
                 .setName("ev1").build());
 
         List<String> seen = new ArrayList<>();
-        for (JsonNode e : events(t0)) {
+        for (JsonNode e : f.events(t0)) {
             String type = e.path("Type").asText();
             JsonNode attrs = e.path("Actor").path("Attributes");
             if (type.equals("volume")) {
@@ -120,18 +118,5 @@ class EngineOomAndVolumeEventsTest {
                 return r.getStatusCode();
             }
         }
-    }
-
-    private List<JsonNode> events(Instant since) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        Instant until = Instant.now();
-        Iterator<dev.berth.api.services.engine.v1.JsonDocument> it = f.system().events(EventsRequest.newBuilder()
-                .setSince(Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()))
-                .setUntil(Timestamp.newBuilder().setSeconds(until.getEpochSecond()).setNanos(until.getNano()))
-                .build());
-        while (it.hasNext()) {
-            out.add(EngineFixture.json(it.next().getJson()));
-        }
-        return out;
     }
 }

@@ -415,7 +415,7 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
         private final Engine engine;
         private final String namespace;
         private final StreamObserver<OutputChunk> response;
-        private Engine.Attachment attachment;
+        private dev.berth.manager.engine.Attachment attachment;
         private boolean ended;
 
         AttachStream(Engine engine, String namespace, StreamObserver<OutputChunk> response) {
