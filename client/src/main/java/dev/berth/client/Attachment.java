@@ -29,6 +29,7 @@ public final class Attachment implements AutoCloseable {
     private final Function<byte[], Object> stdinMessage;
     private final Object closeStdinMessage;
     private volatile OptionalInt exitCode = OptionalInt.empty();
+    private volatile boolean detached;
     private volatile ClientCallStreamObserver<?> call;
     /** Opened by the engine's {@code attached} message, or by the end of the stream. */
     private final java.util.concurrent.CountDownLatch inPlace = new java.util.concurrent.CountDownLatch(1);
@@ -104,6 +105,14 @@ public final class Attachment implements AutoCloseable {
         return exitCode;
     }
 
+    /**
+     * Whether the engine ended the stream because it read the detach keys on stdin (docker's ctrl-p,ctrl-q on a
+     * terminal): the process runs on. Known once the output ended.
+     */
+    public boolean detached() {
+        return detached;
+    }
+
     /** Sends {@code data} to the process's stdin. */
     public void write(byte[] data) {
         send(stdinMessage.apply(data));
@@ -164,6 +173,9 @@ public final class Attachment implements AutoCloseable {
             }
             if (chunk.getExited()) {
                 exitCode = OptionalInt.of(chunk.getExitCode());
+            }
+            if (chunk.getDetached()) {
+                detached = true;
             }
             if (!chunk.getData().isEmpty()) {
                 output.add(Output.of(chunk));

@@ -284,8 +284,16 @@ public final class Containers {
 
     /** Starts an exec process, attached: its output, and its exit code on the stream's last message. */
     public Attachment execStart(String execId, boolean tty) {
-        ExecInput first = ExecInput.newBuilder().setStart(ExecStartRequest.newBuilder().setId(execId).setTty(tty))
-                .build();
+        return execStart(execId, tty, "");
+    }
+
+    /**
+     * {@link #execStart(String, boolean)} with docker's detach keys (e.g. {@code "ctrl-p,ctrl-q"}; empty for the
+     * exec's own, else the default): on a terminal, the engine ends the stream when it reads them on stdin.
+     */
+    public Attachment execStart(String execId, boolean tty, String detachKeys) {
+        ExecInput first = ExecInput.newBuilder().setStart(ExecStartRequest.newBuilder().setId(execId).setTty(tty)
+                .setDetachKeys(detachKeys == null ? "" : detachKeys)).build();
         return Attachment.open((StreamObserver<dev.berth.api.services.engine.v1.OutputChunk> r) ->
                         stubs.containersAsync().execStart(r), first,
                 data -> ExecInput.newBuilder().setStdin(ByteString.copyFrom(data)).build(),

@@ -43,21 +43,6 @@ public final class DaemonStubs {
         return berth.stub(TransferGrpc::newStub);
     }
 
-    /**
-     * Ends a container's stdin at the shim (containerd's CloseIO on its task): the shim holds its end of the
-     * stdin FIFO open, so the process reads end-of-file only then. A bridge while berthd's engine closes only
-     * its own end when an attach half-closes stdin; nothing is done for a task that is gone.
-     */
-    public void closeStdin(String containerId) {
-        try {
-            berth.stub(dev.berth.api.services.tasks.v1.TasksGrpc::newBlockingStub).closeIO(
-                    dev.berth.api.services.tasks.v1.CloseIORequest.newBuilder().setContainerId(containerId)
-                            .setStdin(true).build());
-        } catch (io.grpc.StatusRuntimeException e) {
-            // the process exited meanwhile: its stdin is gone already
-        }
-    }
-
     public IntrospectionGrpc.IntrospectionBlockingStub introspection() {
         return berth.stub(IntrospectionGrpc::newBlockingStub);
     }

@@ -33,7 +33,9 @@ public final class AttachCommand extends BaseCommand {
         try (Attachment attachment = berth.containers().attach(ref, new Options.Attach(stdin, true, true, false,
                 detachKeys))) {
             Waiter waiter = berth.containers().waitFor(ref, "not-running");
-            new Attached(berth, ref, tty, stdin, sigProxy).follow(attachment, () -> { }, System.in, out, err);
+            if (new Attached(berth, ref, tty, stdin, sigProxy).follow(attachment, () -> { }, System.in, out, err)) {
+                throw Attached.escaped();
+            }
             return waiter.await();
         }
     }

@@ -2,7 +2,6 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
-import dev.berth.cli.client.DaemonStubs;
 import dev.berth.cli.terminal.SignalProxy;
 import dev.berth.cli.terminal.Terminal;
 import dev.berth.client.Attachment;
@@ -37,8 +36,11 @@ final class Attached {
         this.sigProxy = sigProxy;
     }
 
-    /** Runs {@code start} (nothing for a running container), then copies until the output ends. */
-    void follow(Attachment attachment, Runnable start, InputStream in, PrintStream out, PrintStream err)
+    /**
+     * Runs {@code start} (nothing for a running container), then copies until the output ends; true if it ended
+     * because the engine read the detach keys (the process runs on).
+     */
+    boolean follow(Attachment attachment, Runnable start, InputStream in, PrintStream out, PrintStream err)
             throws Exception {
         boolean localTty = tty && Terminal.isTerminal();
         AutoCloseable raw = localTty ? Terminal.raw() : () -> { };
@@ -62,26 +64,19 @@ final class Attached {
                 SignalProxy.forwardTo(signal -> berth.containers().kill(id, String.valueOf(signal)));
             }
             if (stdin) {
-                Thread sender = attachment.sendStdin(in);
-                if (execId == null) {
-                    // the engine half-closes only its end of the FIFO; the shim's end needs CloseIO
-                    Thread.ofPlatform().daemon().name("berth-stdin-close").start(() -> {
-                        try {
-                            sender.join();
-                            new DaemonStubs(berth).closeStdin(fullId());
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                }
+                attachment.sendStdin(in); // its end closes the process's stdin in the engine
             }
             attachment.copyTo(out, err);
         }
+        return attachment.detached();
     }
 
-    /** The container's full id (containerd's task id), whatever {@code id} named it by. */
-    private String fullId() {
-        return id.matches("[0-9a-f]{64}") ? id : berth.containers().inspect(id).path("Id").asText();
+    /**
+     * docker's {@code attach} and {@code exec} when the detach keys ended them: "read escape sequence" and exit
+     * status 1 (docker's {@code run} and {@code start -a} return 0 quietly instead).
+     */
+    static CliException escaped() {
+        return new CliException(1, "read escape sequence");
     }
 
     /** Removes a container (force, with its anonymous volumes) unless it is gone already. */

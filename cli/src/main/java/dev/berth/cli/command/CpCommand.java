@@ -131,7 +131,9 @@ public final class CpCommand extends BaseCommand {
         try {
             return berth.containers().statPath(container, path);
         } catch (DaemonException e) {
-            if (e.notFound() && !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("container")) {
+            // the engine's "stat PATH: no such file or directory in the container" is a new file, not a missing
+            // container (docker's "No such container: REF")
+            if (e.notFound() && !e.getMessage().contains("No such container")) {
                 return null;
             }
             throw e;

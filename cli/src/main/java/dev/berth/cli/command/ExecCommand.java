@@ -28,6 +28,8 @@ public final class ExecCommand extends BaseCommand {
     String user;
     @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container")
     String workdir;
+    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container")
+    String detachKeys;
     @Option(names = "--privileged", description = "Give extended privileges to the command")
     boolean privileged;
     @Parameters(index = "0", paramLabel = "CONTAINER")
@@ -37,7 +39,7 @@ public final class ExecCommand extends BaseCommand {
 
     @Override
     int run(Berth berth) throws Exception {
-        ExecConfig config = new ExecConfig(interactive && !detach, !detach, !detach, null, tty,
+        ExecConfig config = new ExecConfig(interactive && !detach, !detach, !detach, detachKeys, tty,
                 env.isEmpty() ? null : env, command, privileged ? true : null, user, workdir);
         String execId = berth.containers().execCreate(ref, config);
         try {
@@ -46,7 +48,10 @@ public final class ExecCommand extends BaseCommand {
                 return 0;
             }
             try (Attachment attachment = berth.containers().execStart(execId, tty)) {
-                new Attached(berth, ref, execId, tty, interactive, false).follow(attachment, () -> { }, System.in, out, err);
+                if (new Attached(berth, ref, execId, tty, interactive, false).follow(attachment, () -> { }, System.in,
+                        out, err)) {
+                    throw Attached.escaped();
+                }
                 OptionalInt code = attachment.exitCode();
                 return code.isPresent() ? code.getAsInt()
                         : berth.containers().execInspect(execId).path("ExitCode").asInt(CliException.DAEMON);

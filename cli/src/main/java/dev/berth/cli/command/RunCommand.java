@@ -49,9 +49,9 @@ public final class RunCommand extends BaseCommand {
                 flags.detachKeys == null ? "" : flags.detachKeys);
         try (Attachment attachment = berth.containers().attach(id, streams)) {
             Waiter waiter = berth.containers().waitFor(id, flags.rm ? "removed" : "next-exit");
-            new Attached(berth, id, flags.tty, flags.interactive, flags.sigProxy)
+            boolean detached = new Attached(berth, id, flags.tty, flags.interactive, flags.sigProxy)
                     .follow(attachment, start, System.in, out, err);
-            return waiter.await();
+            return detached ? 0 : waiter.await(); // detached: the container runs on, as docker's run leaves it
         }
     }
 }

@@ -16,6 +16,8 @@ public final class StartCommand extends BaseCommand {
     boolean attach;
     @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
     boolean interactive;
+    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container")
+    String detachKeys = "";
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> refs;
 
@@ -30,11 +32,11 @@ public final class StartCommand extends BaseCommand {
         String ref = refs.getFirst();
         boolean tty = berth.containers().inspect(ref).path("Config").path("Tty").asBoolean();
         try (Attachment attachment = berth.containers().attach(ref, new Options.Attach(interactive, true, true,
-                false, ""))) {
+                false, detachKeys))) {
             Waiter waiter = berth.containers().waitFor(ref, "next-exit");
-            new Attached(berth, ref, tty, interactive, true)
+            boolean detached = new Attached(berth, ref, tty, interactive, true)
                     .follow(attachment, () -> Attached.start(berth, ref), System.in, out, err);
-            return waiter.await();
+            return detached ? 0 : waiter.await();
         }
     }
 }

@@ -59,18 +59,10 @@ class BerthCliTerminalTest extends BerthCliFixture {
     }
 
     private void awaitPane(String session, String what, java.util.function.Predicate<String> condition) {
-        try {
-            Wait.until(what + " in the pane", Duration.ofSeconds(30),
-                    () -> condition.test(tmux("capture-pane", "-p", "-t", session).stdout()));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; the pane:\n" + tmux("capture-pane", "-p", "-t", session)
-                    .stdout(), e);
-        }
+        new TmuxPane(commandLine).await(session, what, condition);
     }
 
     private CliResult tmux(String... args) {
-        List<String> argv = new java.util.ArrayList<>(List.of("tmux"));
-        argv.addAll(List.of(args));
-        return commandLine.run(Duration.ofSeconds(10), argv);
+        return new TmuxPane(commandLine).run(args);
     }
 }

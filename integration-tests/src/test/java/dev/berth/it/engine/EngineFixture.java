@@ -197,6 +197,23 @@ final class EngineFixture implements AutoCloseable {
         return ns(SystemGrpc.newBlockingStub(channel));
     }
 
+    /** The engine's events from {@code since} until now. */
+    List<JsonNode> events(java.time.Instant since) throws IOException {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        java.time.Instant until = java.time.Instant.now();
+        java.util.Iterator<dev.berth.api.services.engine.v1.JsonDocument> it = system().events(
+                dev.berth.api.services.engine.v1.EventsRequest.newBuilder()
+                        .setSince(com.google.protobuf.Timestamp.newBuilder().setSeconds(since.getEpochSecond())
+                                .setNanos(since.getNano()))
+                        .setUntil(com.google.protobuf.Timestamp.newBuilder().setSeconds(until.getEpochSecond())
+                                .setNanos(until.getNano()))
+                        .build());
+        while (it.hasNext()) {
+            out.add(json(it.next().getJson()));
+        }
+        return out;
+    }
+
     /** The child berthd's log (empty for an embedded one), for the failure messages. */
     String daemonLog() {
         return process == null ? "" : process.log();

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.berth.api.services.engine.v1.AttachInput;
 import dev.berth.api.services.engine.v1.AttachRequest;
 import dev.berth.api.services.engine.v1.ContainerRef;
-import dev.berth.api.services.engine.v1.EventsRequest;
 import dev.berth.api.services.engine.v1.ExecCreateRequest;
 import dev.berth.api.services.engine.v1.ExecInput;
 import dev.berth.api.services.engine.v1.ExecRef;
@@ -155,7 +153,7 @@ class EngineRuntimeTest {
         JsonNode c = f.inspect(id);
         assertEquals(2, c.path("RestartCount").asInt(), "on-failure:2 stops after two restarts");
         assertEquals(1, c.path("State").path("ExitCode").asInt());
-        List<JsonNode> events = events(t0);
+        List<JsonNode> events = f.events(t0);
         List<Long> starts = new ArrayList<>();
         List<Long> dies = new ArrayList<>();
         for (JsonNode e : events) {
@@ -228,7 +226,7 @@ class EngineRuntimeTest {
         assertEquals("probe\n", health.path("Log").get(0).path("Output").asText());
         Wait.until("healthy", Duration.ofSeconds(20),
                 () -> inspect(well).path("State").path("Health").path("Status").asText().equals("healthy"));
-        assertTrue(events(t0).stream().anyMatch(e -> e.path("Action").asText().equals("health_status: unhealthy")
+        assertTrue(f.events(t0).stream().anyMatch(e -> e.path("Action").asText().equals("health_status: unhealthy")
                 && e.path("Actor").path("ID").asText().equals(sick)));
     }
 
@@ -255,18 +253,5 @@ class EngineRuntimeTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private List<JsonNode> events(Instant since) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        Instant until = Instant.now();
-        Iterator<dev.berth.api.services.engine.v1.JsonDocument> it = f.system().events(EventsRequest.newBuilder()
-                .setSince(Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()))
-                .setUntil(Timestamp.newBuilder().setSeconds(until.getEpochSecond()).setNanos(until.getNano()))
-                .build());
-        while (it.hasNext()) {
-            out.add(EngineFixture.json(it.next().getJson()));
-        }
-        return out;
     }
 }

@@ -17,7 +17,19 @@ final class Attachments {
     private static final Duration STDIN_WAIT = Duration.ofSeconds(10);
 
     private final List<OutputListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
     private volatile ProcessIo current;
+
+    /** A client that writes stdin attached; true. */
+    boolean openWriter() {
+        writers.incrementAndGet();
+        return true;
+    }
+
+    /** A client that wrote stdin ended or detached; true if it was the last one. */
+    boolean closeWriter() {
+        return writers.updateAndGet(n -> Math.max(0, n - 1)) == 0;
+    }
 
     void add(OutputListener l) {
         listeners.add(l);

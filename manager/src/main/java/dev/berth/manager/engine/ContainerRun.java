@@ -24,6 +24,7 @@ final class ContainerRun {
     private final Clock clock;
     private final ByteArrayOutputStream[] partial = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     private volatile HealthMonitor health;
+    private volatile java.util.Optional<OomKills> oomKills = java.util.Optional.empty();
 
     ContainerRun(ProcessIo io, LogSink log, Attachments attachments, Clock clock, Instant startedAt) {
         this.io = io;
@@ -77,6 +78,16 @@ final class ContainerRun {
                 flush(s, buf, clock.instant());
             }
         }
+    }
+
+    /** The OOM kill counter of the run's memory cgroup (once its init's pid is known). */
+    void oomKills(java.util.Optional<OomKills> counter) {
+        oomKills = counter;
+    }
+
+    /** Whether the kernel OOM-killed a process of the run; read before the task (and its cgroup) is deleted. */
+    boolean oomKilled() {
+        return oomKills.map(k -> k.read().orElse(0) > 0).orElse(false);
     }
 
     void health(HealthMonitor h) {

@@ -43,6 +43,28 @@ public final class DockerEvents {
         publish(namespace, "container", action, c.id(), c.imageName(), attrs);
     }
 
+    /**
+     * docker's volume {@code mount} (at a start: driver, container, destination, read/write, propagation) or
+     * {@code unmount} (after the exit: driver, container) of each named or anonymous volume {@code c} mounts
+     * (moby {@code setupMounts} and {@code UnmountVolumes}).
+     */
+    void volumes(String namespace, String action, EngineContainer c) {
+        for (var m : c.mounts()) {
+            if (!m.type().equals("volume")) {
+                continue;
+            }
+            Map<String, String> attrs = new java.util.TreeMap<>();
+            attrs.put("driver", "local");
+            attrs.put("container", c.id());
+            if (action.equals("mount")) {
+                attrs.put("destination", m.destination());
+                attrs.put("read/write", Boolean.toString(m.readWrite()));
+                attrs.put("propagation", m.propagation());
+            }
+            publish(namespace, "volume", action, m.name(), null, attrs);
+        }
+    }
+
     /** Publishes an event of {@code type} (container, image, volume, network) about {@code id}. */
     public void publish(String namespace, String type, String action, String id, String from,
                         Map<String, String> attributes) {

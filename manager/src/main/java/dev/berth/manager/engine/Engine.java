@@ -313,6 +313,7 @@ public final class Engine implements AutoCloseable {
                     rootfs, io.stdio()));
             att.running(io);
             pid = tasks.start(ProcessRef.init(namespace, id));
+            run.oomKills(OomKills.of(pid));
         } catch (IOException | RuntimeException e) {
             deleteTask(namespace, id);
             networking.tearDown(namespace, id);
@@ -330,6 +331,7 @@ public final class Engine implements AutoCloseable {
                 "", run.startedAt.toString(), c.state().finishedAt(), false, health));
         save(namespace, started);
         runs.put(key, run);
+        events.volumes(namespace, "mount", started);
         events.container(namespace, "start", started, Map.of());
         if (health != null) {
             run.health(monitor(namespace, started, rec.spec().value(), health, run.startedAt));
@@ -388,8 +390,10 @@ public final class Engine implements AutoCloseable {
         EngineContainer c;
         ReentrantLock lock = lock(key);
         lock.lock();
+        boolean oomKilled;
         try {
             runs.remove(key, run);
+            oomKilled = run.oomKilled();
             deleteTask(namespace, id);
             networking.tearDown(namespace, id);
             Optional<EngineContainer> found = find(namespace, id);
@@ -404,14 +408,18 @@ public final class Engine implements AutoCloseable {
             restart = restarts.decide(key, c.hostConfig(), code, c.manuallyStopped(), c.restartCount(), ran);
             ContainerStatus next = restart.isPresent() ? ContainerStatus.RESTARTING : ContainerStatus.EXITED;
             c = c.withState(new EngineContainer.RunState(next.word(), 0, code, "", c.state().startedAt(),
-                    finished.toString(), false, c.state().health()))
+                    finished.toString(), oomKilled, c.state().health()))
                     .withRestarts(c.restartCount() + (restart.isPresent() ? 1 : 0), c.manuallyStopped(), true);
             save(namespace, c);
         } finally {
             lock.unlock();
         }
         attachments(key).ended(code);
+        if (oomKilled) {
+            events.container(namespace, "oom", c, Map.of());
+        }
         events.container(namespace, "die", c, Map.of("exitCode", Integer.toString(code)));
+        events.volumes(namespace, "unmount", c);
         waits.exited(key, code, restart.isPresent());
         run.finished.complete(code);
         if (restart.isPresent()) {
@@ -822,8 +830,7 @@ public final class Engine implements AutoCloseable {
         return locked(namespace, ref, (c, key) -> {
             boolean readOnly = Boolean.TRUE.equals(c.hostConfig().readonlyRootfs());
             if (runs.containsKey(key)) {
-                return body.run(config.bundles().resolve(namespace).resolve(c.id()).resolve("rootfs"), c.mounts(),
-                        readOnly);
+                return body.run(runningRootfs(namespace, c.id()), c.mounts(), readOnly);
             }
             Path rootfs = Files.createDirectories(containerDir(namespace, c.id()).resolve("rootfs"));
             mounter.mount(db.snapshotter(namespace, c.snapshotter(), Optional.empty()).mounts(c.id()), rootfs);
@@ -833,6 +840,22 @@ public final class Engine implements AutoCloseable {
                 mounter.unmount(rootfs);
             }
         });
+    }
+
+    /**
+     * The owner of the files a cp puts into the container (moby {@code tarCopyOptions}): with {@code copyUidGid},
+     * the container's configured user and group as resolved in {@code rootfs}'s passwd and group files; empty
+     * (the archive's owners kept, docker's default) without it or when the container has no user.
+     */
+    public Optional<dev.berth.manager.engine.volume.ContainerArchive.Owner> archiveOwner(String namespace,
+            String ref, Path rootfs, boolean copyUidGid) throws IOException {
+        String user = lookup(namespace, ref).config().user();
+        if (!copyUidGid || user == null || user.isEmpty()) {
+            return Optional.empty();
+        }
+        var resolved = SpecBuilder.user(rootfs, user, List.of());
+        return Optional.of(new dev.berth.manager.engine.volume.ContainerArchive.Owner((int) resolved.uid(),
+                (int) resolved.gid()));
     }
 
     // ---------------------------------------------------------------- logs, attach, resize
@@ -864,7 +887,18 @@ public final class Engine implements AutoCloseable {
 
     /** Attaches {@code listener} to the container's output (its next run if it is not running). */
     public Attachment attach(String namespace, String ref, OutputListener listener) throws IOException {
+        return attach(namespace, ref, listener, "", false);
+    }
+
+    /**
+     * {@link #attach} with docker's {@code detachKeys} (empty: ctrl-p,ctrl-q), scanned on a terminal's stdin;
+     * {@code stdin} when the client writes stdin (its end closes the container's stdin once no other attached
+     * client writes).
+     */
+    public Attachment attach(String namespace, String ref, OutputListener listener, String detachKeys,
+                             boolean stdin) throws IOException {
         EngineContainer c = lookup(namespace, ref);
+        DetachKeys keys = DetachKeys.parse(detachKeys);
         if (c.status() == ContainerStatus.PAUSED) {
             throw BerthException.failedPrecondition("container " + c.id() + " is paused, unpause the container "
                     + "before attach");
@@ -884,48 +918,9 @@ public final class Engine implements AutoCloseable {
                 LOG.debug("close stdin", "id", id, "error", e.getMessage());
             }
         };
-        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()), closeTaskStdin);
-    }
-
-    /** One attached client: its stdin, and its detach. */
-    public static final class Attachment implements AutoCloseable {
-        private final String id;
-        private final Attachments attachments;
-        private final OutputListener listener;
-        private final boolean stdinOnce;
-        private final Runnable closeTaskStdin;
-
-        Attachment(String id, Attachments attachments, OutputListener listener, boolean stdinOnce,
-                   Runnable closeTaskStdin) {
-            this.id = id;
-            this.attachments = attachments;
-            this.listener = listener;
-            this.stdinOnce = stdinOnce;
-            this.closeTaskStdin = closeTaskStdin;
-        }
-
-        public String id() {
-            return id;
-        }
-
-        /** Sends stdin; false if the container has none (no {@code -i}). */
-        public boolean stdin(byte[] data) throws IOException {
-            return attachments.writeStdin(data);
-        }
-
-        /** The client's stdin ended: the container's stdin closes. */
-        public void closeStdin() {
-            attachments.closeStdin();
-            closeTaskStdin.run();
-        }
-
-        @Override
-        public void close() {
-            attachments.remove(listener);
-            if (stdinOnce) {
-                closeStdin();
-            }
-        }
+        boolean tty = Boolean.TRUE.equals(c.config().tty());
+        return new Attachment(id, att, listener, Boolean.TRUE.equals(c.config().stdinOnce()) && !tty,
+                closeTaskStdin, tty ? keys : null, stdin && att.openWriter());
     }
 
     public void resize(String namespace, String ref, int width, int height) throws IOException {
@@ -952,7 +947,8 @@ public final class Engine implements AutoCloseable {
                     : "Container " + c.id() + " is not running");
         }
         ContainerRecord rec = db.containers(namespace).get(c.id());
-        String id = execs.create(namespace, c, rec.spec().value(), exec, containerDir(namespace, c.id()));
+        String id = execs.create(namespace, c, rec.spec().value(), runningRootfs(namespace, c.id()), exec,
+                containerDir(namespace, c.id()));
         events.container(namespace, "exec_create: " + String.join(" ", exec.cmd() == null ? List.of()
                 : exec.cmd()), c, Map.of("execID", id));
         return id;
@@ -1022,6 +1018,7 @@ public final class Engine implements AutoCloseable {
         Instant started = c.state().startedAt().isEmpty() ? clock.instant() : Instant.parse(c.state().startedAt());
         ContainerRun run = new ContainerRun(io, log, att, clock, started);
         run.start();
+        run.oomKills(OomKills.of(c.state().pid()));
         att.running(io);
         runs.put(key, run);
         if (c.state().health() != null && HealthMonitor.enabled(c.config().healthcheck())) {
@@ -1180,6 +1177,11 @@ public final class Engine implements AutoCloseable {
 
     private static String key(String namespace, String id) {
         return namespace + "/" + id;
+    }
+
+    /** The root filesystem of a running container's task, mounted in its bundle. */
+    private Path runningRootfs(String namespace, String id) {
+        return config.bundles().resolve(namespace).resolve(id).resolve("rootfs");
     }
 
     Path containerDir(String namespace, String id) {

@@ -7,6 +7,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.log.Log;
+import dev.berth.manager.engine.spec.ExecUser;
+import dev.berth.manager.engine.spec.SpecBuilder;
 import dev.berth.manager.task.ExecCreate;
 import dev.berth.manager.task.ProcessRef;
 import dev.berth.manager.task.Tasks;
@@ -75,18 +77,23 @@ public final class Execs {
         }
     }
 
-    /** Records an exec of {@code container} (whose OCI spec is {@code spec}); its id. */
-    String create(String namespace, EngineContainer container, byte[] spec, ExecConfig config, Path dir) {
+    /**
+     * Records an exec of {@code container} (whose OCI spec is {@code spec}, whose mounted root filesystem is
+     * {@code rootfs}: its passwd and group files name the exec's user); its id.
+     */
+    String create(String namespace, EngineContainer container, byte[] spec, Path rootfs, ExecConfig config,
+                  Path dir) {
         if (config.cmd() == null || config.cmd().isEmpty()) {
             throw BerthException.invalidArgument("No exec command specified");
         }
+        DetachKeys.parse(config.detachKeys());
         String id = names.newId();
-        execs.put(id, new Exec(id, namespace, container, config, process(spec, config, container), dir));
+        execs.put(id, new Exec(id, namespace, container, config, process(spec, rootfs, config, container), dir));
         return id;
     }
 
     /** The OCI process of an exec: the container's, with the exec's settings. */
-    private static byte[] process(byte[] spec, ExecConfig config, EngineContainer container) {
+    private static byte[] process(byte[] spec, Path rootfs, ExecConfig config, EngineContainer container) {
         ObjectNode root = (ObjectNode) DockerJson.read(spec, JsonNode.class, "container spec");
         ObjectNode process = root.path("process").deepCopy();
         ArrayNode args = process.putArray("args");
@@ -103,10 +110,17 @@ public final class Execs {
             process.put("cwd", config.workingDir());
         }
         if (config.user() != null && !config.user().isEmpty()) {
+            ExecUser resolved;
+            try {
+                resolved = SpecBuilder.user(rootfs, config.user(), container.hostConfig().groupAdd());
+            } catch (BerthException e) {
+                throw new BerthException(e.kind(), "exec in container " + container.id() + ": " + e.getMessage());
+            }
             ObjectNode user = process.putObject("user");
-            String[] ug = config.user().split(":", 2);
-            user.put("uid", numeric(ug[0], "user", container));
-            user.put("gid", ug.length > 1 ? numeric(ug[1], "group", container) : 0);
+            user.put("uid", resolved.uid());
+            user.put("gid", resolved.gid());
+            ArrayNode gids = user.putArray("additionalGids");
+            resolved.additionalGids().forEach(gids::add);
         }
         if (Boolean.TRUE.equals(config.privileged())) {
             LOG.debug("exec --privileged keeps the container's capabilities", "id", container.id());
@@ -114,37 +128,54 @@ public final class Execs {
         return DockerJson.write(process);
     }
 
-    private static int numeric(String s, String what, EngineContainer c) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw BerthException.invalidArgument("exec in " + c.id() + ": " + what + " " + s
-                    + ": only numeric ids are supported for exec");
-        }
-    }
-
     /** A started exec: its stdin and its end. */
     public final class Session {
         private final Exec exec;
         private final ProcessIo io;
+        private final DetachKeys detachKeys;
+        private volatile boolean detached;
 
-        private Session(Exec exec, ProcessIo io) {
+        private Session(Exec exec, ProcessIo io, DetachKeys detachKeys) {
             this.exec = exec;
             this.io = io;
+            this.detachKeys = detachKeys;
         }
 
-        /** Sends stdin; false if the exec has none. */
+        /**
+         * Sends stdin; false if the exec has none. On a terminal, the detach keys end the session ({@link
+         * #detached()}); the exec runs on.
+         */
         public boolean stdin(byte[] data) throws IOException {
+            if (detached) {
+                return true;
+            }
+            byte[] pass = data;
+            if (detachKeys != null) {
+                DetachKeys.Scan scan = detachKeys.scan(data);
+                pass = scan.pass();
+                detached = scan.detach();
+            }
             Optional<OutputStream> in = io.stdin(Duration.ofSeconds(10));
             if (in.isEmpty()) {
                 return false;
             }
-            in.get().write(data);
-            in.get().flush();
+            if (pass.length > 0) {
+                in.get().write(pass);
+                in.get().flush();
+            }
             return true;
         }
 
+        /** Whether the client's detach keys ended the session. */
+        public boolean detached() {
+            return detached;
+        }
+
+        /** The client's stdin ended: the exec's stdin closes (docker closes an exec's stdin with its client's). */
         public void closeStdin() {
+            if (detached) {
+                return;
+            }
             io.closeStdin();
             try {
                 tasks.closeStdin(ProcessRef.exec(exec.namespace, exec.container.id(), exec.id));
@@ -168,7 +199,17 @@ public final class Execs {
      * that cannot be executed fails as docker's (126/127 in the message's caller).
      */
     public Session start(String id, ProcessOutput output) throws IOException {
+        return start(id, output, "");
+    }
+
+    /**
+     * {@link #start(String, ProcessOutput)} with docker's detach keys ({@code detachKeys}, else the exec's own
+     * {@code DetachKeys}, else ctrl-p,ctrl-q), scanned on a terminal's stdin.
+     */
+    public Session start(String id, ProcessOutput output, String detachKeys) throws IOException {
         Exec e = get(id);
+        DetachKeys keys = DetachKeys.parse(detachKeys == null || detachKeys.isEmpty() ? e.config.detachKeys()
+                : detachKeys);
         synchronized (e) {
             if (e.started) {
                 throw BerthException.failedPrecondition("Error: Exec command " + id + " has already run");
@@ -224,7 +265,7 @@ public final class Execs {
                     "exitCode", Integer.toString(code)));
             e.done.complete(code);
         });
-        return new Session(e, io);
+        return new Session(e, io, tty ? keys : null);
     }
 
     /** What a probe answered: its exit code (-1 on a timeout) and its output (at most 4 KiB). */
@@ -234,7 +275,8 @@ public final class Execs {
     /** Runs {@code cmd} in the container as an exec and collects its output (health checks). */
     ProbeResult run(String namespace, EngineContainer container, byte[] spec, List<String> cmd, Path dir,
                     Duration timeout) throws IOException {
-        String id = create(namespace, container, spec, new ExecConfig(false, true, true, null, false, null,
+        // no user: the probe runs as the container's process does, so no root filesystem is read
+        String id = create(namespace, container, spec, dir, new ExecConfig(false, true, true, null, false, null,
                 cmd, false, null, null), dir);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -212,7 +212,9 @@ public final class Berthd implements AutoCloseable {
         String defaultSnapshotter = config.snapshotter();
         java.time.Clock clock = java.time.Clock.systemUTC();
         DockerEvents dockerEvents = new DockerEvents(clock);
-        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys);
+        Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys,
+                (ns, action, name) -> dockerEvents.publish(ns, "volume", action, name, null,
+                        Map.of("driver", "local")));
         var volumeRecovery = volumes.recover();
         LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
                 "dropped", volumeRecovery.dropped().size());
@@ -277,7 +279,7 @@ public final class Berthd implements AutoCloseable {
                         new ContainerUpdates(engine, db, tasks, dockerEvents,
                                 ContainerUpdates.HostLimits.of(Path.of("/sys/fs/cgroup"))),
                         new ContainerChanges(engine, db, sys, mounter, scratch, clock), diskUsage),
-                new EngineVolumesService(volumes, dockerEvents),
+                new EngineVolumesService(volumes),
                 new EngineNetworksService(networks, engine, dockerEvents),
                 new EngineImagesService(engineImages, new ImagePrune(engine, engineImages, db, clock)),
                 new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,

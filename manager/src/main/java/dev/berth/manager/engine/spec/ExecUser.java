@@ -9,8 +9,8 @@ import java.util.List;
  * @param home the user's home directory from passwd, {@code /} when the user is not listed
  * @param additionalGids the primary group, the user's supplementary groups, then {@code --group-add}'s
  */
-record ExecUser(long uid, long gid, List<Long> additionalGids, String home) {
-    ExecUser {
+public record ExecUser(long uid, long gid, List<Long> additionalGids, String home) {
+    public ExecUser {
         additionalGids = List.copyOf(additionalGids);
     }
 }

@@ -89,6 +89,16 @@ public final class SpecBuilder {
     }
 
     /**
+     * docker's {@code user[:group]} of an exec (moby {@code getUser}): names looked up in {@code rootfs}'s
+     * {@code /etc/passwd} and {@code /etc/group}, numbers as they are, the user's groups and the container's
+     * {@code groupAdd} as additional groups; INVALID_ARGUMENT "unable to find user NAME: no matching entries in
+     * passwd file" for an unknown name.
+     */
+    public static ExecUser user(Path rootfs, String user, List<String> groupAdd) {
+        return new Users(new RootfsFiles(rootfs)).resolve(user, groupAdd);
+    }
+
+    /**
      * The OCI runtime spec ({@code config.json}) of {@code request}'s container; writes its hostname, hosts and
      * resolv.conf files into the request's container directory and, as docker, creates its working directory in the
      * rootfs when the image lacks it. A bad option or an unknown user is an

@@ -63,11 +63,19 @@ public final class Volumes {
     private final Clock clock;
     private final TreeCopier copier;
     private final VolumeName names = new VolumeName();
+    private final VolumeEvents events;
     private final Object lock = new Object();
     /** Volumes resolved for a container not yet released: namespace/name → container ids. */
     private final Map<String, Set<String>> reserved = new HashMap<>();
 
     public Volumes(MetadataDb db, Path volumesRoot, VolumeUsers users, Clock clock, FileSyscalls sys) {
+        this(db, volumesRoot, users, clock, sys, VolumeEvents.NONE);
+    }
+
+    /** @param events told of each volume created and destroyed (docker's volume events) */
+    public Volumes(MetadataDb db, Path volumesRoot, VolumeUsers users, Clock clock, FileSyscalls sys,
+                   VolumeEvents events) {
+        this.events = events;
         this.db = db;
         this.root = volumesRoot;
         this.users = users;
@@ -109,6 +117,7 @@ public final class Volumes {
         synchronized (lock) {
             Optional<EngineRecord> existing = store(namespace).get(name);
             if (existing.isPresent()) {
+                events.volume(namespace, "create", name); // as moby's volume service, for an existing one too
                 return toVolume(namespace, VolumeRecord.parse(existing.get().json()));
             }
             return toVolume(namespace, add(namespace, name, options.labels(), false));
@@ -379,6 +388,7 @@ public final class Volumes {
             VolumeRecord v = new VolumeRecord(name, LOCAL, labels, null, timestamp(clock.instant()), anonymous);
             store(namespace).create(name, name, v.json());
             LOG.debug("volume created", "namespace", namespace, "volume", name, "anonymous", anonymous);
+            events.volume(namespace, "create", name);
             return v;
         } catch (IOException | RuntimeException e) {
             TreeDeleter.delete(dir);
@@ -391,6 +401,7 @@ public final class Volumes {
         store(namespace).delete(name);
         TreeDeleter.delete(volumeDir(namespace, name));
         LOG.debug("volume removed", "namespace", namespace, "volume", name);
+        events.volume(namespace, "destroy", name);
     }
 
     private VolumeRecord get(String namespace, String name) throws IOException {

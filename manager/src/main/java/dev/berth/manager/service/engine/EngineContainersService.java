@@ -208,7 +208,8 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                     engine.onRootfs(ns, target.getId(), (rootfs, mounts, ro) -> {
                         try (java.io.InputStream in = java.nio.file.Files.newInputStream(tmp)) {
                             archives.put(rootfs, mounts, target.getPath(), in, new ContainerArchive.ExtractOptions(
-                                    first.getNoOverwriteDirNonDir(), java.util.Optional.empty(), ro));
+                                    first.getNoOverwriteDirNonDir(), engine.archiveOwner(ns, target.getId(),
+                                    rootfs, first.getCopyUidGid()), ro));
                         }
                         return null;
                     });
@@ -474,7 +475,7 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
         private final Engine engine;
         private final String namespace;
         private final StreamObserver<OutputChunk> response;
-        private Engine.Attachment attachment;
+        private dev.berth.manager.engine.Attachment attachment;
         private boolean ended;
 
         AttachStream(Engine engine, String namespace, StreamObserver<OutputChunk> response) {
@@ -494,6 +495,9 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                     case STDIN -> {
                         if (attachment != null) {
                             attachment.stdin(in.getStdin().toByteArray());
+                            if (attachment.detached()) {
+                                finish(OutputChunk.newBuilder().setDetached(true).build());
+                            }
                         }
                     }
                     case CLOSE_STDIN -> {
@@ -540,7 +544,7 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                 public void ended(int exitCode) {
                     finish(OutputChunk.newBuilder().setExited(true).setExitCode(exitCode).build());
                 }
-            });
+            }, req.getDetachKeys(), req.getStdin());
             // the client may start the container now: nothing it writes from here on is missed
             send(OutputChunk.newBuilder().setAttached(true).build());
         }
@@ -622,6 +626,9 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                     case STDIN -> {
                         if (session != null) {
                             session.stdin(in.getStdin().toByteArray());
+                            if (session.detached()) {
+                                end(OutputChunk.newBuilder().setDetached(true).build(), null);
+                            }
                         }
                     }
                     case CLOSE_STDIN -> {
@@ -651,7 +658,7 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
                         response.onNext(chunk(stream, data).build());
                     }
                 }
-            });
+            }, req.getDetachKeys());
             Execs.Session s = session;
             Thread.ofVirtual().name("exec-stream").start(() -> {
                 try {

@@ -9,35 +9,28 @@ import dev.berth.api.services.engine.v1.PruneResponse;
 import dev.berth.api.services.engine.v1.RemoveVolumeRequest;
 import dev.berth.api.services.engine.v1.VolumeRef;
 import dev.berth.api.services.engine.v1.VolumesGrpc;
-import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.volume.Volumes;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.RequestMetadata;
-import dev.berth.model.Volume;
 import dev.berth.model.VolumeCreateOptions;
 import dev.berth.model.VolumeList;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.Map;
 
-/** {@code berth.services.engine.v1.Volumes}: a thin adapter over {@link Volumes}, with docker's volume events. */
+/** {@code berth.services.engine.v1.Volumes}: a thin adapter over {@link Volumes} (which reports the events). */
 public final class EngineVolumesService extends VolumesGrpc.VolumesImplBase {
     private final Volumes volumes;
-    private final DockerEvents events;
 
-    public EngineVolumesService(Volumes volumes, DockerEvents events) {
+    public EngineVolumesService(Volumes volumes) {
         this.volumes = volumes;
-        this.events = events;
     }
 
     @Override
     public void create(CreateVolumeRequest req, StreamObserver<JsonDocument> response) {
         Calls.unary(response, () -> {
             String ns = RequestMetadata.namespace("create volume");
-            Volume v = volumes.create(ns, new VolumeCreateOptions(req.getName(), req.getDriver(),
-                    req.getDriverOptsMap(), req.getLabelsMap()));
-            events.publish(ns, "volume", "create", v.name(), null, Map.of("driver", "local"));
-            return Json.document(v);
+            return Json.document(volumes.create(ns, new VolumeCreateOptions(req.getName(), req.getDriver(),
+                    req.getDriverOptsMap(), req.getLabelsMap())));
         });
     }
 
@@ -58,7 +51,6 @@ public final class EngineVolumesService extends VolumesGrpc.VolumesImplBase {
         Calls.unary(response, () -> {
             String ns = RequestMetadata.namespace("remove volume");
             volumes.remove(ns, req.getName(), req.getForce());
-            events.publish(ns, "volume", "destroy", req.getName(), null, Map.of("driver", "local"));
             return Empty.getDefaultInstance();
         });
     }
