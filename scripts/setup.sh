@@ -2,7 +2,7 @@
 # Installs what building and testing Berth needs on Debian 12 (idempotent, silent when all is present).
 set -eu
 need=""
-for p in busybox-static runc containerd libseccomp2 gcc libc6-dev maven iproute2 python3 skopeo umoci tmux docker-registry apache2-utils; do
+for p in busybox-static runc containerd libseccomp2 gcc libc6-dev maven iproute2 python3 containernetworking-plugins iptables skopeo umoci tmux docker-registry apache2-utils; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then

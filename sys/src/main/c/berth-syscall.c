@@ -291,22 +291,31 @@ JNIEXPORT jlong JNICALL FN(getpid0)(JNIEnv *env, jclass cls)
 	return getpid();
 }
 
+/* A close-on-exec unix stream socket and the address of jpath in addr; -errno if either fails. */
+static int unix_socket(JNIEnv *env, jstring jpath, struct sockaddr_un *addr)
+{
+	char *path = cstring(env, jpath);
+	if (path == NULL)
+		return -ENOMEM;
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(addr->sun_path)) {
+		free(path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(addr->sun_path, path);
+	free(path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 JNIEXPORT jlong JNICALL FN(connectUnix0)(JNIEnv *env, jclass cls, jstring jpath)
 {
 	(void)cls;
-	char *path = cstring(env, jpath);
-	if (path == NULL)
-		return -(jlong)ENOMEM;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		free(path);
-		return -(jlong)ENAMETOOLONG;
-	}
-	strcpy(addr.sun_path, path);
-	free(path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr;
+	int fd = unix_socket(env, jpath, &addr);
 	if (fd < 0)
-		return -(jlong)errno;
+		return fd;
 	int r;
 	do
 		r = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
@@ -323,19 +332,10 @@ JNIEXPORT jlong JNICALL FN(connectUnix0)(JNIEnv *env, jclass cls, jstring jpath)
 JNIEXPORT jlong JNICALL FN(listenUnix0)(JNIEnv *env, jclass cls, jstring jpath)
 {
 	(void)cls;
-	char *path = cstring(env, jpath);
-	if (path == NULL)
-		return -(jlong)ENOMEM;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		free(path);
-		return -(jlong)ENAMETOOLONG;
-	}
-	strcpy(addr.sun_path, path);
-	free(path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr;
+	int fd = unix_socket(env, jpath, &addr);
 	if (fd < 0)
-		return -(jlong)errno;
+		return fd;
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
 		int e = errno;
 		close(fd);

@@ -8,14 +8,17 @@ import dev.berth.cli.command.CommitCommand;
 import dev.berth.cli.command.ContainerCommand;
 import dev.berth.cli.command.CpCommand;
 import dev.berth.cli.command.CreateCommand;
+import dev.berth.cli.command.DiffCommand;
 import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.ExecCommand;
+import dev.berth.cli.command.ImageCommand;
 import dev.berth.cli.command.ImagesCommand;
 import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.InspectCommand;
 import dev.berth.cli.command.KillCommand;
 import dev.berth.cli.command.LoadCommand;
 import dev.berth.cli.command.LogsCommand;
+import dev.berth.cli.command.NetworkCommand;
 import dev.berth.cli.command.PauseCommand;
 import dev.berth.cli.command.PortCommand;
 import dev.berth.cli.command.PsCommand;
@@ -35,6 +38,7 @@ import dev.berth.cli.command.SystemCommand;
 import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.TopCommand;
 import dev.berth.cli.command.UnpauseCommand;
+import dev.berth.cli.command.UpdateCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.command.VolumeCommand;
 import dev.berth.cli.command.WaitCommand;
@@ -72,7 +76,7 @@ final class Dispatch {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler(Dispatch::badUsage);
-        cli.setExecutionExceptionHandler((e, command, parsed) -> failed(e, verb, session, command.getErr()));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, verb, session, command.getErr()));
         return cli.execute(args);
     }
 
@@ -84,14 +88,17 @@ final class Dispatch {
             case "container" -> ContainerCommand.class;
             case "cp" -> CpCommand.class;
             case "create" -> CreateCommand.class;
+            case "diff" -> DiffCommand.class;
             case "events" -> EventsCommand.class;
             case "exec" -> ExecCommand.class;
+            case "image" -> ImageCommand.class;
             case "images" -> ImagesCommand.class;
             case "info" -> InfoCommand.class;
             case "inspect" -> InspectCommand.class;
             case "kill" -> KillCommand.class;
             case "load" -> LoadCommand.class;
             case "logs" -> LogsCommand.class;
+            case "network" -> NetworkCommand.class;
             case "pause" -> PauseCommand.class;
             case "port" -> PortCommand.class;
             case "ps" -> PsCommand.class;
@@ -110,6 +117,7 @@ final class Dispatch {
             case "tag" -> TagCommand.class;
             case "top" -> TopCommand.class;
             case "unpause" -> UnpauseCommand.class;
+            case "update" -> UpdateCommand.class;
             case "version" -> VersionCommand.class;
             case "volume" -> VolumeCommand.class;
             case "wait" -> WaitCommand.class;
@@ -126,7 +134,8 @@ final class Dispatch {
         return CliException.DAEMON;
     }
 
-    private static int failed(Exception e, String verb, Session session, PrintWriter err) {
+    /** A verb's failure as one line on {@code err} and docker's exit code. */
+    static int report(Exception e, String verb, Session session, PrintWriter err) {
         CliException failure;
         if (e instanceof CliException c) {
             failure = c;

@@ -13,6 +13,8 @@ final class Verbs {
 
     static final List<Verb> MANAGEMENT = List.of(
             new Verb("container", "Manage containers"),
+            new Verb("image", "Manage images"),
+            new Verb("network", "Manage networks"),
             new Verb("system", "Manage Berth"),
             new Verb("volume", "Manage volumes"));
 
@@ -21,6 +23,7 @@ final class Verbs {
             new Verb("commit", "Create a new image from a container's changes"),
             new Verb("cp", "Copy files/folders between a container and the local filesystem"),
             new Verb("create", "Create a new container"),
+            new Verb("diff", "Inspect changes to files or directories on a container's filesystem"),
             new Verb("events", "Get real time events from the server"),
             new Verb("exec", "Run a command in a running container"),
             new Verb("images", "List images"),
@@ -46,6 +49,7 @@ final class Verbs {
             new Verb("tag", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"),
             new Verb("top", "Display the running processes of a container"),
             new Verb("unpause", "Unpause all processes within one or more containers"),
+            new Verb("update", "Update configuration of one or more containers"),
             new Verb("version", "Show the Berth version information"),
             new Verb("wait", "Block until one or more containers stop, then print their exit codes"));
 

@@ -33,6 +33,7 @@ import dev.berth.model.ContainerConfig;
 import dev.berth.model.DockerJson;
 import dev.berth.model.ExecConfig;
 import dev.berth.model.HostConfig;
+import dev.berth.model.NetworkingConfig;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,11 +62,19 @@ public final class Containers {
 
     /** Records a container; {@code name} may be empty (docker generates one). Nothing is left on failure. */
     public Results.Created create(String name, ContainerConfig config, HostConfig host) {
-        CreateContainerResponse r = Calls.call(() -> stubs.containers().create(CreateContainerRequest.newBuilder()
+        return create(name, config, host, NetworkingConfig.EMPTY);
+    }
+
+    /** {@link #create} with docker's {@code NetworkingConfig}: aliases and {@code --ip} per network. */
+    public Results.Created create(String name, ContainerConfig config, HostConfig host, NetworkingConfig networking) {
+        CreateContainerRequest.Builder req = CreateContainerRequest.newBuilder()
                 .setName(name == null ? "" : name)
                 .setConfig(ByteString.copyFrom(DockerJson.write(config)))
-                .setHostConfig(ByteString.copyFrom(DockerJson.write(host == null ? HostConfig.EMPTY : host)))
-                .build()));
+                .setHostConfig(ByteString.copyFrom(DockerJson.write(host == null ? HostConfig.EMPTY : host)));
+        if (networking != null && !networking.endpointsConfig().isEmpty()) {
+            req.setNetworkingConfig(ByteString.copyFrom(DockerJson.write(networking)));
+        }
+        CreateContainerResponse r = Calls.call(() -> stubs.containers().create(req.build()));
         return new Results.Created(r.getId(), r.getWarningsList());
     }
 
@@ -206,10 +215,18 @@ public final class Containers {
                 r.getProcessesList().stream().map(TopRow::getColumnsList).map(List::copyOf).toList());
     }
 
-    /** docker's stats JSON: one document, or one a second while {@code stream} (close the stream to stop). */
+    /**
+     * docker's stats JSON: one a second while {@code stream} (close the stream to stop; it ends when the container
+     * stops), else one document: two samples a second apart (precpu filled, as {@code docker stats --no-stream}).
+     */
     public Stream<JsonNode> stats(String id, boolean stream) {
+        return stats(id, stream, false);
+    }
+
+    /** {@link #stats(String, boolean)}; {@code oneShot} without {@code stream}: one sample at once, precpu empty. */
+    public Stream<JsonNode> stats(String id, boolean stream, boolean oneShot) {
         return Calls.stream(() -> stubs.containers().stats(StatsRequest.newBuilder().setId(id).setStream(stream)
-                .build()), Calls::json);
+                .setOneShot(oneShot).build()), Calls::json);
     }
 
     /** The published ports: docker's {@code NetworkSettings.Ports} map. */

@@ -87,9 +87,15 @@ public final class Images {
                 .setForce(force).setNoPrune(noPrune).build())));
     }
 
-    public Results.Pruned prune(Map<String, List<String>> filters) {
+    /**
+     * docker's image prune: dangling images unless the filter {@code dangling=false} (then every unused one),
+     * {@code until}, {@code label}, {@code label!}; what went, in docker's {@code ImagesDeleted} order.
+     */
+    public Results.ImagesPruned prune(Map<String, List<String>> filters) {
         PruneResponse r = Calls.call(() -> stubs.images().prune(PruneRequest.newBuilder()
                 .putAllFilters(Calls.filters(filters)).build()));
-        return new Results.Pruned(List.copyOf(r.getDeletedList()), r.getSpaceReclaimed());
+        return new Results.ImagesPruned(r.getImageDeletesList().stream().map(d -> d.getUntagged().isEmpty()
+                ? new Results.ImageDeleted(false, d.getDeleted()) : new Results.ImageDeleted(true, d.getUntagged()))
+                .toList(), r.getSpaceReclaimed());
     }
 }

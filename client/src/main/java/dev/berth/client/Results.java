@@ -24,6 +24,14 @@ public final class Results {
     public record Pruned(List<String> deleted, long spaceReclaimed) {
     }
 
+    /** docker's image prune answer: each name untagged and each image deleted, in order, and the bytes freed. */
+    public record ImagesPruned(List<ImageDeleted> items, long spaceReclaimed) {
+    }
+
+    /** One item of docker's {@code ImagesDeleted}: a name untagged ({@code untagged}) or an image id deleted. */
+    public record ImageDeleted(boolean untagged, String name) {
+    }
+
     /** A path of a container as a tar stream, with docker's PathStat of it; close the stream when done. */
     public record Archive(JsonNode stat, InputStream tar) {
     }

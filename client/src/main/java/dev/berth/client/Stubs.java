@@ -2,6 +2,7 @@ package dev.berth.client;
 
 import dev.berth.api.services.engine.v1.ContainersGrpc;
 import dev.berth.api.services.engine.v1.ImagesGrpc;
+import dev.berth.api.services.engine.v1.NetworksGrpc;
 import dev.berth.api.services.engine.v1.SystemGrpc;
 import dev.berth.api.services.engine.v1.VolumesGrpc;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
@@ -33,6 +34,10 @@ final class Stubs {
 
     VolumesGrpc.VolumesBlockingStub volumes() {
         return VolumesGrpc.newBlockingStub(channel).withInterceptors(metadata);
+    }
+
+    NetworksGrpc.NetworksBlockingStub networks() {
+        return NetworksGrpc.newBlockingStub(channel).withInterceptors(metadata);
     }
 
     SystemGrpc.SystemBlockingStub system() {

@@ -110,6 +110,33 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    void unixSockets_listenConnectAccept_andAPathTooLongForTheAddress() {
+        String path = tmp.resolve("s.sock").toString();
+        int listener = sys.listenUnix(path);
+        int client = -1;
+        int server = -1;
+        try {
+            client = sys.connectUnix(path);
+            server = sys.acceptUnix(listener, 1000);
+            assertEquals(Errno.ETIMEDOUT, assertThrows(SyscallException.class, () -> sys.acceptUnix(listener, 1))
+                    .errno());
+            assertEquals(98 /* EADDRINUSE */, assertThrows(SyscallException.class, () -> sys.listenUnix(path)).errno());
+        } finally {
+            for (int fd : new int[] {server, client, listener}) {
+                if (fd >= 0) {
+                    sys.close(fd);
+                }
+            }
+        }
+        String tooLong = tmp.resolve("x".repeat(120)).toString();
+        SyscallException e = assertThrows(SyscallException.class, () -> sys.connectUnix(tooLong));
+        assertEquals(36 /* ENAMETOOLONG */, e.errno());
+        assertEquals("connect " + tooLong + ": file name too long", e.getMessage());
+        assertEquals(Errno.ENOENT, assertThrows(SyscallException.class,
+                () -> sys.connectUnix(tmp.resolve("gone.sock").toString())).errno());
+    }
+
+    @Test
     void sealedCopy_isReadableButCannotBeWritten() throws IOException {
         int fd = sys.sealedCopy("probe", new byte[] {1, 2, 3});
         try {

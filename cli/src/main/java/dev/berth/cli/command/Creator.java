@@ -20,13 +20,13 @@ final class Creator {
     static String create(Berth berth, ContainerOptions.Spec spec, String image, PrintStream err) {
         Results.Created created;
         try {
-            created = berth.containers().create(spec.name(), spec.config(), spec.host());
+            created = berth.containers().create(spec.name(), spec.config(), spec.host(), spec.networking());
         } catch (DaemonException e) {
             if (!e.notFound() || !e.getMessage().contains("image")) {
                 throw e;
             }
             pull(berth, image, err);
-            created = berth.containers().create(spec.name(), spec.config(), spec.host());
+            created = berth.containers().create(spec.name(), spec.config(), spec.host(), spec.networking());
         }
         for (String warning : created.warnings()) {
             err.println("WARNING: " + warning);

@@ -32,9 +32,11 @@ final class Formats {
             throw CliException.failed("Template parsing error: " + e.getMessage());
         }
         if (!table) {
+            // {{json .}} prints the whole row: without the function-valued fields ({{.Label "k"}} needs them)
+            boolean whole = f.replace(" ", "").contains("json.}}");
             StringBuilder sb = new StringBuilder();
             for (Map<String, Object> row : rows) {
-                sb.append(template.render(printable(row))).append('\n');
+                sb.append(template.render(whole ? printable(row) : row)).append('\n');
             }
             out.print(sb);
             out.flush();

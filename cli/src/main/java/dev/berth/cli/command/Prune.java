@@ -36,6 +36,16 @@ final class Prune {
         return pruned.spaceReclaimed();
     }
 
+    /** docker's {@code Deleted Images:} with an {@code untagged: …} or {@code deleted: …} line each; the bytes. */
+    static long report(Results.ImagesPruned pruned, PrintStream out) {
+        if (!pruned.items().isEmpty()) {
+            out.println("Deleted Images:");
+            pruned.items().forEach(i -> out.println((i.untagged() ? "untagged: " : "deleted: ") + i.name()));
+            out.println();
+        }
+        return pruned.spaceReclaimed();
+    }
+
     static void total(long bytes, PrintStream out) {
         out.println("Total reclaimed space: " + Human.size(bytes));
         out.flush();

@@ -95,19 +95,55 @@ public final class PsCommand extends BaseCommand {
         return row;
     }
 
-    /** docker's port list: {@code 0.0.0.0:8080->80/tcp, 443/tcp}. */
+    /**
+     * docker 20.10's {@code DisplayablePorts}: sorted by private port, IP, public port and type; ports published on
+     * the same host port as the container's are grouped into ranges per IP and type ({@code 0.0.0.0:80-81->80-81/tcp}),
+     * unpublished ones per type ({@code 80-81/tcp}); others are {@code IP:PUBLIC->PRIVATE/TYPE}, after the groups
+     * ({@code 127.0.0.1:18080->80/tcp}, {@code 0.0.0.0:49153->80/tcp, :::49153->80/tcp}).
+     */
     static String ports(JsonNode ports) {
-        List<String> out = new ArrayList<>();
+        record Port(String ip, int privatePort, int publicPort, String type) {
+        }
+        List<Port> sorted = new ArrayList<>();
         for (JsonNode p : ports) {
-            String container = p.path("PrivatePort").asText() + "/" + p.path("Type").asText("tcp");
-            if (p.hasNonNull("PublicPort") && p.path("PublicPort").asInt() != 0) {
-                String ip = p.path("IP").asText("");
-                out.add((ip.isEmpty() ? "" : ip + ":") + p.path("PublicPort").asText() + "->" + container);
+            sorted.add(new Port(p.path("IP").asText(""), p.path("PrivatePort").asInt(),
+                    p.path("PublicPort").asInt(0), p.path("Type").asText("tcp")));
+        }
+        sorted.sort(java.util.Comparator.comparingInt(Port::privatePort).thenComparing(Port::ip)
+                .thenComparingInt(Port::publicPort).thenComparing(Port::type));
+        Map<String, int[]> groups = new LinkedHashMap<>();
+        List<String> result = new ArrayList<>();
+        List<String> mappings = new ArrayList<>();
+        for (Port p : sorted) {
+            String key = p.type();
+            if (!p.ip().isEmpty()) {
+                if (p.publicPort() != p.privatePort()) {
+                    mappings.add(p.ip() + ":" + p.publicPort() + "->" + p.privatePort() + "/" + p.type());
+                    continue;
+                }
+                key = p.ip() + "/" + p.type();
+            }
+            int[] group = groups.get(key);
+            if (group == null) {
+                groups.put(key, new int[] {p.privatePort(), p.privatePort()});
+            } else if (p.privatePort() == group[1] + 1) {
+                group[1] = p.privatePort();
             } else {
-                out.add(container);
+                result.add(group(key, group));
+                groups.put(key, new int[] {p.privatePort(), p.privatePort()});
             }
         }
-        return String.join(", ", out);
+        groups.forEach((key, group) -> result.add(group(key, group)));
+        result.addAll(mappings);
+        return String.join(", ", result);
+    }
+
+    private static String group(String key, int[] range) {
+        int slash = key.lastIndexOf('/');
+        String ip = slash < 0 ? "" : key.substring(0, slash);
+        String type = key.substring(slash + 1);
+        String ports = range[0] == range[1] ? Integer.toString(range[0]) : range[0] + "-" + range[1];
+        return (ip.isEmpty() ? ports : ip + ":" + ports + "->" + ports) + "/" + type;
     }
 
     private static String ellipsis(String s, int max) {

@@ -1,13 +1,8 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.berth.cli.flags.ContainerOptions;
-import dev.berth.cli.output.DockerJsonPrinter;
-import dev.berth.cli.output.GoTemplate;
 import dev.berth.client.Berth;
-import dev.berth.client.DaemonException;
-import dev.berth.model.DockerJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +18,8 @@ import picocli.CommandLine.Spec;
 public final class VolumeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--help", usageHelp = true, description = "Print usage")
+    boolean help;
 
     @Override
     public void run() {
@@ -53,13 +50,8 @@ public final class VolumeCommand implements Runnable {
                 throw dev.berth.cli.client.CliException.failed("Error response from daemon: volume driver "
                         + driver + " is not supported: only \"local\"");
             }
-            Map<String, String> labelMap = new LinkedHashMap<>();
-            for (String l : labels) {
-                int eq = l.indexOf('=');
-                labelMap.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
-            }
             JsonNode v = berth.volumes().create(name != null ? name : positional,
-                    ContainerOptions.keyValues("-o, --opt", opts), labelMap);
+                    ContainerOptions.keyValues("-o, --opt", opts), ContainerOptions.labels(labels));
             out.println(v.path("Name").asText());
             return 0;
         }
@@ -107,29 +99,7 @@ public final class VolumeCommand implements Runnable {
 
         @Override
         int run(Berth berth) {
-            ArrayNode found = DockerJson.mapper().createArrayNode();
-            GoTemplate template = format == null ? null : GoTemplate.parse(format);
-            int status = 0;
-            for (String name : names) {
-                try {
-                    JsonNode v = berth.volumes().inspect(name);
-                    if (template != null) {
-                        out.println(template.render(v));
-                    } else {
-                        found.add(v);
-                    }
-                } catch (DaemonException e) {
-                    if (!e.notFound()) {
-                        throw e;
-                    }
-                    err.println("Error: No such volume: " + name);
-                    status = 1;
-                }
-            }
-            if (template == null) {
-                out.println(DockerJsonPrinter.indented(found));
-            }
-            return status;
+            return Inspections.print(names, format, "volume", berth.volumes()::inspect, out, err);
         }
     }
 

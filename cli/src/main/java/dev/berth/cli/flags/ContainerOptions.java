@@ -3,9 +3,11 @@ package dev.berth.cli.flags;
 import dev.berth.cli.client.CliException;
 import dev.berth.model.ContainerConfig;
 import dev.berth.model.DeviceMapping;
+import dev.berth.model.EndpointSettings;
 import dev.berth.model.HealthConfig;
 import dev.berth.model.HostConfig;
 import dev.berth.model.LogConfig;
+import dev.berth.model.NetworkingConfig;
 import dev.berth.model.RestartPolicy;
 import dev.berth.model.Ulimit;
 import java.io.IOException;
@@ -22,7 +24,10 @@ import java.util.Map;
  */
 public final class ContainerOptions {
     /** What a create sends. */
-    public record Spec(String name, ContainerConfig config, HostConfig host) {
+    public record Spec(String name, ContainerConfig config, HostConfig host, NetworkingConfig networking) {
+        public Spec(String name, ContainerConfig config, HostConfig host) {
+            this(name, config, host, NetworkingConfig.EMPTY);
+        }
     }
 
     private ContainerOptions() {
@@ -106,7 +111,18 @@ public final class ContainerOptions {
                 .dns(nonEmpty(f.dns))
                 .extraHosts(nonEmpty(f.addHost))
                 .build();
-        return new Spec(f.name, config, host);
+        return new Spec(f.name, config, host, networking(f));
+    }
+
+    /** docker's {@code --network-alias} and {@code --ip}: the endpoint asked for on the {@code --network}. */
+    static NetworkingConfig networking(RunFlags f) {
+        if (f.networkAliases.isEmpty() && (f.ip == null || f.ip.isEmpty())) {
+            return NetworkingConfig.EMPTY;
+        }
+        String network = f.network == null || f.network.isEmpty() || f.network.equals("default") ? "bridge"
+                : f.network;
+        return new NetworkingConfig(Map.of(network, EndpointSettings.request(List.copyOf(f.networkAliases),
+                f.ip == null || f.ip.isEmpty() ? null : f.ip)));
     }
 
     private static <T> List<T> nonEmpty(List<T> l) {
@@ -144,11 +160,13 @@ public final class ContainerOptions {
             all.addAll(lines("--label-file", file));
         }
         all.addAll(f.labels);
-        if (all.isEmpty()) {
-            return null;
-        }
+        return all.isEmpty() ? null : labels(all);
+    }
+
+    /** docker's {@code --label k=v} (a bare {@code k} is an empty value), in order. */
+    public static Map<String, String> labels(List<String> labels) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String l : all) {
+        for (String l : labels) {
             int eq = l.indexOf('=');
             out.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
@@ -216,7 +234,7 @@ public final class ContainerOptions {
     }
 
     /** {@code no}, {@code always}, {@code unless-stopped}, {@code on-failure[:N]}. */
-    static RestartPolicy restart(String value) {
+    public static RestartPolicy restart(String value) {
         String[] parts = value.split(":", 2);
         String name = parts[0];
         if (!List.of("no", "always", "unless-stopped", "on-failure").contains(name)) {

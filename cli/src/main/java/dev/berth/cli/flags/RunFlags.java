@@ -124,6 +124,10 @@ public final class RunFlags {
     boolean publishAll;
     @Option(names = {"--network", "--net"}, description = "Connect a container to a network")
     String network;
+    @Option(names = {"--network-alias", "--net-alias"}, description = "Add network-scoped alias for the container")
+    List<String> networkAliases = new ArrayList<>();
+    @Option(names = "--ip", description = "IPv4 address (e.g., 172.30.100.104)")
+    String ip;
     @Option(names = "--dns", description = "Set custom DNS servers")
     List<String> dns = new ArrayList<>();
     @Option(names = "--add-host", description = "Add a custom host-to-IP mapping (host:ip)")

@@ -44,6 +44,17 @@ class ContainerOptionsTest {
     }
 
     @Test
+    void networkAliasAndIp_areTheEndpointOfTheNetwork() {
+        ContainerOptions.Spec s = parse("--network", "front", "--network-alias", "web", "--net-alias", "www",
+                "--ip", "10.9.0.10");
+        assertEquals("front", s.host().networkMode());
+        var endpoint = s.networking().endpointsConfig().get("front");
+        assertEquals(List.of("web", "www"), endpoint.aliases());
+        assertEquals("10.9.0.10", endpoint.ipamConfig().ipv4Address());
+        assertEquals(Map.of(), parse("--network", "front").networking().endpointsConfig());
+    }
+
+    @Test
     void env_filesFirstThenFlags_nameAloneTakesTheCliEnvironment() throws IOException {
         Path file = Files.writeString(dir.resolve("env"), "# comment\n\nA=from-file\n  HOME\nUNSET\n");
         ContainerOptions.Spec s = parse(Map.of("HOME", "/root", "EMPTY", ""), "--env-file", file.toString(), "-e",

@@ -59,7 +59,12 @@ abstract class BerthCliFixture {
         images.pushTo(registry);
         berthd = BerthdProcess.start(REPO, dir.resolve("d"),
                 new CommandLine(Files.createDirectories(dir.resolve("d").resolve("daemon"))),
-                BerthdProcess.Options.defaults());
+                daemonOptions());
+    }
+
+    /** How the class's berthd runs; a suite that needs its default bridge runs it in a private netns. */
+    BerthdProcess.Options daemonOptions() throws IOException {
+        return BerthdProcess.Options.defaults();
     }
 
     @AfterAll

@@ -57,14 +57,16 @@ final class EngineFixture implements AutoCloseable {
 
     private final Path dir;
     private final String netns;
+    private final String config;
     private Berthd berthd;
     private BerthdProcess process;
     private EventLoopGroup group;
     private ManagedChannel channel;
 
-    private EngineFixture(Path dir, String netns) {
+    private EngineFixture(Path dir, String netns, String config) {
         this.dir = dir;
         this.netns = netns;
+        this.config = config;
     }
 
     static EngineFixture start() throws IOException, InterruptedException {
@@ -77,8 +79,16 @@ final class EngineFixture implements AutoCloseable {
      * otherwise it is embedded, without a default bridge.
      */
     static EngineFixture start(String netns) throws IOException, InterruptedException {
+        return start(netns, null);
+    }
+
+    /**
+     * {@link #start(String)} with berthd's TOML {@code config}; a {@code [berth.network]} section in it replaces the
+     * tests' (which must then keep masquerade and upstream DNS off).
+     */
+    static EngineFixture start(String netns, String config) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "bce-");
-        EngineFixture f = new EngineFixture(dir, netns);
+        EngineFixture f = new EngineFixture(dir, netns, config);
         try {
             f.open();
             f.importBusybox();
@@ -95,7 +105,7 @@ final class EngineFixture implements AutoCloseable {
                 group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
             }
             process = BerthdProcess.start(REPO, dir, new CommandLine(Files.createDirectories(dir.resolve("daemon"))),
-                    new BerthdProcess.Options(null, false, netns));
+                    new BerthdProcess.Options(config, false, netns));
             channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(process.socket().toString()))
                     .channelType(EpollDomainSocketChannel.class)
                     .eventLoopGroup(group)

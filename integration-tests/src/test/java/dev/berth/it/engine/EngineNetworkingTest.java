@@ -2,7 +2,6 @@ package dev.berth.it.engine;
 
 import static dev.berth.it.engine.EngineFixture.cmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.berth.api.services.engine.v1.ContainerRef;
 import dev.berth.api.services.engine.v1.CreateContainerRequest;
+import dev.berth.api.services.engine.v1.FilterValues;
 import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.engine.v1.ListContainersRequest;
 import dev.berth.api.services.engine.v1.NetworkRef;
 import dev.berth.api.services.engine.v1.RemoveContainerRequest;
 import dev.berth.api.services.engine.v1.StreamKind;
@@ -21,27 +22,15 @@ import dev.berth.model.HostConfig;
 import dev.berth.model.NetworkingConfig;
 import dev.berth.model.PortBinding;
 import dev.berth.model.RestartPolicy;
-import dev.berth.it.support.CommandLine;
-import dev.berth.sys.LinuxSyscalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,10 +47,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EngineNetworkingTest {
-    private static final LinuxSyscalls SYS = LinuxSyscalls.loadBuilt();
-    private String netns;
-    private Path scratch;
-    private CommandLine commands;
+    private PrivateNetwork network;
     private EngineFixture f;
     private final List<String> created = new ArrayList<>();
     private final String suffix = HexFormat.of().formatHex(new byte[] {(byte) System.nanoTime(),
@@ -69,12 +55,8 @@ class EngineNetworkingTest {
 
     @BeforeAll
     void start() throws Exception {
-        netns = "berth-nw-" + ProcessHandle.current().pid() + "-" + suffix;
-        scratch = Files.createTempDirectory("berth-nw-");
-        commands = new CommandLine(scratch);
-        run("ip", "netns", "add", netns);
-        run("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up");
-        f = EngineFixture.start(netns);
+        network = PrivateNetwork.create("berth-nw-");
+        f = EngineFixture.start(network.name());
     }
 
     @AfterAll
@@ -84,25 +66,18 @@ class EngineNetworkingTest {
                 f.close();
             }
         } finally {
-            run("ip", "netns", "del", netns);
-            try (Stream<Path> walk = Files.walk(scratch)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            network.close();
         }
     }
 
-    /** Removes this test's containers, then checks no veth, netns mount, cache entry or portmap chain is left. */
+    /**
+     * Removes this test's containers, then checks no veth, netns mount, cache entry, IP allocation or CNI rule is
+     * left.
+     */
     @AfterEach
     void removeAndCheck() throws Exception {
         removeContainers();
-        assertEquals("", inNetns("ip", "-o", "link", "show", "type", "veth"), "leftover veths");
-        assertEquals(List.of(), entries(f.dir().resolve("state/netns")), "leftover netns mounts");
-        assertEquals(List.of(), entries(f.dir().resolve("root/cni-cache/results")), "leftover cache entries");
-        String nat = inNetns("iptables-save", "-t", "nat");
-        assertFalse(nat.contains("CNI-DN-"), "leftover portmap chains: " + nat);
-        assertFalse(mounts().contains(f.dir() + "/state/netns/"), "leftover netns mount");
+        assertEquals("", network.leftovers(f.dir()));
     }
 
     @Test
@@ -234,7 +209,90 @@ class EngineNetworkingTest {
         assertTrue(e.getMessage().contains("nosuch-" + suffix), e.getMessage());
     }
 
+    @Test
+    void containerMode_joinsTheOthersNetns_andSharesItsHostsResolvConfAndHostname() throws Exception {
+        String other = start(null, cmd("sleep", "120"), new HostConfig.Builder().build(), null);
+        String ip = f.inspect(other).path("NetworkSettings").path("IPAddress").asText();
+        String hostname = other.substring(0, 12);
+        String id = start(null, cmd("sh", "-c", "ip -4 -o addr show eth0; echo host=$(hostname); cat /etc/hosts;"
+                + " echo DONE; sleep 120"), new HostConfig.Builder().networkMode("container:" + other).build(), null);
+        String out = awaitLogs(id, "DONE");
+        assertTrue(out.contains("inet " + ip + "/"), "the other's eth0: " + out);
+        assertTrue(out.contains("host=" + hostname), "the other's hostname: " + out);
+        assertTrue(out.contains(ip + "\t" + hostname), "the other's hosts file, with its address: " + out);
+        JsonNode inspected = f.inspect(id);
+        assertEquals(hostname, inspected.path("Config").path("Hostname").asText());
+        assertEquals("container:" + other, inspected.path("HostConfig").path("NetworkMode").asText());
+        assertEquals("", inNetns("ip", "-o", "link", "show", "type", "veth").lines()
+                .filter(l -> l.contains(id.substring(0, 12))).reduce("", String::concat), "no veth of its own");
+    }
+
+    @Test
+    void containerMode_otherNotRunning_failsTheStart_andAHostnameConflicts() {
+        String other = f.create(null, cmd("sleep", "60"), new HostConfig.Builder().build());
+        created.add(other);
+        String id = f.create(null, cmd("true"), new HostConfig.Builder().networkMode("container:" + other).build());
+        created.add(id);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> f.containers().start(ContainerRef.newBuilder().setId(id).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot join network of a non running container: " + other),
+                e.getMessage());
+        StatusRuntimeException conflict = assertThrows(StatusRuntimeException.class, () -> f.containers().create(
+                EngineFixture.request(null, cmd("true").hostname("mine"), new HostConfig.Builder()
+                        .networkMode("container:" + other).build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, conflict.getStatus().getCode());
+        assertTrue(conflict.getMessage().contains("conflicting options: hostname and the network mode"),
+                conflict.getMessage());
+    }
+
+    @Test
+    void list_showsPublishedAndExposedPorts_andTheNetworks() throws Exception {
+        String net = "ls-" + suffix;
+        f.networks().create(json(Map.of("Name", net, "Driver", "bridge")));
+        try {
+            String id = start(null, httpd("listed").exposedPorts(Map.of("80/tcp", Map.of(), "443/tcp", Map.of())),
+                    new HostConfig.Builder().networkMode(net).portBindings(Map.of("80/tcp",
+                            List.of(new PortBinding("127.0.0.1", "18082")))).build(), null);
+            JsonNode row = null;
+            for (JsonNode c : f.list(ListContainersRequest.newBuilder().build())) {
+                if (c.path("Id").asText().equals(id)) {
+                    row = c;
+                }
+            }
+            assertTrue(row != null, "listed");
+            assertEquals(2, row.path("Ports").size(), row.toString());
+            JsonNode published = row.path("Ports").path(0).has("PublicPort") ? row.path("Ports").path(0)
+                    : row.path("Ports").path(1);
+            assertEquals("127.0.0.1", published.path("IP").asText());
+            assertEquals(18082, published.path("PublicPort").asInt());
+            assertEquals(80, published.path("PrivatePort").asInt());
+            assertEquals("tcp", published.path("Type").asText());
+            JsonNode endpoint = row.path("NetworkSettings").path("Networks").path(net);
+            assertEquals(f.inspect(id).path("NetworkSettings").path("Networks").path(net).path("IPAddress").asText(),
+                    endpoint.path("IPAddress").asText(), row.toString());
+            assertTrue(endpoint.path("IPAddress").asText().startsWith("172."), row.toString());
+            assertEquals(List.of(id), listed(Map.of("network", List.of(net), "publish", List.of("80"),
+                    "expose", List.of("440-450/tcp"))));
+            assertEquals(List.of(), listed(Map.of("network", List.of("bridge"))));
+            assertEquals(List.of(), listed(Map.of("network", List.of(net), "publish", List.of("443"))));
+        } finally {
+            removeContainers();
+            f.networks().remove(NetworkRef.newBuilder().setId(net).build());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The ids {@code list} answers with docker's {@code filters} (running containers of this test). */
+    private List<String> listed(Map<String, List<String>> filters) throws Exception {
+        ListContainersRequest.Builder req = ListContainersRequest.newBuilder();
+        filters.forEach((k, v) -> req.putFilters(k, FilterValues.newBuilder()
+                .addAllValues(v).build()));
+        List<String> ids = new ArrayList<>();
+        f.list(req.build()).forEach(c -> ids.add(c.path("Id").asText()));
+        return ids;
+    }
 
     private static ContainerConfig.Builder httpd(String body) {
         return cmd("sh", "-c", "echo " + body + " > /tmp/index.html && httpd -f -p 80 -h /tmp");
@@ -274,34 +332,8 @@ class EngineNetworkingTest {
         throw new AssertionError("no '" + expected + "' in the logs of " + id + ": " + out + "\nberthd: " + log);
     }
 
-    /** GET / on 127.0.0.1:port of the test's netns, from a thread that joined it; retried while httpd starts. */
     private String httpGet(int port) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                SYS.joinNetns("/run/netns/" + netns);
-                IOException last = null;
-                for (int i = 0; i < 100; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                        s.setSoTimeout(5000);
-                        s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        try (InputStream in = s.getInputStream()) {
-                            answer.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                    } catch (IOException e) {
-                        last = e;
-                        Thread.sleep(100);
-                    }
-                }
-                answer.completeExceptionally(last);
-            } catch (InterruptedException | RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer.get(60, TimeUnit.SECONDS);
+        return network.httpGet("127.0.0.1", port);
     }
 
     private static Set<String> linkNames(String ipLinkOutput) {
@@ -320,25 +352,6 @@ class EngineNetworkingTest {
     }
 
     private String inNetns(String... argv) {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns));
-        command.addAll(List.of(argv));
-        return run(command.toArray(String[]::new));
-    }
-
-    private static List<String> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).toList();
-        }
-    }
-
-    private static String mounts() throws IOException {
-        return Files.readString(Path.of("/proc/self/mountinfo"));
-    }
-
-    private String run(String... argv) {
-        return commands.run(Duration.ofSeconds(60), List.of(argv)).assertSuccess().stdout();
+        return network.exec(argv);
     }
 }

@@ -207,9 +207,9 @@ final class ContainerEndpoints {
 
     /** One document ({@code stream=0} or {@code one-shot}), or one JSON line per second until the client leaves. */
     private void stats(ApiCall c) {
-        boolean stream = c.flag("stream", true) && !c.flag("one-shot", false);
+        boolean stream = c.flag("stream", true);
         Iterator<JsonDocument> it = stubs.containers().stats(StatsRequest.newBuilder().setId(c.param("id"))
-                .setStream(stream).build());
+                .setStream(stream).setOneShot(!stream && c.flag("one-shot", false)).build());
         if (!stream) {
             if (!it.hasNext()) {
                 throw new ApiException(500, "stats " + c.param("id") + ": engine answered nothing");

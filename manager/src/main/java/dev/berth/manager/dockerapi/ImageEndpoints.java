@@ -100,7 +100,8 @@ final class ImageEndpoints {
         PruneResponse res = stubs.images().prune(PruneRequest.newBuilder()
                 .putAllFilters(Filters.parse(c.query("filters"))).build());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ImagesDeleted", res.getDeletedList().stream().map(d -> Map.of("Deleted", d)).toList());
+        out.put("ImagesDeleted", res.getImageDeletesList().stream().map(d -> d.getUntagged().isEmpty()
+                ? Map.of("Deleted", d.getDeleted()) : Map.of("Untagged", d.getUntagged())).toList());
         out.put("SpaceReclaimed", res.getSpaceReclaimed());
         c.json(200, out);
     }

@@ -7,7 +7,10 @@ import dev.berth.log.Log;
 import dev.berth.manager.network.Networks;
 import dev.berth.manager.network.SandboxRequest;
 import dev.berth.manager.network.Sandboxes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ContainerConfig;
+import dev.berth.model.ContainerSummary;
 import dev.berth.model.DockerJson;
 import dev.berth.model.EndpointSettings;
 import dev.berth.model.HostConfig;
@@ -82,6 +85,13 @@ public final class ContainerNetworking {
                 throw BerthException.invalidArgument("conflicting options: port publishing and the container type "
                         + "network mode");
             }
+            if (host.dns() != null && !host.dns().isEmpty()) {
+                throw BerthException.invalidArgument("conflicting options: dns and the network mode");
+            }
+            if (host.extraHosts() != null && !host.extraHosts().isEmpty()) {
+                throw BerthException.invalidArgument("conflicting options: custom host-to-IP mapping and the network "
+                        + "mode");
+            }
             String other = ids.resolve(mode.substring(CONTAINER_MODE.length()));
             if (other.equals(id)) {
                 throw BerthException.invalidArgument("cannot join own network");
@@ -100,6 +110,170 @@ public final class ContainerNetworking {
         }
         Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(mode, endpoints)));
         return netns;
+    }
+
+    /** Looks another container up by its id, for {@code container:ID}. */
+    @FunctionalInterface
+    interface Containers {
+        EngineContainer find(String id) throws IOException;
+    }
+
+    /**
+     * At create, after {@link #prepare}: the configuration the spec is built from. With {@code container:ID} the
+     * container takes the other's hostname and domain name, as docker does (a hostname of its own is docker's
+     * conflict); otherwise {@code merged} as it is.
+     */
+    ContainerConfig joinedConfig(ContainerConfig requested, ContainerConfig merged, Path dir, Containers containers)
+            throws IOException {
+        Optional<String> other = joined(dir);
+        if (other.isEmpty()) {
+            return merged;
+        }
+        if (requested.hostname() != null && !requested.hostname().isEmpty()) {
+            throw BerthException.invalidArgument("conflicting options: hostname and the network mode");
+        }
+        EngineContainer c = containers.find(other.get());
+        String hostname = c.config().hostname() == null || c.config().hostname().isEmpty()
+                ? c.id().substring(0, Math.min(12, c.id().length())) : c.config().hostname();
+        return merged.toBuilder().hostname(hostname).domainname(c.config().domainname()).build();
+    }
+
+    /** The container {@code container:ID} joins, as create resolved it; empty for the other modes. */
+    Optional<String> joined(Path dir) throws IOException {
+        Path file = dir.resolve(REQUEST);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String mode = DockerJson.read(Files.readAllBytes(file), Request.class, "container networking request").mode();
+        return mode.startsWith(CONTAINER_MODE) ? Optional.of(mode.substring(CONTAINER_MODE.length()))
+                : Optional.empty();
+    }
+
+    /**
+     * docker's {@code container:ID} sharing: the spec's {@code /etc/hosts}, {@code /etc/resolv.conf} and {@code
+     * /etc/hostname} bind the other container's files ({@code otherDir}) instead of this one's ({@code ownDir}), so
+     * the address its starts write into its hosts file is seen here too.
+     */
+    static byte[] sharedEtc(byte[] spec, Path ownDir, Path otherDir) {
+        ObjectNode root = (ObjectNode) DockerJson.read(spec, JsonNode.class, "container spec");
+        for (JsonNode m : root.path("mounts")) {
+            for (String file : List.of("hosts", "resolv.conf", "hostname")) {
+                if (m.path("destination").asText().equals("/etc/" + file)
+                        && m.path("source").asText().equals(ownDir.resolve(file).toString())) {
+                    ((ObjectNode) m).put("source", otherDir.resolve(file).toString());
+                }
+            }
+        }
+        return DockerJson.write(root);
+    }
+
+    /**
+     * docker's list row with the container's ports (the published ones with their host side, the exposed ones
+     * without) and {@code NetworkSettings.Networks}: the endpoints it has while it runs, the networks it asked for
+     * otherwise.
+     */
+    ContainerSummary summary(String namespace, EngineContainer c, ContainerSummary row, Path dir)
+            throws IOException {
+        NetworkSettings live = sandboxes.settings(namespace, c.id());
+        List<Map<String, Object>> ports = new ArrayList<>();
+        Map<String, EndpointSettings> byNetwork = new LinkedHashMap<>(live.networks());
+        if (!byNetwork.isEmpty()) {
+            Map<String, List<PortBinding>> published = live.ports() == null ? Map.of() : live.ports();
+            published.forEach((key, bindings) -> bindings.forEach(b -> ports.add(port(key, b))));
+            if (c.config().exposedPorts() != null) {
+                for (String key : c.config().exposedPorts().keySet()) {
+                    if (!published.containsKey(withProtocol(key))) {
+                        ports.add(port(withProtocol(key), null));
+                    }
+                }
+            }
+        } else {
+            Request r = request(c, dir);
+            if (!r.mode().startsWith(CONTAINER_MODE)) {
+                List<String> names = new ArrayList<>(List.of(r.mode()));
+                names.addAll(r.endpoints().keySet());
+                for (String name : names) {
+                    try {
+                        Network n = networks.inspect(name);
+                        byNetwork.putIfAbsent(n.name(), new EndpointSettings(null, null, null, n.id(), "", "", "",
+                                0, "", "", 0, "", null));
+                    } catch (BerthException e) {
+                        LOG.debug("list: a container's network is gone", "id", c.id(), "network", name);
+                    }
+                }
+            }
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("Networks", byNetwork);
+        return new ContainerSummary(row.id(), row.names(), row.image(), row.imageId(), row.command(), row.created(),
+                ports, row.sizeRw(), row.sizeRootFs(), row.labels(), row.state(), row.status(), row.hostConfig(),
+                settings, row.mounts());
+    }
+
+    /**
+     * docker's list filters about networking, on a row {@link #summary} made: {@code network} (a network's name or
+     * id the container is on), {@code publish} and {@code expose} ({@code 80}, {@code 80/udp} or a range {@code
+     * 8000-8080[/tcp]}: a published container port, an exposed one). Values of one filter are alternatives.
+     */
+    static boolean matches(EngineContainer c, ContainerSummary row, Map<String, List<String>> filters) {
+        @SuppressWarnings("unchecked")
+        Map<String, EndpointSettings> byNetwork = (Map<String, EndpointSettings>) row.networkSettings()
+                .getOrDefault("Networks", Map.of());
+        List<String> networks = filters.getOrDefault("network", List.of());
+        boolean onNetwork = networks.isEmpty() || networks.stream().anyMatch(v -> byNetwork.containsKey(v)
+                || byNetwork.values().stream().anyMatch(e -> e.networkId() != null && !v.isEmpty()
+                        && e.networkId().startsWith(v)));
+        return onNetwork && anyPort(row, c, filters, "publish") && anyPort(row, c, filters, "expose");
+    }
+
+    private static boolean anyPort(ContainerSummary row, EngineContainer c, Map<String, List<String>> filters,
+                                   String key) {
+        List<String> values = filters.getOrDefault(key, List.of());
+        if (values.isEmpty()) {
+            return true;
+        }
+        List<String> ports = new ArrayList<>();
+        if (key.equals("publish")) {
+            row.ports().stream().filter(p -> p.containsKey("PublicPort"))
+                    .forEach(p -> ports.add(p.get("PrivatePort") + "/" + p.get("Type")));
+        } else if (c.config().exposedPorts() != null) {
+            c.config().exposedPorts().keySet().forEach(p -> ports.add(withProtocol(p)));
+        }
+        for (String v : values) {
+            String proto = v.contains("/") ? v.substring(v.indexOf('/') + 1) : "tcp";
+            String range = v.contains("/") ? v.substring(0, v.indexOf('/')) : v;
+            String[] bounds = range.split("-", 2);
+            int first;
+            int last;
+            try {
+                first = Integer.parseInt(bounds[0]);
+                last = bounds.length > 1 ? Integer.parseInt(bounds[1]) : first;
+            } catch (NumberFormatException e) {
+                throw BerthException.invalidArgument("invalid filter '" + key + "=" + v + "'");
+            }
+            for (String p : ports) {
+                int port = Integer.parseInt(p.substring(0, p.indexOf('/')));
+                if (p.endsWith("/" + proto) && port >= first && port <= last) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** docker's {@code Port} of the list: IP and PublicPort only when published. */
+    private static Map<String, Object> port(String key, PortBinding binding) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        String[] parts = key.split("/");
+        if (binding != null) {
+            p.put("IP", binding.hostIp() == null || binding.hostIp().isEmpty() ? "0.0.0.0" : binding.hostIp());
+        }
+        p.put("PrivatePort", Integer.parseInt(parts[0]));
+        if (binding != null && binding.hostPort() != null && !binding.hostPort().isEmpty()) {
+            p.put("PublicPort", Integer.parseInt(binding.hostPort()));
+        }
+        p.put("Type", parts.length > 1 ? parts[1] : "tcp");
+        return p;
     }
 
     /** Before a task: the sandbox (endpoints, addresses, published ports) and the container's etc files. */
@@ -181,6 +355,11 @@ public final class ContainerNetworking {
             mode = endpoints.isEmpty() ? "none" : endpoints.keySet().iterator().next();
         }
         Files.write(dir.resolve(REQUEST), DockerJson.write(new Request(mode, endpoints)));
+    }
+
+    /** {@code network disconnect -f} of a container that is gone: its endpoints left on the network. */
+    void forceDisconnect(String namespace, String ref, String network) throws IOException {
+        sandboxes.forceDisconnect(namespace, ref, network);
     }
 
     /** docker's {@code NetworkSettings} as inspect shows it. */

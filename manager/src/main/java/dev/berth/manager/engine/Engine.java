@@ -184,6 +184,7 @@ public final class Engine implements AutoCloseable {
                 Files.createDirectories(rootfs);
                 Optional<Path> netns = networking.prepare(id, host, networkingConfig, dir,
                         ref -> lookup(namespace, ref).id());
+                merged = networking.joinedConfig(requested, merged, dir, other -> lookup(namespace, other));
                 byte[] spec;
                 mounter.mount(rootMounts, rootfs);
                 try {
@@ -192,6 +193,10 @@ public final class Engine implements AutoCloseable {
                             netns));
                 } finally {
                     mounter.unmount(rootfs);
+                }
+                Optional<String> joined = networking.joined(dir);
+                if (joined.isPresent()) {
+                    spec = ContainerNetworking.sharedEtc(spec, dir, containerDir(namespace, joined.get()));
                 }
                 Map<String, String> labels = merged.labels() == null ? Map.of() : merged.labels();
                 db.containers(namespace).create(ContainerRecord.builder(id).image(image.record().name())
@@ -271,12 +276,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What runs under a container's lock, on its freshly read record. */
-    private interface Locked<T> {
+    interface Locked<T> {
         T run(EngineContainer current, String key) throws IOException;
     }
 
     /** Runs {@code body} under the lock of the container {@code ref} names. */
-    private <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
+    <T> T locked(String namespace, String ref, Locked<T> body) throws IOException {
         String id = lookup(namespace, ref).id();
         String key = key(namespace, id);
         ReentrantLock lock = lock(key);
@@ -691,6 +696,23 @@ public final class Engine implements AutoCloseable {
                 containerDir(namespace, c.id()), network));
     }
 
+    /**
+     * docker's {@code network disconnect -f}: as {@link #disconnect}, and for a container that is gone, its
+     * endpoints left on the network are released.
+     */
+    public void forceDisconnect(String namespace, String ref, String network) throws IOException {
+        try {
+            lookup(namespace, ref);
+        } catch (BerthException e) {
+            if (e.kind() != ErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            networking.forceDisconnect(namespace, ref, network);
+            return;
+        }
+        disconnect(namespace, ref, network);
+    }
+
     private interface NetworkChange {
         void apply(EngineContainer c, boolean running) throws IOException;
     }
@@ -720,7 +742,17 @@ public final class Engine implements AutoCloseable {
         for (EngineRecord r : db.engineContainers(namespace).list()) {
             every.add(parse(r));
         }
-        return ContainerViews.list(every, all, filters, limit, clock.instant());
+        Map<String, EngineContainer> byId = new java.util.HashMap<>();
+        every.forEach(c -> byId.put(c.id(), c));
+        List<ContainerSummary> out = new ArrayList<>();
+        for (ContainerSummary row : ContainerViews.list(every, all, filters, limit, clock.instant())) {
+            ContainerSummary listed = networking.summary(namespace, byId.get(row.id()), row,
+                    containerDir(namespace, row.id()));
+            if (ContainerNetworking.matches(byId.get(row.id()), listed, filters)) {
+                out.add(listed);
+            }
+        }
+        return out;
     }
 
     /** Every container of the namespace (the image service's in-use check). */
@@ -1072,7 +1104,17 @@ public final class Engine implements AutoCloseable {
         return find(namespace, id).orElseThrow(() -> BerthException.notFound("No such container: " + id));
     }
 
-    private void save(String namespace, EngineContainer c) throws IOException {
+    /** The pid of the container's init as its record has it (0 when it does not run). */
+    int pid(String namespace, String id) throws IOException {
+        return find(namespace, id).map(c -> c.state().pid()).orElse(0);
+    }
+
+    /** Whether the container's task runs now (running or paused, not between restarts). */
+    boolean hasRunningTask(String namespace, String id) {
+        return runs.containsKey(key(namespace, id));
+    }
+
+    void save(String namespace, EngineContainer c) throws IOException {
         db.engineContainers(namespace).update(c.id(), json(c));
     }
 

@@ -7,7 +7,11 @@
  * ({@link dev.berth.manager.engine.Restarts}); exec-based health checks
  * ({@link dev.berth.manager.engine.HealthMonitor}); docker's events ({@link dev.berth.manager.engine.DockerEvents});
  * networking through {@link dev.berth.manager.engine.ContainerNetworking} (the {@code --network} modes over
- * {@code manager.network}'s sandboxes: set up before each task, torn down after it, on rm and a failed start).
+ * {@code manager.network}'s sandboxes: set up before each task, torn down after it, on rm and a failed start);
+ * docker's reports and changes, one class each: stats from the task's cgroup metrics
+ * ({@link dev.berth.manager.engine.ContainerStats}), update ({@link dev.berth.manager.engine.ContainerUpdates}),
+ * diff ({@link dev.berth.manager.engine.ContainerChanges}), system df ({@link dev.berth.manager.engine.DiskUsage})
+ * and image prune ({@link dev.berth.manager.engine.ImagePrune}).
  *
  * <p>Layout: the engine's record of a container is a JSON document in the metadata database (migration 0002,
  * {@link dev.berth.manager.metadata.EngineStore}); its containerd container (id = the engine's 64-hex id) holds

@@ -11,7 +11,8 @@ import java.util.List;
  * Forwarding safety, as docker keeps it: once {@code ip_forward} is on (the bridge plugin's {@code isGateway}
  * turns it on), the FORWARD policy is DROP and berthd's chain {@code BERTH-FORWARD}, jumped to first, accepts only
  * what its networks allow: replies and published (DNAT'd) traffic into a bridge, traffic within a bridge always,
- * traffic out of a bridge only for networks that masquerade (and never into another of berthd's bridges). A
+ * traffic out of a bridge only for networks that masquerade. Traffic from one of berthd's bridges into another is
+ * dropped first, by the isolation chains ({@link BridgeIsolation}) the chain jumps to before anything else. A
  * non-masquerading bridge's other traffic is dropped before the CNI firewall plugin's per-address accepts.
  */
 final class ForwardingGuard {
@@ -24,11 +25,13 @@ final class ForwardingGuard {
     }
 
     private final HostCommands host;
+    private final BridgeIsolation isolation;
     /** The bridges the chain was last written for (the chain is rewritten only when they change). */
     private List<Bridge> applied = List.of();
 
     ForwardingGuard(HostCommands host) {
         this.host = host;
+        this.isolation = new BridgeIsolation(host);
     }
 
     /** True if the calling thread's network namespace forwards IPv4. */
@@ -43,6 +46,7 @@ final class ForwardingGuard {
     /** The chain's rules for these bridges, in order. */
     static List<List<String>> rules(List<Bridge> bridges) {
         List<List<String>> out = new ArrayList<>();
+        out.add(List.of("-j", BridgeIsolation.STAGE_1));
         for (Bridge b : bridges) {
             out.add(List.of("-o", b.device(), "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"));
             out.add(List.of("-o", b.device(), "-m", "conntrack", "--ctstate", "DNAT", "-j", "ACCEPT"));
@@ -50,11 +54,6 @@ final class ForwardingGuard {
         for (Bridge b : bridges) {
             out.add(List.of("-i", b.device(), "-o", b.device(), "-j", "ACCEPT"));
             if (b.masquerade()) {
-                for (Bridge other : bridges) {
-                    if (!other.device().equals(b.device())) {
-                        out.add(List.of("-i", b.device(), "-o", other.device(), "-j", "DROP"));
-                    }
-                }
                 out.add(List.of("-i", b.device(), "-j", "ACCEPT"));
             } else {
                 out.add(List.of("-i", b.device(), "-j", "DROP"));
@@ -73,6 +72,7 @@ final class ForwardingGuard {
             return;
         }
         host.check(List.of("iptables", "-w", "-P", "FORWARD", "DROP"));
+        isolation.ensure(bridges.stream().map(Bridge::device).toList());
         if (!host.run(List.of("iptables", "-w", "-S", CHAIN)).ok()) {
             host.check(List.of("iptables", "-w", "-N", CHAIN));
         }

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * berthd's networking clean-up at start, so a crash never leaks addresses or rules: every endpoint, libcni cache
  * entry, host-local allocation, netns mount and iptables rule (CNI's {@code id: "<container>"} comments, the
  * firewall plugin's per-address accepts) that belongs to no container the engine knows is released, the cache
- * entries through DEL with their cached result. A corrupt cache entry is reported and removed, never fatal.
+ * entries through DEL with their cached result; the isolation chains keep the rules of the existing bridge networks
+ * only. A corrupt cache entry is reported and removed, never fatal.
  */
 public final class NetworkReconciler {
 
@@ -95,6 +96,7 @@ public final class NetworkReconciler {
         }
         releaseAllocations(kept, released);
         releaseRules(kept, released);
+        new BridgeIsolation(host).syncIfPresent(networks.bridgeDevices());
         if (!released.isEmpty()) {
             LOG.info("reconcile: released networking of unknown containers", "count", released.size());
         }

@@ -41,6 +41,7 @@ public final class Networks {
     private final Clock clock;
     private final HostCommands host;
     private final Conflists conflists;
+    private final BridgeIsolation isolation;
     private final SecureRandom random = new SecureRandom();
     private final Object lock = new Object();
 
@@ -54,6 +55,7 @@ public final class Networks {
         this.clock = clock;
         this.host = host;
         this.conflists = new Conflists(options);
+        this.isolation = new BridgeIsolation(host);
     }
 
     NetworkOptions options() {
@@ -183,7 +185,9 @@ public final class Networks {
             insert(doc);
             try {
                 conflists.write(BridgeNetwork.of(doc));
+                isolation.syncIfPresent(bridgeDevices());
             } catch (IOException | RuntimeException e) {
+                conflists.remove(doc.name());
                 store.delete(doc.id());
                 throw e;
             }
@@ -277,6 +281,17 @@ public final class Networks {
         return out;
     }
 
+    /** The bridge devices of every bridge network (the isolation chains' rules). */
+    List<String> bridgeDevices() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Network n : all()) {
+            if ("bridge".equals(n.driver())) {
+                out.add(BridgeNetwork.of(n).device());
+            }
+        }
+        return out;
+    }
+
     /** Removes what a deleted bridge network left on the host: its list, its allocations, its bridge. */
     private void release(Network doc) throws IOException {
         if (!"bridge".equals(doc.driver())) {
@@ -285,6 +300,7 @@ public final class Networks {
         conflists.remove(doc.name());
         deleteTree(options.ipamDir().resolve(doc.name()));
         String device = BridgeNetwork.of(doc).device();
+        isolation.removeIfPresent(device);
         if (host.run(List.of("ip", "link", "show", device)).ok()) {
             host.check(List.of("ip", "link", "del", device));
         }

@@ -257,6 +257,37 @@ public final class Sandboxes implements AutoCloseable {
         });
     }
 
+    /**
+     * docker's {@code network disconnect -f} of a container the engine no longer knows: its endpoints on {@code
+     * network} in {@code namespace}, named by container id, id prefix or name, are released (DEL with the cached
+     * result); NOT_FOUND if there is none.
+     */
+    public void forceDisconnect(String namespace, String containerRef, String network) throws IOException {
+        Network n = networks.resolve(network);
+        List<NetworkStore.Endpoint> stale = new ArrayList<>();
+        for (NetworkStore.Endpoint e : store.endpoints(n.id())) {
+            String name = EndpointRecord.read(e.json()).containerName();
+            if (e.namespace().equals(namespace) && (e.container().startsWith(containerRef)
+                    || containerRef.equals(name) || containerRef.equals("/" + name))) {
+                stale.add(e);
+            }
+        }
+        if (stale.isEmpty()) {
+            throw BerthException.notFound("endpoint " + containerRef + " not found in network " + n.name());
+        }
+        for (NetworkStore.Endpoint e : stale) {
+            locked(e.container(), () -> {
+                try {
+                    detach(e);
+                } catch (CniException ex) {
+                    throw BerthException.internal("disconnect " + e.container() + " from " + n.name() + ": "
+                            + ex.getMessage());
+                }
+                return null;
+            });
+        }
+    }
+
     /** docker's {@code NetworkSettings} of a container from its endpoints (all empty if it has none). */
     public NetworkSettings settings(String namespace, String containerId) throws IOException {
         return locked(containerId, () -> settingsLocked(namespace, containerId));

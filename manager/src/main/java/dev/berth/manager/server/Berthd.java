@@ -15,7 +15,12 @@ import dev.berth.manager.engine.ContainerVolumeUsers;
 import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.EngineConfig;
+import dev.berth.manager.engine.ContainerChanges;
+import dev.berth.manager.engine.ContainerStats;
+import dev.berth.manager.engine.ContainerUpdates;
+import dev.berth.manager.engine.DiskUsage;
 import dev.berth.manager.engine.EngineImages;
+import dev.berth.manager.engine.ImagePrune;
 import dev.berth.manager.engine.SystemInfo;
 import dev.berth.manager.engine.spec.SpecBuilder;
 import dev.berth.manager.engine.volume.ContainerArchive;
@@ -213,7 +218,7 @@ public final class Berthd implements AutoCloseable {
                 "dropped", volumeRecovery.dropped().size());
         BerthdConfig.NetworkSwitches switches = config.network();
         Networks networks = new Networks(db.networks(), new NetworkOptions(root, config.state(),
-                List.of(NetworkOptions.DEBIAN_PLUGINS), switches.defaultBridge() ? switches.bridge() : "berth0",
+                switches.pluginDirs(), switches.defaultBridge() ? switches.bridge() : "berth0",
                 switches.masquerade(), switches.upstreamDns()), clock);
         networks.ensureBuiltins();
         Sandboxes sandboxes = new Sandboxes(networks, db.networks(), sys, sys);
@@ -229,6 +234,7 @@ public final class Berthd implements AutoCloseable {
         closeables.push(engine);
         engine.recover();
         EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
+        DiskUsage diskUsage = new DiskUsage(engine, engineImages, volumes, db);
         RegistryHosts registries = new RegistryHosts(config.registries());
         closeables.push(registries);
         // the puller bounds its own concurrency per pull, the unpacker its applies per unpack (a layer's apply is
@@ -266,12 +272,16 @@ public final class Berthd implements AutoCloseable {
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, registries, defaultSnapshotter, config.maxUnpackedBytes()),
-                new EngineContainersService(engine, new ContainerArchive(sys)),
+                new EngineContainersService(engine, new ContainerArchive(sys),
+                        new ContainerStats(engine, tasks, clock, Path.of("/proc")),
+                        new ContainerUpdates(engine, db, tasks, dockerEvents,
+                                ContainerUpdates.HostLimits.of(Path.of("/sys/fs/cgroup"))),
+                        new ContainerChanges(engine, db, sys, mounter, scratch, clock), diskUsage),
                 new EngineVolumesService(volumes, dockerEvents),
                 new EngineNetworksService(networks, engine, dockerEvents),
-                new EngineImagesService(engineImages),
+                new EngineImagesService(engineImages, new ImagePrune(engine, engineImages, db, clock)),
                 new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
-                        VERSION), clock)));
+                        VERSION), diskUsage, clock)));
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);

@@ -2,6 +2,7 @@ package dev.berth.manager.server;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.log.Level;
+import dev.berth.manager.network.NetworkOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import org.tomlj.TomlTable;
  *     bridge = "berth0"                  # the default bridge's device; "none": containers default to --network none
  *     masquerade = true                  # false: no network masquerades (tests and the main job)
  *     upstream_dns = true                # false: the embedded DNS forwards nothing upstream
+ *     plugin_dirs = ["/usr/lib/cni"]     # where the CNI plugins are looked for, in order
  * </pre>
  *
  * @param runtimes runtime name → shim binary; a runtime named by an absolute path needs no entry
@@ -86,13 +88,19 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
      * the default network mode, docker's {@code --bridge=none}); {@code masquerade} and {@code upstreamDns} let
      * traffic leave the machine (docker's defaults: on; the tests and the main job: off).
      */
-    public record NetworkSwitches(String bridge, boolean masquerade, boolean upstreamDns) {
+    public record NetworkSwitches(String bridge, boolean masquerade, boolean upstreamDns, List<Path> pluginDirs) {
         /** docker's defaults. */
         public static final NetworkSwitches DOCKER = new NetworkSwitches("berth0", true, true);
         /** Nothing leaves the machine and containers get no network unless they ask for one (embedded tests). */
         public static final NetworkSwitches CONTAINED = new NetworkSwitches("none", false, false);
 
+        /** With Debian's CNI plugins. */
+        public NetworkSwitches(String bridge, boolean masquerade, boolean upstreamDns) {
+            this(bridge, masquerade, upstreamDns, List.of(NetworkOptions.DEBIAN_PLUGINS));
+        }
+
         public NetworkSwitches {
+            pluginDirs = List.copyOf(pluginDirs);
             if (!bridge.equals("none") && !bridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
                 throw BerthException.invalidArgument("config: berth.network.bridge " + bridge
                         + ": not a device name (up to 15 of [a-zA-Z0-9_.-]) or none");
@@ -138,7 +146,24 @@ public record BerthdConfig(Path root, Path state, Path address, Path ttrpcAddres
                         : dockerBeside(newAddress),
                 new NetworkSwitches(toml.getString("berth.network.bridge", network::bridge),
                         toml.getBoolean("berth.network.masquerade", network::masquerade),
-                        toml.getBoolean("berth.network.upstream_dns", network::upstreamDns)));
+                        toml.getBoolean("berth.network.upstream_dns", network::upstreamDns),
+                        pluginDirs(toml, file, network.pluginDirs())));
+    }
+
+    private static List<Path> pluginDirs(TomlParseResult toml, Path file, List<Path> fallback) {
+        if (!toml.contains("berth.network.plugin_dirs")) {
+            return fallback;
+        }
+        TomlArray array = toml.getArray("berth.network.plugin_dirs");
+        if (array == null || array.isEmpty()) {
+            throw BerthException.invalidArgument("load config " + file + ": berth.network.plugin_dirs: a list of "
+                    + "directories is required");
+        }
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(Path.of(array.getString(i)));
+        }
+        return out;
     }
 
     public BerthdConfig withRoot(Path p) {

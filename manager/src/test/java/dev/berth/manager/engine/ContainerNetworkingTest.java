@@ -3,8 +3,11 @@ package dev.berth.manager.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.model.ContainerConfig;
+import dev.berth.model.DockerJson;
 import dev.berth.model.HostConfig;
 import dev.berth.model.PortBinding;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,5 +38,23 @@ class ContainerNetworkingTest {
                         "53/udp", List.of(new PortBinding("", "")), "8080/tcp", List.of(new PortBinding("", ""))),
                 ContainerNetworking.published(config, host));
         assertEquals(Map.of(), ContainerNetworking.published(config, HostConfig.EMPTY));
+    }
+
+    @Test
+    void sharedEtc_bindsTheOthersHostsResolvConfAndHostname_andLeavesOtherMounts() throws Exception {
+        Path own = Path.of("/s/own");
+        Path other = Path.of("/s/other");
+        String spec = "{\"mounts\":[{\"destination\":\"/etc/hosts\",\"source\":\"/s/own/hosts\"},"
+                + "{\"destination\":\"/etc/resolv.conf\",\"source\":\"/s/own/resolv.conf\"},"
+                + "{\"destination\":\"/etc/hostname\",\"source\":\"/s/own/hostname\"},"
+                + "{\"destination\":\"/etc/hosts\",\"source\":\"/user/hosts\"},"
+                + "{\"destination\":\"/data\",\"source\":\"/s/own/hosts\"}]}";
+        var out = DockerJson.mapper().readTree(ContainerNetworking.sharedEtc(
+                spec.getBytes(StandardCharsets.UTF_8), own, other)).path("mounts");
+        assertEquals("/s/other/hosts", out.path(0).path("source").asText());
+        assertEquals("/s/other/resolv.conf", out.path(1).path("source").asText());
+        assertEquals("/s/other/hostname", out.path(2).path("source").asText());
+        assertEquals("/user/hosts", out.path(3).path("source").asText(), "a user's bind stays");
+        assertEquals("/s/own/hosts", out.path(4).path("source").asText(), "another destination stays");
     }
 }

@@ -99,6 +99,29 @@ class SandboxesTest extends NetworkFixture {
     }
 
     @Test
+    void forceDisconnect_endpointOfAGoneContainer_isReleasedByName_andAnUnknownOneIsNotFound() throws Exception {
+        netns.call(() -> networks.create(NetworkCreate.bridge("stale")));
+        netns.call(() -> sandboxes.setUp(NS, id('a'), "gone", new SandboxRequest("stale", Map.of(), Map.of())));
+        BerthException unknown = assertThrows(BerthException.class, () -> netns.call(() -> {
+            sandboxes.forceDisconnect(NS, "nosuch", "stale");
+            return null;
+        }));
+        assertEquals(ErrorKind.NOT_FOUND, unknown.kind());
+
+        netns.call(() -> {
+            sandboxes.forceDisconnect(NS, "gone", "stale");
+            return null;
+        });
+
+        assertTrue(netns.call(() -> networks.inspect("stale")).containers().isEmpty());
+        netns.call(() -> {
+            sandboxes.tearDown(NS, id('a'));
+            return null;
+        });
+        assertEquals("", leftovers());
+    }
+
+    @Test
     void setUp_defaultBridge_gets172_17AndStaticIpIsRefused() throws Exception {
         Sandbox a = netns.call(() -> sandboxes.setUp(NS, id('a'), "a", new SandboxRequest("", Map.of(), Map.of())));
         NetworkSettings s = a.settings();

@@ -47,6 +47,10 @@ class CommandLineTest {
         BerthdConfig none = CommandLine.parse(List.of("--config", file.toString()), DEFAULTS).config();
         assertEquals(false, none.network().defaultBridge());
         assertEquals(true, none.network().masquerade());
+        assertEquals(List.of(Path.of("/usr/lib/cni")), none.network().pluginDirs());
+        Files.writeString(file, "[berth.network]\nplugin_dirs = [\"/tmp/slow-cni\", \"/usr/lib/cni\"]\n");
+        assertEquals(List.of(Path.of("/tmp/slow-cni"), Path.of("/usr/lib/cni")), CommandLine.parse(List.of(
+                "--config", file.toString()), DEFAULTS).config().network().pluginDirs());
         Files.writeString(file, "[berth.network]\nbridge = \"not a device\"\n");
         BerthException bad = assertThrows(BerthException.class,
                 () -> CommandLine.parse(List.of("--config", file.toString()), DEFAULTS));

@@ -78,6 +78,17 @@ public final class SpecBuilder {
     }
 
     /**
+     * The resource limits of {@code host} as the spec's {@code linux.resources} (memory, cpu, pids, blockIO; no
+     * device rules), with the checks {@link #build} makes: what {@code docker update} changes in a spec and sends to
+     * a running task.
+     */
+    public static ObjectNode resources(HostConfig host) {
+        ObjectNode resources = DockerJson.mapper().createObjectNode();
+        Resources.apply(host, resources);
+        return resources;
+    }
+
+    /**
      * The OCI runtime spec ({@code config.json}) of {@code request}'s container; writes its hostname, hosts and
      * resolv.conf files into the request's container directory and, as docker, creates its working directory in the
      * rootfs when the image lacks it. A bad option or an unknown user is an

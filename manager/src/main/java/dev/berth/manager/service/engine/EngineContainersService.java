@@ -38,6 +38,13 @@ import dev.berth.api.services.engine.v1.TopRow;
 import dev.berth.api.services.engine.v1.WaitContainerRequest;
 import dev.berth.api.services.engine.v1.WaitContainerResponse;
 
+import dev.berth.api.services.engine.v1.StatsRequest;
+import dev.berth.api.services.engine.v1.UpdateContainerRequest;
+import dev.berth.api.services.engine.v1.UpdateContainerResponse;
+import dev.berth.manager.engine.ContainerChanges;
+import dev.berth.manager.engine.ContainerStats;
+import dev.berth.manager.engine.ContainerUpdates;
+import dev.berth.manager.engine.DiskUsage;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.Execs;
 import dev.berth.manager.engine.LogQuery;
@@ -70,10 +77,56 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
 
     private final Engine engine;
     private final ContainerArchive archives;
+    private final ContainerStats stats;
+    private final ContainerUpdates updates;
+    private final ContainerChanges changes;
+    private final DiskUsage sizes;
 
-    public EngineContainersService(Engine engine, ContainerArchive archives) {
+    public EngineContainersService(Engine engine, ContainerArchive archives, ContainerStats stats,
+                                   ContainerUpdates updates, ContainerChanges changes, DiskUsage sizes) {
         this.engine = engine;
         this.archives = archives;
+        this.stats = stats;
+        this.updates = updates;
+        this.changes = changes;
+        this.sizes = sizes;
+    }
+
+    @Override
+    public void stats(StatsRequest req, StreamObserver<JsonDocument> response) {
+        ServerCallStreamObserver<JsonDocument> call = (ServerCallStreamObserver<JsonDocument>) response;
+        ContainerStats.Mode mode = req.getStream() ? ContainerStats.Mode.STREAM
+                : req.getOneShot() ? ContainerStats.Mode.ONE_SHOT : ContainerStats.Mode.TWO_SAMPLES;
+        try {
+            stats.stats(RequestMetadata.namespace("stats of container"), req.getId(), mode,
+                    doc -> call.onNext(Json.document(doc)), call::isCancelled);
+        } catch (IOException | RuntimeException e) {
+            if (!call.isCancelled()) {
+                response.onError(GrpcErrors.toStatusException(e));
+            }
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.onError(GrpcErrors.toStatusException(BerthException.unavailable("stats of container "
+                    + req.getId() + ": interrupted")));
+            return;
+        }
+        if (!call.isCancelled()) {
+            response.onCompleted();
+        }
+    }
+
+    @Override
+    public void update(UpdateContainerRequest req, StreamObserver<UpdateContainerResponse> response) {
+        Calls.unary(response, () -> UpdateContainerResponse.newBuilder().addAllWarnings(updates.update(
+                RequestMetadata.namespace("update container"), req.getId(),
+                Json.read(req.getUpdate().toByteArray(), HostConfig.class, "update config"))).build());
+    }
+
+    @Override
+    public void changes(ContainerRef req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(changes.changes(RequestMetadata.namespace("changes of container"),
+                req.getId())));
     }
 
     @Override
@@ -272,8 +325,11 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
 
     @Override
     public void list(ListContainersRequest req, StreamObserver<JsonDocument> response) {
-        Calls.unary(response, () -> Json.document(engine.list(RequestMetadata.namespace("list containers"),
-                req.getAll(), Json.filters(req.getFiltersMap()), req.getLimit())));
+        Calls.unary(response, () -> {
+            String ns = RequestMetadata.namespace("list containers");
+            var list = engine.list(ns, req.getAll(), Json.filters(req.getFiltersMap()), req.getLimit());
+            return Json.document(req.getSize() ? sizes.withSizes(ns, list) : list);
+        });
     }
 
     @Override
@@ -382,8 +438,12 @@ public final class EngineContainersService extends ContainersGrpc.ContainersImpl
 
     @Override
     public void prune(PruneRequest req, StreamObserver<PruneResponse> response) {
-        Calls.unary(response, () -> PruneResponse.newBuilder().addAllDeleted(engine.prune(
-                RequestMetadata.namespace("prune containers"), Json.filters(req.getFiltersMap()))).build());
+        Calls.unary(response, () -> {
+            DiskUsage.PrunedContainers p = sizes.pruneContainers(RequestMetadata.namespace("prune containers"),
+                    Json.filters(req.getFiltersMap()));
+            return PruneResponse.newBuilder().addAllDeleted(p.deleted()).setSpaceReclaimed(p.spaceReclaimed())
+                    .build();
+        });
     }
 
     @Override

@@ -99,6 +99,11 @@ public final class EngineNetworksService extends NetworksGrpc.NetworksImplBase {
         Calls.unary(response, () -> {
             String ns = RequestMetadata.namespace("disconnect network");
             Network n = networks.inspect(req.getNetwork());
+            if (req.getForce()) {
+                engine.forceDisconnect(ns, req.getContainer(), n.name());
+                publish(ns, "disconnect", n, Map.of("container", req.getContainer()));
+                return Empty.getDefaultInstance();
+            }
             String id = engine.resolve(ns, req.getContainer());
             engine.disconnect(ns, id, n.name());
             publish(ns, "disconnect", n, Map.of("container", id));

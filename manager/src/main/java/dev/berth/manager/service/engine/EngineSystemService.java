@@ -6,6 +6,7 @@ import dev.berth.api.services.engine.v1.EventsRequest;
 import dev.berth.api.services.engine.v1.JsonDocument;
 import dev.berth.api.services.engine.v1.SystemGrpc;
 import dev.berth.api.services.engine.v1.Empty;
+import dev.berth.manager.engine.DiskUsage;
 import dev.berth.manager.engine.DockerEvents;
 import dev.berth.manager.engine.SystemInfo;
 import dev.berth.manager.service.Calls;
@@ -18,18 +19,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** {@code berth.services.engine.v1.System}: docker's events of the call's namespace, and docker's info. */
+/** {@code berth.services.engine.v1.System}: docker's events of the call's namespace, docker's info and df. */
 public final class EngineSystemService extends SystemGrpc.SystemImplBase {
     private static final long POLL_MILLIS = 200;
 
     private final DockerEvents events;
     private final SystemInfo info;
+    private final DiskUsage usage;
     private final Clock clock;
 
-    public EngineSystemService(DockerEvents events, SystemInfo info, Clock clock) {
+    public EngineSystemService(DockerEvents events, SystemInfo info, DiskUsage usage, Clock clock) {
         this.events = events;
         this.info = info;
+        this.usage = usage;
         this.clock = clock;
+    }
+
+    @Override
+    public void df(Empty req, StreamObserver<JsonDocument> response) {
+        Calls.unary(response, () -> Json.document(usage.df(RequestMetadata.namespace("disk usage"))));
     }
 
     @Override
