@@ -18,7 +18,9 @@ public enum ErrorKind {
     INTERNAL(Code.INTERNAL),
     DEADLINE_EXCEEDED(Code.DEADLINE_EXCEEDED),
     CANCELLED(Code.CANCELLED),
-    RESOURCE_EXHAUSTED(Code.RESOURCE_EXHAUSTED);
+    RESOURCE_EXHAUSTED(Code.RESOURCE_EXHAUSTED),
+    /** The credentials were refused (a registry login). */
+    UNAUTHENTICATED(Code.UNAUTHENTICATED);
 
     private final Code code;
 

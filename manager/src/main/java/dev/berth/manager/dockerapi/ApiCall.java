@@ -69,6 +69,11 @@ final class ApiCall {
         return request.body();
     }
 
+    /** The body as it arrives, on a route added with {@link Router#addStreamed}. */
+    java.io.InputStream bodyStream() {
+        return request.bodyStream();
+    }
+
     /** The body as JSON; an empty body is an empty object. 400 when it is not JSON. */
     JsonNode bodyJson() {
         if (request.body().length == 0) {

@@ -6,8 +6,8 @@ import io.grpc.StatusRuntimeException;
 /**
  * A refusal with docker's HTTP status and message, answered as {@code {"message": …}}. {@link #of} is the one
  * mapping from the engine's gRPC statuses: NOT_FOUND 404, ALREADY_EXISTS and FAILED_PRECONDITION 409 (docker's
- * conflicts), INVALID_ARGUMENT and OUT_OF_RANGE 400, PERMISSION_DENIED 403, UNIMPLEMENTED 501, UNAVAILABLE 503,
- * anything else 500.
+ * conflicts), INVALID_ARGUMENT and OUT_OF_RANGE 400, UNAUTHENTICATED 401, PERMISSION_DENIED 403, UNIMPLEMENTED
+ * 501, UNAVAILABLE 503, anything else 500.
  */
 final class ApiException extends RuntimeException {
 
@@ -41,7 +41,8 @@ final class ApiException extends RuntimeException {
             case NOT_FOUND -> 404;
             case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
             case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
-            case PERMISSION_DENIED, UNAUTHENTICATED -> 403;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
             case UNIMPLEMENTED -> 501;
             case UNAVAILABLE -> 503;
             default -> 500;

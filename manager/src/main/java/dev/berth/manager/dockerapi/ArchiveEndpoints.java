@@ -1,12 +1,11 @@
 package dev.berth.manager.dockerapi;
 
-import com.google.protobuf.ByteString;
 import dev.berth.api.services.engine.v1.ArchiveChunk;
 import dev.berth.api.services.engine.v1.ArchivePath;
 import dev.berth.api.services.engine.v1.Empty;
 import dev.berth.manager.dockerapi.http.Chunks;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Map;
 final class ArchiveEndpoints {
 
     static final String STAT_HEADER = "X-Docker-Container-Path-Stat";
-    private static final int PUT_CHUNK = 1 << 20;
 
     private final Stubs stubs;
 
@@ -29,7 +27,7 @@ final class ArchiveEndpoints {
     void addTo(Router r) {
         r.add("HEAD", "/containers/{id}/archive", this::stat)
                 .add("GET", "/containers/{id}/archive", this::get)
-                .add("PUT", "/containers/{id}/archive", this::put);
+                .addStreamed("PUT", "/containers/{id}/archive", this::put);
     }
 
     private ArchivePath path(ApiCall c) {
@@ -66,23 +64,19 @@ final class ArchiveEndpoints {
         out.end();
     }
 
+    /** The tar is passed on as it arrives; the engine extracts it once whole, so a body cut short writes nothing. */
     private void put(ApiCall c) {
-        Completion<Empty> done = new Completion<>();
-        StreamObserver<ArchiveChunk> in = stubs.containersAsync().archivePut(done);
-        byte[] tar = c.body();
-        int off = 0;
-        do {
-            int n = Math.min(PUT_CHUNK, tar.length - off);
-            ArchiveChunk.Builder b = ArchiveChunk.newBuilder().setData(ByteString.copyFrom(tar, off, n));
-            if (off == 0) {
-                b.setTarget(path(c)).setNoOverwriteDirNonDir(c.flag("noOverwriteDirNonDir", false))
-                        .setCopyUidGid(c.flag("copyUIDGID", false));
-            }
-            in.onNext(b.build());
-            off += n;
-        } while (off < tar.length && !done.isDone());
-        in.onCompleted();
-        done.join();
+        Upload<ArchiveChunk, Empty> upload = new Upload<>();
+        stubs.containersAsync().archivePut(upload);
+        try {
+            upload.send(ArchiveChunk.newBuilder().setTarget(path(c))
+                    .setNoOverwriteDirNonDir(c.flag("noOverwriteDirNonDir", false))
+                    .setCopyUidGid(c.flag("copyUIDGID", false)).build());
+            upload.sendBody(c.bodyStream(), data -> ArchiveChunk.newBuilder().setData(data).build());
+        } catch (IOException e) {
+            throw ApiException.badRequest("extract to container " + c.param("id") + ": " + e.getMessage());
+        }
+        upload.finish();
         c.status(200);
     }
 }

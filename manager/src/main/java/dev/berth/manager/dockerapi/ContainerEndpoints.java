@@ -302,7 +302,9 @@ final class ContainerEndpoints {
         String repo = c.query("repo", "");
         String reference = repo.isEmpty() ? "" : repo + ":" + c.query("tag", "latest");
         JsonNode config = c.bodyJson();
-        CommitRequest.Builder req = CommitRequest.newBuilder().setContainerId(container).setReference(reference)
+        // docker names the container by name, id or prefix; the transfer service takes the full id
+        String id = StdioEndpoints.inspect(stubs, container).path("Id").asText(container);
+        CommitRequest.Builder req = CommitRequest.newBuilder().setContainerId(id).setReference(reference)
                 .setAuthor(c.query("author", "")).setComment(c.query("comment", ""))
                 .setPause(c.flag("pause", true)).addAllChanges(c.request().queryAll("changes"));
         if (config.size() > 0) {
@@ -311,7 +313,7 @@ final class ContainerEndpoints {
         }
         CommitResponse res = stubs.transfer().commit(req.build());
         String name = res.getImage().getName();
-        String id = name.isEmpty() ? res.getImage().getTarget().getDigest() : ImageEndpoints.id(stubs, name);
-        c.json(201, Map.of("Id", id));
+        c.json(201, Map.of("Id", name.isEmpty() ? res.getImage().getTarget().getDigest()
+                : ImageEndpoints.id(stubs, name)));
     }
 }

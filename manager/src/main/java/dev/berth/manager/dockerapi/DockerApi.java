@@ -25,8 +25,8 @@ public final class DockerApi implements Handler, AutoCloseable {
     static final String MIN_API_VERSION = "1.12";
     /** What {@code /version} calls the engine: docker's version scheme, so clients comparing versions accept it. */
     static final String ENGINE_VERSION = "20.10.24-berth";
-    /** Request bodies (archives put, images loaded) are read whole up to this size. */
-    static final int MAX_BODY = 1 << 30;
+    /** Request bodies other than uploads (JSON documents) are read whole up to this size. */
+    static final int MAX_BODY = 64 << 20;
     private static final Log LOG = Log.of(DockerApi.class);
 
     private final Router router;
@@ -68,6 +68,12 @@ public final class DockerApi implements Handler, AutoCloseable {
         } finally {
             ctx.cancel(null);
         }
+    }
+
+    /** The routes added with {@link Router#addStreamed} get their bodies as they arrive (any version prefix). */
+    @Override
+    public boolean streamsBody(String method, String path) {
+        return router.route(method, Router.stripVersion(path).path()).map(Router.Match::streamed).orElse(false);
     }
 
     private void dispatch(Request request, Reply reply, Router.Versioned v) {

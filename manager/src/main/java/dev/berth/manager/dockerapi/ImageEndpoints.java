@@ -1,6 +1,5 @@
 package dev.berth.manager.dockerapi;
 
-import com.google.protobuf.ByteString;
 import dev.berth.api.services.engine.v1.FilterValues;
 import dev.berth.api.services.engine.v1.ImageRef;
 import dev.berth.api.services.engine.v1.ListImagesRequest;
@@ -19,7 +18,6 @@ import dev.berth.api.services.transfer.v1.PushRequest;
 import dev.berth.manager.dockerapi.http.Chunks;
 import dev.berth.model.DockerJson;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,11 +27,10 @@ import java.util.Map;
 /**
  * {@code /images/…}: pull (create), push, load and get through the transfer service, with docker's JSON progress
  * streams; list, inspect, history, tag, remove, prune through the engine's Images service. Search answers 501.
- * Registry credentials are berthd's own ({@code [berth.registry]}): {@code X-Registry-Auth} is not passed on.
+ * A client's {@code X-Registry-Auth} credentials are used for its pull or push only; without them berthd's own
+ * ({@code [berth.registry]}) are.
  */
 final class ImageEndpoints {
-
-    private static final int LOAD_CHUNK = 1 << 20;
 
     private final Stubs stubs;
 
@@ -44,7 +41,7 @@ final class ImageEndpoints {
     void addTo(Router r) {
         r.add("POST", "/images/create", this::pull)
                 .add("GET", "/images/json", this::list)
-                .add("POST", "/images/load", this::load)
+                .addStreamed("POST", "/images/load", this::load)
                 .add("GET", "/images/get", c -> export(c, c.request().queryAll("names")))
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/search", c -> {
@@ -121,8 +118,9 @@ final class ImageEndpoints {
         if (tag.isEmpty() && !from.substring(from.lastIndexOf('/') + 1).contains(":") && !from.contains("@")) {
             reference = from + ":latest";
         }
-        Iterator<Progress> it = stubs.transfer().pull(PullRequest.newBuilder().setReference(reference)
-                .setPlatform(c.query("platform", "")).build());
+        PullRequest.Builder req = PullRequest.newBuilder().setReference(reference).setPlatform(c.query("platform", ""));
+        RegistryAuthHeader.of(c).ifPresent(req::setAuth);
+        Iterator<Progress> it = stubs.transfer().pull(req.build());
         ProgressJson progress = ProgressJson.pull(familiar(reference));
         relay(c, it, progress);
     }
@@ -131,7 +129,9 @@ final class ImageEndpoints {
         String name = c.param("name");
         String tag = c.query("tag", "");
         String reference = tag.isEmpty() ? name : name + ":" + tag;
-        Iterator<Progress> it = stubs.transfer().push(PushRequest.newBuilder().setImage(reference).build());
+        PushRequest.Builder req = PushRequest.newBuilder().setImage(reference);
+        RegistryAuthHeader.of(c).ifPresent(req::setAuth);
+        Iterator<Progress> it = stubs.transfer().push(req.build());
         relay(c, it, ProgressJson.push(reference, tag.isEmpty() ? "latest" : tag));
     }
 
@@ -166,18 +166,21 @@ final class ImageEndpoints {
         out.end();
     }
 
-    /** {@code POST /images/load}: a {@code docker save} (or OCI) archive imported; "Loaded image: …" per image. */
+    /**
+     * {@code POST /images/load}: a {@code docker save} (or OCI) archive imported as it arrives; "Loaded image: …"
+     * per image. A body cut short cancels the import, which then records nothing.
+     */
     private void load(ApiCall c) {
-        Completion<Progress> done = new Completion<>();
-        StreamObserver<ImportRequest> in = stubs.transferAsync().import_(done);
-        in.onNext(ImportRequest.newBuilder().setOptions(ImportOptions.getDefaultInstance()).build());
-        byte[] tar = c.body();
-        for (int off = 0; off < tar.length && !done.isDone(); off += LOAD_CHUNK) {
-            in.onNext(ImportRequest.newBuilder().setData(ByteString.copyFrom(tar, off,
-                    Math.min(LOAD_CHUNK, tar.length - off))).build());
+        Upload<ImportRequest, Progress> upload = new Upload<>();
+        stubs.transferAsync().import_(upload);
+        List<Image> loaded;
+        try {
+            upload.send(ImportRequest.newBuilder().setOptions(ImportOptions.getDefaultInstance()).build());
+            upload.sendBody(c.bodyStream(), data -> ImportRequest.newBuilder().setData(data).build());
+        } catch (IOException e) {
+            throw ApiException.badRequest("load: " + e.getMessage());
         }
-        in.onCompleted();
-        List<Image> loaded = done.join().stream().flatMap(p -> p.getImagesList().stream()).toList();
+        loaded = upload.finish().stream().flatMap(p -> p.getImagesList().stream()).toList();
         Chunks out = c.reply().stream(200, "application/json", Map.of());
         for (Image image : loaded) {
             String line = image.getName().isEmpty() ? "Loaded image ID: " + image.getTarget().getDigest()

@@ -19,10 +19,11 @@ final class Router {
     private static final Pattern VERSIONED = Pattern.compile("/v(\\d+)\\.(\\d+)(/.*)");
     private static final Pattern PARAM = Pattern.compile("\\{(\\w+)(\\*?)}");
 
-    record Match(Consumer<ApiCall> endpoint, Map<String, String> params) {
+    record Match(Consumer<ApiCall> endpoint, Map<String, String> params, boolean streamed) {
     }
 
-    private record Route(String method, Pattern path, List<String> names, Consumer<ApiCall> endpoint) {
+    private record Route(String method, Pattern path, List<String> names, Consumer<ApiCall> endpoint,
+                         boolean streamed) {
     }
 
     /** A path without its version prefix, and the version it named (major, minor), if any. */
@@ -32,6 +33,15 @@ final class Router {
     private final List<Route> routes = new ArrayList<>();
 
     Router add(String method, String template, Consumer<ApiCall> endpoint) {
+        return add(method, template, endpoint, false);
+    }
+
+    /** A route whose request body the endpoint reads as it arrives ({@link ApiCall#bodyStream()}): uploads. */
+    Router addStreamed(String method, String template, Consumer<ApiCall> endpoint) {
+        return add(method, template, endpoint, true);
+    }
+
+    private Router add(String method, String template, Consumer<ApiCall> endpoint, boolean streamed) {
         StringBuilder regex = new StringBuilder();
         List<String> names = new ArrayList<>();
         Matcher m = PARAM.matcher(template);
@@ -43,7 +53,7 @@ final class Router {
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(method, Pattern.compile(regex.toString()), names, endpoint));
+        routes.add(new Route(method, Pattern.compile(regex.toString()), names, endpoint, streamed));
         return this;
     }
 
@@ -74,7 +84,7 @@ final class Router {
                 for (int i = 0; i < r.names.size(); i++) {
                     params.put(r.names.get(i), m.group(i + 1));
                 }
-                return Optional.of(new Match(r.endpoint, params));
+                return Optional.of(new Match(r.endpoint, params, r.streamed));
             }
         }
         return Optional.empty();

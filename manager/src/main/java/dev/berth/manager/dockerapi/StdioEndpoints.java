@@ -53,9 +53,14 @@ final class StdioEndpoints {
 
     /** Whether the container has a terminal (its output is then raw, not framed). */
     static boolean tty(Stubs stubs, String id) {
+        return inspect(stubs, id).path("Config").path("Tty").asBoolean(false);
+    }
+
+    /** The engine's inspect document of container {@code id} (a name, id or id prefix). */
+    static JsonNode inspect(Stubs stubs, String id) {
         byte[] doc = stubs.containers().inspect(dev.berth.api.services.engine.v1.ContainerRef.newBuilder()
                 .setId(id).build()).getJson().toByteArray();
-        return json(doc, id).path("Config").path("Tty").asBoolean(false);
+        return json(doc, id);
     }
 
     private static JsonNode json(byte[] doc, String id) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.services.engine.v1.Empty;
 import dev.berth.api.services.engine.v1.EventsRequest;
 import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.transfer.v1.LoginRequest;
 import dev.berth.manager.dockerapi.http.Chunks;
 import dev.berth.model.DockerJson;
 import io.grpc.StatusRuntimeException;
@@ -34,10 +35,24 @@ final class SystemEndpoints {
                 .add("GET", "/events", this::events)
                 .add("GET", "/system/df", c -> c.json(200, stubs.system().df(Empty.getDefaultInstance())
                         .getJson().toByteArray()))
-                .add("POST", "/auth", c -> {
-                    throw ApiException.notImplemented("berthd does not log in through the Docker API: registry "
-                            + "credentials come from berthd's [berth.registry] config (docker's config.json)");
-                });
+                .add("POST", "/auth", this::auth);
+    }
+
+    /**
+     * docker login's check: the registry is asked with the credentials, nothing is kept (docker's CLI stores them
+     * and sends them with each pull and push); a refusal is 401 with docker's message.
+     */
+    private void auth(ApiCall c) {
+        RegistryAuthHeader.AuthConfig config = RegistryAuthHeader.parse(c.body(), "auth configuration");
+        if (!config.hasCredentials()) {
+            throw ApiException.badRequest("login " + config.serverAddress() + ": username is required");
+        }
+        String status = stubs.transfer().login(LoginRequest.newBuilder().setServerAddress(config.serverAddress())
+                .setAuth(config.auth()).build()).getStatus();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Status", status);
+        out.put("IdentityToken", "");
+        c.json(200, out);
     }
 
     private void ping(ApiCall c) {

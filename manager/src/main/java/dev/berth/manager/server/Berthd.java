@@ -273,7 +273,7 @@ public final class Berthd implements AutoCloseable {
                 new EventsService(exchange, exchange, exchange),
                 new TransferService(new ImagePuller(registries, db, unpacker, downloads),
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
-                        new ImageExporter(db), commits, defaultSnapshotter, config.maxUnpackedBytes()),
+                        new ImageExporter(db), commits, registries, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine, new ContainerArchive(sys),
                         new ContainerStats(engine, tasks, clock, Path.of("/proc")),
                         new ContainerUpdates(engine, db, tasks, dockerEvents,

@@ -61,7 +61,7 @@ class ImagePullThroughputTest {
             try (PullFixture fx = new PullFixture(dir)) {
                 Unpacker unpacker = mode.endsWith("one at a time") ? new Unpacker(fx.applier)
                         : new Unpacker(fx.applier, applies, cores);
-                ImagePuller puller = new ImagePuller(ref -> registry, fx.db, unpacker, fx.pool);
+                ImagePuller puller = new ImagePuller((ref, credentials) -> registry, fx.db, unpacker, fx.pool);
                 PullOptions options = PullOptions.defaults().withUnpack(!mode.equals("download only"));
                 java.util.Set<Object> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 java.util.concurrent.atomic.AtomicInteger streamed = new java.util.concurrent.atomic.AtomicInteger();

@@ -87,7 +87,7 @@ class ImagePullerTest {
     void setUp() throws IOException {
         fx = new PullFixture(temp);
         registry = new FakeRegistry(HOST);
-        puller = new ImagePuller(ref -> {
+        puller = new ImagePuller((ref, credentials) -> {
             assertEquals(HOST, ref.domain());
             return registry;
         }, fx.db, new Unpacker(fx.applier, applies, 5), fx.pool);

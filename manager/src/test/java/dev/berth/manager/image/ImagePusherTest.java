@@ -49,7 +49,7 @@ class ImagePusherTest {
     @BeforeEach
     void setUp() throws IOException {
         fx = new PullFixture(temp);
-        Registries registries = ref -> switch (ref.domain()) {
+        Registries registries = (ref, credentials) -> switch (ref.domain()) {
             case SOURCE -> source;
             case OTHER -> other;
             default -> throw new AssertionError("unexpected registry " + ref.domain());

@@ -57,6 +57,15 @@ public final class BerthdProcess implements AutoCloseable {
     /** Starts berthd under {@code dir} ({@code root/}, {@code state/}, {@code berthd.sock}); waits for its socket. */
     public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, Options options)
             throws IOException {
+        return start(repo, dir, commandLine, options, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, CommandLine, Options)}, with {@code env} added to berthd's environment (e.g.
+     * {@code _JAVA_OPTIONS=-Xmx96m}, which overrides the launcher's heap bound, for a test of berthd's memory).
+     */
+    public static BerthdProcess start(Path repo, Path dir, CommandLine commandLine, Options options,
+                                      Map<String, String> env) throws IOException {
         String config = options.config();
         Path socket = dir.resolve("berthd.sock");
         List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/berthd").toString(),
@@ -82,7 +91,9 @@ public final class BerthdProcess implements AutoCloseable {
         }
         // the shim servers this berthd starts (they inherit its environment) leave 1 s after their last task instead
         // of 30, as the shim suites' do: a test that removes its tasks then finds no shim left
-        Background daemon = commandLine.start(argv, Map.of("BERTH_SHIM_IDLE_SECONDS", "1"), null);
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.put("BERTH_SHIM_IDLE_SECONDS", "1");
+        Background daemon = commandLine.start(argv, environment, null);
         BerthdProcess p = new BerthdProcess(dir, socket, daemon);
         Wait.until("berthd serving on " + socket, Duration.ofSeconds(30),
                 () -> !daemon.isAlive() || accepts(socket));

@@ -9,7 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/1.1 on a unix socket (mode 0660): Netty's codec over the epoll domain-socket transport, one event-loop
- * thread (the handlers block on virtual threads, not there), request bodies read whole up to a bound.
+ * thread (the handlers block on virtual threads, not there), request bodies read whole up to a bound, except the
+ * ones the handler {@linkplain Handler#streamsBody streams}.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -40,7 +40,7 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Binds {@code socket} (which must not exist) and serves {@code handler}; {@code headers} go on every response;
-     * a request body longer than {@code maxBody} bytes is answered 413.
+     * a request body longer than {@code maxBody} bytes is answered 413 (a streamed body has no bound).
      */
     public static HttpServer start(Path socket, Handler handler, Map<String, String> headers, int maxBody)
             throws IOException {
@@ -54,11 +54,12 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        HttpChannelHandler connection = new HttpChannelHandler(handler, handlers, defaults);
                         ch.pipeline()
                                 .addLast(HttpChannelHandler.CODEC, new HttpServerCodec())
-                                .addLast(HttpChannelHandler.AGGREGATOR, new HttpObjectAggregator(maxBody))
-                                .addLast(HttpChannelHandler.HANDLER,
-                                        new HttpChannelHandler(handler, handlers, defaults));
+                                .addLast(HttpChannelHandler.AGGREGATOR,
+                                        new HttpChannelHandler.BodyAggregator(maxBody, connection))
+                                .addLast(HttpChannelHandler.HANDLER, connection);
                     }
                 });
         Channel server;

@@ -1,22 +1,34 @@
 package dev.berth.manager.dockerapi.http;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One HTTP request, its body read whole.
+ * One HTTP request: its body read whole, or, where the handler {@linkplain Handler#streamsBody streams} it, to be
+ * read from {@link #bodyStream()} as it arrives.
  *
- * @param path   the decoded path, without the query
- * @param query  the decoded query parameters, each with its values in order
- * @param headers the headers, names in lower case
+ * @param path       the decoded path, without the query
+ * @param query      the decoded query parameters, each with its values in order
+ * @param headers    the headers, names in lower case
+ * @param body       the whole body; empty when it is streamed
+ * @param bodyStream the body as a stream (of {@code body} when it was read whole); a streamed body cut short by
+ *                   the client makes its read throw an IOException once what arrived is read
  */
 public record Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                      byte[] body) {
+                      byte[] body, InputStream bodyStream) {
 
     public Request {
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
+    }
+
+    /** A request whose body was read whole. */
+    public Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                   byte[] body) {
+        this(method, path, query, headers, body, new ByteArrayInputStream(body));
     }
 
     /** The query parameter's first value. */

@@ -91,7 +91,7 @@ public final class ImagePuller {
         if (options.unpack()) {
             metadata.snapshotter(namespace, options.snapshotter(), Optional.empty()); // fails now if not loaded
         }
-        Registry registry = registries.forHost(ref);
+        Registry registry = registries.forHost(ref, options.credentials());
         progress.resolving(ref);
         Descriptor target = registry.resolve(ref);
         if (ref.digest().isPresent() && !ref.digest().get().equals(target.digest())) {

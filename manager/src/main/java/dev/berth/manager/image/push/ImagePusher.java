@@ -15,6 +15,7 @@ import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.image.reference.ImageReference;
+import dev.berth.manager.image.registry.Credentials;
 import dev.berth.manager.image.registry.Registries;
 import dev.berth.manager.image.registry.Registry;
 import dev.berth.manager.metadata.ImageRecord;
@@ -61,9 +62,15 @@ public final class ImagePusher {
      */
     public Descriptor push(String namespace, String name, String reference, Platform platform,
                            PushProgress progress) throws IOException {
+        return push(namespace, name, reference, platform, Optional.empty(), progress);
+    }
+
+    /** As {@link #push(String, String, String, Platform, PushProgress)}, with the registry's credentials for this push. */
+    public Descriptor push(String namespace, String name, String reference, Platform platform,
+                           Optional<Credentials> credentials, PushProgress progress) throws IOException {
         ImageRecord image = metadata.images(namespace).get(name);
         ImageReference dest = ImageReference.parse(reference);
-        Registry registry = registries.forHost(dest);
+        Registry registry = registries.forHost(dest, credentials);
         ContentStore content = metadata.contentStore(namespace, Optional.empty());
         Session s = new Session(registry, dest, content, progress);
         Descriptor root = image.target();

@@ -1,10 +1,14 @@
 package dev.berth.manager.image.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.image.reference.ImageReference;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * registry is (its TLS set-up costs berthd's start most of a second). Close it to release the client's
  * connections.
  */
-public final class RegistryHosts implements Registries, AutoCloseable {
+public final class RegistryHosts implements Registries, RegistryLogin, AutoCloseable {
     /** Docker Hub's API is not served at the name references use. */
     private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
@@ -61,21 +65,77 @@ public final class RegistryHosts implements Registries, AutoCloseable {
         return transport;
     }
 
+    /**
+     * berthd's own client of a host is kept, with what it learned; one with a call's credentials is made for that
+     * call (its first request pays the registry's 401 again).
+     */
     @Override
-    public Registry forHost(ImageReference ref) {
-        return byHost.computeIfAbsent(ref.domain(), this::create);
+    public Registry forHost(ImageReference ref, Optional<Credentials> callCredentials) {
+        if (callCredentials.isPresent()) {
+            return create(ref.domain(), callCredentials);
+        }
+        return byHost.computeIfAbsent(ref.domain(), domain -> create(domain, credentials.forHost(domain)));
     }
 
-    private Registry create(String domain) {
+    private Registry create(String domain, Optional<Credentials> originCredentials) {
         List<RegistryEndpoint> mirrors = new ArrayList<>();
         for (String mirror : config.mirrors().getOrDefault(domain, List.of())) {
             URI base = mirrorBase(mirror);
             mirrors.add(endpoint(base, credentials.forHost(base.getAuthority())));
         }
+        return new HttpRegistry(mirrors, endpoint(origin(domain), originCredentials), errors,
+                new ManifestFetcher(errors, json));
+    }
+
+    /** {@code http(s)://host[:port]} of the registry {@code domain} names (Docker Hub's API host for docker.io). */
+    private URI origin(String domain) {
         String apiHost = domain.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_API : domain;
-        RegistryEndpoint origin = endpoint(URI.create(scheme(apiHost) + "://" + apiHost),
-                credentials.forHost(domain));
-        return new HttpRegistry(mirrors, origin, errors, new ManifestFetcher(errors, json));
+        return URI.create(scheme(apiHost) + "://" + apiHost);
+    }
+
+    /**
+     * docker's login check ({@code registry/auth.go}, loginV2): {@code GET /v2/} through the usual authentication,
+     * so Basic and the token flow are both answered; 200 is success, anything else a refusal in docker's words.
+     */
+    @Override
+    public void login(String serverAddress, Credentials login) throws IOException {
+        String domain = loginDomain(serverAddress);
+        URI v2 = URI.create(origin(domain) + "/v2/");
+        String op = "login " + domain;
+        HttpResponse<InputStream> response;
+        try {
+            response = endpoint(origin(domain), Optional.of(login))
+                    .send(RegistryEndpoint.Call.of("GET", v2, List.of(), op));
+        } catch (BerthException e) {
+            if (e.kind() == ErrorKind.FAILED_PRECONDITION) { // the token server refused the credentials
+                throw new BerthException(ErrorKind.UNAUTHENTICATED, "Get \"" + v2 + "\": unauthorized: "
+                        + e.getMessage());
+            }
+            throw e;
+        }
+        int status = response.statusCode();
+        Transport.discard(response);
+        if (status == 401 || status == 403) {
+            throw new BerthException(ErrorKind.UNAUTHENTICATED, "login attempt to " + v2 + " failed with status: "
+                    + status + (status == 401 ? " Unauthorized" : " Forbidden"));
+        }
+        if (status != 200) {
+            throw BerthException.unavailable("login attempt to " + v2 + " failed with status: " + status);
+        }
+    }
+
+    /** The registry a login names: {@code 127.0.0.1:5000}, {@code https://host/v1/} → host; empty is Docker Hub. */
+    static String loginDomain(String serverAddress) {
+        String s = serverAddress.strip();
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3);
+        }
+        int slash = s.indexOf('/');
+        if (slash >= 0) {
+            s = s.substring(0, slash);
+        }
+        return s.isEmpty() || s.equals("index.docker.io") || s.equals(DOCKER_HUB_API) ? ImageReference.DOCKER_HUB : s;
     }
 
     private RegistryEndpoint endpoint(URI base, Optional<Credentials> creds) {

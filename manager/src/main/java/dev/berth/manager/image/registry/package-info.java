@@ -34,5 +34,10 @@
  * ranged request is read past the offset, so a fetch stream always starts where asked. A blob upload is one POST
  * (retried, settles authentication) and one PUT with the whole stream (sent once: the stream cannot be replayed).
  * Docker Hub's API host is {@code registry-1.docker.io}.
+ *
+ * <p>A call may bring its own {@link dev.berth.manager.image.registry.Credentials} (the Docker API's
+ * {@code X-Registry-Auth}): {@code Registries.forHost(ref, credentials)} then makes a client for that call alone.
+ * {@link dev.berth.manager.image.registry.RegistryLogin} checks credentials as {@code docker login} does
+ * ({@code GET /v2/}); a refusal is UNAUTHENTICATED.
  */
 package dev.berth.manager.image.registry;

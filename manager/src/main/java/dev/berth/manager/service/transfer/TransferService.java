@@ -10,9 +10,12 @@ import dev.berth.api.services.transfer.v1.ExportRequest;
 import dev.berth.api.services.transfer.v1.Image;
 import dev.berth.api.services.transfer.v1.ImportOptions;
 import dev.berth.api.services.transfer.v1.ImportRequest;
+import dev.berth.api.services.transfer.v1.LoginRequest;
+import dev.berth.api.services.transfer.v1.LoginResponse;
 import dev.berth.api.services.transfer.v1.Progress;
 import dev.berth.api.services.transfer.v1.PullRequest;
 import dev.berth.api.services.transfer.v1.PushRequest;
+import dev.berth.api.services.transfer.v1.RegistryAuth;
 import dev.berth.api.services.transfer.v1.TransferGrpc;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.image.ChunkQueue;
@@ -25,6 +28,8 @@ import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.image.pull.ImagePuller;
 import dev.berth.manager.image.pull.PullOptions;
 import dev.berth.manager.image.push.ImagePusher;
+import dev.berth.manager.image.registry.Credentials;
+import dev.berth.manager.image.registry.RegistryLogin;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.service.Calls;
 import dev.berth.manager.service.Descriptors;
@@ -35,6 +40,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,6 +57,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final ImageImporter importer;
     private final ImageExporter exporter;
     private final ContainerCommit committer;
+    private final RegistryLogin login;
     private final String defaultSnapshotter;
     private final long maxUnpackedBytes;
 
@@ -59,12 +66,14 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
      * @param maxUnpackedBytes   berthd's bound on the bytes one pull or import unpacks (0: none)
      */
     public TransferService(ImagePuller puller, ImagePusher pusher, ImageImporter importer, ImageExporter exporter,
-                           ContainerCommit committer, String defaultSnapshotter, long maxUnpackedBytes) {
+                           ContainerCommit committer, RegistryLogin login, String defaultSnapshotter,
+                           long maxUnpackedBytes) {
         this.puller = puller;
         this.pusher = pusher;
         this.importer = importer;
         this.exporter = exporter;
         this.committer = committer;
+        this.login = login;
         this.defaultSnapshotter = defaultSnapshotter;
         this.maxUnpackedBytes = maxUnpackedBytes;
     }
@@ -77,6 +86,24 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         return s.isEmpty() ? Platform.LINUX_AMD64 : Platform.parse(s);
     }
 
+    /** A call's credentials: set and with a user name, else berthd's own. */
+    static Optional<Credentials> credentials(boolean set, RegistryAuth auth) {
+        return set && !auth.getUsername().isEmpty()
+                ? Optional.of(new Credentials(auth.getUsername(), auth.getPassword())) : Optional.empty();
+    }
+
+    @Override
+    public void login(LoginRequest req, StreamObserver<LoginResponse> response) {
+        Calls.unary(response, () -> {
+            if (req.getAuth().getUsername().isEmpty()) {
+                throw BerthException.invalidArgument("login " + req.getServerAddress() + ": no user name");
+            }
+            login.login(req.getServerAddress(), new Credentials(req.getAuth().getUsername(),
+                    req.getAuth().getPassword()));
+            return LoginResponse.newBuilder().setStatus("Login Succeeded").build();
+        });
+    }
+
     @Override
     public void pull(PullRequest req, StreamObserver<Progress> response) {
         try {
@@ -84,7 +111,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             ProgressStream progress = new ProgressStream(response);
             PullOptions options = PullOptions.defaults().withPlatform(platform(req.getPlatform()))
                     .withSnapshotter(req.getSnapshotter().isEmpty() ? defaultSnapshotter : req.getSnapshotter())
-                    .withUnpack(!req.getSkipUnpack()).withMaxUnpackedBytes(maxUnpackedBytes);
+                    .withUnpack(!req.getSkipUnpack()).withMaxUnpackedBytes(maxUnpackedBytes)
+                    .withCredentials(credentials(req.hasAuth(), req.getAuth()));
             ImageRecord image = puller.pull(ns, req.getReference(), options, progress);
             progress.last(Progress.newBuilder().setId(image.name()).setStatus("done")
                     .addImages(toProto(image)).build());
@@ -101,7 +129,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             String ns = RequestMetadata.namespace("push " + req.getImage());
             ProgressStream progress = new ProgressStream(response);
             String target = req.getReference().isEmpty() ? req.getImage() : req.getReference();
-            Descriptor pushed = pusher.push(ns, req.getImage(), target, platform(req.getPlatform()), progress);
+            Descriptor pushed = pusher.push(ns, req.getImage(), target, platform(req.getPlatform()),
+                    credentials(req.hasAuth(), req.getAuth()), progress);
             progress.last(Progress.newBuilder().setId(target).setStatus("done").addImages(Image.newBuilder()
                     .setName(target).setTarget(Descriptors.toProto(pushed))).build());
         } catch (IOException | RuntimeException e) {

@@ -109,4 +109,45 @@ abstract class RegistryContract {
             assertTrue(e.getMessage().startsWith("pull " + ref + ": authentication required"), e.getMessage());
         }
     }
+
+    @Test
+    void callCredentials_replaceBerthdsMissingOnes() throws IOException {
+        TestBlobs blobs = TestBlobs.random(4, 3000);
+        ImageReference ref = uniqueRef("v1");
+        try (RegistryHosts hosts = new RegistryHosts(RegistryHostsConfig.anonymous())) {
+            Registry registry = hosts.forHost(ref, Optional.of(new Credentials(USER, PASSWORD)));
+            registry.push(ref, blobs.layerDesc(), new ByteArrayInputStream(blobs.layer()));
+            registry.push(ref, blobs.configDesc(), new ByteArrayInputStream(blobs.config()));
+            registry.pushManifest(ref, blobs.manifestDesc(), blobs.manifest());
+            assertEquals(blobs.manifestDesc(), hosts.forHost(ref, Optional.of(new Credentials(USER, PASSWORD)))
+                    .resolve(ref));
+        }
+    }
+
+    @Test
+    void login_rightPassword_succeeds() throws IOException {
+        try (RegistryHosts hosts = new RegistryHosts(RegistryHostsConfig.anonymous())) {
+            hosts.login(host(), new Credentials(USER, PASSWORD));
+            hosts.login("http://" + host() + "/v1/", new Credentials(USER, PASSWORD));
+        }
+    }
+
+    @Test
+    void login_wrongPassword_unauthenticated() throws IOException {
+        assumeTrue(authenticated(), "the registry takes anyone");
+        try (RegistryHosts hosts = new RegistryHosts(RegistryHostsConfig.anonymous())) {
+            BerthException e = assertThrows(BerthException.class,
+                    () -> hosts.login(host(), new Credentials(USER, "wrong")));
+            assertEquals(ErrorKind.UNAUTHENTICATED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("http://" + host() + "/v2/"), e.getMessage());
+        }
+    }
+
+    @Test
+    void loginDomain_isTheRegistryHost() {
+        assertEquals("127.0.0.1:5000", RegistryHosts.loginDomain("127.0.0.1:5000"));
+        assertEquals("127.0.0.1:5000", RegistryHosts.loginDomain("https://127.0.0.1:5000/v1/"));
+        assertEquals("docker.io", RegistryHosts.loginDomain("https://index.docker.io/v1/"));
+        assertEquals("docker.io", RegistryHosts.loginDomain(""));
+    }
 }
