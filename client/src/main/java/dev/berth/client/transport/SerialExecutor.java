@@ -2,6 +2,7 @@ package dev.berth.client.transport;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /** Runs tasks one at a time, in order, on a delegate executor: one call's listener callbacks. */
 final class SerialExecutor implements Executor {
@@ -22,7 +23,15 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        delegate.execute(this::drain);
+        try {
+            delegate.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // the channel's callback executor is shut down: nothing is delivered any more
+            synchronized (tasks) {
+                tasks.clear();
+                running = false;
+            }
+        }
     }
 
     private void drain() {

@@ -119,15 +119,17 @@ public final class UnixChannel extends ManagedChannel {
         synchronized (this) {
             shutdown();
             c = connection;
+        }
+        if (c != null) {
+            c.close(); // the open calls fail UNAVAILABLE: their listeners' onClose is queued on the callbacks
+        }
+        synchronized (this) {
             if (callbacks != null) {
-                callbacks.shutdownNow();
+                callbacks.shutdown(); // runs what is queued (those onClose), takes nothing new
             }
             if (timer != null) {
                 timer.shutdownNow();
             }
-        }
-        if (c != null) {
-            c.close();
         }
         return this;
     }
