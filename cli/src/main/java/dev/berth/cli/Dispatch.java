@@ -4,6 +4,7 @@ import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import dev.berth.cli.command.AttachCommand;
 import dev.berth.cli.command.BaseCommand;
+import dev.berth.cli.command.BuildCommand;
 import dev.berth.cli.command.CommitCommand;
 import dev.berth.cli.command.ContainerCommand;
 import dev.berth.cli.command.CpCommand;
@@ -80,6 +81,7 @@ final class Dispatch {
     private static Class<?> commandClass(String verb) {
         return switch (verb) {
             case "attach" -> AttachCommand.class;
+            case "build" -> BuildCommand.class;
             case "commit" -> CommitCommand.class;
             case "container" -> ContainerCommand.class;
             case "cp" -> CpCommand.class;

@@ -18,6 +18,7 @@ final class Verbs {
 
     static final List<Verb> COMMANDS = List.of(
             new Verb("attach", "Attach local standard input, output, and error streams to a running container"),
+            new Verb("build", "Build an image from a Dockerfile"),
             new Verb("commit", "Create a new image from a container's changes"),
             new Verb("cp", "Copy files/folders between a container and the local filesystem"),
             new Verb("create", "Create a new container"),
