@@ -84,14 +84,15 @@ final class BuildEndpoints {
                     Math.min(CHUNK, tar.length - off))).build());
         }
         in.onCompleted();
-        relay(c, answers);
+        relay(c, answers, options.getQuiet());
     }
 
     /**
      * The build's answers as JSON lines. The first is taken before the 200 goes out, so a build refused at once
-     * (a Dockerfile that does not parse, a bad option) is a plain HTTP error.
+     * (a Dockerfile that does not parse, a bad option) is a plain HTTP error. {@code quiet}: the id is also a
+     * stream line, which is all the docker CLI prints then (dockerd's build route does the same).
      */
-    private static void relay(ApiCall c, BlockingQueue<Optional<Object>> answers) {
+    private static void relay(ApiCall c, BlockingQueue<Optional<Object>> answers, boolean quiet) {
         Optional<Object> next = take(answers);
         if (next.isPresent() && next.get() instanceof StatusRuntimeException e) {
             throw ApiException.of(e);
@@ -108,6 +109,9 @@ final class BuildEndpoints {
                     : SystemEndpoints.line(DockerJson.write(Map.of("stream", p.getStream())));
             if (!out.write(line)) {
                 return;
+            }
+            if (quiet && p.getPartCase() == BuildProgress.PartCase.IMAGE_ID) {
+                out.write(SystemEndpoints.line(DockerJson.write(Map.of("stream", p.getImageId() + "\n"))));
             }
             next = take(answers);
         }
