@@ -14,9 +14,13 @@ import dev.berth.model.HostConfig;
 import dev.berth.model.LogConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -28,6 +32,9 @@ import java.util.function.Consumer;
  * the image's top snapshot written as a layer by the differ. The container is removed whatever happens.
  */
 final class RunStep {
+    /** The files the engine mounts into every container, relative to the root. */
+    static final List<String> MOUNT_POINTS = List.of("etc/hosts", "etc/hostname", "etc/resolv.conf");
+
     private final Engine engine;
     private final MetadataDb db;
     private final ContentDiffer differ;
@@ -43,7 +50,7 @@ final class RunStep {
      * FAILED_PRECONDITION with docker's message when it exits non-zero.
      */
     Descriptor run(String namespace, ImageWriter writer, ImageState image, List<String> argv, List<String> env,
-                   String network, Consumer<String> progress) throws IOException {
+                   String network, Set<String> imageHas, Consumer<String> progress) throws IOException {
         ContainerConfig config = ContainerConfig.EMPTY.toBuilder().image(image.name()).cmd(argv).entrypoint(List.of())
                 .env(env).labels(Map.of("dev.berth.build", "run")).build();
         HostConfig host = HostConfig.EMPTY.toBuilder().networkMode(network.isEmpty() ? "none" : network)
@@ -70,11 +77,29 @@ final class RunStep {
                             + "' returned a non-zero code: " + code);
                 }
             }
+            dropMountPoints(namespace, id, imageHas);
             return diff(namespace, writer, image, db.containers(namespace).get(id).snapshotKey(), id);
         } finally {
             progress.accept("Removing intermediate container " + id.substring(0, 12) + "\n");
             remove(namespace, id);
         }
+    }
+
+    /**
+     * Removes the empty files the runtime made as mount points for the container's own {@code /etc/hosts},
+     * {@code /etc/hostname} and {@code /etc/resolv.conf} when the image has no such file: they belong to the
+     * container, not to the image (docker keeps them in a layer it does not commit).
+     */
+    private void dropMountPoints(String namespace, String id, Set<String> imageHas) throws IOException {
+        engine.onRootfs(namespace, id, (rootfs, mounts, readOnly) -> {
+            for (String f : MOUNT_POINTS) {
+                Path p = rootfs.resolve(f);
+                if (!imageHas.contains(f) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == 0) {
+                    Files.delete(p);
+                }
+            }
+            return null;
+        });
     }
 
     /** The layer between the image's top snapshot (through a temporary view) and the container's snapshot. */

@@ -223,7 +223,20 @@ final class StageBuild {
         String createdBy = CreatedBy.run(argv, buildArgs);
         ImageState parent = image;
         step(createdBy, Optional.of(() -> run.runs.run(run.namespace, run.writer, parent, argv, env,
-                run.request.networkMode(), run::print)), (p, doc) -> { }, "");
+                run.request.networkMode(), mountPointsOf(parent), run::print)), (p, doc) -> { }, "");
+    }
+
+    /** Which of the engine's mount-point files the image has (those a RUN's layer must keep). */
+    private java.util.Set<String> mountPointsOf(ImageState parent) throws IOException {
+        return run.onView(parent, root -> {
+            java.util.Set<String> has = new java.util.HashSet<>();
+            for (String f : RunStep.MOUNT_POINTS) {
+                if (java.nio.file.Files.exists(root.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    has.add(f);
+                }
+            }
+            return has;
+        });
     }
 
     private Optional<String> lookupEnv(String name) {
