@@ -12,6 +12,7 @@ final class Verbs {
     }
 
     static final List<Verb> MANAGEMENT = List.of(
+            new Verb("builder", "Manage builds"),
             new Verb("container", "Manage containers"),
             new Verb("system", "Manage Berth"),
             new Verb("volume", "Manage volumes"));

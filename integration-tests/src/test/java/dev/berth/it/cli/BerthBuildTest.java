@@ -104,6 +104,10 @@ class BerthBuildTest extends BerthCliFixture {
         assertEquals("two\n", berth("run", "--rm", "cached").assertSuccess().stdout());
         CliResult noCache = build("build", "--no-cache", "-q", ctx.toString()).assertSuccess();
         assertNotEquals(id, noCache.stdout().strip());
+        assertTrue(berth("builder", "prune", "-f").assertSuccess().stdout().contains("Deleted build cache objects"));
+        CliResult pruned = build("build", "-t", "cached", ctx.toString()).assertSuccess();
+        assertFalse(pruned.stdout().contains("Using cache"), pruned.toString());
+        assertEquals("two\n", berth("run", "--rm", "cached").assertSuccess().stdout());
     }
 
     @Test
