@@ -89,6 +89,7 @@ final class ImageWriter {
         record(ImageRecord.of(name, images.get(image.name()).target(), Map.of()));
     }
 
+    /** Creates or updates the record; a concurrent build recording the same entry meanwhile is as good. */
     private void record(ImageRecord image) throws IOException {
         try {
             images.update(image, Set.of("target"));
@@ -96,7 +97,14 @@ final class ImageWriter {
             if (e.kind() != ErrorKind.NOT_FOUND) {
                 throw e;
             }
-            images.create(image);
+            try {
+                images.create(image);
+            } catch (BerthException raced) {
+                if (raced.kind() != ErrorKind.ALREADY_EXISTS) {
+                    throw raced;
+                }
+                images.update(image, Set.of("target"));
+            }
         }
     }
 }
