@@ -4,6 +4,8 @@ import dev.berth.cli.client.CliException;
 import dev.berth.cli.client.DaemonErrors;
 import dev.berth.cli.command.AttachCommand;
 import dev.berth.cli.command.BaseCommand;
+import dev.berth.cli.command.BuildCommand;
+import dev.berth.cli.command.BuilderCommand;
 import dev.berth.cli.command.CommitCommand;
 import dev.berth.cli.command.ContainerCommand;
 import dev.berth.cli.command.CpCommand;
@@ -84,6 +86,8 @@ final class Dispatch {
     private static Class<?> commandClass(String verb) {
         return switch (verb) {
             case "attach" -> AttachCommand.class;
+            case "build" -> BuildCommand.class;
+            case "builder" -> BuilderCommand.class;
             case "commit" -> CommitCommand.class;
             case "container" -> ContainerCommand.class;
             case "cp" -> CpCommand.class;

@@ -12,6 +12,7 @@ final class Verbs {
     }
 
     static final List<Verb> MANAGEMENT = List.of(
+            new Verb("builder", "Manage builds"),
             new Verb("container", "Manage containers"),
             new Verb("image", "Manage images"),
             new Verb("network", "Manage networks"),
@@ -20,6 +21,7 @@ final class Verbs {
 
     static final List<Verb> COMMANDS = List.of(
             new Verb("attach", "Attach local standard input, output, and error streams to a running container"),
+            new Verb("build", "Build an image from a Dockerfile"),
             new Verb("commit", "Create a new image from a container's changes"),
             new Verb("cp", "Copy files/folders between a container and the local filesystem"),
             new Verb("create", "Create a new container"),

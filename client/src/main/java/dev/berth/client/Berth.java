@@ -88,6 +88,10 @@ public final class Berth implements AutoCloseable {
         return new Images(stubs);
     }
 
+    public Builds builds() {
+        return new Builds(stubs);
+    }
+
     public Volumes volumes() {
         return new Volumes(stubs);
     }

@@ -49,4 +49,21 @@ public final class Options {
     public record CopyTo(boolean noOverwriteDirNonDir, boolean copyUidGid) {
         public static final CopyTo DEFAULT = new CopyTo(true, false);
     }
+
+    /**
+     * {@code docker build}: the Dockerfile's path in the context (empty for {@code Dockerfile}) or its text (for
+     * {@code -f -}), tags, target stage, cache and pull switches, labels, build args, quiet, RUN's network.
+     */
+    public record Build(String dockerfile, Optional<String> dockerfileText, List<String> tags, String target,
+                        boolean noCache, boolean pull, Map<String, String> labels, Map<String, String> buildArgs,
+                        boolean quiet, String networkMode) {
+        public static final Build DEFAULT = new Build("", Optional.empty(), List.of(), "", false, false, Map.of(),
+                Map.of(), false, "");
+
+        public Build {
+            tags = List.copyOf(tags);
+            labels = Map.copyOf(labels);
+            buildArgs = Map.copyOf(buildArgs);
+        }
+    }
 }

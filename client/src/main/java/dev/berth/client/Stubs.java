@@ -1,5 +1,6 @@
 package dev.berth.client;
 
+import dev.berth.api.services.build.v1.BuildsGrpc;
 import dev.berth.api.services.engine.v1.ContainersGrpc;
 import dev.berth.api.services.engine.v1.ImagesGrpc;
 import dev.berth.api.services.engine.v1.NetworksGrpc;
@@ -42,6 +43,14 @@ final class Stubs {
 
     SystemGrpc.SystemBlockingStub system() {
         return SystemGrpc.newBlockingStub(channel).withInterceptors(metadata);
+    }
+
+    BuildsGrpc.BuildsStub buildsAsync() {
+        return BuildsGrpc.newStub(channel).withInterceptors(metadata);
+    }
+
+    BuildsGrpc.BuildsBlockingStub builds() {
+        return BuildsGrpc.newBlockingStub(channel).withInterceptors(metadata);
     }
 
     TransferGrpc.TransferBlockingStub transfer() {

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +29,20 @@ public final class LocalFiles {
      * empty {@code top} archives a directory's contents alone.
      */
     public static void archive(Path source, String top, OutputStream out) throws IOException {
+        archive(source, top, out, rel -> true);
+    }
+
+    /**
+     * As {@link #archive(Path, String, OutputStream)}, with only the paths {@code include} accepts (each named
+     * relative to {@code source}, '/'-separated): a build context with its {@code .dockerignore} applied.
+     */
+    public static void archive(Path source, String top, OutputStream out, Predicate<String> include)
+            throws IOException {
         try (TarWriter tar = new TarWriter(out); Stream<Path> walk = Files.walk(source)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 String rel = source.relativize(p).toString();
                 String name = top.isEmpty() ? rel : rel.isEmpty() ? top : top + "/" + rel;
-                if (name.isEmpty()) {
+                if (name.isEmpty() || !rel.isEmpty() && !include.test(rel)) {
                     continue;
                 }
                 PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
 public final class ImagesCommand extends BaseCommand {
     @Option(names = {"-q", "--quiet"}, description = "Only show image IDs")
     boolean quiet;
+    /** The name prefix of berthd's build cache entries (docs/builds.md). */
+    private static final String BUILD_CACHE = "berth.build/cache:";
+
     @Option(names = "--format", description = "json: one JSON object per image and line")
     String format;
 
@@ -33,6 +36,9 @@ public final class ImagesCommand extends BaseCommand {
         Table table = new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         Set<String> ids = new LinkedHashSet<>();
         for (Image image : berth.images().list(ListImagesRequest.getDefaultInstance()).getImagesList()) {
+            if (image.getName().startsWith(BUILD_CACHE)) {
+                continue; // the build cache's step images: docker lists no intermediate image
+            }
             ResolvedImage resolved = reader.resolve(image);
             String id = resolved.configDigest().replaceFirst("^sha256:", "").substring(0, 12);
             ImageName name = name(image.getName());

@@ -61,6 +61,30 @@ public final class ContentDiffer {
      */
     public Descriptor compare(ContentStore store, List<Mount> lower, List<Mount> upper, String mediaType,
                               String ref, Map<String, String> labels) throws IOException {
+        return ingest(store, mediaType, ref, labels, (compression, out) -> computer.compute(lower, upper,
+                compression, out));
+    }
+
+    /** What writes a layer's tar: the entries a build's COPY makes, for instance. */
+    public interface TarBody {
+        void write(TarWriter tar) throws IOException;
+    }
+
+    /**
+     * Writes the tar that {@code body} makes as a layer of {@code mediaType} (gzip when empty) into {@code store},
+     * labelled with its diffID as {@link #compare} does; no filesystem is compared.
+     */
+    public Descriptor write(ContentStore store, String mediaType, TarBody body) throws IOException {
+        return ingest(store, mediaType, "", Map.of(), (compression, out) -> LayerComputer.writeTar(compression, out,
+                body));
+    }
+
+    private interface Layer {
+        ComputedLayer write(Compression compression, OutputStream out) throws IOException;
+    }
+
+    private Descriptor ingest(ContentStore store, String mediaType, String ref, Map<String, String> labels,
+                              Layer body) throws IOException {
         String type = mediaType.isEmpty() ? "application/vnd.oci.image.layer.v1.tar+gzip" : mediaType;
         Compression compression = Compression.ofMediaType(type);
         String ingest = ref.isEmpty() ? "diff-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
@@ -71,7 +95,7 @@ public final class ContentDiffer {
         try (ContentWriter w = store.writer(ingest, 0, null)) {
             w.truncate(0);
             try {
-                layer = computer.compute(lower, upper, compression, new WriterStream(w));
+                layer = body.write(compression, new WriterStream(w));
             } catch (IOException | RuntimeException e) {
                 w.close();
                 store.abort(ingest);

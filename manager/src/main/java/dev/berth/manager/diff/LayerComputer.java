@@ -78,12 +78,18 @@ public final class LayerComputer {
     }
 
     private ComputedLayer write(Compression compression, OutputStream out, Walk walk) throws IOException {
+        return writeTar(compression, out, writer -> walk.run(new ChangeWriter(writer, sys)));
+    }
+
+    /** A layer of whatever {@code body} writes into the tar: compressed, hashed (digest and diffID), counted. */
+    static ComputedLayer writeTar(Compression compression, OutputStream out, ContentDiffer.TarBody body)
+            throws IOException {
         HashingOutputStream compressed = new HashingOutputStream(out);
         OutputStream compressor = compression.compress(compressed);
         HashingOutputStream tar = new HashingOutputStream(compressor);
         BufferedOutputStream buffered = new BufferedOutputStream(tar, 1 << 16);
         TarWriter writer = new TarWriter(buffered);
-        walk.run(new ChangeWriter(writer, sys));
+        body.write(writer);
         writer.finish();
         buffered.flush();
         compressor.close(); // writes the compression trailer; compressed's close only flushes

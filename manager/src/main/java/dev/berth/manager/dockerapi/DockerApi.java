@@ -37,6 +37,7 @@ public final class DockerApi implements Handler, AutoCloseable {
         new SystemEndpoints(stubs, facts).addTo(router);
         new ContainerEndpoints(stubs).addTo(router);
         new ImageEndpoints(stubs).addTo(router);
+        new BuildEndpoints(stubs).addTo(router);
         new VolumeEndpoints(stubs).addTo(router);
         new NetworkEndpoints(stubs).addTo(router);
     }

@@ -1,5 +1,6 @@
 package dev.berth.manager.dockerapi;
 
+import dev.berth.api.services.build.v1.BuildsGrpc;
 import dev.berth.api.services.engine.v1.ContainersGrpc;
 import dev.berth.api.services.engine.v1.ImagesGrpc;
 import dev.berth.api.services.engine.v1.NetworksGrpc;
@@ -51,6 +52,10 @@ final class Stubs {
 
     TransferGrpc.TransferBlockingStub transfer() {
         return TransferGrpc.newBlockingStub(channel);
+    }
+
+    BuildsGrpc.BuildsStub buildsAsync() {
+        return BuildsGrpc.newStub(channel);
     }
 
     TransferGrpc.TransferStub transferAsync() {

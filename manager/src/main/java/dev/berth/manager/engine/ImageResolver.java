@@ -31,6 +31,9 @@ final class ImageResolver {
     record EngineImage(ImageRecord record, ResolvedImage resolved, String id, ContainerConfig config) {
     }
 
+    /** The name prefix of the build cache's image records (manager.build.BuildCache.PREFIX, which uses the engine). */
+    static final String BUILD_CACHE_PREFIX = "berth.build/cache:";
+
     private final MetadataDb db;
 
     ImageResolver(MetadataDb db) {
@@ -130,8 +133,11 @@ final class ImageResolver {
         return resolve(namespace, r).id().equals(id);
     }
 
-    /** Every image record of the namespace. */
+    /**
+     * Every image record of the namespace but the build cache's entries ({@code manager.build.BuildCache}'s
+     * records; docker lists no intermediate image either). An entry is still found by its image id.
+     */
     List<ImageRecord> list(String namespace) throws IOException {
-        return db.images(namespace).list();
+        return db.images(namespace).list().stream().filter(r -> !r.name().startsWith(BUILD_CACHE_PREFIX)).toList();
     }
 }

@@ -4,6 +4,8 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.log.Level;
 import dev.berth.log.Log;
 import dev.berth.manager.content.LocalContentStore;
+import dev.berth.manager.build.BuildCache;
+import dev.berth.manager.build.Builder;
 import dev.berth.manager.diff.ContentDiffer;
 import dev.berth.manager.diff.LayerApplier;
 import dev.berth.manager.diff.LayerComputer;
@@ -32,7 +34,10 @@ import dev.berth.manager.image.archive.ImageExporter;
 import dev.berth.manager.image.archive.ImageImporter;
 import dev.berth.manager.image.commit.ContainerCommit;
 import dev.berth.manager.image.commit.ImageCommitter;
+import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.image.pull.ImagePuller;
+import dev.berth.manager.image.pull.PullOptions;
+import dev.berth.manager.image.pull.PullProgress;
 import dev.berth.manager.image.push.ImagePusher;
 import dev.berth.manager.image.registry.RegistryHosts;
 import dev.berth.manager.metadata.MetadataDb;
@@ -57,6 +62,7 @@ import dev.berth.manager.service.images.ImagesService;
 import dev.berth.manager.service.events.EventsService;
 import dev.berth.manager.service.leases.LeasesService;
 import dev.berth.manager.service.tasks.TasksService;
+import dev.berth.manager.service.build.BuildService;
 import dev.berth.manager.service.transfer.TransferService;
 import dev.berth.manager.service.namespaces.NamespacesService;
 import dev.berth.manager.service.diff.DiffService;
@@ -257,7 +263,13 @@ public final class Berthd implements AutoCloseable {
                         tasks.resume(namespace, containerId);
                     }
                 });
+        ImagePuller puller = new ImagePuller(registries, db, unpacker, downloads);
+        BuildCache buildCache = new BuildCache(db, defaultSnapshotter);
+        Builder builder = new Builder(db, engine, differ, unpacker, mounter, (ns, ref) -> puller.pull(ns, ref,
+                new PullOptions(Platform.LINUX_AMD64, defaultSnapshotter, true, 3, config.maxUnpackedBytes()),
+                PullProgress.NONE), defaultSnapshotter, scratch.resolve("builds"), clock);
         List<BindableService> bindable = new ArrayList<>(List.of(
+                new BuildService(builder, buildCache),
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
                 new ContentService(db::contentStore, exchange),
@@ -271,7 +283,7 @@ public final class Berthd implements AutoCloseable {
                 new LeasesService(db::leases),
                 new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
                 new EventsService(exchange, exchange, exchange),
-                new TransferService(new ImagePuller(registries, db, unpacker, downloads),
+                new TransferService(puller,
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, registries, defaultSnapshotter, config.maxUnpackedBytes()),
                 new EngineContainersService(engine, new ContainerArchive(sys),
