@@ -4,6 +4,7 @@ import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.diff.ContentDiffer;
+import dev.berth.manager.engine.Attachment;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.engine.OutputListener;
 import dev.berth.manager.engine.OutputStreamKind;
@@ -59,7 +60,7 @@ final class RunStep {
         try {
             progress.accept(" ---> Running in " + id.substring(0, 12) + "\n");
             CompletableFuture<Integer> ended = new CompletableFuture<>();
-            try (Engine.Attachment ignored = engine.attach(namespace, id, new OutputListener() {
+            try (Attachment ignored = engine.attach(namespace, id, new OutputListener() {
                 @Override
                 public void output(OutputStreamKind stream, byte[] data) {
                     progress.accept(new String(data, StandardCharsets.UTF_8));

@@ -266,7 +266,8 @@ public final class Berthd implements AutoCloseable {
         ImagePuller puller = new ImagePuller(registries, db, unpacker, downloads);
         BuildCache buildCache = new BuildCache(db, defaultSnapshotter);
         Builder builder = new Builder(db, engine, differ, unpacker, mounter, (ns, ref) -> puller.pull(ns, ref,
-                new PullOptions(Platform.LINUX_AMD64, defaultSnapshotter, true, 3, config.maxUnpackedBytes()),
+                new PullOptions(Platform.LINUX_AMD64, defaultSnapshotter, true, 3, config.maxUnpackedBytes(),
+                        Optional.empty()),
                 PullProgress.NONE), defaultSnapshotter, scratch.resolve("builds"), clock);
         List<BindableService> bindable = new ArrayList<>(List.of(
                 new BuildService(builder, buildCache),
