@@ -3,8 +3,10 @@ package dev.berth.it.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.it.manager.support.ShimProcesses;
 import dev.berth.it.support.Wait;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,11 +19,11 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
     private static final int HUGE_ENV = 6 << 20;
 
     @Test
-    void ps_containersWhoseConfigsTogetherPassGrpcsMessageLimit_areAllListed() throws java.io.IOException {
+    void ps_containersWhoseConfigsTogetherPassGrpcsMessageLimit_areAllListed() throws IOException {
         // 3 × 6 MiB of environment: docker's summaries leave the environment out, so the list stays small, and
         // each container's own inspect document fits
-        java.nio.file.Path envFile = testDir.resolve("big.env");
-        java.nio.file.Files.writeString(envFile, "BIG=" + "x".repeat(HUGE_ENV) + "\n");
+        Path envFile = testDir.resolve("big.env");
+        Files.writeString(envFile, "BIG=" + "x".repeat(HUGE_ENV) + "\n");
         List<String> names = List.of("huge-a", "huge-b", "huge-c");
         for (String name : names) {
             berth("create", "--name", name, "--env-file", envFile.toString(), busybox, "true").assertSuccess();
@@ -37,15 +39,19 @@ class BerthCliTaskEdgeCasesTest extends BerthCliFixture {
         assertEquals(List.of(), containerIds());
     }
 
+    /**
+     * The monitor is the container's parent (the shim server re-adopts containers from their monitors, so a
+     * SIGKILLed server loses nothing): SIGKILL of it ends the container, and berthd reports the exit as docker's 137.
+     */
     @Test
-    void ps_containerWhoseShimWasKilled_showsExited137() {
-        String id = berth("run", "-d", "--name", "shimless", busybox, "sleep", "1000").assertSuccess().stdout()
-                .strip();
-        List<Long> shims = ShimProcesses.of(dir, id, "serve");
-        assertEquals(1, shims.size(), "serving shim of shimless: " + shims);
-        ProcessHandle shim = ProcessHandle.of(shims.getFirst()).orElseThrow();
-        shim.destroyForcibly();
-        shim.onExit().join();
+    void ps_containerWhoseMonitorWasKilled_showsExited137() throws IOException {
+        berth("run", "-d", "--name", "shimless", busybox, "sleep", "1000").assertSuccess();
+        long pid = Long.parseLong(berth("inspect", "--format", "{{.State.Pid}}", "shimless").assertSuccess().stdout()
+                .strip());
+        ProcessHandle monitor = ProcessHandle.of(pid).orElseThrow().parent().orElseThrow();
+        assertEquals("berth-monitor", Files.readString(Path.of("/proc/" + monitor.pid() + "/comm")).strip());
+        monitor.destroyForcibly();
+        monitor.onExit().join();
 
         Wait.until("shimless shown as killed", Duration.ofSeconds(20),
                 () -> berth("ps", "-a").stdout().contains("Exited (137)"));

@@ -217,6 +217,8 @@ class EngineStdioTest {
         Thread.sleep(300);
         inA.onNext(AttachInput.newBuilder().setStdin(ByteString.copyFromUtf8("from a\n")).build());
         inA.onNext(AttachInput.newBuilder().setCloseStdin(true).build());
+        // two streams: b writes once a's line is through, so the order of the output is known
+        Wait.until("output from a", Duration.ofSeconds(10), () -> b.output().contains("from a"));
         inB.onNext(AttachInput.newBuilder().setStdin(ByteString.copyFromUtf8("from b\n")).build());
         Wait.until("output from b", Duration.ofSeconds(10), () -> b.output().contains("from b"));
         assertFalse(a.end.isDone() || b.end.isDone(), "one writer left: the container's stdin stays open");

@@ -50,7 +50,7 @@ class BerthdLogLevelTest {
 
     @Test
     void logLevelFlag_warn_writesNoInfoRecords() throws IOException {
-        String log = serveThenStop(List.of("--log-level", "warn"));
+        String log = serveThenStop(List.of("--log-level", "warn"), "");
 
         assertFalse(log.contains("level=info"), log);
         assertFalse(log.contains("level=debug"), log);
@@ -61,7 +61,7 @@ class BerthdLogLevelTest {
         Path config = dir.resolve("berthd.toml");
         Files.writeString(config, "[debug]\n  level = \"info\"\n");
 
-        String log = serveThenStop(List.of("--config", config.toString()));
+        String log = serveThenStop(List.of("--config", config.toString()), " msg=serving ");
 
         assertTrue(log.lines().anyMatch(l -> l.startsWith("time=") && l.contains(" level=info msg=serving ")
                 && l.endsWith(" logger=Berthd")), log);
@@ -85,12 +85,15 @@ class BerthdLogLevelTest {
         return argv;
     }
 
-    /** Starts berthd, waits until it serves, stops it with SIGTERM and returns what it wrote to stderr. */
-    private String serveThenStop(List<String> extra) {
+    /**
+     * Starts berthd, waits until it serves and has written {@code logged} (its socket accepts before the Docker API
+     * is up and "serving" is logged), stops it with SIGTERM and returns what it wrote to stderr.
+     */
+    private String serveThenStop(List<String> extra, String logged) {
         Path socket = dir.resolve("berthd.sock");
         try (Background daemon = commandLine.start(argv(extra), Map.of(), null)) {
             Wait.until("berthd serving on " + socket, Duration.ofSeconds(30),
-                    () -> !daemon.isAlive() || accepts(socket));
+                    () -> !daemon.isAlive() || accepts(socket) && daemon.stderr().contains(logged));
             assertTrue(daemon.isAlive(), "berthd exited: " + daemon.stderr());
             daemon.process().destroy();
             return daemon.await(Duration.ofSeconds(20)).stderr();

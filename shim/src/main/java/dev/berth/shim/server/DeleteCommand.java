@@ -8,7 +8,6 @@ import dev.berth.shim.process.EngineChoice;
 import dev.berth.shim.process.Monitors;
 import dev.berth.shim.process.RootfsMount;
 import dev.berth.shim.process.Timestamps;
-import dev.berth.shim.engine.RuntimeState;
 import dev.berth.shim.process.Reaper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +21,11 @@ import java.time.Instant;
 /**
  * {@code delete}: cleans up after a shim that died. Removes the container through the engine it used (forcibly),
  * unmounts {@code <bundle>/rootfs} and prints a {@code DeleteResponse} as protobuf bytes: the init's exit that its
- * monitor wrote into the bundle ({@link Monitors#EXIT_FILE}) if it exited; else, if it ran until this delete killed
- * it, status 137 now, as containerd's runc shim reports; else containerd's 255 for an exit nobody saw.
+ * monitor wrote into the bundle ({@link Monitors#EXIT_FILE}) if it exited; else status 137 now, as containerd's runc
+ * shim's delete always reports (whether it killed a process or found none).
  */
 final class DeleteCommand {
     private static final int SIGKILL_STATUS = 128 + 9;
-    private static final int UNKNOWN_STATUS = 255;
 
     private final Syscalls sys;
     private final ShimSettings settings;
@@ -42,11 +40,8 @@ final class DeleteCommand {
         RuntimeEngine engine = new Engines(sys, settings, flags.runtimeRoot())
                 .engine(EngineChoice.load(bundle), bundle);
         int pid = 0;
-        boolean killed = false;
         try {
-            RuntimeState state = engine.state(flags.id());
-            pid = state.pid();
-            killed = state.status() != RuntimeState.Status.STOPPED;
+            pid = engine.state(flags.id()).pid();
         } catch (EngineException e) {
             // no runtime state: nothing runs that the delete below would kill
         }
@@ -67,7 +62,7 @@ final class DeleteCommand {
             err.println("delete " + flags.id() + ": monitor: " + e.getMessage());
         }
         DeleteResponse.Builder response = DeleteResponse.newBuilder().setPid(pid)
-                .setExitStatus(killed ? SIGKILL_STATUS : UNKNOWN_STATUS).setExitedAt(Timestamps.of(Instant.now()));
+                .setExitStatus(SIGKILL_STATUS).setExitedAt(Timestamps.of(Instant.now()));
         recordedExit(bundle, err).ifPresent(e -> response.setExitStatus(e.status())
                 .setExitedAt(Timestamps.of(e.exitedAt())));
         out.write(response.build().toByteArray());
