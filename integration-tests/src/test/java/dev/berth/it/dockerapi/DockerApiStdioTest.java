@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.it.manager.support.BerthdProcess;
-import dev.berth.it.support.CommandLine;
-import dev.berth.testsupport.BusyboxImage;
 import dev.berth.testsupport.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,9 +16,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,39 +35,19 @@ import org.junit.jupiter.api.Timeout;
 class DockerApiStdioTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Path dir;
-    private BerthdProcess berthd;
+    private DockerCliFixture fixture;
     private Path socket;
 
     @BeforeAll
     void startDaemon() throws IOException, InterruptedException {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "dapi-");
-        Path daemonDir = Files.createDirectories(dir.resolve("d"));
-        berthd = BerthdProcess.start(DockerCliTest.REPO, daemonDir,
-                new CommandLine(Files.createDirectories(daemonDir.resolve("daemon"))),
-                BerthdProcess.Options.defaults());
-        socket = daemonDir.resolve("docker.sock");
-        Path archive = dir.resolve("busybox.tar");
-        BusyboxImage.writeArchive(BusyboxImage.DEFAULT_NAME, archive);
-        Response load = request("POST", "/images/load", Files.readAllBytes(archive));
-        assertEquals(200, load.status, load.text());
+        fixture = DockerCliFixture.start("dapi-", Map.of());
+        socket = fixture.socket();
     }
 
     @AfterAll
     void stopDaemon() throws IOException {
-        try {
-            if (berthd != null) {
-                berthd.close();
-            }
-        } finally {
-            if (dir != null) {
-                BerthdProcess.reapLeftovers(dir);
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -3,15 +3,11 @@ package dev.berth.it.dockerapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.support.CliResult;
-import dev.berth.it.support.CommandLine;
-import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,43 +20,21 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerBuildTest {
-    static final Path REPO = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
-
+    private DockerCliFixture fixture;
     private Path dir;
-    private BerthdProcess berthd;
     private DockerCli docker;
 
     @BeforeAll
     void startDaemon() throws IOException, InterruptedException {
-        Path binary = DockerCli.binary(Files.createDirectories(REPO.resolve("integration-tests/target/docker-cli")));
-        dir = Files.createTempDirectory(Path.of("/tmp"), "dbld-");
-        Path daemonDir = Files.createDirectories(dir.resolve("d"));
-        berthd = BerthdProcess.start(REPO, daemonDir,
-                new CommandLine(Files.createDirectories(daemonDir.resolve("daemon"))),
-                BerthdProcess.Options.defaults());
-        docker = new DockerCli(binary, daemonDir.resolve("docker.sock"),
-                Files.createDirectories(dir.resolve("docker-config")),
-                new CommandLine(Files.createDirectories(dir.resolve("calls"))));
-        Path archive = dir.resolve("busybox.tar");
-        BusyboxImage.writeArchive(BusyboxImage.DEFAULT_NAME, archive);
-        docker.run("load", "-i", archive.toString()).assertSuccess();
+        fixture = DockerCliFixture.start("dbld-", Map.of());
+        dir = fixture.dir;
+        docker = fixture.docker;
     }
 
     @AfterAll
     void stopDaemon() throws IOException {
-        try {
-            if (berthd != null) {
-                berthd.close();
-            }
-        } finally {
-            if (dir != null) {
-                BerthdProcess.reapLeftovers(dir);
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

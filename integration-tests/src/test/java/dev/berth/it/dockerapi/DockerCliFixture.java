@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * DockerCliTest's set-up for the suites that share it: a private berthd under a temp dir, Debian's docker CLI at
+ * The docker CLI suites' set-up: a private berthd under a temp dir, Debian's docker CLI at
  * its {@code docker.sock} with a private {@code DOCKER_CONFIG}, busybox loaded with {@code docker load} from
  * test-support's archive. {@link #close()} stops berthd by its pid and removes the dir.
  */

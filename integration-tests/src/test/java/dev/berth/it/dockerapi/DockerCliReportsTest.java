@@ -3,16 +3,11 @@ package dev.berth.it.dockerapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.support.CliResult;
-import dev.berth.it.support.CommandLine;
-import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,61 +23,34 @@ import org.junit.jupiter.api.TestInstance;
 class DockerCliReportsTest {
     private static final long MB = 1024 * 1024;
 
+    private DockerCliFixture fixture;
     private Path dir;
-    private BerthdProcess berthd;
     private DockerCli docker;
 
     @BeforeAll
     void startDaemon() throws IOException, InterruptedException {
-        Path binary = DockerCli.binary(Files.createDirectories(DockerCliTest.REPO
-                .resolve("integration-tests/target/docker-cli")));
-        dir = Files.createTempDirectory(Path.of("/tmp"), "dcr-");
-        Path daemonDir = Files.createDirectories(dir.resolve("d"));
-        berthd = BerthdProcess.start(DockerCliTest.REPO, daemonDir,
-                new CommandLine(Files.createDirectories(daemonDir.resolve("daemon"))),
-                BerthdProcess.Options.defaults());
-        docker = new DockerCli(binary, daemonDir.resolve("docker.sock"),
-                Files.createDirectories(dir.resolve("docker-config")),
-                new CommandLine(Files.createDirectories(dir.resolve("calls"))));
-        Path archive = dir.resolve("busybox.tar");
-        BusyboxImage.writeArchive(BusyboxImage.DEFAULT_NAME, archive);
-        docker.run("load", "-i", archive.toString()).assertSuccess();
+        fixture = DockerCliFixture.start("dcr-", Map.of());
+        dir = fixture.dir;
+        docker = fixture.docker;
     }
 
     @AfterAll
     void stopDaemon() throws IOException {
-        try {
-            if (berthd != null) {
-                berthd.close();
-            }
-        } finally {
-            if (dir != null) {
-                BerthdProcess.reapLeftovers(dir);
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @AfterEach
-    void removeContainers() {
-        for (String id : lines(docker.run("ps", "-a", "-q").stdout())) {
-            docker.run("rm", "-f", id).assertSuccess();
-        }
-    }
-
-    private static List<String> lines(String out) {
-        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    void removeContainersAndVolumes() {
+        fixture.removeContainersAndVolumes();
     }
 
     @Test
     void statsNoStream_andUpdateMemory() {
         docker.run("run", "-d", "--name", "dcr-s", "busybox", "sh", "-c", "sleep 300 & wait").assertSuccess();
         CliResult stats = docker.run("stats", "--no-stream", "dcr-s").assertSuccess();
-        List<String> table = lines(stats.stdout());
+        List<String> table = DockerCliFixture.lines(stats.stdout());
         assertEquals(2, table.size(), stats.toString());
         assertTrue(table.getFirst().matches("CONTAINER ID\\s+NAME\\s+CPU %\\s+MEM USAGE / LIMIT\\s+MEM %\\s+"
                 + "NET I/O\\s+BLOCK I/O\\s+PIDS"), stats.toString());
@@ -106,14 +74,14 @@ class DockerCliReportsTest {
         docker.run("run", "--name", "dcr-d", "busybox", "sh", "-c", "touch /new && rm /bin/true && echo x >> /etc/x")
                 .assertSuccess();
         assertEquals(List.of("C /bin", "D /bin/true", "C /etc", "A /etc/x", "A /new"),
-                lines(docker.run("diff", "dcr-d").assertSuccess().stdout()));
+                DockerCliFixture.lines(docker.run("diff", "dcr-d").assertSuccess().stdout()));
     }
 
     @Test
     void systemDf_andImagePrune() {
         docker.run("create", "--name", "dcr-df", "busybox", "true").assertSuccess();
         CliResult df = docker.run("system", "df").assertSuccess();
-        List<String> rows = lines(df.stdout());
+        List<String> rows = DockerCliFixture.lines(df.stdout());
         assertTrue(rows.getFirst().matches("TYPE\\s+TOTAL\\s+ACTIVE\\s+SIZE\\s+RECLAIMABLE"), df.toString());
         assertTrue(rows.get(1).matches("Images\\s+1\\s+1\\s+\\S+\\s+.*"), df.toString());
         assertTrue(rows.get(2).matches("Containers\\s+1\\s+0\\s+.*"), df.toString());

@@ -3,17 +3,13 @@ package dev.berth.it.dockerapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.it.manager.support.BerthdProcess;
 import dev.berth.it.support.CliResult;
 import dev.berth.it.support.CommandLine;
-import dev.berth.testsupport.BusyboxImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,59 +26,27 @@ class DockerCliTest {
 
     static final Path REPO = Path.of(System.getProperty("berth.it.repo", "..")).toAbsolutePath().normalize();
 
+    private DockerCliFixture fixture;
     private Path dir;
-    private BerthdProcess berthd;
     private DockerCli docker;
 
     @BeforeAll
     void startDaemon() throws IOException, InterruptedException {
-        Path binary = DockerCli.binary(Files.createDirectories(REPO.resolve("integration-tests/target/docker-cli")));
-        dir = Files.createTempDirectory(Path.of("/tmp"), "dcli-");
-        Path daemonDir = Files.createDirectories(dir.resolve("d"));
-        berthd = BerthdProcess.start(REPO, daemonDir,
-                new CommandLine(Files.createDirectories(daemonDir.resolve("daemon"))),
-                BerthdProcess.Options.defaults());
-        docker = new DockerCli(binary, daemonDir.resolve("docker.sock"),
-                Files.createDirectories(dir.resolve("docker-config")),
-                new CommandLine(Files.createDirectories(dir.resolve("calls"))));
-        Path archive = dir.resolve("busybox.tar");
-        BusyboxImage.writeArchive(BusyboxImage.DEFAULT_NAME, archive);
-        CliResult load = docker.run("load", "-i", archive.toString()).assertSuccess();
-        assertTrue(load.stdout().contains("Loaded image: busybox:latest"), load.toString());
+        fixture = DockerCliFixture.start("dcli-", Map.of());
+        dir = fixture.dir;
+        docker = fixture.docker;
     }
 
     @AfterAll
     void stopDaemon() throws IOException {
-        try {
-            if (berthd != null) {
-                berthd.close();
-            }
-        } finally {
-            if (dir != null) {
-                BerthdProcess.reapLeftovers(dir);
-                deleteTree(dir);
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @AfterEach
     void removeContainersAndVolumes() {
-        List<String> problems = new ArrayList<>();
-        for (String id : lines(docker.run("ps", "-a", "-q").stdout())) {
-            CliResult rm = docker.run("rm", "-f", id);
-            if (!rm.succeeded()) {
-                problems.add(rm.toString());
-            }
-        }
-        for (String v : lines(docker.run("volume", "ls", "-q").stdout())) {
-            CliResult rm = docker.run("volume", "rm", v);
-            if (!rm.succeeded()) {
-                problems.add(rm.toString());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new AssertionError("clean-up:\n" + String.join("\n", problems));
-        }
+        fixture.removeContainersAndVolumes();
     }
 
     @Test
@@ -116,7 +80,7 @@ class DockerCliTest {
     @Test
     void volumesAreCreatedListedInspectedAndRemoved() {
         docker.run("volume", "create", "--label", "k=v", "dcli-v1").assertSuccess();
-        assertTrue(lines(docker.run("volume", "ls", "-q").assertSuccess().stdout()).contains("dcli-v1"));
+        assertTrue(DockerCliFixture.lines(docker.run("volume", "ls", "-q").assertSuccess().stdout()).contains("dcli-v1"));
         assertEquals("local map[k:v]", docker.run("volume", "inspect", "-f", "{{.Driver}} {{.Labels}}", "dcli-v1")
                 .assertSuccess().stdout().strip());
         docker.run("volume", "rm", "dcli-v1").assertSuccess();
@@ -128,7 +92,7 @@ class DockerCliTest {
     void runRemovesItsContainerAndPrintsItsOutput() {
         CliResult r = docker.run("run", "--rm", "busybox", "echo", "hi").assertSuccess();
         assertEquals("hi", r.stdout().strip());
-        assertEquals(List.of(), lines(docker.run("ps", "-a", "-q").assertSuccess().stdout()));
+        assertEquals(List.of(), DockerCliFixture.lines(docker.run("ps", "-a", "-q").assertSuccess().stdout()));
         assertEquals(3, docker.run("run", "--rm", "busybox", "sh", "-c", "exit 3").exitCode());
     }
 
@@ -169,26 +133,11 @@ class DockerCliTest {
                         // the host is this machine: no alpine container (from docker.io) to find a gateway
                         "TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1"), null);
         r.assertSuccess();
-        List<String> out = lines(r.stdout());
+        List<String> out = DockerCliFixture.lines(r.stdout());
         assertTrue(out.contains("started=true"), r.toString());
         assertTrue(out.contains("exec.stdout=copied in"), r.toString());
         assertTrue(out.contains("exec.stderr=oops"), r.toString());
         assertTrue(out.contains("exec.exit=3"), r.toString());
         assertTrue(out.contains("logs=ready"), r.toString());
-    }
-
-    private static List<String> lines(String out) {
-        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

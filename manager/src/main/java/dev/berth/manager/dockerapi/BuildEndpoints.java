@@ -2,7 +2,6 @@ package dev.berth.manager.dockerapi;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.google.protobuf.ByteString;
 import dev.berth.api.services.build.v1.BuildOptions;
 import dev.berth.api.services.build.v1.BuildProgress;
 import dev.berth.api.services.build.v1.BuildRequest;
@@ -12,9 +11,9 @@ import dev.berth.model.DockerJson;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +29,10 @@ import java.util.zip.GZIPInputStream;
  * {@code networkmode}) to berthd's build service; its output as docker's JSON stream ({@code {"stream":…}}, then
  * {@code {"aux":{"ID":…}}}; a failure after the first line as {@code errorDetail}, with a RUN's exit code). The
  * {@code X-Registry-Config} header is ignored: berthd pulls base images with its own registry configuration.
- * The body is read whole before the build starts (the HTTP layer hands it over in one piece).
+ * The body is passed on as it arrives, at the build service's pace ({@link Upload}).
  */
 final class BuildEndpoints {
     private static final Log LOG = Log.of(BuildEndpoints.class);
-    private static final int CHUNK = 1 << 20;
     private static final Pattern EXIT_CODE = Pattern.compile("returned a non-zero code: (\\d+)");
 
     private final Stubs stubs;
@@ -44,7 +42,7 @@ final class BuildEndpoints {
     }
 
     void addTo(Router r) {
-        r.add("POST", "/build", this::build);
+        r.addStreamed("POST", "/build", this::build);
     }
 
     private void build(ApiCall c) {
@@ -61,7 +59,7 @@ final class BuildEndpoints {
         String network = c.query("networkmode", "");
         options.setNetworkMode(network.equals("default") ? "" : network);
         BlockingQueue<Optional<Object>> answers = new LinkedBlockingQueue<>();
-        StreamObserver<BuildRequest> in = stubs.buildsAsync().build(new StreamObserver<>() {
+        Upload<BuildRequest, BuildProgress> upload = new Upload<>(new StreamObserver<>() {
             @Override
             public void onNext(BuildProgress p) {
                 answers.add(Optional.of(p));
@@ -77,13 +75,15 @@ final class BuildEndpoints {
                 answers.add(Optional.empty());
             }
         });
-        in.onNext(BuildRequest.newBuilder().setOptions(options).build());
-        byte[] tar = context(c.body());
-        for (int off = 0; off < tar.length; off += CHUNK) {
-            in.onNext(BuildRequest.newBuilder().setContext(ByteString.copyFrom(tar, off,
-                    Math.min(CHUNK, tar.length - off))).build());
+        stubs.buildsAsync().build(upload);
+        try {
+            if (upload.send(BuildRequest.newBuilder().setOptions(options).build())) {
+                upload.sendBody(context(c.bodyStream()), data -> BuildRequest.newBuilder().setContext(data).build());
+            }
+        } catch (IOException e) {
+            throw ApiException.badRequest("build: read the context: " + e.getMessage());
         }
-        in.onCompleted();
+        upload.endRequests();
         relay(c, answers, options.getQuiet());
     }
 
@@ -163,14 +163,12 @@ final class BuildEndpoints {
     }
 
     /** The body as an uncompressed tar (docker build --compress sends gzip). */
-    private static byte[] context(byte[] body) {
-        if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException("build: gunzip the context", e);
-            }
-        }
-        return body;
+    private static InputStream context(InputStream body) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(body, Upload.CHUNK);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 64 << 10) : in;
     }
 }

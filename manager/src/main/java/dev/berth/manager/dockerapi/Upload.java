@@ -3,6 +3,7 @@ package dev.berth.manager.dockerapi;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -21,7 +22,17 @@ final class Upload<Q, A> implements ClientResponseObserver<Q, A> {
     static final int CHUNK = 1 << 20;
 
     private final Completion<A> answers = new Completion<>();
+    private final StreamObserver<A> tap;
     private ClientCallStreamObserver<Q> requests;
+
+    Upload() {
+        this(null);
+    }
+
+    /** An upload whose answers also go to {@code tap} as they come (a call that streams its progress back). */
+    Upload(StreamObserver<A> tap) {
+        this.tap = tap;
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
@@ -32,18 +43,27 @@ final class Upload<Q, A> implements ClientResponseObserver<Q, A> {
     @Override
     public void onNext(A value) {
         answers.onNext(value);
+        if (tap != null) {
+            tap.onNext(value);
+        }
     }
 
     @Override
     public void onError(Throwable t) {
         answers.onError(t);
         wake();
+        if (tap != null) {
+            tap.onError(t);
+        }
     }
 
     @Override
     public void onCompleted() {
         answers.onCompleted();
         wake();
+        if (tap != null) {
+            tap.onCompleted();
+        }
     }
 
     private synchronized void wake() {
@@ -90,9 +110,14 @@ final class Upload<Q, A> implements ClientResponseObserver<Q, A> {
 
     /** Ends the request stream and waits for the call's answers; its failure rethrown as the engine's status. */
     List<A> finish() {
+        endRequests();
+        return answers.join();
+    }
+
+    /** Ends the request stream; the answers keep coming to the tap. */
+    void endRequests() {
         if (!answers.isDone()) {
             requests.onCompleted();
         }
-        return answers.join();
     }
 }
