@@ -127,7 +127,8 @@ fi
 cp_file=$repo/integration-tests/target/bench-classpath.txt
 if [ ! -s "$cp_file" ]; then
     echo "docker-api-bench: resolving the Testcontainers classpath (once)" >&2
-    (cd "$repo" && mvn -B -ntp -o -q -pl integration-tests -am test-compile dependency:build-classpath \
+    (cd "$repo" && JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} mvn -B -ntp -o -q -pl integration-tests -am \
+        test-compile dependency:build-classpath \
         -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >>"$log" 2>&1)
 fi
 classpath=$repo/integration-tests/target/test-classes:$(cat "$cp_file")
