@@ -83,9 +83,12 @@ for i in $(seq 1 50); do head -c 20000 /dev/urandom | base64 >"$work/ctx/src/fil
 echo "mode=bench" >"$work/ctx/config.txt"
 
 echo "== starting berthd (private root, private /run); building the base busybox in it and in buildah"
+# berthd shares the host's network namespace here: no default bridge (RUN steps use network none), masquerade and
+# upstream DNS off, so the bench makes no berth0, no FORWARD rules and no ip_forward change
+printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
 /usr/bin/unshare --mount --propagation private /bin/sh -c "mount -t tmpfs -o mode=0755 bench-run /run \
-    && exec $repo/bin/berthd --root $work/bd/root --state $work/bd/state --address $work/berthd.sock \
-    --log-level warn" >"$work/berthd.log" 2>&1 &
+    && exec $repo/bin/berthd --config $work/berthd.toml --root $work/bd/root --state $work/bd/state \
+    --address $work/berthd.sock --log-level warn" >"$work/berthd.log" 2>&1 &
 pids+=($!)
 berth() { "$repo/bin/berth" -a "$work/berthd.sock" -n "$ns" "$@"; }
 for _ in $(seq 1 300); do
