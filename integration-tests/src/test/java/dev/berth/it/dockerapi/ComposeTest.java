@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * NetnsDockerFixture}): a two-service application (busybox httpd serving a file from a named volume on a published
  * port, and a client that fetches {@code http://web/} by service name) through {@code up -d}, {@code ps},
  * {@code logs}, {@code exec}, {@code run --rm}, {@code stop}, {@code start}, a second {@code up -d} that changes
- * nothing, a recreate that keeps the volume, and {@code down -v}; and an attached {@code up} of a one-shot service.
+ * nothing, a recreate that keeps the volume, and {@code down -v}; an attached {@code up} of a one-shot service; and
+ * a service with {@code build:}.
  * compose runs the fixture's docker CLI (first on its PATH) for {@code exec} and {@code run}, as it does on Linux.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -175,6 +176,33 @@ class ComposeTest {
             assertTrue(up.stdout().contains("cmpc_job_1 exited with code 3"), up.toString());
         } finally {
             p.down();
+        }
+    }
+
+    /** {@code build:} in the compose file: compose builds through berthd's {@code /build}, then runs the image. */
+    @Test
+    void buildService_isBuiltByBerthd_runs_andARebuildHitsTheCache() throws Exception {
+        Project p = project("cmpb", """
+                version: "3.8"
+                services:
+                  app:
+                    build: ./app
+                    image: cmpb-app:1
+                    command: ["cat", "/built"]
+                """);
+        Files.createDirectories(p.dir.resolve("app"));
+        Files.writeString(p.dir.resolve("app/Dockerfile"), "FROM busybox\nRUN echo built-by-compose > /built\n");
+        try {
+            CliResult build = p.compose("build").assertSuccess();
+            assertTrue((build.stdout() + build.stderr()).contains("Successfully tagged cmpb-app:1"), build.toString());
+            CliResult up = p.compose("up", "--exit-code-from", "app");
+            assertEquals(0, up.exitCode(), up.toString());
+            assertTrue(up.stdout().contains("built-by-compose"), up.toString());
+            CliResult again = p.compose("build").assertSuccess();
+            assertTrue((again.stdout() + again.stderr()).contains("Using cache"), again.toString());
+        } finally {
+            p.down();
+            f.docker().run("rmi", "cmpb-app:1");
         }
     }
 
