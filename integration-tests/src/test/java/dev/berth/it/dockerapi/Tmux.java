@@ -63,7 +63,7 @@ final class Tmux implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             String[] dead = tmux("display-message", "-p", "-t", SESSION, "#{pane_dead} #{pane_dead_status}")
                     .strip().split(" ");
-            if (dead[0].equals("1")) {
+            if (dead[0].equals("1") && dead.length > 1) { // a dead pane's status can lag its death
                 return Integer.parseInt(dead[1]);
             }
             Thread.sleep(100);
