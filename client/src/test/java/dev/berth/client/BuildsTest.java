@@ -13,10 +13,17 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,42 +33,69 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Builds#build}'s upload against an in-process Builds service that takes the context one message at a time
- * (manual flow control, as berthd's BuildService hands it to the builder through a bounded queue).
+ * {@link Builds#build}'s upload against a Builds service that takes the context one message at a time (manual flow
+ * control, as berthd's BuildService hands it to the builder through a bounded queue), in-process and over a unix
+ * socket (Netty's HTTP/2 flow control, as the CLI talks to berthd).
  */
 class BuildsTest {
     private static final long MIB = 1 << 20;
     private static final String IMAGE_ID = "sha256:" + "ab".repeat(32);
 
+    enum Transport { IN_PROCESS, UNIX_SOCKET }
+
     private final PacedBuilds service = new PacedBuilds();
+    @TempDir
+    Path dir;
     private Server server;
     private ManagedChannel channel;
+    private EventLoopGroup group;
     private Berth berth;
 
-    @BeforeEach
-    void serve() throws IOException {
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(service).build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        berth = Berth.over(channel, "ns1");
+    private void serve(Transport transport) throws IOException {
+        if (transport == Transport.IN_PROCESS) {
+            String name = InProcessServerBuilder.generateName();
+            server = InProcessServerBuilder.forName(name).addService(service).build().start();
+            channel = InProcessChannelBuilder.forName(name).build();
+            berth = Berth.over(channel, "ns1");
+        } else {
+            Path socket = dir.resolve("berthd.sock");
+            group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+            server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                    .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group)
+                    .workerEventLoopGroup(group).addService(service).build().start();
+            berth = Berth.connect(socket, "ns1");
+        }
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         service.release.countDown();
-        berth.close();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (berth != null) {
+            berth.close();
+        }
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
     }
 
-    @Test
-    void build_largeContext_completesWithBoundedReadAhead() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void build_largeContext_completesWithBoundedReadAhead(Transport transport) throws IOException {
+        serve(transport);
         Context context = new Context(20 * MIB);
         service.context = context;
+        service.pauseMillis = 2;
         List<String> progress = new CopyOnWriteArrayList<>();
 
         String id = berth.builds().build(Options.Build.DEFAULT, context, progress::add);
@@ -69,12 +103,15 @@ class BuildsTest {
         assertEquals(IMAGE_ID, id);
         assertEquals(20 * MIB, service.received.get());
         assertEquals(List.of("received " + 20 * MIB + " bytes\n"), progress);
-        // what the client has read but the service not yet taken: the chunk being sent and the one read ahead
-        assertTrue(service.maxAhead.get() <= 3 * MIB, "read ahead of the service: " + service.maxAhead.get());
+        // what the client has read but the service not yet taken: the transport's window (HTTP/2's 1 MiB over the
+        // socket), the message being sent and the chunk read ahead; without flow control, most of the 20 MiB
+        assertTrue(service.maxAhead.get() <= 5 * MIB, "read ahead of the service: " + service.maxAhead.get());
     }
 
-    @Test
-    void build_serviceFailsMidUpload_endsWithItsError() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void build_serviceFailsMidUpload_endsWithItsError(Transport transport) throws IOException {
+        serve(transport);
         Context context = new Context(20 * MIB);
         service.context = context;
         service.failAt = 5;
@@ -87,8 +124,10 @@ class BuildsTest {
         assertTrue(context.read.get() <= 8 * MIB, "the upload went on after the error: " + context.read.get());
     }
 
-    @Test
-    void build_serviceHoldsBack_senderWaitsWithoutPolling() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void build_serviceHoldsBack_senderWaitsWithoutPolling(Transport transport) throws Exception {
+        serve(transport);
         Context context = new Context(8 * MIB);
         service.context = context;
         service.holdAt = 3;
@@ -100,8 +139,9 @@ class BuildsTest {
         assertTrue(service.held.await(10, TimeUnit.SECONDS), "the service never got its third message");
         Thread thread = sender.get(10, TimeUnit.SECONDS);
 
-        // the sender parks until the call's onReady handler wakes it: never RUNNABLE or sleeping in a poll
-        awaitState(thread, Thread.State.WAITING);
+        // once the transport is full (over the socket: HTTP/2's window), the sender parks until the call's onReady
+        // handler wakes it: never RUNNABLE or sleeping in a poll
+        awaitStalled(thread, context);
         for (int i = 0; i < 50; i++) {
             assertEquals(Thread.State.WAITING, thread.getState(), "sample " + i);
             Thread.sleep(2);
@@ -112,11 +152,14 @@ class BuildsTest {
         assertEquals(8 * MIB, service.received.get());
     }
 
-    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
-        for (int i = 0; i < 500 && thread.getState() != state; i++) {
-            Thread.sleep(10);
+    /** Waits until the sender has read nothing more for 200 ms and is parked. */
+    private static void awaitStalled(Thread thread, Context context) throws InterruptedException {
+        long read = -1;
+        for (int i = 0; i < 50 && (context.read.get() != read || thread.getState() != Thread.State.WAITING); i++) {
+            read = context.read.get();
+            Thread.sleep(200);
         }
-        assertEquals(state, thread.getState());
+        assertEquals(Thread.State.WAITING, thread.getState());
     }
 
     /** A context of {@code size} bytes made as it is read, counting what was read. */
@@ -148,8 +191,9 @@ class BuildsTest {
     }
 
     /**
-     * Takes one message at a time and records how far the client's reading ran ahead of it; fails the call at
-     * message {@code failAt}, or holds back its next request at message {@code holdAt} until {@code release}.
+     * Takes one message at a time, {@code pauseMillis} each, and records how far the client's reading ran ahead of
+     * it; fails the call at message {@code failAt}, or holds back its next request at message {@code holdAt} until
+     * {@code release}.
      */
     private static final class PacedBuilds extends BuildsGrpc.BuildsImplBase {
         final AtomicLong received = new AtomicLong();
@@ -160,6 +204,7 @@ class BuildsTest {
         volatile Context context;
         volatile int failAt = -1;
         volatile int holdAt = -1;
+        volatile long pauseMillis;
 
         @Override
         public StreamObserver<BuildRequest> build(StreamObserver<BuildProgress> responses) {
@@ -178,14 +223,15 @@ class BuildsTest {
                                 .asRuntimeException());
                         return;
                     }
-                    if (m == holdAt) {
-                        held.countDown();
-                        try {
+                    try {
+                        if (m == holdAt) {
+                            held.countDown();
                             release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
                         }
+                        Thread.sleep(pauseMillis); // a builder slower than the client
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
                     }
                     call.request(1);
                 }
