@@ -56,7 +56,8 @@ class BuildsTest {
     private EventLoopGroup group;
     private Berth berth;
 
-    private void serve(Transport transport) throws IOException {
+    /** Serves {@link #service} over {@code transport} to {@link #berth}; answers a context of {@code size} bytes. */
+    private Context serve(Transport transport, long size) throws IOException {
         if (transport == Transport.IN_PROCESS) {
             String name = InProcessServerBuilder.generateName();
             server = InProcessServerBuilder.forName(name).addService(service).build().start();
@@ -70,6 +71,8 @@ class BuildsTest {
                     .workerEventLoopGroup(group).addService(service).build().start();
             berth = Berth.connect(socket, "ns1");
         }
+        service.context = new Context(size);
+        return service.context;
     }
 
     @AfterEach
@@ -92,9 +95,7 @@ class BuildsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void build_largeContext_completesWithBoundedReadAhead(Transport transport) throws IOException {
-        serve(transport);
-        Context context = new Context(20 * MIB);
-        service.context = context;
+        Context context = serve(transport, 20 * MIB);
         service.pauseMillis = 2;
         List<String> progress = new CopyOnWriteArrayList<>();
 
@@ -111,9 +112,7 @@ class BuildsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void build_serviceFailsMidUpload_endsWithItsError(Transport transport) throws IOException {
-        serve(transport);
-        Context context = new Context(20 * MIB);
-        service.context = context;
+        Context context = serve(transport, 20 * MIB);
         service.failAt = 5;
 
         DaemonException e = assertThrows(DaemonException.class,
@@ -127,9 +126,7 @@ class BuildsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void build_serviceHoldsBack_senderWaitsWithoutPolling(Transport transport) throws Exception {
-        serve(transport);
-        Context context = new Context(8 * MIB);
-        service.context = context;
+        Context context = serve(transport, 8 * MIB);
         service.holdAt = 3;
         CompletableFuture<Thread> sender = new CompletableFuture<>();
         CompletableFuture<String> id = CompletableFuture.supplyAsync(() -> {
