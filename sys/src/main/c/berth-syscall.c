@@ -741,6 +741,7 @@ JNIEXPORT jlong JNICALL FN(mountIn0)(JNIEnv *env, jclass cls, jstring jdir, jstr
 
 /* ---- network namespaces (issue 13) ----------------------------------------------------------------------- */
 
+#include <net/if.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 
@@ -749,10 +750,32 @@ struct netns_create {
 	int err;
 };
 
+/* Sets IFF_UP on the loopback of the calling thread's network namespace (what ip link set lo up does). */
+static int loopback_up(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+	int err = 0;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		err = errno;
+	} else {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			err = errno;
+	}
+	close(fd);
+	return err;
+}
+
 /*
  * Runs on a thread of its own, as CNI's ns package does on a locked OS thread: unshare(CLONE_NEWNET) moves only
- * this thread into a new network namespace, the bind mount of its ns file keeps the namespace alive, and the
- * thread ends without any other thread of the JVM having changed namespace.
+ * this thread into a new network namespace, whose loopback it brings up (as docker's libnetwork does, instead of
+ * running CNI's loopback plugin), the bind mount of its ns file keeps the namespace alive, and the thread ends
+ * without any other thread of the JVM having changed namespace.
  */
 static void *netns_create_thread(void *arg)
 {
@@ -760,12 +783,17 @@ static void *netns_create_thread(void *arg)
 	char self[64];
 	n->err = 0;
 	snprintf(self, sizeof(self), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
-	if (unshare(CLONE_NEWNET) < 0 || mount(self, n->target, NULL, MS_BIND, NULL) < 0)
+	if (unshare(CLONE_NEWNET) < 0) {
+		n->err = errno;
+		return NULL;
+	}
+	n->err = loopback_up();
+	if (n->err == 0 && mount(self, n->target, NULL, MS_BIND, NULL) < 0)
 		n->err = errno;
 	return NULL;
 }
 
-/* A new network namespace bind-mounted on target (an existing file). */
+/* A new network namespace, its loopback up, bind-mounted on target (an existing file). */
 JNIEXPORT jlong JNICALL FN(netnsCreate0)(JNIEnv *env, jclass cls, jstring jtarget)
 {
 	(void)cls;

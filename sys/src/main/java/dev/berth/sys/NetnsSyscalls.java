@@ -4,8 +4,8 @@ package dev.berth.sys;
 public interface NetnsSyscalls {
 
     /**
-     * Creates a network namespace and bind-mounts it on {@code target} (an existing empty file), from a native
-     * thread of its own that unshares: no thread of the caller changes namespace. Unmount {@code target} with
+     * Creates a network namespace with its loopback up and bind-mounts it on {@code target} (an existing empty
+     * file), from a native thread of its own that unshares: no thread of the caller changes namespace. Unmount {@code target} with
      * {@link MountSyscalls#unmount} to let the namespace go once no process is in it.
      */
     void createNetns(String target);

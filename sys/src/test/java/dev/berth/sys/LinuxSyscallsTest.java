@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,6 +228,30 @@ class LinuxSyscallsTest {
                     .errno());
         } finally {
             sys.close(fd);
+        }
+    }
+
+    @Test
+    void createNetns_bringsItsLoopbackUp_andLeavesTheCallerWhereItWas() throws Exception {
+        boolean hostLoUp = NetworkInterface.getByName("lo").isUp();
+        Path target = Files.createFile(tmp.resolve("netns"));
+        NetnsSyscalls netns = LinuxSyscalls.loadBuilt();
+        netns.createNetns(target.toString());
+        try {
+            CompletableFuture<Boolean> up = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    netns.joinNetns(target.toString());
+                    NetworkInterface lo = NetworkInterface.getByName("lo");
+                    up.complete(lo != null && lo.isUp() && lo.inetAddresses().anyMatch(a -> a.isLoopbackAddress()));
+                } catch (IOException | RuntimeException e) {
+                    up.completeExceptionally(e);
+                }
+            });
+            assertTrue(up.get(10, TimeUnit.SECONDS), "lo is up in the new namespace, with its addresses");
+            assertEquals(hostLoUp, NetworkInterface.getByName("lo").isUp(), "the calling thread did not move");
+        } finally {
+            sys.unmount(target.toString(), 2 /* MNT_DETACH */);
         }
     }
 }

@@ -83,6 +83,9 @@ public final class BuildCache {
                 removed.add(r.name());
             }
         }
+        if (!removed.isEmpty()) {
+            db.garbageCollect(); // a prune frees the space before it answers (deletes collect in the background)
+        }
         return removed;
     }
 }

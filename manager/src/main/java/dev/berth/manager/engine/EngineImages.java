@@ -245,6 +245,8 @@ public final class EngineImages {
                 events.publish(namespace, "image", "untag", i.id(), null, Map.of("name", r.name()));
             }
             if (last) {
+                // docker's rmi frees the space before it answers: collect now rather than in the background
+                db.garbageCollect();
                 out.add(Map.of("Deleted", i.id()));
                 events.publish(namespace, "image", "delete", i.id(), null, Map.of("name", i.id()));
             }

@@ -24,9 +24,9 @@ public final class ContainerStore {
 
     private final Database db;
     private final String namespace;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
 
-    ContainerStore(Database db, String namespace, GarbageCollector gc) {
+    ContainerStore(Database db, String namespace, GcScheduler gc) {
         this.db = db;
         this.namespace = namespace;
         this.gc = gc;
@@ -167,7 +167,7 @@ public final class ContainerStore {
             }
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     private static ContainerRecord apply(ContainerRecord current, ContainerRecord requested, Set<String> paths) {

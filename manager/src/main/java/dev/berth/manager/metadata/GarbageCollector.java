@@ -16,9 +16,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Mark and sweep over all namespaces (containerd {@code metadata/db.go}, {@code GarbageCollect}). One collection:
@@ -29,12 +31,13 @@ import java.util.Set;
  * <li>remove from each snapshot backend every snapshot no record maps to, children before parents, then let the
  * backend clean up its directories.
  * </ol>
- * The database lock is held throughout, so no commit or prepare can slip in between the mark and the backend
- * deletes: a blob committed meanwhile would otherwise look unreferenced.
+ * The database lock is held through the first two steps, so no commit or prepare can slip in between the mark and
+ * the blob deletes: a blob committed meanwhile would otherwise look unreferenced. The third runs outside it, on
+ * the backend snapshots found unreferenced under it: a backend key comes from the database's sequence and is never
+ * used again, so no record can come to name one of them, and the next request need not wait for directories to be
+ * removed. Collections run one at a time.
  *
- * <p>Unlike containerd, which schedules collections in the background, berthd collects synchronously after each
- * delete of an image, container, lease, lease resource, blob, snapshot or namespace. That is simpler, makes deletes
- * observable at once (tests, {@code ctr} right after {@code rm}), and the cost is one pass over the tables.
+ * <p>{@link GcScheduler} runs collections in the background after deletes, as containerd's scheduler does.
  */
 final class GarbageCollector {
 
@@ -43,6 +46,7 @@ final class GarbageCollector {
     private final Database db;
     private final ContentStore content;
     private final Map<String, Snapshotter> snapshotters;
+    private final ReentrantLock collecting = new ReentrantLock();
 
     GarbageCollector(Database db, ContentStore content, Map<String, Snapshotter> snapshotters) {
         this.db = db;
@@ -51,38 +55,45 @@ final class GarbageCollector {
     }
 
     GcReport collect() throws IOException {
-        return db.exclusive("garbage collect", ignored -> {
+        collecting.lock();
+        try {
             long start = System.nanoTime();
-            Swept swept = db.write("garbage collect: sweep records", this::sweepRecords);
-            List<Digest> blobs = removeBlobs();
+            Marked marked = db.exclusive("garbage collect", ignored -> {
+                Swept swept = db.write("garbage collect: sweep records", this::sweepRecords);
+                List<Digest> blobs = removeBlobs();
+                Map<String, Unreferenced> snapshots = new LinkedHashMap<>();
+                for (Map.Entry<String, Snapshotter> e : snapshotters.entrySet()) {
+                    snapshots.put(e.getKey(), unreferenced(e.getKey(), e.getValue()));
+                }
+                return new Marked(swept, blobs, snapshots);
+            });
             List<String> snapshots = new ArrayList<>();
-            for (Map.Entry<String, Snapshotter> e : snapshotters.entrySet()) {
-                snapshots.addAll(removeSnapshots(e.getKey(), e.getValue()));
+            for (Map.Entry<String, Unreferenced> e : marked.snapshots().entrySet()) {
+                snapshots.addAll(removeSnapshots(e.getKey(), snapshotters.get(e.getKey()), e.getValue()));
             }
-            GcReport report = new GcReport(swept.blobs(), swept.snapshots(), swept.leases(), blobs, snapshots,
-                    Duration.ofNanos(System.nanoTime() - start));
+            Swept swept = marked.swept();
+            GcReport report = new GcReport(swept.blobs(), swept.snapshots(), swept.leases(), marked.blobs(),
+                    snapshots, Duration.ofNanos(System.nanoTime() - start));
             LOG.debug("garbage collected", "content_records", report.contentRecords(),
                     "snapshot_records", report.snapshotRecords(), "expired_leases", report.expiredLeases(),
                     "blobs", report.blobs().size(), "snapshots", report.snapshots().size(),
                     "elapsed_ms", report.elapsed().toMillis());
             return report;
-        });
-    }
-
-    /**
-     * Collects after a delete whose own transaction has already committed. The delete stands even if collection
-     * fails; the failure is logged and the next collection (after the next delete, or an explicit one) retries.
-     */
-    void collectAfterDelete() {
-        try {
-            collect();
-        } catch (IOException | BerthException e) {
-            LOG.warn("garbage collection after delete failed", e);
+        } finally {
+            collecting.unlock();
         }
     }
 
     /** How many records one sweep removed. */
     private record Swept(int blobs, int snapshots, int leases) {
+    }
+
+    /** What the part under the database lock did and found. */
+    private record Marked(Swept swept, List<Digest> blobs, Map<String, Unreferenced> snapshots) {
+    }
+
+    /** A backend's snapshots as listed under the lock, and the backend keys no record maps to. */
+    private record Unreferenced(List<SnapshotInfo> all, Set<String> names) {
     }
 
     private Swept sweepRecords(Connection c) throws SQLException {
@@ -142,11 +153,31 @@ final class GarbageCollector {
         return removed;
     }
 
-    /** Removes unreferenced backend snapshots leaves first; returns them as {@code <snapshotter>/<key>}. */
-    private List<String> removeSnapshots(String name, Snapshotter backend) throws IOException {
+    /** Under the database lock: the backend's snapshots and which of them no record maps to. */
+    private Unreferenced unreferenced(String name, Snapshotter backend) throws IOException {
         Set<String> keep = db.read("garbage collect: referenced snapshots", c -> strings(c,
                 "SELECT backend_key FROM snapshots WHERE snapshotter = ?", name));
-        List<SnapshotInfo> remaining = new ArrayList<>(backend.list());
+        List<SnapshotInfo> all = backend.list();
+        Set<String> names = new HashSet<>();
+        for (SnapshotInfo info : all) {
+            if (!keep.contains(info.name())) {
+                names.add(info.name());
+            }
+        }
+        return new Unreferenced(all, names);
+    }
+
+    /**
+     * Outside the database lock: removes the unreferenced backend snapshots leaves first (a snapshot made since
+     * the listing cannot have one of them as its parent: its parent would have needed a record); returns them
+     * as {@code <snapshotter>/<key>}.
+     */
+    private List<String> removeSnapshots(String name, Snapshotter backend, Unreferenced unreferenced)
+            throws IOException {
+        if (unreferenced.names().isEmpty()) {
+            return List.of();
+        }
+        List<SnapshotInfo> remaining = new ArrayList<>(unreferenced.all());
         List<String> removed = new ArrayList<>();
         boolean progress = true;
         while (progress) {
@@ -156,7 +187,7 @@ final class GarbageCollector {
                 parents.add(info.parent());
             }
             for (SnapshotInfo info : List.copyOf(remaining)) {
-                if (keep.contains(info.name()) || parents.contains(info.name())) {
+                if (!unreferenced.names().contains(info.name()) || parents.contains(info.name())) {
                     continue;
                 }
                 backend.remove(info.name());

@@ -21,9 +21,9 @@ public final class ImageStore {
 
     private final Database db;
     private final String namespace;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
 
-    ImageStore(Database db, String namespace, GarbageCollector gc) {
+    ImageStore(Database db, String namespace, GcScheduler gc) {
         this.db = db;
         this.namespace = namespace;
         this.gc = gc;
@@ -103,6 +103,14 @@ public final class ImageStore {
         });
     }
 
+    /**
+     * Collects garbage now, in the caller's thread: what the deletes before the call left unreferenced is gone
+     * when it returns (the {@code sync} of containerd's image delete; deletes otherwise collect in the background).
+     */
+    public void collectGarbage() throws IOException {
+        gc.collectNow();
+    }
+
     /** Deletes the image record; what only it kept alive is garbage-collected afterwards. */
     public void delete(String name) throws IOException {
         db.write("delete image " + name, c -> {
@@ -115,7 +123,7 @@ public final class ImageStore {
             }
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     private static ImageRecord apply(ImageRecord current, ImageRecord requested, Set<String> fieldpaths) {

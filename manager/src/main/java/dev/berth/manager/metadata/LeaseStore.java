@@ -20,9 +20,9 @@ public final class LeaseStore {
 
     private final Database db;
     private final String namespace;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
 
-    LeaseStore(Database db, String namespace, GarbageCollector gc) {
+    LeaseStore(Database db, String namespace, GcScheduler gc) {
         this.db = db;
         this.namespace = namespace;
         this.gc = gc;
@@ -84,6 +84,14 @@ public final class LeaseStore {
         });
     }
 
+    /**
+     * Collects garbage now, in the caller's thread: what the deletes before the call left unreferenced is gone
+     * when it returns (the {@code sync} of containerd's lease delete; deletes otherwise collect in the background).
+     */
+    public void collectGarbage() throws IOException {
+        gc.collectNow();
+    }
+
     /** Deletes the lease and its resource list; what only it kept alive is garbage-collected afterwards. */
     public void delete(String id) throws IOException {
         db.write("delete lease " + id, c -> {
@@ -96,7 +104,7 @@ public final class LeaseStore {
             }
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     public void addResource(String id, LeaseResource resource) throws IOException {
@@ -107,7 +115,7 @@ public final class LeaseStore {
         });
     }
 
-    /** Removes a resource from the lease (absent resources are ignored, as containerd), then collects garbage. */
+    /** Removes a resource from the lease (absent resources are ignored, as containerd); a collection follows. */
     public void deleteResource(String id, LeaseResource resource) throws IOException {
         resource.validate();
         db.write("delete resource " + resource.type() + " " + resource.id() + " from lease " + id, c -> {
@@ -115,7 +123,7 @@ public final class LeaseStore {
             remove(c, namespace, Optional.of(id), resource);
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     public List<LeaseResource> listResources(String id) throws IOException {

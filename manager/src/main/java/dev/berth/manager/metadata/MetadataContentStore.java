@@ -36,12 +36,12 @@ public final class MetadataContentStore implements ContentStore {
     private final ContentStore backend;
     private final String namespace;
     private final Optional<String> lease;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
     private final IngestTable ingests;
     private final IngestLocks locks;
 
     MetadataContentStore(Database db, ContentStore backend, String namespace, Optional<String> lease,
-                         GarbageCollector gc, IngestLocks locks) {
+                         GcScheduler gc, IngestLocks locks) {
         this.db = db;
         this.backend = backend;
         this.namespace = namespace;
@@ -113,7 +113,7 @@ public final class MetadataContentStore implements ContentStore {
             }
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     @Override

@@ -21,6 +21,10 @@ import java.util.TreeSet;
  * blobs and snapshots in one SQLite file, namespaced views over the shared content and snapshot backends, and the
  * garbage collector that ties them together. The schema is drawn in {@code package-info.java}.
  *
+ * <p>Deletes collect garbage in the background, as containerd's do: a delete's own record is gone when it returns,
+ * what it left unreferenced (other records, blobs, snapshot directories) a moment later. {@link #garbageCollect}
+ * collects at once (containerd's {@code sync} delete); {@link #awaitGarbageCollected} waits for the background.
+ *
  * <p>Every accessor takes the request's namespace and validates it (FAILED_PRECONDITION if empty,
  * INVALID_ARGUMENT if not an identifier). Reads in a namespace that does not exist find nothing; most writes create
  * the namespace, as containerd does.
@@ -32,15 +36,15 @@ public final class MetadataDb implements AutoCloseable {
     private final Database db;
     private final ContentStore content;
     private final Map<String, Snapshotter> snapshotters;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
     private final NamespaceStore namespaces;
     private final IngestLocks ingestLocks = new IngestLocks();
 
-    private MetadataDb(Database db, ContentStore content, Map<String, Snapshotter> snapshotters) {
+    private MetadataDb(Database db, ContentStore content, Map<String, Snapshotter> snapshotters, Duration gcDelay) {
         this.db = db;
         this.content = content;
         this.snapshotters = Map.copyOf(snapshotters);
-        this.gc = new GarbageCollector(db, content, snapshotters);
+        this.gc = GcScheduler.start(new GarbageCollector(db, content, snapshotters), gcDelay);
         this.namespaces = new NamespaceStore(db, gc);
     }
 
@@ -53,17 +57,23 @@ public final class MetadataDb implements AutoCloseable {
     /** As {@link #open(Path, ContentStore, Map)}, with the clock that stamps records and expires leases. */
     public static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters,
                                   Clock clock) throws IOException {
-        return open(dbFile, content, snapshotters, clock, Migrations.bundled());
+        return open(dbFile, content, snapshotters, clock, Migrations.bundled(), GcScheduler.DELAY);
     }
 
     static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters, Clock clock,
                            Migrations migrations) throws IOException {
+        return open(dbFile, content, snapshotters, clock, migrations, GcScheduler.DELAY);
+    }
+
+    /** As the others, with the delay of the background collection after a delete (tests lengthen it). */
+    static MetadataDb open(Path dbFile, ContentStore content, Map<String, Snapshotter> snapshotters, Clock clock,
+                           Migrations migrations, Duration gcDelay) throws IOException {
         Database db = Database.open(dbFile, clock);
         boolean ok = false;
         try {
             migrations.apply(db);
             ok = true;
-            return new MetadataDb(db, content, snapshotters);
+            return new MetadataDb(db, content, snapshotters, gcDelay);
         } finally {
             if (!ok) {
                 db.close();
@@ -141,9 +151,20 @@ public final class MetadataDb implements AutoCloseable {
         return Collections.unmodifiableSortedSet(new TreeSet<>(snapshotters.keySet()));
     }
 
-    /** Runs one mark-and-sweep collection now; see {@link GarbageCollector} for what it removes. */
+    /**
+     * Runs one mark-and-sweep collection now, in the caller's thread; see {@link GarbageCollector} for what it
+     * removes. What every delete before the call left unreferenced is gone when it returns.
+     */
     public GcReport garbageCollect() throws IOException {
-        return gc.collect();
+        return gc.collectNow();
+    }
+
+    /**
+     * Waits until the background has collected after every delete made before the call; false if {@code timeout}
+     * passed first.
+     */
+    public boolean awaitGarbageCollected(Duration timeout) throws InterruptedException {
+        return gc.awaitCollected(timeout);
     }
 
     /**
@@ -153,7 +174,7 @@ public final class MetadataDb implements AutoCloseable {
     public List<String> dropLeasesOfEarlierRun(Instant startedAt) throws IOException {
         List<String> dropped = new Leftovers(db, content, ingestLocks).dropOwnLeases(startedAt);
         if (!dropped.isEmpty()) {
-            gc.collect();
+            gc.collectNow();
         }
         return dropped;
     }
@@ -173,6 +194,7 @@ public final class MetadataDb implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        gc.close();
         db.close();
     }
 }

@@ -40,11 +40,11 @@ public final class MetadataSnapshotter implements Snapshotter {
     private final String snapshotter;
     private final String namespace;
     private final Optional<String> lease;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
     private final LiveTasks live;
 
     MetadataSnapshotter(Database db, Snapshotter backend, String snapshotter, String namespace,
-                        Optional<String> lease, GarbageCollector gc, LiveTasks live) {
+                        Optional<String> lease, GcScheduler gc, LiveTasks live) {
         this.db = db;
         this.backend = backend;
         this.snapshotter = snapshotter;
@@ -203,7 +203,7 @@ public final class MetadataSnapshotter implements Snapshotter {
             delete(c, key);
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     /**
@@ -268,7 +268,7 @@ public final class MetadataSnapshotter implements Snapshotter {
      */
     @Override
     public void cleanup() throws IOException {
-        gc.collect();
+        gc.collectNow();
         backend.cleanup();
     }
 

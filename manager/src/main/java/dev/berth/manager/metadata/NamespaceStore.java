@@ -19,9 +19,9 @@ public final class NamespaceStore {
     private static final List<String> CONTENTS = List.of("images", "blobs", "containers", "snapshots");
 
     private final Database db;
-    private final GarbageCollector gc;
+    private final GcScheduler gc;
 
-    NamespaceStore(Database db, GarbageCollector gc) {
+    NamespaceStore(Database db, GcScheduler gc) {
         this.db = db;
         this.gc = gc;
     }
@@ -115,7 +115,7 @@ public final class NamespaceStore {
             }
             return null;
         });
-        gc.collectAfterDelete();
+        gc.afterDelete();
     }
 
     static boolean exists(Connection c, String name) throws SQLException {

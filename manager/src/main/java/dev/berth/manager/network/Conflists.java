@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
  * firewall   iptables backend: accepts the container's replies under a FORWARD policy of DROP
  * tuning     only with an mtu option: the container side's MTU
  * </pre>
- * The loopback of a container is brought up by its own one-plugin list ({@link #loopback()}).
+ * The loopback of a container is up from the creation of its netns ({@code NetnsSyscalls.createNetns}).
  */
 final class Conflists {
 
@@ -78,15 +78,6 @@ final class Conflists {
             tuning.put("type", "tuning");
             tuning.put("mtu", mtu);
         });
-        return bytes(root);
-    }
-
-    /** The list that brings a container's loopback up. */
-    static ConfList loopback() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("cniVersion", CNI_VERSION);
-        root.put("name", "berth-loopback");
-        root.putArray("plugins").addObject().put("type", "loopback");
         return bytes(root);
     }
 

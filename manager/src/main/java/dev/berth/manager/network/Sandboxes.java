@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Containers' networking: a netns per container, its endpoints on networks through CNI, its published ports.
  *
- * <p>Set-up: the netns (a bind mount under {@code <state>/netns}), its loopback up (CNI {@code loopback}), then
+ * <p>Set-up: the netns (a bind mount under {@code <state>/netns}) with its loopback up (by the native layer, as
+ * docker's libnetwork does: CNI's {@code loopback} plugin was an exec of a Go binary on every start), then
  * for each network: the endpoint recorded, the libcni cache entry written without a result, {@code CNI_COMMAND=ADD}
  * through the network's list, the cache entry rewritten with the result, and only then the result used. A failure
  * anywhere runs DEL for what was added (with the cached result), removes the netns and releases the ports: nothing
@@ -177,9 +178,7 @@ public final class Sandboxes implements AutoCloseable {
             boolean ok = false;
             try {
                 if (!"host".equals(primary.driver())) {
-                    path = Optional.of(netns.create(containerId));
-                    RuntimeConf lo = new RuntimeConf(containerId, path.get().toString(), "lo", List.of(), Map.of());
-                    plugins.add(Conflists.loopback(), lo);
+                    path = Optional.of(netns.create(containerId)); // with its loopback up
                 }
                 boolean first = true;
                 for (Network n : targets) {

@@ -21,6 +21,7 @@ final class FakeSnapshotter implements Snapshotter {
     private final List<String> removed = new ArrayList<>();
     private String failNext = "";
     private int cleanups;
+    private Runnable beforeRemove = () -> { };
 
     synchronized Set<String> keys() {
         return Set.copyOf(snapshots.keySet());
@@ -38,6 +39,11 @@ final class FakeSnapshotter implements Snapshotter {
     /** The next call of {@code operation} (prepare, view, commit, remove) throws an IOException. */
     synchronized void failNext(String operation) {
         failNext = operation;
+    }
+
+    /** Runs {@code hook} at the start of every remove (a test holds a collection inside the backend with it). */
+    synchronized void beforeRemove(Runnable hook) {
+        beforeRemove = hook;
     }
 
     private void maybeFail(String operation, String key) throws IOException {
@@ -133,6 +139,7 @@ final class FakeSnapshotter implements Snapshotter {
 
     @Override
     public synchronized void remove(String key) throws IOException {
+        beforeRemove.run();
         maybeFail("remove", key);
         stat(key);
         for (SnapshotInfo i : snapshots.values()) {

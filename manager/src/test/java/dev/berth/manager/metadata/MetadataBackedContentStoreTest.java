@@ -33,6 +33,11 @@ class MetadataBackedContentStoreTest extends ContentStoreContract {
         return db.contentStore(NAMESPACE, Optional.of(LEASE));
     }
 
+    @Override
+    protected void awaitDeletes() throws IOException {
+        GcWait.await(db);
+    }
+
     @AfterEach
     void closeDb() throws IOException {
         db.close();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.AfterEach;
  * the suite's root, as containerd runs its snapshotter test suite on its metadata layer
  * ({@code core/metadata/snapshot_test.go}). The database lives beside the root, so reopening the root reopens both.
  * The snapshots are made under a lease, as berthd's clients make them: without one, the garbage collection that
- * follows every removal would take every unreferenced snapshot with it.
+ * follows every removal would take every unreferenced snapshot with it. That collection runs in the background, so
+ * the contract's checks of the disk wait for it.
  */
 class MetadataBackedSnapshotterTest extends SnapshotterContract {
 
@@ -35,6 +36,11 @@ class MetadataBackedSnapshotterTest extends SnapshotterContract {
             db.leases(NAMESPACE).create(LEASE, Map.of());
         }
         return db.snapshotter(NAMESPACE, "overlayfs", Optional.of(LEASE));
+    }
+
+    @Override
+    protected void awaitRemovals() throws IOException {
+        GcWait.await(db);
     }
 
     /** Closes what {@link #open} opened: the metadata snapshotter's own close leaves its backend to its owner. */

@@ -58,6 +58,7 @@ class MetadataGcTest extends MetadataFixture {
     void imageDelete_collectsTheWholeTree() throws Exception {
         pullImage("ns");
         db.images("ns").delete("img");
+        GcWait.await(db);
         assertTrue(db.contentStore("ns", Optional.empty()).list().isEmpty());
         for (String gone : List.of("config", "layer0", "layer1", "manifest")) {
             assertFalse(content.has(digestOf(gone)), gone);
@@ -72,6 +73,7 @@ class MetadataGcTest extends MetadataFixture {
         assertTrue(content.has(d));
 
         db.leases("ns").delete("pull");
+        GcWait.await(db);
         assertFalse(content.has(d));
         assertKind(ErrorKind.NOT_FOUND, () -> db.contentStore("ns", Optional.empty()).info(d));
     }
@@ -117,6 +119,7 @@ class MetadataGcTest extends MetadataFixture {
         assertEquals(List.of("layer0", "layer1", "rootfs"), s.list().stream().map(i -> i.name()).toList());
 
         db.containers("ns").delete("c");
+        GcWait.await(db);
         assertTrue(s.list().isEmpty());
         assertTrue(snapshots.keys().isEmpty());
         assertEquals(List.of("ns/6/unreferenced", "ns/5/rootfs", "ns/4/layer1", "ns/2/layer0"),
@@ -155,10 +158,12 @@ class MetadataGcTest extends MetadataFixture {
         assertEquals(a, b);
 
         db.contentStore("a", Optional.empty()).delete(a);
+        GcWait.await(db);
         assertTrue(content.has(a));
         assertEquals(a, db.contentStore("b", Optional.empty()).info(a).digest());
 
         db.contentStore("b", Optional.empty()).delete(a);
+        GcWait.await(db);
         assertFalse(content.has(a));
     }
 

@@ -99,9 +99,11 @@ class MetadataSnapshotterTest extends MetadataFixture {
         assertKind(ErrorKind.FAILED_PRECONDITION, () -> s.remove("base"));
         s.remove("child");
         assertKind(ErrorKind.NOT_FOUND, () -> s.stat("child"));
+        GcWait.await(db);
         assertEquals(Set.of("a/2/base"), snapshots.keys());
         s.remove("base");
         assertTrue(s.list().isEmpty());
+        GcWait.await(db);
         assertTrue(snapshots.keys().isEmpty(), "collection removed both from the backend");
         assertKind(ErrorKind.NOT_FOUND, () -> s.remove("base"));
     }

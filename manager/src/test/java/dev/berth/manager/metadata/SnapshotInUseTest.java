@@ -40,6 +40,7 @@ class SnapshotInUseTest extends MetadataFixture {
         tasks.remove("ns/web");
         s.remove("rootfs"); // ctr's WithSnapshotCleanup, before the container record goes
         db.containers("ns").delete("web");
+        GcWait.await(db);
         assertTrue(s.list().isEmpty());
         assertTrue(snapshots.keys().isEmpty());
     }

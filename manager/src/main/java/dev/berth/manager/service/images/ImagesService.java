@@ -100,14 +100,18 @@ public final class ImagesService extends ImagesGrpc.ImagesImplBase {
     }
 
     /**
-     * Deletes the image record. {@code sync} asks to wait for garbage collection; the store always collects before
-     * it returns, so every delete is synchronous.
+     * Deletes the image record. What it left unreferenced is collected in the background, or before the answer
+     * with {@code sync}, as containerd does.
      */
     @Override
     public void delete(DeleteImageRequest req, StreamObserver<Empty> response) {
         Calls.unary(response, () -> {
             String ns = RequestMetadata.namespace("delete image");
-            stores.open(ns).delete(req.getName());
+            ImageStore store = stores.open(ns);
+            store.delete(req.getName());
+            if (req.getSync()) {
+                store.collectGarbage();
+            }
             publisher.publish(ns, Topics.IMAGE_DELETE, ImageDelete.newBuilder().setName(req.getName()).build());
             return Empty.getDefaultInstance();
         });

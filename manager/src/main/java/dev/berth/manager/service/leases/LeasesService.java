@@ -62,13 +62,17 @@ public final class LeasesService extends LeasesGrpc.LeasesImplBase {
     }
 
     /**
-     * Deletes the lease. {@code sync} asks to wait for garbage collection; the store always collects before it
-     * returns, so every delete is synchronous.
+     * Deletes the lease. What only it kept is collected in the background, or before the answer with
+     * {@code sync}, as containerd does.
      */
     @Override
     public void delete(DeleteRequest req, StreamObserver<Empty> response) {
         Calls.unary(response, () -> {
-            store("delete lease").delete(req.getId());
+            LeaseStore store = store("delete lease");
+            store.delete(req.getId());
+            if (req.getSync()) {
+                store.collectGarbage();
+            }
             return Empty.getDefaultInstance();
         });
     }

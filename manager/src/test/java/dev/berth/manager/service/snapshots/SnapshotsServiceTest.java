@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -250,6 +251,7 @@ class SnapshotsServiceTest {
         assertCode(Status.Code.NOT_FOUND, () -> stat("child"));
         stub.remove(RemoveSnapshotRequest.newBuilder().setKey("layer1").build());
         assertEquals(List.of(), list());
+        assertTrue(meta.db.awaitGarbageCollected(Duration.ofSeconds(10)));
         assertEquals(0, backendSnapshots(), "the collection after remove deletes the backend snapshots");
     }
 
