@@ -197,15 +197,9 @@ final class StageBuild {
         h.timeout().ifPresent(d -> check.put("Timeout", d.toNanos()));
         h.startPeriod().ifPresent(d -> check.put("StartPeriod", d.toNanos()));
         h.retries().ifPresent(r -> check.put("Retries", r));
-        String what = "HEALTHCHECK &{" + CreatedBy.quoted(h.test()) + " " + CreatedBy.quote(go(h.interval())) + " "
-                + CreatedBy.quote(go(h.timeout())) + " " + CreatedBy.quote(go(h.startPeriod())) + " '\\x"
-                + String.format("%02x", h.retries().orElse(0)) + "'}";
+        String what = CreatedBy.healthcheck(h.test(), h.interval().orElse(Duration.ZERO),
+                h.timeout().orElse(Duration.ZERO), h.startPeriod().orElse(Duration.ZERO), h.retries().orElse(0));
         metadata(what, (p, doc) -> p.set("Healthcheck", check));
-    }
-
-    private static String go(Optional<Duration> d) {
-        long s = d.orElse(Duration.ZERO).toSeconds();
-        return s % 60 == 0 && s > 0 ? s / 60 + "m0s" : s + "s";
     }
 
     /** RUN: shell form in the stage's SHELL; build args in the container's environment and the created_by. */
