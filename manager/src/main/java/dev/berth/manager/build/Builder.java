@@ -49,6 +49,7 @@ public final class Builder {
     private final String snapshotter;
     private final Path workRoot;
     private final Clock clock;
+    private final BuildCache cache;
 
     /** Pulls a base image (the build's {@code --pull}, or a base not present). */
     public interface Puller {
@@ -66,6 +67,7 @@ public final class Builder {
         this.snapshotter = snapshotter;
         this.workRoot = workRoot;
         this.clock = clock;
+        this.cache = new BuildCache(db, snapshotter);
     }
 
     /**
@@ -106,7 +108,7 @@ public final class Builder {
         try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "build", clock)) {
             ImageWriter writer = new ImageWriter(db.contentStore(namespace, lease.ref()),
                     db.snapshotter(namespace, snapshotter, lease.ref()), db.images(namespace), unpacker);
-            BuildRun run = new BuildRun(namespace, request, ctx, writer, new BuildCache(db, snapshotter),
+            BuildRun run = new BuildRun(namespace, request, ctx, writer, cache,
                     new RunStep(engine, db, differ), differ, work, total, progress, db, mounter, puller, clock);
             ImageState image = null;
             for (Stage s : stages) {
