@@ -12,7 +12,6 @@ import dev.berth.manager.diff.Mounter;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.fs.TreeDeleter;
-import dev.berth.manager.image.TemporaryLease;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.MetadataDb;
@@ -105,9 +104,8 @@ public final class Builder {
             total += 1 + s.instructions().size();
         }
         Map<String, String> globalArgs = globalArgs(dockerfile, request);
-        try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "build", clock)) {
-            ImageWriter writer = new ImageWriter(db.contentStore(namespace, lease.ref()),
-                    db.snapshotter(namespace, snapshotter, lease.ref()), db.images(namespace), unpacker);
+        try (BuildLease lease = new BuildLease(db.leases(namespace), clock)) {
+            ImageWriter writer = new ImageWriter(db, namespace, snapshotter, lease, unpacker);
             BuildRun run = new BuildRun(namespace, request, ctx, writer, cache,
                     new RunStep(engine, db, differ), differ, work, total, progress, db, mounter, puller, clock);
             ImageState image = null;
