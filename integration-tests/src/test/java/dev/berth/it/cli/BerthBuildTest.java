@@ -138,6 +138,69 @@ class BerthBuildTest extends BerthCliFixture {
     }
 
     @Test
+    void copyFrom_globsMatchInTheSourceStagesRoot() throws IOException {
+        Path ctx = context(Map.of("Dockerfile", """
+                FROM %s AS build
+                RUN mkdir -p /out/sub && echo a > /out/a.txt && echo b > /out/b.txt && echo c > /out/c.log \\
+                    && echo s > /out/sub/s.txt
+                FROM %s
+                COPY --from=build /out/*.txt /dst/
+                COPY --from=build /out/[ab].* out/s?b/*.txt /two/
+                CMD ["ls", "/dst", "/two"]
+                """.formatted(busybox, busybox)));
+        build("build", "-t", "globs", ctx.toString()).assertSuccess();
+        assertEquals("/dst:\na.txt\nb.txt\n\n/two:\na.txt\nb.txt\ns.txt\n",
+                berth("run", "--rm", "globs").assertSuccess().stdout());
+        CliResult none = build("build", context(Map.of("Dockerfile", """
+                FROM %s AS build
+                RUN mkdir /out
+                FROM %s
+                COPY --from=build /out/*.none /dst/
+                """.formatted(busybox, busybox))).toString()).assertFailure();
+        assertTrue(none.stderr().contains("COPY failed: no source files were specified"), none.toString());
+        assertTrue(containerIds().isEmpty(), "no RUN container is left");
+    }
+
+    @Test
+    void addLocalArchive_extractsTarsByContentWhateverTheirCompression() throws IOException {
+        Path ctx = context(Map.of("Dockerfile", """
+                FROM %s
+                ADD bz.tar.bz2 /bz/
+                ADD xz.tar.xz /xz/
+                ADD gz.tgz /gz/
+                ADD tar-named.txt /plain/
+                ADD note.xz /note/
+                CMD ["sh", "-c", "cat /bz/hello.txt /xz/hello.txt /gz/hello.txt /plain/hello.txt; ls /note"]
+                """.formatted(busybox), "payload/hello.txt", "hello from an archive\n",
+                "note", "a note, not an archive\n"));
+        Path payload = ctx.resolve("payload");
+        commandLine.run(BUILD, List.of("sh", "-c", "cd " + payload + " && tar -cjf ../bz.tar.bz2 hello.txt"
+                + " && tar -cJf ../xz.tar.xz hello.txt && tar -czf ../gz.tgz hello.txt"
+                + " && tar -cf ../tar-named.txt hello.txt && cd .. && xz note && rm -r payload")).assertSuccess();
+        build("build", "-t", "archives", ctx.toString()).assertSuccess();
+        assertEquals("hello from an archive\n".repeat(4) + "note.xz\n",
+                berth("run", "--rm", "archives").assertSuccess().stdout());
+    }
+
+    @Test
+    void workdir_createsItsDirectoryAsRootInALayerOfItsOwn() throws IOException {
+        Path ctx = context(Map.of("Dockerfile", """
+                FROM %s
+                WORKDIR /srv/made/deep
+                WORKDIR /tmp
+                USER 1000
+                WORKDIR /home/u1000
+                CMD ["stat", "-c", "%%n %%u:%%g %%a", "/srv/made", "/srv/made/deep", "/home/u1000"]
+                """.formatted(busybox)));
+        build("build", "-t", "workdirs", ctx.toString()).assertSuccess();
+        assertEquals("/srv/made 0:0 755\n/srv/made/deep 0:0 755\n/home/u1000 0:0 755\n",
+                berth("run", "--rm", "workdirs").assertSuccess().stdout());
+        // docker commits a WORKDIR's container: a layer when it made the directory, an empty layer when not
+        int base = inspect(busybox).get("RootFS").get("Layers").size();
+        assertEquals(base + 2, inspect("workdirs").get("RootFS").get("Layers").size());
+    }
+
+    @Test
     void badInput_failsWithDockersMessageAndLeavesNothingBehind() throws IOException {
         List<String> imagesBefore = lines(berth("images", "-q").assertSuccess().stdout());
         CliResult syntax = build("build", context(Map.of("Dockerfile", "FROM " + busybox + "\nFROBNICATE x\n"))

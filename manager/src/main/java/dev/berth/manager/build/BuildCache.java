@@ -2,7 +2,10 @@ package dev.berth.manager.build;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.manager.content.ContentStore;
+import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.image.ManifestResolver;
+import dev.berth.manager.image.ResolvedImage;
 import dev.berth.manager.image.oci.Platform;
 import dev.berth.manager.metadata.GcLabels;
 import dev.berth.manager.metadata.ImageRecord;
@@ -12,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,8 +33,21 @@ public final class BuildCache {
     /** The name prefix of the cache's image records. */
     public static final String PREFIX = "berth.build/cache:";
 
+    /** How many resolved manifests {@link #find} keeps: a few builds' worth of steps. */
+    private static final int RESOLVED = 512;
+
     private final MetadataDb db;
     private final String snapshotter;
+    /**
+     * Manifests resolved by earlier lookups (config parsed), by namespace and digest, least recently used first:
+     * a digest's content never changes, so a cached step costs two record reads and no blob read or JSON parse.
+     */
+    private final Map<String, ResolvedImage> resolved = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ResolvedImage> eldest) {
+            return size() > RESOLVED;
+        }
+    };
 
     public BuildCache(MetadataDb db, String snapshotter) {
         this.db = db;
@@ -60,7 +78,7 @@ public final class BuildCache {
         }
         try {
             var content = db.contentStore(namespace, Optional.empty());
-            var image = ManifestResolver.resolve(content, record.target(), Platform.LINUX_AMD64);
+            var image = resolve(namespace, content, record.target());
             if (!image.config().diffIds().isEmpty() && !content.info(image.configDescriptor().digest()).labels()
                     .containsKey(GcLabels.REF_SNAPSHOT_PREFIX + snapshotter)) {
                 return Optional.empty();
@@ -72,6 +90,21 @@ public final class BuildCache {
             }
             throw e;
         }
+    }
+
+    private ResolvedImage resolve(String namespace, ContentStore content, Descriptor target) throws IOException {
+        String key = namespace + "/" + target.digest();
+        synchronized (resolved) {
+            ResolvedImage known = resolved.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        ResolvedImage image = ManifestResolver.resolve(content, target, Platform.LINUX_AMD64);
+        synchronized (resolved) {
+            resolved.put(key, image);
+        }
+        return image;
     }
 
     /** Removes every cache entry of {@code namespace}; answers their names. */

@@ -5,16 +5,13 @@ import dev.berth.manager.diff.TarEntry;
 import dev.berth.manager.diff.TarReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The build context: the client's tar, extracted into a private directory of the build. Entries are created
@@ -129,20 +126,14 @@ final class BuildContext {
         if (rel.isEmpty()) {
             return List.of(root);
         }
-        if (!rel.matches(".*[*?\\[].*")) {
+        if (!PathGlob.hasWildcards(rel)) {
             Path p = root.resolve(rel);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw notFound(instruction, pattern);
             }
             return List.of(p);
         }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + rel);
-        int depth = rel.split("/").length;
-        List<Path> out;
-        try (Stream<Path> walk = Files.walk(root, depth)) {
-            out = walk.filter(p -> !p.equals(root) && p.getNameCount() - root.getNameCount() == depth)
-                    .filter(p -> matcher.matches(root.relativize(p))).sorted().toList();
-        }
+        List<Path> out = PathGlob.expand(root, List.of(rel.split("/"))).stream().map(root::resolve).toList();
         if (out.isEmpty()) {
             throw notFound(instruction, pattern);
         }

@@ -12,7 +12,6 @@ import dev.berth.manager.diff.Mounter;
 import dev.berth.manager.engine.Engine;
 import dev.berth.manager.fs.Permissions;
 import dev.berth.manager.fs.TreeDeleter;
-import dev.berth.manager.image.TemporaryLease;
 import dev.berth.manager.image.Unpacker;
 import dev.berth.manager.image.reference.ImageReference;
 import dev.berth.manager.metadata.MetadataDb;
@@ -49,6 +48,7 @@ public final class Builder {
     private final String snapshotter;
     private final Path workRoot;
     private final Clock clock;
+    private final BuildCache cache;
 
     /** Pulls a base image (the build's {@code --pull}, or a base not present). */
     public interface Puller {
@@ -66,6 +66,7 @@ public final class Builder {
         this.snapshotter = snapshotter;
         this.workRoot = workRoot;
         this.clock = clock;
+        this.cache = new BuildCache(db, snapshotter);
     }
 
     /**
@@ -103,10 +104,9 @@ public final class Builder {
             total += 1 + s.instructions().size();
         }
         Map<String, String> globalArgs = globalArgs(dockerfile, request);
-        try (TemporaryLease lease = TemporaryLease.create(db.leases(namespace), "build", clock)) {
-            ImageWriter writer = new ImageWriter(db.contentStore(namespace, lease.ref()),
-                    db.snapshotter(namespace, snapshotter, lease.ref()), db.images(namespace), unpacker);
-            BuildRun run = new BuildRun(namespace, request, ctx, writer, new BuildCache(db, snapshotter),
+        try (BuildLease lease = new BuildLease(db.leases(namespace), clock)) {
+            ImageWriter writer = new ImageWriter(db, namespace, snapshotter, lease, unpacker);
+            BuildRun run = new BuildRun(namespace, request, ctx, writer, cache,
                     new RunStep(engine, db, differ), differ, work, total, progress, db, mounter, puller, clock);
             ImageState image = null;
             for (Stage s : stages) {

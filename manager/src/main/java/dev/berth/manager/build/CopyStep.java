@@ -2,7 +2,6 @@ package dev.berth.manager.build;
 
 import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.build.dockerfile.Instruction;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,11 +18,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
- * COPY and ADD: the sources (the context's, matched by glob; an earlier stage's or an image's with
- * {@code --from}; for ADD, a URL downloaded, and a local tar or tar.gz extracted) planned into a layer at the
+ * COPY and ADD: the sources (the context's, or with {@code --from} an earlier stage's or an image's, matched by
+ * glob; for ADD, a URL downloaded, and a local tar, plain or compressed, extracted) planned into a layer at the
  * destination (relative to WORKDIR; a directory when it ends in {@code /}, exists as one, or several sources are
  * given), owned by root or {@code --chown} (names looked up in the image's {@code /etc/passwd} and
  * {@code /etc/group}).
@@ -45,31 +43,23 @@ final class CopyStep {
             throw BerthException.invalidArgument(what + " on line " + c.line() + ": requires at least two "
                     + "arguments");
         }
-        ImageState image = stage.image();
-        run.onView(image, dest -> {
-            if (c.from().isEmpty()) {
-                copy(c, what, dest, Optional.empty());
-                return null;
-            }
-            String from = c.from().get();
-            ImageState source = run.stage(from).isPresent() ? run.stage(from).get() : run.image(from);
-            return run.onView(source, root -> {
-                copy(c, what, dest, Optional.of(root));
-                return null;
-            });
+        if (c.from().isEmpty()) {
+            copy(c, what, Optional.empty());
+            return;
+        }
+        String from = c.from().get();
+        ImageState source = run.stage(from).isPresent() ? run.stage(from).get() : run.image(from);
+        run.onView(source, root -> {
+            copy(c, what, Optional.of(root));
+            return null;
         });
     }
 
-    private void copy(Instruction.Copy c, String what, Path dest, Optional<Path> fromRoot) throws IOException {
-        String workdir = stage.image().process().path("WorkingDir").asText("");
-        String destination = c.destination();
-        String absolute = destination.startsWith("/") ? destination
-                : (workdir.isEmpty() ? "/" : workdir) + "/" + destination;
-        List<String> destParts = InRoot.clean(absolute);
-        String destName = String.join("/", destParts);
-        Optional<Path> existing = InRoot.resolve(dest, destName, true);
-        boolean destIsDir = destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
-                || existing.map(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).orElse(false);
+    /**
+     * The step: its sources found and hashed (without the image's files, so that a cache hit mounts nothing but
+     * a {@code --from} source), and on a miss the plan made against a view of the image and written as a layer.
+     */
+    private void copy(Instruction.Copy c, String what, Optional<Path> fromRoot) throws IOException {
         List<Path> sources = new ArrayList<>();
         List<Boolean> archives = new ArrayList<>();
         for (String s : c.sources()) {
@@ -77,9 +67,10 @@ final class CopyStep {
                 sources.add(download(s));
                 archives.add(false);
             } else if (fromRoot.isPresent()) {
-                sources.add(InRoot.resolve(fromRoot.get(), s, true).orElseThrow(() -> BerthException.invalidArgument(
-                        what + " failed: stat " + s + ": file does not exist in " + c.from().get())));
-                archives.add(false);
+                for (Path p : fromSources(c, what, fromRoot.get(), s)) {
+                    sources.add(p);
+                    archives.add(false);
+                }
             } else {
                 for (Path p : run.context.sources(what, s)) {
                     Optional<Path> extracted = c.add() ? extract(p) : Optional.empty();
@@ -88,11 +79,14 @@ final class CopyStep {
                 }
             }
         }
-        if (sources.size() > 1 && !destination.endsWith("/")) {
+        if (sources.isEmpty()) {
+            throw BerthException.invalidArgument(what + " failed: no source files were specified: "
+                    + String.join(" ", c.sources()) + " matched nothing in " + c.from().orElse("the context"));
+        }
+        if (sources.size() > 1 && !c.destination().endsWith("/")) {
             throw BerthException.invalidArgument("When using " + what + " with more than one source file, the "
                     + "destination must be a directory and end with a /");
         }
-        CopyPlan.Owner owner = c.chown().isPresent() ? owner(dest, c.chown().get()) : new CopyPlan.Owner(0, 0, true);
         Optional<Integer> chmod = c.chmod().map(m -> {
             try {
                 return Integer.parseInt(m, 8);
@@ -100,6 +94,49 @@ final class CopyStep {
                 throw BerthException.invalidArgument(what + " --chmod=" + m + ": not an octal mode");
             }
         });
+        // the sources as they are (owners and modes kept): --chown and --chmod are part of the key
+        CopyPlan sourcePlan = new CopyPlan(new CopyPlan.Owner(0, 0, true), Optional.empty(), Optional.empty());
+        for (int i = 0; i < sources.size(); i++) {
+            Path s = sources.get(i);
+            sourcePlan.add(s, Files.isDirectory(s, LinkOption.NOFOLLOW_LINKS) ? Integer.toString(i)
+                    : i + "/" + s.getFileName(), false, true);
+        }
+        String createdBy = CreatedBy.nopOneSpace(stage.shell(), what + " " + sourcePlan.hash() + " in "
+                + c.destination() + " ");
+        String key = c.chown().orElse("") + "\n" + c.chmod().orElse("") + "\n" + c.from().orElse("");
+        stage.layerStep(createdBy, () -> run.onView(stage.image(), dest -> {
+            CopyPlan plan = plan(c, dest, sources, archives, chmod, fromRoot.isPresent());
+            return Optional.of(run.differ.write(run.writer.content(), stage.image().layerMediaType(), plan::write));
+        }), key);
+    }
+
+    /** A {@code --from} source: a path, or a glob matched in the source's root; none when the glob matches none. */
+    private static List<Path> fromSources(Instruction.Copy c, String what, Path root, String source)
+            throws IOException {
+        List<String> parts = InRoot.clean(source);
+        if (PathGlob.hasWildcards(String.join("/", parts))) {
+            List<Path> out = new ArrayList<>();
+            for (String match : PathGlob.expand(root, parts)) {
+                InRoot.resolve(root, match, true).ifPresent(out::add);
+            }
+            return out;
+        }
+        return List.of(InRoot.resolve(root, source, true).orElseThrow(() -> BerthException.invalidArgument(
+                what + " failed: stat " + source + ": file does not exist in " + c.from().get())));
+    }
+
+    /** The layer's plan: the sources at the destination in the image whose files are at {@code dest}. */
+    private CopyPlan plan(Instruction.Copy c, Path dest, List<Path> sources, List<Boolean> archives,
+                          Optional<Integer> chmod, boolean keepOwners) throws IOException {
+        String workdir = stage.image().process().path("WorkingDir").asText("");
+        String destination = c.destination();
+        String absolute = destination.startsWith("/") ? destination
+                : (workdir.isEmpty() ? "/" : workdir) + "/" + destination;
+        String destName = String.join("/", InRoot.clean(absolute));
+        Optional<Path> existing = InRoot.resolve(dest, destName, true);
+        boolean destIsDir = destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
+                || existing.map(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).orElse(false);
+        CopyPlan.Owner owner = c.chown().isPresent() ? owner(dest, c.chown().get()) : new CopyPlan.Owner(0, 0, true);
         CopyPlan plan = new CopyPlan(owner, chmod, run.epoch);
         for (int i = 0; i < sources.size(); i++) {
             Path s = sources.get(i);
@@ -114,33 +151,19 @@ final class CopyStep {
                     plan.directory(prefix);
                 }
             }
-            plan.add(s, target, false, archives.get(i) || fromRoot.isPresent());
+            plan.add(s, target, false, archives.get(i) || keepOwners);
         }
-        String hash = plan.hash();
-        String createdBy = CreatedBy.nopOneSpace(stage.shell(), what + " " + hash + " in " + destination + " ");
-        String key = c.chown().orElse("") + "\n" + c.chmod().orElse("") + "\n" + c.from().orElse("");
-        stage.layerStep(createdBy, () -> run.differ.write(run.writer.content(), stage.image().layerMediaType(),
-                plan::write), key);
+        return plan;
     }
 
-    /** ADD of a local tar (plain or gzip): extracted with its owners into the build's work directory. */
+    /** ADD of a local archive (a tar, plain or compressed): extracted with its owners into the work directory. */
     private Optional<Path> extract(Path file) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(512);
-        }
-        boolean gzip = head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        boolean tar = head.length == 512 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
-                .equals("ustar");
-        if (!gzip && !tar) {
+        Optional<InputStream> archive = LocalArchive.open(file);
+        if (archive.isEmpty()) {
             return Optional.empty();
         }
         Path dir = Files.createDirectories(run.work.resolve("archives").resolve(BuildRun.random()));
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
+        try (InputStream in = archive.get()) {
             BuildContext.extract(in, dir, true);
         }
         return Optional.of(dir);

@@ -1,5 +1,6 @@
 package dev.berth.manager.build;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -38,16 +39,18 @@ final class CreatedBy {
     }
 
     static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> b.append(c);
-            }
-        }
-        return b.append('"').toString();
+        return GoFormat.quote(s);
+    }
+
+    /**
+     * HEALTHCHECK's text: Go's {@code %q} of docker's {@code *HealthConfig} (Test, Interval, Timeout, StartPeriod,
+     * Retries), e.g. {@code HEALTHCHECK &{["CMD-SHELL" "true"] "30s" "0s" "0s" '\x03'}}; an option not given is
+     * zero.
+     */
+    static String healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod,
+                              int retries) {
+        return "HEALTHCHECK &{" + quoted(test) + " " + quote(GoFormat.duration(interval)) + " "
+                + quote(GoFormat.duration(timeout)) + " " + quote(GoFormat.duration(startPeriod)) + " "
+                + GoFormat.quoteRune(retries) + "}";
     }
 }

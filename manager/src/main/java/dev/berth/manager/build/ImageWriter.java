@@ -15,6 +15,7 @@ import dev.berth.manager.image.oci.OciDescriptor;
 import dev.berth.manager.metadata.ImageRecord;
 import dev.berth.manager.metadata.ImageStore;
 import dev.berth.manager.metadata.MetadataContentStore;
+import dev.berth.manager.metadata.MetadataDb;
 import dev.berth.manager.metadata.MetadataSnapshotter;
 import java.io.IOException;
 import java.time.Instant;
@@ -28,27 +29,33 @@ import java.util.Set;
  * Writes a step's image: its config (the parent's with the step's changes, one more history entry and, for a step
  * with a layer, one more diffID), its manifest (the parent's layers and the new one), unpacks the new layer onto
  * the parent's chain and records the image under {@code name}. Works in the build's content and snapshot views,
- * which carry the build's lease.
+ * which carry the build's lease, made when first needed.
  */
 final class ImageWriter {
-    private final MetadataContentStore content;
-    private final MetadataSnapshotter snapshots;
+    private final MetadataDb db;
+    private final String namespace;
+    private final String snapshotter;
+    private final BuildLease lease;
     private final ImageStore images;
     private final Unpacker unpacker;
 
-    ImageWriter(MetadataContentStore content, MetadataSnapshotter snapshots, ImageStore images, Unpacker unpacker) {
-        this.content = content;
-        this.snapshots = snapshots;
-        this.images = images;
+    ImageWriter(MetadataDb db, String namespace, String snapshotter, BuildLease lease, Unpacker unpacker) {
+        this.db = db;
+        this.namespace = namespace;
+        this.snapshotter = snapshotter;
+        this.lease = lease;
+        this.images = db.images(namespace);
         this.unpacker = unpacker;
     }
 
-    MetadataContentStore content() {
-        return content;
+    /** The content store under the build's lease (which the first call makes). */
+    MetadataContentStore content() throws IOException {
+        return db.contentStore(namespace, lease.ref());
     }
 
-    MetadataSnapshotter snapshots() {
-        return snapshots;
+    /** The snapshotter under the build's lease (which the first call makes). */
+    MetadataSnapshotter snapshots() throws IOException {
+        return db.snapshotter(namespace, snapshotter, lease.ref());
     }
 
     /**
@@ -64,6 +71,7 @@ final class ImageWriter {
         entry.put("created", created.toString());
         entry.put("created_by", createdBy);
         List<OciDescriptor> layers = new ArrayList<>(parent.layers());
+        MetadataContentStore content = content();
         if (layer.isPresent()) {
             String diffId = content.info(layer.get().digest()).labels().get(ImageLabels.UNCOMPRESSED);
             ObjectNode rootfs = json.get("rootfs") instanceof ObjectNode r ? r : json.putObject("rootfs");
@@ -78,7 +86,7 @@ final class ImageWriter {
         Manifest manifest = new Manifest(2, parent.manifestMediaType(), OciDescriptor.of(configDesc), layers, null);
         Descriptor manifestDesc = ContentBlobs.write(content, parent.manifestMediaType(),
                 ContentBlobs.JSON.writeValueAsBytes(manifest), ImageLabels.ofManifest(manifest));
-        unpacker.unpack(content, snapshots, new ResolvedImage(manifestDesc, manifest, configDesc,
+        unpacker.unpack(content, snapshots(), new ResolvedImage(manifestDesc, manifest, configDesc,
                 new ImageConfig(json)), Unpacker.UNLIMITED);
         record(ImageRecord.of(name, manifestDesc, Map.of()));
         return new ImageState(name, configDesc.digest().toString(), json, layers, parent.docker());

@@ -11,6 +11,8 @@ import dev.berth.manager.build.dockerfile.KeyValue;
 import dev.berth.manager.build.dockerfile.Stage;
 import dev.berth.manager.content.Descriptor;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,8 +188,42 @@ final class StageBuild {
         String current = image.process().path("WorkingDir").asText("");
         String dir = path.startsWith("/") ? path : (current.isEmpty() ? "/" : current) + "/" + path;
         String clean = "/" + String.join("/", InRoot.clean(dir));
-        step(CreatedBy.nopOneSpace(shell(), "WORKDIR " + clean), Optional.empty(),
-                (p, doc) -> p.put("WorkingDir", clean), "");
+        ImageState parent = image;
+        step(CreatedBy.nopOneSpace(shell(), "WORKDIR " + clean), Optional.of(() -> run.onView(parent, root -> {
+            List<String> missing = missingDirectories(root, clean);
+            if (missing.isEmpty()) {
+                return Optional.empty();
+            }
+            CopyPlan plan = new CopyPlan(CopyPlan.Owner.ROOT, Optional.empty(), Optional.of(run.created()));
+            missing.forEach(plan::directory);
+            return Optional.of(run.differ.write(run.writer.content(), parent.layerMediaType(), plan::write));
+        })), (p, doc) -> p.put("WorkingDir", clean), "");
+    }
+
+    /**
+     * The directories (paths in the image) that {@code mkdir -p dir} makes in the image at {@code root}, symlinks
+     * on the way followed inside the image; INVALID_ARGUMENT when a component is not a directory (docker's
+     * {@code Cannot mkdir}).
+     */
+    static List<String> missingDirectories(Path root, String dir) throws IOException {
+        List<String> parts = InRoot.clean(dir);
+        String parent = "";
+        for (int k = 0; k < parts.size(); k++) {
+            Optional<Path> host = InRoot.resolve(root, String.join("/", parts.subList(0, k + 1)), true);
+            if (host.isEmpty()) {
+                List<String> out = new ArrayList<>();
+                for (String c : parts.subList(k, parts.size())) {
+                    parent = parent.isEmpty() ? c : parent + "/" + c;
+                    out.add(parent);
+                }
+                return out;
+            }
+            if (!Files.isDirectory(host.get())) {
+                throw BerthException.invalidArgument("Cannot mkdir: " + dir + " is not a directory");
+            }
+            parent = root.relativize(host.get()).toString();
+        }
+        return List.of();
     }
 
     private void healthcheck(Instruction.Healthcheck h) throws IOException {
@@ -197,15 +233,9 @@ final class StageBuild {
         h.timeout().ifPresent(d -> check.put("Timeout", d.toNanos()));
         h.startPeriod().ifPresent(d -> check.put("StartPeriod", d.toNanos()));
         h.retries().ifPresent(r -> check.put("Retries", r));
-        String what = "HEALTHCHECK &{" + CreatedBy.quoted(h.test()) + " " + CreatedBy.quote(go(h.interval())) + " "
-                + CreatedBy.quote(go(h.timeout())) + " " + CreatedBy.quote(go(h.startPeriod())) + " '\\x"
-                + String.format("%02x", h.retries().orElse(0)) + "'}";
+        String what = CreatedBy.healthcheck(h.test(), h.interval().orElse(Duration.ZERO),
+                h.timeout().orElse(Duration.ZERO), h.startPeriod().orElse(Duration.ZERO), h.retries().orElse(0));
         metadata(what, (p, doc) -> p.set("Healthcheck", check));
-    }
-
-    private static String go(Optional<Duration> d) {
-        long s = d.orElse(Duration.ZERO).toSeconds();
-        return s % 60 == 0 && s > 0 ? s / 60 + "m0s" : s + "s";
     }
 
     /** RUN: shell form in the stage's SHELL; build args in the container's environment and the created_by. */
@@ -222,8 +252,8 @@ final class StageBuild {
         env.addAll(buildArgs);
         String createdBy = CreatedBy.run(argv, buildArgs);
         ImageState parent = image;
-        step(createdBy, Optional.of(() -> run.runs.run(run.namespace, run.writer, parent, argv, env,
-                run.request.networkMode(), mountPointsOf(parent), run::print)), (p, doc) -> { }, "");
+        step(createdBy, Optional.of(() -> Optional.of(run.runs.run(run.namespace, run.writer, parent, argv, env,
+                run.request.networkMode(), mountPointsOf(parent), run::print))), (p, doc) -> { }, "");
     }
 
     /** Which of the engine's mount-point files the image has (those a RUN's layer must keep). */
@@ -266,9 +296,9 @@ final class StageBuild {
         return image;
     }
 
-    /** A step's layer, made on a cache miss. */
+    /** A step's layer, made on a cache miss; empty when the step changed no file (docker's empty layer). */
     interface Layer {
-        Descriptor make() throws IOException;
+        Optional<Descriptor> make() throws IOException;
     }
 
     /** A config change, made on a cache miss: of the process settings, or of the whole document. */
@@ -299,7 +329,7 @@ final class StageBuild {
             }
             cacheValid = false;
         }
-        Optional<Descriptor> made = layer.isPresent() ? Optional.of(layer.get().make()) : Optional.empty();
+        Optional<Descriptor> made = layer.isPresent() ? layer.get().make() : Optional.empty();
         ObjectNode config = image.config().deepCopy();
         change.apply(config.get("config") instanceof ObjectNode o ? o : config.putObject("config"), config);
         image = run.writer.write(image, config, made, createdBy, run.created(), name);

@@ -29,6 +29,7 @@ public final class DockerfileParser {
     private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
     private static final Pattern HEREDOC = Pattern.compile("(^|\\s)<<-?[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?(\\s|$)");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+    private static final Pattern ONBUILD_KEYWORD = Pattern.compile("(?i)^\\s*ONBUILD\\s*");
     private static final Set<String> BUILDKIT_FLAGS = Set.of("mount", "network", "security", "link", "parents",
             "checksum", "keep-git-dir", "exclude", "start-interval");
 
@@ -88,7 +89,12 @@ public final class DockerfileParser {
         return new Dockerfile(escape, globalArgs, stages);
     }
 
-    private record LogicalLine(int line, String text) {}
+    /** A logical line: {@code text} trimmed, {@code raw} with its trailing whitespace (docker's Original). */
+    private record LogicalLine(int line, String text, String raw) {
+        LogicalLine(int line, String raw) {
+            this(line, raw.strip(), raw);
+        }
+    }
 
     private static List<LogicalLine> logicalLines(List<String> lines, int first, char escape) {
         List<LogicalLine> result = new ArrayList<>();
@@ -109,12 +115,12 @@ public final class DockerfileParser {
             }
             text.append(continues ? end.substring(0, end.length() - 1) : body);
             if (!continues) {
-                result.add(new LogicalLine(start, text.toString().strip()));
+                result.add(new LogicalLine(start, text.toString()));
                 text = null;
             }
         }
         if (text != null && !text.toString().isBlank()) {
-            result.add(new LogicalLine(start, text.toString().strip()));
+            result.add(new LogicalLine(start, text.toString()));
         }
         return result;
     }
@@ -124,7 +130,7 @@ public final class DockerfileParser {
         int space = firstSpace(text);
         String keyword = text.substring(0, space).toUpperCase(Locale.ROOT);
         String rest = text.substring(space).strip();
-        Args args = new Args(logical.line, keyword, text, rest, escape);
+        Args args = new Args(logical.line, keyword, text, logical.raw, rest, escape);
         return switch (keyword) {
             case "FROM" -> args.from();
             case "RUN" -> {
@@ -165,14 +171,16 @@ public final class DockerfileParser {
         private final int line;
         private final String keyword;
         private final String source;
+        private final String raw;
         private final char escape;
         private String rest;
         private final Map<String, String> flags = new LinkedHashMap<>();
 
-        Args(int line, String keyword, String source, String rest, char escape) {
+        Args(int line, String keyword, String source, String raw, String rest, char escape) {
             this.line = line;
             this.keyword = keyword;
             this.source = source;
+            this.raw = raw;
             this.rest = rest;
             this.escape = escape;
         }
@@ -388,7 +396,8 @@ public final class DockerfileParser {
                 case "FROM", "MAINTAINER" -> throw error(line, trigger + " isn't allowed as an ONBUILD trigger");
                 default -> instruction(new LogicalLine(line, rest), escape);
             }
-            return new Instruction.Onbuild(rest, line, source);
+            // docker's expression: the line as written (its trailing whitespace too) less the keyword
+            return new Instruction.Onbuild(ONBUILD_KEYWORD.matcher(raw).replaceFirst(""), line, source);
         }
 
         /** Words split at unquoted whitespace, quotes and escapes kept for the expansion (docker's parseWords). */

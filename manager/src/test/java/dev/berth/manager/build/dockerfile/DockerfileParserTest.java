@@ -160,6 +160,16 @@ class DockerfileParserTest {
     }
 
     /** Dockerfile text (| separates lines), the error after "dockerfile parse error ". */
+    @Test
+    void onbuild_keepsTheLineAsWrittenLessTheKeyword() {
+        // docker's Original: continuation lines joined without their escape, trailing whitespace kept
+        Dockerfile df = DockerfileParser.parse("FROM a\nonbuild   RUN echo  one \\\n    two   \nONBUILD COPY a /b\n");
+        List<Instruction> in = df.stages().getFirst().instructions();
+        assertEquals("RUN echo  one     two   ", ((Instruction.Onbuild) in.get(0)).trigger());
+        assertEquals("onbuild   RUN echo  one     two", in.get(0).source());
+        assertEquals("COPY a /b", ((Instruction.Onbuild) in.get(1)).trigger());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         "FROM a|BOGUS x;on line 2: unknown instruction: BOGUS",
