@@ -7,18 +7,11 @@ import dev.berth.manager.task.shim.ProcessExit;
 import dev.berth.manager.task.shim.ShimLog;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /** Takes back the tasks of an earlier berthd from the bundles under the state root, cleaning up the rest. */
@@ -44,12 +37,7 @@ final class TaskRecovery {
         this.lostExits = lostExits;
     }
 
-    /**
-     * See {@link ShimTasks#recover}. Leftovers of interrupted deletes go first; then every bundle is taken back on
-     * a virtual thread of its own, all at once: a reattach mostly waits for its shim's answers (a berth-shim
-     * server answers for all of its group's tasks), so berthd serves after the slowest one rather than after their
-     * sum. The lists keep the bundles' name order.
-     */
+    /** See {@link ShimTasks#recover}. */
     Recovery recover() throws IOException {
         List<String> reattached = new ArrayList<>();
         List<String> cleaned = new ArrayList<>();
@@ -57,7 +45,6 @@ final class TaskRecovery {
         if (!Files.isDirectory(root)) {
             return new Recovery(reattached, cleaned);
         }
-        Map<String, Path> bundles = new LinkedHashMap<>();
         for (Path nsDir : list(root)) {
             if (!Files.isDirectory(nsDir)) {
                 continue;
@@ -69,41 +56,15 @@ final class TaskRecovery {
                     cleaned.add(name);
                 } else if (Files.isDirectory(dir)
                         && !tasks.contains(nsDir.getFileName().toString(), dir.getFileName().toString())) {
-                    bundles.put(name, dir);
+                    if (reattach(Bundle.load(dir))) {
+                        reattached.add(name);
+                    } else {
+                        cleaned.add(name);
+                    }
                 }
             }
         }
-        Map<String, Future<Boolean>> outcomes = new LinkedHashMap<>();
-        try (ExecutorService each = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("task-recovery-", 0).factory())) {
-            bundles.forEach((name, dir) -> outcomes.put(name, each.submit(() -> reattach(Bundle.load(dir)))));
-        }
-        for (Map.Entry<String, Future<Boolean>> outcome : outcomes.entrySet()) {
-            if (reattached(outcome.getKey(), outcome.getValue())) {
-                reattached.add(outcome.getKey());
-            } else {
-                cleaned.add(outcome.getKey());
-            }
-        }
         return new Recovery(reattached, cleaned);
-    }
-
-    /** The outcome of one bundle's reattach, which has ended (its executor was closed); its failure rethrown. */
-    private static boolean reattached(String name, Future<Boolean> outcome) throws IOException {
-        try {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("recover task " + name + ": interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("recover task " + name + ": " + e.getCause(), e.getCause());
-        }
     }
 
     /**

@@ -189,8 +189,8 @@ abstract class ShimTasksContract {
     }
 
     /**
-     * The bundles are taken back all at once: each task is reattached, the lists keep the bundles' name order, and
-     * each is listed as its shim reports it (a task whose process ended is STOPPED, not RUNNING).
+     * Several bundles: each task is reattached, the lists keep the bundles' name order, and each is listed as its
+     * shim reports it right after the recovery (a task whose process ended is STOPPED, not RUNNING).
      */
     @Test
     void recover_severalTasks_reattachesEachInNameOrderWithItsOwnState() throws Exception {
