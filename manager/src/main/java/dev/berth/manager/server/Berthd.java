@@ -211,9 +211,6 @@ public final class Berthd implements AutoCloseable {
                 Duration.ofSeconds(30), Duration.ofSeconds(10)), launcher, exchange, exchange,
                 new ContainerExitLabels(db), sys);
         closeables.push(tasks);
-        var recovery = tasks.recover();
-        LOG.info("recovered tasks", "reattached", recovery.reattached().size(),
-                "cleaned", recovery.cleanedUp().size());
 
         String defaultSnapshotter = config.snapshotter();
         java.time.Clock clock = java.time.Clock.systemUTC();
@@ -231,8 +228,21 @@ public final class Berthd implements AutoCloseable {
         networks.ensureBuiltins();
         Sandboxes sandboxes = new Sandboxes(networks, db.networks(), sys, sys);
         closeables.push(sandboxes);
-        var released = new NetworkReconciler(networks, db.networks(), sandboxes)
-                .reconcile((ns, id) -> knownContainer(db, ns, id));
+        // The network clean-up (iptables listings, a process each) and the task recovery (waiting on shims) share
+        // nothing, and nothing is served before both end: they run at the same time.
+        Recovering<NetworkReconciler.Report> reconciling = Recovering.start("reconcile networks",
+                () -> new NetworkReconciler(networks, db.networks(), sandboxes)
+                        .reconcile((ns, id) -> knownContainer(db, ns, id)));
+        dev.berth.manager.task.Recovery recovery;
+        try {
+            recovery = tasks.recover();
+        } catch (IOException | RuntimeException e) {
+            reconciling.settle(); // before the stores it uses close
+            throw e;
+        }
+        LOG.info("recovered tasks", "reattached", recovery.reattached().size(),
+                "cleaned", recovery.cleanedUp().size());
+        var released = reconciling.join();
         LOG.info("reconciled networks", "released", released.released().size(),
                 "corrupt", released.corrupt().size());
         EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),

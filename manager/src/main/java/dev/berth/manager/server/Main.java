@@ -65,14 +65,19 @@ public final class Main {
 
     /**
      * The hidden action the build runs to record the AOT cache ({@link AotTraining}): a berthd whose root, state
-     * and sockets are under {@code dir}, at log level warn.
+     * and sockets are under {@code dir}, at log level warn, configured by a TOML file as a deployment's is (the
+     * TOML parser's classes and profile are then in the cache: without them, reading a config file was a third
+     * of a restart).
      */
     private static void train(Path dir) throws InterruptedException {
         try {
-            BerthdConfig config = CommandLine.parse(List.of("--root", dir.resolve("root").toString(), "--state",
-                    dir.resolve("state").toString(), "--address", dir.resolve("berthd.sock").toString(),
-                    "--log-level", "warn"), BerthdConfig.defaults(Path.of(System.getProperty("berth.shim",
-                    "/usr/local/bin/berth-shim")))).config();
+            Path file = dir.resolve("berthd.toml");
+            java.nio.file.Files.writeString(file, TRAINING_CONFIG.formatted(dir.resolve("root"), dir.resolve("state"),
+                    dir.resolve("berthd.sock")));
+            BerthdConfig config = CommandLine.parse(List.of("--config", file.toString(), "--address",
+                    dir.resolve("berthd.sock").toString(), "--log-level", "warn"),
+                    BerthdConfig.defaults(Path.of(System.getProperty("berth.shim", "/usr/local/bin/berth-shim"))))
+                    .config();
             Log.configure(LogSink.stderr(Level.parse(config.logLevel())));
             NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
             new AotTraining(config, syscalls(), launch()).run();
@@ -81,6 +86,28 @@ public final class Main {
             System.exit(1);
         }
     }
+
+    /**
+     * The training's config file: every table a deployment's may have, with no network reaching beyond the
+     * training (no masquerade, no upstream DNS, no default bridge).
+     */
+    private static final String TRAINING_CONFIG = """
+            root = "%s"
+            state = "%s"
+            [grpc]
+              address = "%s"
+            [debug]
+              level = "warn"
+            [berth]
+              snapshotter = "overlayfs"
+              max_unpacked_bytes = 0
+              [berth.registry]
+                insecure = ["127.0.0.1:5000"]
+              [berth.network]
+                bridge = "none"
+                masquerade = false
+                upstream_dns = false
+            """;
 
     /** The system calls, through the JNI library bin/berthd names ({@code -Dberth.syscall.lib}) or the build's. */
     private static LinuxSyscalls syscalls() {

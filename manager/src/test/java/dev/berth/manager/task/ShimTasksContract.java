@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,6 +186,40 @@ abstract class ShimTasksContract {
         again.kill(ProcessRef.init(namespace, id), 9, false);
         again.wait(ProcessRef.init(namespace, id));
         assertEquals(137, again.delete(namespace, id).exitStatus());
+    }
+
+    /**
+     * Several bundles: each task is reattached, the lists keep the bundles' name order, and each is listed as its
+     * shim reports it right after the recovery (a task whose process ended is STOPPED, not RUNNING).
+     */
+    @Test
+    void recover_severalTasks_reattachesEachInNameOrderWithItsOwnState() throws Exception {
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = create(List.of("sleep", "1000"), Stdio.NONE);
+            tasks.start(ProcessRef.init(namespace, id));
+            running.add(id);
+        }
+        String ended = create(List.of("true"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, ended));
+        assertEquals(0, tasks.wait(ProcessRef.init(namespace, ended)).exitStatus());
+        tasks.close();
+
+        ShimTasks again = newInstance();
+        Recovery recovery = again.recover();
+        List<String> all = new ArrayList<>(running);
+        all.add(ended);
+        all.sort(null);
+        assertEquals(all.stream().map(id -> namespace + "/" + id).toList(), recovery.reattached());
+        assertEquals(List.of(), recovery.cleanedUp());
+        Map<String, TaskStatus> listed = new java.util.LinkedHashMap<>();
+        again.list(namespace).forEach(t -> listed.put(t.containerId(), t.status()));
+        assertEquals(all, List.copyOf(listed.keySet()));
+        for (String id : running) {
+            assertEquals(TaskStatus.RUNNING, listed.get(id), id);
+        }
+        assertEquals(TaskStatus.STOPPED, listed.get(ended));
+        assertEquals(0, again.delete(namespace, ended).exitStatus());
     }
 
     @Test
