@@ -422,6 +422,7 @@ class ImagePullerTest {
         });
         assertTrue(fx.snapshots().list().stream().noneMatch(s -> s.name().startsWith("extract-")));
         assertEquals(List.of(), content().listStatuses(), "no ingest left");
+        assertEquals(List.of(), openFilesUnder(temp), "every reader of an ingest is closed");
     }
 
     /**
@@ -484,11 +485,49 @@ class ImagePullerTest {
         assertNothingLeftOfAFailedPull();
     }
 
+    @Test
+    void pull_theBaseFailingBeforeTheUnpackerReachesTheLayersAbove_closesTheirIngestReaders() throws IOException {
+        // one layer applied at a time, three downloaded at once: layers 1 and 2 are being followed in their
+        // ingests when the base's wrong diffID fails the pull, and the unpacker never opens them
+        ImagePuller oneAtATime = new ImagePuller((ref, credentials) -> registry, fx.db,
+                new Unpacker(fx.applier, applies, 1), fx.pool);
+        Image good = fiveLayerImage("early");
+        List<Layer> layers = new ArrayList<>(good.layers());
+        Layer real = layers.getFirst();
+        layers.set(0, new Layer(real.blob(), real.mediaType(), layer(Kind.TAR, files("c", "c")).diffId()));
+        RegistryTestImages.publish(registry, "early-diff", "1", Platform.LINUX_AMD64, layers);
+
+        BerthException e = assertThrows(BerthException.class, () -> oneAtATime.pull(NS, HOST + "/early-diff:1",
+                PullOptions.defaults(), recording));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
     /** No record, no snapshot (extractions and the chains the lease held), no lease, no blob of the pull. */
     private void assertNothingLeftOfAFailedPull() throws IOException {
         assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
         assertEquals(List.of(), fx.snapshots().list().stream().map(SnapshotInfo::name).toList());
         assertTrue(fx.db.leases(NS).list().isEmpty(), "the pull's lease is gone");
         assertEquals(List.of(), content().list().stream().map(ContentInfo::digest).toList());
+        assertEquals(List.of(), openFilesUnder(temp), "every reader of an ingest is closed");
+    }
+
+    /** The files under {@code dir} this JVM holds open (the readers a pull opens on its ingests). */
+    private static List<String> openFilesUnder(Path dir) throws IOException {
+        List<String> open = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(dir.toString() + "/content/")) {
+                        open.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed since the listing
+                }
+            }
+        }
+        return open;
     }
 }
