@@ -2,6 +2,7 @@ package dev.berth.manager.content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 
 /**
@@ -21,6 +22,14 @@ public interface ContentWriter extends AutoCloseable {
     Digest digest();
 
     IngestStatus status();
+
+    /**
+     * Opens a read-only channel on the ingest's bytes: those written so far, and the later ones once they are
+     * written (a read at the end of the written bytes finds the end of the file until more is written). The
+     * channel keeps the bytes it reads readable after a commit, close or abort; the caller closes it. This is how
+     * a consumer follows a blob while it is being written (a pull's unpacker follows each layer's download).
+     */
+    SeekableByteChannel openReader() throws IOException;
 
     /**
      * Verifies and commits. {@code expectedSize} 0 and {@code expected} null skip those checks.

@@ -5,6 +5,8 @@ import dev.berth.manager.fs.DiskFull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 
@@ -102,6 +104,12 @@ final class LocalContentWriter implements ContentWriter {
     }
 
     /** Size and digest not given here are checked against those announced when the writer was opened. */
+    @Override
+    public SeekableByteChannel openReader() throws IOException {
+        requireOpen("open reader of");
+        return FileChannel.open(ingest.data(), StandardOpenOption.READ);
+    }
+
     @Override
     public ContentInfo commit(long expectedSize, Digest expectedDigest, Map<String, String> labels) throws IOException {
         requireOpen("commit");

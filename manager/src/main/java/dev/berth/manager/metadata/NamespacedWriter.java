@@ -103,6 +103,15 @@ final class NamespacedWriter implements ContentWriter {
         return new IngestStatus(ref, sharedSize, sharedSize, shared.orElseThrow(), startedAt, startedAt);
     }
 
+    /** The backend ingest's bytes; those of the shared blob while a shared writer has written nothing. */
+    @Override
+    public SeekableByteChannel openReader() throws IOException {
+        if (writer.isPresent()) {
+            return writer.get().openReader();
+        }
+        return store.backend().read(shared.orElseThrow());
+    }
+
     /**
      * Commits the blob to the backend (a blob another namespace committed first is fine) and records it for this
      * namespace with {@code labels}, in one transaction. ALREADY_EXISTS if this namespace already has it (the

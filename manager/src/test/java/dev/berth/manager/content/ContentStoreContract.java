@@ -75,6 +75,36 @@ public abstract class ContentStoreContract {
     }
 
     @Test
+    void openReader_followsTheIngestAsItIsWritten_andStaysReadableAfterCommit() throws IOException {
+        byte[] first = "written before ".getBytes(UTF_8);
+        byte[] second = "and after the reader opened".getBytes(UTF_8);
+        byte[] whole = (new String(first, UTF_8) + new String(second, UTF_8)).getBytes(UTF_8);
+        Digest digest = sha256(whole);
+        ByteBuffer got = ByteBuffer.allocate(whole.length + 1);
+        try (ContentWriter w = store.writer("ref-follow", whole.length, digest)) {
+            w.write(ByteBuffer.wrap(first));
+            try (SeekableByteChannel reader = w.openReader()) {
+                assertEquals(first.length, readAvailable(reader, got));
+                assertEquals(-1, reader.read(ByteBuffer.allocate(1)), "nothing more written yet");
+                w.write(ByteBuffer.wrap(second));
+                w.commit(whole.length, digest, Map.of());
+                assertEquals(second.length, readAvailable(reader, got), "written later, read after the commit");
+            }
+        }
+        assertArrayEquals(whole, Arrays.copyOf(got.array(), got.position()));
+        assertArrayEquals(whole, readAll(store, digest));
+    }
+
+    /** Reads what {@code ch} has now into {@code into}; answers how many bytes. */
+    private static int readAvailable(SeekableByteChannel ch, ByteBuffer into) throws IOException {
+        int total = 0;
+        for (int n = ch.read(into); n > 0; n = ch.read(into)) {
+            total += n;
+        }
+        return total;
+    }
+
+    @Test
     void read_isSeekable() throws IOException {
         byte[] content = "0123456789".getBytes(UTF_8);
         Digest digest = commit("ref-seek", content);

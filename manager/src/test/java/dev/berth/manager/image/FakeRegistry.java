@@ -41,7 +41,7 @@ final class FakeRegistry implements Registry {
     private final Map<String, Map<String, Digest>> tags = new ConcurrentHashMap<>();
     private final Map<Digest, Long> breakAfter = new ConcurrentHashMap<>();
     private final Map<Digest, byte[]> corrupt = new ConcurrentHashMap<>();
-    private final Map<Digest, CountDownLatch> stalls = new ConcurrentHashMap<>();
+    private final Map<Digest, Stall> stalls = new ConcurrentHashMap<>();
     final List<Fetch> fetches = new CopyOnWriteArrayList<>();
     final List<Digest> pushedBlobs = new CopyOnWriteArrayList<>();
     final List<String> pushedManifests = new CopyOnWriteArrayList<>();
@@ -84,7 +84,15 @@ final class FakeRegistry implements Registry {
 
     /** Fetches of {@code d} send no byte until {@code release} is counted down (30 s at most). */
     void stallUntil(Digest d, CountDownLatch release) {
-        stalls.put(d, release);
+        stallAfter(d, 0, release);
+    }
+
+    /** Fetches of {@code d} send {@code bytes} bytes, then no more until {@code release} is counted down. */
+    void stallAfter(Digest d, long bytes, CountDownLatch release) {
+        stalls.put(d, new Stall(bytes, release));
+    }
+
+    private record Stall(long after, CountDownLatch release) {
     }
 
     long fetchesOf(Digest d) {
@@ -119,16 +127,11 @@ final class FakeRegistry implements Registry {
             throw BerthException.notFound("fetch " + ref.repository() + "@" + desc.digest() + ": not found");
         }
         InputStream in = new ByteArrayInputStream(body, (int) offset, body.length - (int) offset);
-        CountDownLatch stall = stalls.get(desc.digest());
-        if (stall != null) {
-            try {
-                if (!stall.await(30, TimeUnit.SECONDS)) {
-                    throw new IOException("fetch " + desc.digest() + ": stalled for 30 s (injected)");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("fetch " + desc.digest() + ": interrupted");
-            }
+        Stall stall = stalls.get(desc.digest());
+        if (stall != null && stall.after() <= offset) {
+            await(desc, stall.release());
+        } else if (stall != null) {
+            in = new Pausing(in, stall.after() - offset, () -> await(desc, stall.release()));
         }
         Long limit = breakAfter.remove(desc.digest());
         return limit == null ? in : new Breaking(in, limit);
@@ -174,6 +177,54 @@ final class FakeRegistry implements Registry {
             return Digest.sha256(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(Descriptor desc, CountDownLatch release) throws IOException {
+        try {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("fetch " + desc.digest() + ": stalled for 30 s (injected)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("fetch " + desc.digest() + ": interrupted");
+        }
+    }
+
+    /** Something a stream waits for, which may fail. */
+    private interface Pause {
+        void await() throws IOException;
+    }
+
+    /** A stream that waits once, after {@code before} bytes, like a connection that stalls mid-blob. */
+    private static final class Pausing extends InputStream {
+        private final InputStream in;
+        private final Pause pause;
+        private long before;
+
+        Pausing(InputStream in, long before, Pause pause) {
+            this.in = in;
+            this.before = before;
+            this.pause = pause;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (before == 0) {
+                pause.await();
+                before = -1;
+            }
+            int n = in.read(b, off, before > 0 ? (int) Math.min(len, before) : len);
+            if (n > 0 && before > 0) {
+                before -= n;
+            }
+            return n;
         }
     }
 

@@ -376,6 +376,55 @@ class ImagePullerTest {
                 "committed base first");
     }
 
+    @Test
+    void pull_moreLayersThanAppliedAtOnce_theLaterOnesAreStillAppliedWhileTheyDownload() throws Exception {
+        // two layers applied at once (as on a two-core machine) and three downloads at once: layer 2's download
+        // starts with the first two, before the unpacker gets to it, and stalls after its first file
+        ImagePuller twoAtATime = new ImagePuller((ref, credentials) -> registry, fx.db,
+                new Unpacker(fx.applier, applies, 2), fx.pool);
+        Map<String, byte[]> third = new LinkedHashMap<>();
+        third.put("two/first", "2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        third.put("two/big", random(1 << 20, 3));
+        Image img = RegistryTestImages.publish(registry, "follow", "1", Platform.LINUX_AMD64,
+                RegistryTestImages.list(layer(Kind.TAR, files("zero", "0")), layer(Kind.TAR, files("one", "1")),
+                        layer(Kind.TAR, third), layer(Kind.TAR, files("three", "3"))));
+        CountDownLatch release = new CountDownLatch(1);
+        registry.stallAfter(img.layers().get(2).descriptor().digest(), 64 << 10, release);
+        CompletableFuture<ImageRecord> pulled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return twoAtATime.pull(NS, HOST + "/follow:1", PullOptions.defaults(), recording);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, applies);
+        List<String> firstFiles = List.of("zero", "one", "two/first", "three");
+        try {
+            // evidence without timing: layer 2's extraction holds its first file while its blob is half sent
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<Integer> applied = List.of();
+            while (!applied.contains(2) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                applied = appliedExtractions(img.chainIds(), firstFiles);
+            }
+            assertTrue(applied.contains(2), "layer 2 applied as far as it arrived: " + applied);
+            assertFalse(events.contains("done " + img.layers().get(2).descriptor().digest()));
+            assertFalse(pulled.isDone());
+        } finally {
+            release.countDown();
+        }
+        pulled.get(60, TimeUnit.SECONDS);
+
+        fx.inView(img.chainIds().getLast(), root -> {
+            assertEquals("2", read(root.resolve("two/first")));
+            assertEquals(1 << 20, root.resolve("two/big").toFile().length());
+            assertEquals("3", read(root.resolve("three")));
+            return null;
+        });
+        assertTrue(fx.snapshots().list().stream().noneMatch(s -> s.name().startsWith("extract-")));
+        assertEquals(List.of(), content().listStatuses(), "no ingest left");
+        assertEquals(List.of(), openFilesUnder(temp), "every reader of an ingest is closed");
+    }
+
     /**
      * The layers (by index) whose extraction snapshot holds, in its own directory, the file the layer writes last:
      * {@code lastFiles} by layer, {@code chains} the image's chain IDs, which the extractions' labels name.
@@ -387,7 +436,15 @@ class ImagePullerTest {
                 continue;
             }
             int layer = chains.indexOf(s.labels().get(ImageLabels.SNAPSHOT_REF));
-            Path own = Path.of(fx.snapshots().mounts(s.name()).getFirst().source());
+            Path own;
+            try {
+                own = Path.of(fx.snapshots().mounts(s.name()).getFirst().source());
+            } catch (BerthException e) {
+                if (e.kind() != ErrorKind.NOT_FOUND) {
+                    throw e;
+                }
+                continue; // committed since the list
+            }
             if (Files.isRegularFile(own.resolve(lastFiles.get(layer)))) {
                 found.add(layer);
             }
@@ -428,11 +485,49 @@ class ImagePullerTest {
         assertNothingLeftOfAFailedPull();
     }
 
+    @Test
+    void pull_theBaseFailingBeforeTheUnpackerReachesTheLayersAbove_closesTheirIngestReaders() throws IOException {
+        // one layer applied at a time, three downloaded at once: layers 1 and 2 are being followed in their
+        // ingests when the base's wrong diffID fails the pull, and the unpacker never opens them
+        ImagePuller oneAtATime = new ImagePuller((ref, credentials) -> registry, fx.db,
+                new Unpacker(fx.applier, applies, 1), fx.pool);
+        Image good = fiveLayerImage("early");
+        List<Layer> layers = new ArrayList<>(good.layers());
+        Layer real = layers.getFirst();
+        layers.set(0, new Layer(real.blob(), real.mediaType(), layer(Kind.TAR, files("c", "c")).diffId()));
+        RegistryTestImages.publish(registry, "early-diff", "1", Platform.LINUX_AMD64, layers);
+
+        BerthException e = assertThrows(BerthException.class, () -> oneAtATime.pull(NS, HOST + "/early-diff:1",
+                PullOptions.defaults(), recording));
+
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
+        assertNothingLeftOfAFailedPull();
+    }
+
     /** No record, no snapshot (extractions and the chains the lease held), no lease, no blob of the pull. */
     private void assertNothingLeftOfAFailedPull() throws IOException {
         assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
         assertEquals(List.of(), fx.snapshots().list().stream().map(SnapshotInfo::name).toList());
         assertTrue(fx.db.leases(NS).list().isEmpty(), "the pull's lease is gone");
         assertEquals(List.of(), content().list().stream().map(ContentInfo::digest).toList());
+        assertEquals(List.of(), openFilesUnder(temp), "every reader of an ingest is closed");
+    }
+
+    /** The files under {@code dir} this JVM holds open (the readers a pull opens on its ingests). */
+    private static List<String> openFilesUnder(Path dir) throws IOException {
+        List<String> open = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(dir.toString() + "/content/")) {
+                        open.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed since the listing
+                }
+            }
+        }
+        return open;
     }
 }

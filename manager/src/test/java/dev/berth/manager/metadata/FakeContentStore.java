@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** An in-memory content backend with the contract of {@link ContentStore}, and a switch to fail the next commit. */
 final class FakeContentStore implements ContentStore {
@@ -184,6 +185,19 @@ final class FakeContentStore implements ContentStore {
             return FakeContentStore.this.status(ref);
         }
 
+        /** Follows the ingest's bytes as they are written, and keeps them after commit or abort. */
+        @Override
+        public SeekableByteChannel openReader() {
+            synchronized (FakeContentStore.this) {
+                Ingest ingest = ingests.get(ref);
+                return new BytesChannel(() -> {
+                    synchronized (FakeContentStore.this) {
+                        return ingest.data.toByteArray();
+                    }
+                });
+            }
+        }
+
         @Override
         public ContentInfo commit(long expectedSize, Digest expected, Map<String, String> labels) throws IOException {
             synchronized (FakeContentStore.this) {
@@ -217,18 +231,23 @@ final class FakeContentStore implements ContentStore {
         }
     }
 
-    /** A read-only channel over a byte array. */
+    /** A read-only channel over a byte array, or over the current bytes of a growing one. */
     private static final class BytesChannel implements SeekableByteChannel {
-        private final byte[] data;
+        private final Supplier<byte[]> bytes;
         private long position;
         private boolean open = true;
 
         BytesChannel(byte[] data) {
-            this.data = data;
+            this(() -> data);
+        }
+
+        BytesChannel(Supplier<byte[]> bytes) {
+            this.bytes = bytes;
         }
 
         @Override
         public int read(ByteBuffer dst) {
+            byte[] data = bytes.get();
             if (position >= data.length) {
                 return -1;
             }
@@ -256,7 +275,7 @@ final class FakeContentStore implements ContentStore {
 
         @Override
         public long size() {
-            return data.length;
+            return bytes.get().length;
         }
 
         @Override

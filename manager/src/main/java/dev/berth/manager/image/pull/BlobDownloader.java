@@ -6,7 +6,6 @@ import dev.berth.manager.content.ContentStore;
 import dev.berth.manager.content.ContentWriter;
 import dev.berth.manager.content.Descriptor;
 import dev.berth.manager.content.Digest;
-import dev.berth.manager.image.ChunkQueue;
 import dev.berth.manager.image.ImageLabels;
 import dev.berth.manager.image.oci.MediaTypes;
 import dev.berth.manager.image.reference.ImageReference;
@@ -105,34 +104,31 @@ final class BlobDownloader {
     }
 
     /**
-     * Fetches a layer (or any big blob) into the store, resuming an interrupted ingest. {@code tee} is asked,
-     * once the resume offset is known, for a queue to hand the bytes to as well; it is only asked when the download
-     * starts at offset 0 and the blob is not already stored. Returns whether the blob was downloaded (false: it
-     * was already there).
+     * Fetches a layer (or any big blob) into the store, resuming an interrupted ingest. {@code watcher} is told,
+     * once the resume offset is known, that the blob's bytes are being written into the ingest, and then how far
+     * they are written, so that it can read them as they arrive; or that there is nothing to follow (the blob is
+     * stored, or its ingest already complete). Returns whether the blob was downloaded (false: it was already
+     * there).
      */
-    boolean fetchBlob(Descriptor desc, TeeRequest tee) throws IOException {
-        Optional<ChunkQueue> queue = Optional.empty();
+    boolean fetchBlob(Descriptor desc, Watcher watcher) throws IOException {
         try (ContentWriter w = openWriter(desc)) {
             long offset = w.status().offset();
             if (offset > desc.size()) {
                 w.truncate(0);
                 offset = 0;
             }
-            if (offset == 0) {
-                queue = tee.queue();
+            if (offset < desc.size()) {
+                watcher.writing(w, offset);
             } else {
-                tee.declined();
+                watcher.declined();
             }
             progress.downloading(desc, offset, desc.size());
             if (offset < desc.size()) {
-                copy(desc, w, offset, queue);
-            }
-            if (queue.isPresent()) {
-                queue.get().finish();
+                copy(desc, w, offset, watcher);
             }
             commit(w, desc, ImageLabels.withSource(ref, Map.of()));
         } catch (AlreadyThere e) {
-            tee.declined();
+            watcher.declined();
             progress.exists(desc);
             ImageLabels.add(content, desc.digest(), ImageLabels.withSource(ref, Map.of()));
             return false;
@@ -148,23 +144,29 @@ final class BlobDownloader {
     }
 
     /**
-     * Where a layer's bytes go besides the content store, decided when its download starts. A failed download
-     * is reported to the queue by the caller.
+     * Who follows a blob's bytes into its ingest while it downloads (the unpacker, through {@link LayerDownloads}).
+     * A failed download is reported to it by the caller.
      */
-    interface TeeRequest {
-        /** The download starts at 0: a queue to the unpacker, or empty if the unpacker is not waiting for it. */
-        Optional<ChunkQueue> queue();
+    interface Watcher {
+        /**
+         * The download writes into {@code writer} from {@code offset} on (the bytes before it are the resumed
+         * ingest's); called before the first of them is written.
+         */
+        void writing(ContentWriter writer, long offset) throws IOException;
 
-        /** The download resumes or is skipped: the applier reads the blob from the store once it is committed. */
+        /** The first {@code offset} bytes of the blob are in the ingest. */
+        void written(long offset);
+
+        /** Nothing to follow: the blob is already stored, or its ingest already complete and only committed. */
         void declined();
     }
 
     /**
-     * Copies the blob from {@code from} to its end into the writer (and the queue). A connection that breaks
-     * mid-body is picked up again from the bytes already written, with a Range request, a few times with a
-     * growing pause; the queue sees one contiguous stream either way.
+     * Copies the blob from {@code from} to its end into the writer, telling the watcher how far it got. A
+     * connection that breaks mid-body is picked up again from the bytes already written, with a Range request, a
+     * few times with a growing pause; the ingest grows as one contiguous stream either way.
      */
-    private void copy(Descriptor desc, ContentWriter w, long from, Optional<ChunkQueue> queue) throws IOException {
+    private void copy(Descriptor desc, ContentWriter w, long from, Watcher watcher) throws IOException {
         long offset = from;
         long reported = from;
         for (int attempt = 1; ; attempt++) {
@@ -176,10 +178,8 @@ final class BlobDownloader {
                         throw oversize(desc);
                     }
                     w.write(ByteBuffer.wrap(buf, 0, n));
-                    if (queue.isPresent()) {
-                        queue.get().write(buf, 0, n);
-                    }
                     offset += n;
+                    watcher.written(offset);
                     if (offset - reported >= PROGRESS_STEP) {
                         progress.downloading(desc, offset, desc.size());
                         reported = offset;

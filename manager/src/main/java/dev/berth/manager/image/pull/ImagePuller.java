@@ -150,14 +150,12 @@ public final class ImagePuller {
 
         Optional<MetadataSnapshotter> snapshots = Optional.empty();
         int firstToApply = -1;
-        int appliedAtOnce = 0;
         if (options.unpack()) {
             snapshots = Optional.of(metadata.snapshotter(namespace, options.snapshotter(), Optional.of(lease)));
             firstToApply = unpacker.firstMissing(snapshots.get(), diffIds);
-            appliedAtOnce = unpacker.parallelism(snapshots.get());
         }
         LayerDownloads layerDownloads = new LayerDownloads(layers, fetcher, content, downloads,
-                options.maxConcurrentDownloads(), cancelled, progress, firstToApply, appliedAtOnce);
+                options.maxConcurrentDownloads(), cancelled, progress, firstToApply);
         try {
             if (snapshots.isPresent()) {
                 unpacker.unpack(content, snapshots.get(), image, layerDownloads, options.maxUnpackedBytes());

@@ -1,12 +1,14 @@
 package dev.berth.manager.image.pull;
 
 import dev.berth.manager.content.ContentStore;
+import dev.berth.manager.content.ContentWriter;
 import dev.berth.manager.content.Descriptor;
-import dev.berth.manager.image.ChunkQueue;
 import dev.berth.manager.image.LayerSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,67 +18,23 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The layer downloads of one pull, and the unpacker's source of their bytes: at most {@code limit} downloads at
- * once, started base layer first, on the given executor. When the unpacker opens a layer whose download has not
- * started yet (or starts just then), the download tees into a {@link ChunkQueue} for it; otherwise the unpacker
- * waits for the blob's commit and reads it from the store. Either way it vouches for the bytes only once the blob
- * is committed ({@link #verify}). The unpacker may read several layers at once.
+ * once, started base layer first, on the given executor. Each layer the unpacker is to apply is followed in its
+ * ingest as it downloads: when its download starts, a reader is opened on the ingest's data, and the unpacker reads
+ * through it up to what the download has written so far, waiting for more at that point. So every layer is unpacked
+ * while it downloads, whenever the unpacker gets to it, and a download never waits for the unpacker. A layer
+ * already stored (or whose ingest was complete) is read from the store once committed. Either way the unpacker
+ * vouches for the bytes only once the blob is committed ({@link #verify}). The unpacker may read several layers at
+ * once.
  *
  * <p>The first failure is the pull's: the download (or the unpack, through {@link #stop}) that fails first is
  * recorded and cancels the others, and their failures, being consequences, never replace it.
  */
 final class LayerDownloads implements LayerSource {
-
-    private static final int QUEUED_CHUNKS = 64;
-
-    /** One layer's download, as the unpacker sees it. */
-    static final class Slot implements BlobDownloader.TeeRequest {
-        final Descriptor layer;
-        private volatile boolean wanted;
-        private boolean released;
-        private ChunkQueue queue;
-        private final CompletableFuture<Optional<ChunkQueue>> started = new CompletableFuture<>();
-        private final CompletableFuture<Void> committed = new CompletableFuture<>();
-
-        Slot(Descriptor layer) {
-            this.layer = layer;
-        }
-
-        @Override
-        public synchronized Optional<ChunkQueue> queue() {
-            Optional<ChunkQueue> q = Optional.empty();
-            if (wanted && !released) {
-                queue = new ChunkQueue("layer " + layer.digest(), QUEUED_CHUNKS);
-                q = Optional.of(queue);
-            }
-            started.complete(q);
-            return q;
-        }
-
-        /**
-         * The unpacker is done with this layer (applied, skipped because its chain exists, or given up): a queue
-         * nobody reads any more must not hold the download back.
-         */
-        synchronized void release() {
-            released = true;
-            if (queue != null) {
-                queue.close();
-            }
-        }
-
-        synchronized void fail(Exception failure) {
-            if (queue != null) {
-                queue.fail(failure);
-            }
-        }
-
-        @Override
-        public void declined() {
-            started.complete(Optional.empty());
-        }
-    }
 
     private final List<Slot> slots = new ArrayList<>();
     private final ContentStore content;
@@ -85,22 +43,18 @@ final class LayerDownloads implements LayerSource {
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /**
-     * Starts the downloads. Layers {@code firstWanted} to {@code firstWanted + wanted - 1} are those the unpacker
-     * applies first ({@code wanted} is 0 for no unpack): they stream to it from their first byte, since they are
-     * wanted before their downloads can start.
+     * Starts the downloads. Layers from {@code firstFollowed} on are those the unpacker applies (-1: no unpack):
+     * their ingests are followed as they download.
      */
     LayerDownloads(List<Descriptor> layers, BlobDownloader downloader, ContentStore content, Executor executor,
-                   int limit, AtomicBoolean cancelled, PullProgress progress, int firstWanted, int wanted) {
+                   int limit, AtomicBoolean cancelled, PullProgress progress, int firstFollowed) {
         this.content = content;
         this.progress = progress;
         this.cancelled = cancelled;
         Semaphore permits = new Semaphore(limit, true);
-        for (Descriptor layer : layers) {
-            slots.add(new Slot(layer));
-            progress.waiting(layer);
-        }
-        for (int i = Math.max(firstWanted, 0); i < Math.min(firstWanted + wanted, slots.size()); i++) {
-            slots.get(i).wanted = true;
+        for (int i = 0; i < layers.size(); i++) {
+            slots.add(new Slot(layers.get(i), firstFollowed >= 0 && i >= firstFollowed));
+            progress.waiting(layers.get(i));
         }
         for (Slot slot : slots) {
             executor.execute(() -> run(slot, downloader, permits));
@@ -135,7 +89,7 @@ final class LayerDownloads implements LayerSource {
             recordFailure(failure);
             slot.fail(failure);
         }
-        slot.started.complete(Optional.empty());
+        slot.started.complete(null);
         if (failure == null) {
             slot.committed.complete(null);
         } else {
@@ -150,16 +104,20 @@ final class LayerDownloads implements LayerSource {
         }
     }
 
+    /**
+     * The layer's bytes as its download writes them, from the first; once it is committed, from the store when
+     * there was nothing to follow (stored already, or not downloaded by this pull).
+     */
     @Override
     public InputStream open(int index, Descriptor layer) throws IOException {
         Slot slot = slots.get(index);
-        slot.wanted = true;
-        Optional<ChunkQueue> queue = await(slot.started);
-        if (queue.isEmpty()) {
+        await(slot.started);
+        Optional<InputStream> following = slot.follow();
+        if (following.isEmpty()) {
             await(slot.committed);
         }
         progress.extracting(layer);
-        return queue.isPresent() ? queue.get() : LayerSource.of(content).open(index, layer);
+        return following.isPresent() ? following.get() : LayerSource.of(content).open(index, layer);
     }
 
     /** Waits for the blob to be committed (or found present); throws the download's failure. */
@@ -184,6 +142,7 @@ final class LayerDownloads implements LayerSource {
     /** Waits for every download; throws the pull's first failure if there was one. */
     void awaitAll() throws IOException {
         waitForAll();
+        slots.forEach(Slot::release);
         throwFirstFailure();
     }
 
@@ -196,6 +155,7 @@ final class LayerDownloads implements LayerSource {
         cancelled.set(true);
         slots.forEach(Slot::release);
         waitForAll();
+        slots.forEach(Slot::release);
         throwFirstFailure();
     }
 
@@ -237,6 +197,170 @@ final class LayerDownloads implements LayerSource {
                 throw r;
             }
             throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * One layer's download, as the unpacker sees it: whether it started (and so whether there is an ingest to
+     * follow), how far it has written, how it failed, and when it is committed.
+     */
+    static final class Slot implements BlobDownloader.Watcher {
+        final Descriptor layer;
+        /** The unpacker applies this layer: its ingest is followed while it downloads. */
+        private final boolean followed;
+        /** Done when the download has started writing, or found nothing to write, or failed. */
+        private final CompletableFuture<Void> started = new CompletableFuture<>();
+        private final CompletableFuture<Void> committed = new CompletableFuture<>();
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition grown = lock.newCondition();
+        private long written;
+        private Exception failure;
+        private boolean released;
+        /** A reader on the ingest, opened when the download started and not handed to the unpacker yet. */
+        private SeekableByteChannel unread;
+
+        Slot(Descriptor layer, boolean followed) {
+            this.layer = layer;
+            this.followed = followed;
+        }
+
+        /** Opens the reader now: the ingest's data moves into the store at commit, maybe before the unpacker reads. */
+        @Override
+        public void writing(ContentWriter writer, long offset) throws IOException {
+            lock.lock();
+            try {
+                if (followed && !released && failure == null) {
+                    unread = writer.openReader();
+                    written = offset;
+                }
+            } finally {
+                lock.unlock();
+            }
+            started.complete(null);
+        }
+
+        @Override
+        public void written(long offset) {
+            lock.lock();
+            try {
+                written = offset;
+                grown.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void declined() {
+            started.complete(null);
+        }
+
+        /** The layer's bytes from the first, following its download; empty if it has no ingest to follow. */
+        Optional<InputStream> follow() {
+            lock.lock();
+            try {
+                if (unread == null) {
+                    return Optional.empty();
+                }
+                SeekableByteChannel channel = unread;
+                unread = null;
+                return Optional.of(new Tail(channel));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The reader's next read throws, caused by {@code cause} (the first failure given stays). */
+        void fail(Exception cause) {
+            lock.lock();
+            try {
+                if (failure == null) {
+                    failure = cause;
+                }
+                grown.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The unpacker is done with this layer (or the pull is): a reader it never took is closed. */
+        void release() {
+            lock.lock();
+            try {
+                released = true;
+                if (unread != null) {
+                    closeQuietly(unread);
+                    unread = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Waits until more than {@code position} bytes are written; answers how many are; throws the failure. */
+        private long awaitBeyond(long position) throws IOException {
+            lock.lock();
+            try {
+                while (failure == null && written <= position) {
+                    grown.await();
+                }
+                if (failure != null) {
+                    throw new IOException("layer " + layer.digest() + ": " + failure.getMessage(), failure);
+                }
+                return written;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("layer " + layer.digest() + ": interrupted");
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private static void closeQuietly(SeekableByteChannel channel) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // a read-only descriptor: nothing was written that a failed close could lose
+            }
+        }
+
+        /** The layer's bytes read from its ingest as they are written, up to the descriptor's size. */
+        private final class Tail extends InputStream {
+            private final SeekableByteChannel channel;
+            private long position;
+
+            Tail(SeekableByteChannel channel) {
+                this.channel = channel;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                if (position >= layer.size()) {
+                    return -1;
+                }
+                long end = awaitBeyond(position);
+                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)));
+                if (n < 0) {
+                    throw new IOException("layer " + layer.digest() + ": ingest ended at " + position + " of "
+                            + end + " bytes written");
+                }
+                position += n;
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
         }
     }
 }
