@@ -165,6 +165,7 @@ class ImagePullerTest {
 
         // ctr images rm: the collection that follows removes every blob and snapshot of the image
         fx.db.images(NS).delete(rec.name());
+        fx.awaitGc();
         List<ContentInfo> left = content().list();
         assertTrue(left.isEmpty(), () -> "content left: " + left);
         assertTrue(fx.snapshots().list().isEmpty());
@@ -213,6 +214,7 @@ class ImagePullerTest {
         assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected digest"), e.getMessage());
         assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
+        fx.awaitGc();
         List<Digest> left = content().list().stream().map(ContentInfo::digest).toList();
         assertFalse(left.contains(bad.descriptor().digest()));
         assertFalse(left.contains(FakeRegistry.digest(wrong)));
@@ -506,6 +508,7 @@ class ImagePullerTest {
 
     /** No record, no snapshot (extractions and the chains the lease held), no lease, no blob of the pull. */
     private void assertNothingLeftOfAFailedPull() throws IOException {
+        fx.awaitGc(); // the pull's lease deletion left the rest to the background collection
         assertTrue(fx.db.images(NS).list().isEmpty(), "no image record");
         assertEquals(List.of(), fx.snapshots().list().stream().map(SnapshotInfo::name).toList());
         assertTrue(fx.db.leases(NS).list().isEmpty(), "the pull's lease is gone");
