@@ -1,0 +1,291 @@
+package dev.berth.client.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.berth.api.services.engine.v1.ArchiveChunk;
+import dev.berth.api.services.engine.v1.ArchivePath;
+import dev.berth.api.services.engine.v1.ContainerRef;
+import dev.berth.api.services.engine.v1.ContainersGrpc;
+import dev.berth.api.services.engine.v1.Empty;
+import dev.berth.api.services.engine.v1.JsonDocument;
+import dev.berth.api.services.engine.v1.LogsRequest;
+import dev.berth.api.services.engine.v1.OutputChunk;
+import dev.berth.client.UnixSocketServers;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The transport's own cases against grpc-java's Netty server on a unix socket: messages larger than a frame and
+ * than a window in both directions, headers and trailers with binary and non-ASCII values, deadlines, a
+ * cancelled stream, a server that goes away mid-call and a channel that reconnects.
+ */
+@Timeout(60)
+class UnixChannelTest {
+    private static final Metadata.Key<byte[]> DETAIL = Metadata.Key.of("x-detail-bin",
+            Metadata.BINARY_BYTE_MARSHALLER);
+    private static final Metadata.Key<String> TAG = Metadata.Key.of("x-tag", Metadata.ASCII_STRING_MARSHALLER);
+
+    private Path dir;
+    private Path socket;
+    private EventLoopGroup group;
+    private Server server;
+    private UnixChannel channel;
+    private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    private final Map<String, String> headersSeen = new ConcurrentHashMap<>();
+    private final CountDownLatch followCancelled = new CountDownLatch(1);
+    private final CountDownLatch followStarted = new CountDownLatch(1);
+
+    private final ContainersGrpc.ContainersImplBase service = new ContainersGrpc.ContainersImplBase() {
+        @Override
+        public void inspect(ContainerRef request, StreamObserver<JsonDocument> response) {
+            if (request.getId().equals("missing")) {
+                Metadata trailers = new Metadata();
+                trailers.put(DETAIL, new byte[] {0, 1, (byte) 0xfe, (byte) 0xff});
+                response.onError(Status.NOT_FOUND.withDescription("no such container: müde 100% \"x\"\n")
+                        .asRuntimeException(trailers));
+                return;
+            }
+            response.onNext(JsonDocument.newBuilder().setJson(ByteString.copyFromUtf8("{\"Id\":\"" + request.getId()
+                    + "\"}")).build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void archiveGet(ArchivePath request, StreamObserver<ArchiveChunk> response) {
+            byte[] data = stored.get(request.getPath());
+            // three large messages (each above the 1 MiB window), then many small ones
+            for (int off = 0; off < data.length; ) {
+                int n = off < 3 * (4 << 20) ? Math.min(4 << 20, data.length - off) : Math.min(1000, data.length - off);
+                response.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(data, off, n)).build());
+                off += n;
+            }
+            response.onCompleted();
+        }
+
+        @Override
+        public StreamObserver<ArchiveChunk> archivePut(StreamObserver<Empty> response) {
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            String[] path = new String[1];
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(ArchiveChunk chunk) {
+                    if (chunk.hasTarget()) {
+                        path[0] = chunk.getTarget().getPath();
+                    }
+                    data.writeBytes(chunk.getData().toByteArray());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    stored.put(path[0], data.toByteArray());
+                    response.onNext(Empty.getDefaultInstance());
+                    response.onCompleted();
+                }
+            };
+        }
+
+        @Override
+        public void logs(LogsRequest request, StreamObserver<OutputChunk> response) {
+            ServerCallStreamObserver<OutputChunk> call = (ServerCallStreamObserver<OutputChunk>) response;
+            call.setOnCancelHandler(followCancelled::countDown);
+            response.onNext(OutputChunk.newBuilder().setData(ByteString.copyFromUtf8("first")).build());
+            followStarted.countDown();
+            // follows until the client goes away
+        }
+    };
+
+    @BeforeEach
+    void serve() throws IOException {
+        dir = Files.createTempDirectory("berth-h2c-");
+        socket = dir.resolve("s.sock");
+        group = UnixSocketServers.group();
+        server = start();
+        channel = UnixChannel.of(socket, 64 << 20);
+    }
+
+    private Server start() throws IOException {
+        ServerInterceptor recorder = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                             ServerCallHandler<Q, R> next) {
+                byte[] detail = headers.get(DETAIL);
+                headersSeen.put("x-tag", String.valueOf(headers.get(TAG)));
+                headersSeen.put("x-detail-bin", detail == null ? "none" : java.util.HexFormat.of().formatHex(detail));
+                return next.startCall(call, headers);
+            }
+        };
+        return UnixSocketServers.builder(socket, group).maxInboundMessageSize(64 << 20)
+                .addService(ServerInterceptors.intercept(service, recorder)).build().start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException, IOException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(dir);
+    }
+
+    private ContainersGrpc.ContainersBlockingStub blocking() {
+        return ContainersGrpc.newBlockingStub(channel);
+    }
+
+    @Test
+    void unary_carriesHeadersBothWays() {
+        Metadata headers = new Metadata();
+        headers.put(TAG, "ns-1");
+        headers.put(DETAIL, new byte[] {(byte) 0x80, 0, 0x7f});
+        JsonDocument doc = blocking().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .inspect(ContainerRef.newBuilder().setId("web").build());
+
+        assertEquals("{\"Id\":\"web\"}", doc.getJson().toStringUtf8());
+        assertEquals("ns-1", headersSeen.get("x-tag"));
+        assertEquals("80007f", headersSeen.get("x-detail-bin"));
+    }
+
+    @Test
+    void error_hasTheStatusTheMessageAndTheTrailers() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> blocking().inspect(ContainerRef.newBuilder().setId("missing").build()));
+
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertEquals("no such container: müde 100% \"x\"\n", e.getStatus().getDescription());
+        assertArrayEquals(new byte[] {0, 1, (byte) 0xfe, (byte) 0xff}, e.getTrailers().get(DETAIL));
+    }
+
+    @Test
+    void largeMessages_bothWays() throws InterruptedException {
+        byte[] data = new byte[3 * (4 << 20) + 200_000];
+        new java.util.Random(7).nextBytes(data);
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] failure = new Throwable[1];
+        StreamObserver<ArchiveChunk> put = ContainersGrpc.newStub(channel).archivePut(new StreamObserver<>() {
+            @Override
+            public void onNext(Empty value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failure[0] = t;
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        put.onNext(ArchiveChunk.newBuilder().setTarget(ArchivePath.newBuilder().setPath("/big")).build());
+        // 5 MiB, then 1 MiB messages: larger than a frame, than the stream's window and than the connection's
+        put.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(data, 0, 5 << 20)).build());
+        for (int off = 5 << 20; off < data.length; off += 1 << 20) {
+            put.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(data, off,
+                    Math.min(1 << 20, data.length - off))).build());
+        }
+        put.onCompleted();
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertEquals(null, failure[0]);
+        assertArrayEquals(data, stored.get("/big"));
+
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        Iterator<ArchiveChunk> chunks = blocking().archiveGet(ArchivePath.newBuilder().setPath("/big").build());
+        while (chunks.hasNext()) {
+            back.writeBytes(chunks.next().getData().toByteArray());
+        }
+        assertArrayEquals(data, back.toByteArray());
+    }
+
+    @Test
+    void deadline_endsTheCallAndTheServerSeesTheCancel() throws InterruptedException {
+        Iterator<OutputChunk> logs = blocking().withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                .logs(LogsRequest.newBuilder().setId("x").setFollow(true).build());
+        assertEquals("first", logs.next().getData().toStringUtf8());
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, logs::hasNext);
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+        assertTrue(followCancelled.await(10, TimeUnit.SECONDS), "the server's call was cancelled");
+        assertEquals("{\"Id\":\"next\"}", blocking().inspect(ContainerRef.newBuilder().setId("next").build())
+                .getJson().toStringUtf8(), "the connection serves the next call");
+    }
+
+    @Test
+    void serverGone_endsTheOpenCall_andTheChannelReconnects() throws Exception {
+        Iterator<OutputChunk> logs = blocking().logs(LogsRequest.newBuilder().setId("x").setFollow(true).build());
+        assertEquals("first", logs.next().getData().toStringUtf8());
+        assertTrue(followStarted.await(10, TimeUnit.SECONDS));
+
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, logs::hasNext);
+        // grpc-java's server resets its open streams (CANCEL) before it closes the connection
+        assertTrue(List.of(Status.Code.CANCELLED, Status.Code.UNAVAILABLE).contains(e.getStatus().getCode()),
+                e.getStatus().toString());
+
+        Files.deleteIfExists(socket);
+        server = start();
+        assertEquals("{\"Id\":\"again\"}", blocking().inspect(ContainerRef.newBuilder().setId("again").build())
+                .getJson().toStringUtf8());
+    }
+
+    @Test
+    void absentSocket_isUnavailableWithTheCause() {
+        UnixChannel absent = UnixChannel.of(dir.resolve("absent.sock"), 1 << 20);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ContainersGrpc.newBlockingStub(absent).inspect(ContainerRef.getDefaultInstance()));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+        absent.shutdownNow();
+        assertTrue(absent.isShutdown());
+    }
+
+    @Test
+    void manyConcurrentCalls_shareTheConnection() throws InterruptedException {
+        List<Thread> threads = new java.util.ArrayList<>();
+        Map<Integer, String> answers = new ConcurrentHashMap<>();
+        for (int i = 0; i < 16; i++) {
+            int n = i;
+            threads.add(Thread.ofPlatform().start(() -> answers.put(n, blocking()
+                    .inspect(ContainerRef.newBuilder().setId("c" + n).build()).getJson().toStringUtf8())));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals("{\"Id\":\"c" + i + "\"}", answers.get(i));
+        }
+        assertFalse(channel.isShutdown());
+    }
+}
