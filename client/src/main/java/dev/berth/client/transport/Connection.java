@@ -75,18 +75,23 @@ final class Connection implements AutoCloseable {
         void failed(Status status);
     }
 
-    /** A stream of this connection: its id and the window the peer granted for it (guarded by the flow lock). */
+    /**
+     * A stream of this connection: its id, the window the peer granted for it and which sides have ended it (all
+     * guarded by the flow lock).
+     */
     static final class Stream {
         final int id;
         final Handler handler;
         private long sendWindow;
         private int ungranted;
+        /** No more DATA: this side reset it, the peer did, or the connection is gone. */
         private boolean reset;
+        private boolean localEnded;
+        private boolean remoteEnded;
 
-        private Stream(int id, Handler handler, long sendWindow) {
+        private Stream(int id, Handler handler) {
             this.id = id;
             this.handler = handler;
-            this.sendWindow = sendWindow;
         }
     }
 
@@ -156,12 +161,14 @@ final class Connection implements AutoCloseable {
             }
             int id = nextStreamId;
             nextStreamId += 2;
-            Stream stream;
-            synchronized (flow) {
-                stream = new Stream(id, handler, peerInitialWindow);
-            }
+            Stream stream = new Stream(id, handler);
             handler.opened(stream);
-            streams.put(id, stream);
+            synchronized (flow) {
+                // the window and the registration under one lock: SETTINGS that change the initial window either
+                // came before (peerInitialWindow has them) or find the stream registered (RFC 9113 section 6.9.2)
+                stream.sendWindow = peerInitialWindow;
+                streams.put(id, stream);
+            }
             int max = peerMaxFrameSize;
             int first = Math.min(block.length, max);
             int flags = (endStream ? FLAG_END_STREAM : 0) | (first == block.length ? FLAG_END_HEADERS : 0);
@@ -207,6 +214,11 @@ final class Connection implements AutoCloseable {
             synchronized (writeLock) {
                 writeFrame(DATA, last && endStream ? FLAG_END_STREAM : 0, stream.id, data, off, n);
             }
+            if (last && endStream) {
+                synchronized (flow) {
+                    stream.localEnded = true;
+                }
+            }
             off += n;
         } while (off < data.length);
     }
@@ -234,13 +246,19 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    /** Ends the stream from this side with RST_STREAM {@code errorCode}, unless the peer ended it already. */
+    /**
+     * Ends the stream from this side with RST_STREAM {@code errorCode} unless it is closed already (both sides
+     * ended it, or it was reset): a peer that answered before this side's end learns that no more DATA comes.
+     */
     void reset(Stream stream, long errorCode) {
+        boolean open;
         synchronized (flow) {
+            open = !stream.reset && !(stream.localEnded && stream.remoteEnded);
             stream.reset = true;
             flow.notifyAll();
         }
-        if (!streams.containsKey(stream.id)) {
+        if (!open || closed != null) {
+            removeStream(stream.id);
             return;
         }
         try {
@@ -256,6 +274,9 @@ final class Connection implements AutoCloseable {
 
     /** The peer ended the stream (END_STREAM): it is no longer this connection's to route. */
     void remoteEnded(Stream stream) {
+        synchronized (flow) {
+            stream.remoteEnded = true;
+        }
         removeStream(stream.id);
     }
 
@@ -263,7 +284,7 @@ final class Connection implements AutoCloseable {
     private Stream removeStream(int id) {
         Stream s = streams.remove(id);
         if (s != null && closeWhenIdle && streams.isEmpty()) {
-            fail(Status.UNAVAILABLE.withDescription("connection to " + address + " closed"));
+            fail(Status.UNAVAILABLE.withDescription(address + " closed"));
         }
         return s;
     }
@@ -283,7 +304,7 @@ final class Connection implements AutoCloseable {
     /** Closes the socket: every open stream fails UNAVAILABLE. */
     @Override
     public void close() {
-        fail(Status.UNAVAILABLE.withDescription("connection to " + address + " closed"));
+        fail(Status.UNAVAILABLE.withDescription(address + " closed"));
     }
 
     private void readLoop() {
@@ -295,7 +316,7 @@ final class Connection implements AutoCloseable {
             goAway(e.code, e.getMessage());
             fail(Status.INTERNAL.withDescription("http/2 error from " + address + ": " + e.getMessage()));
         } catch (IOException e) {
-            fail(unavailable(closed == null ? "read from " + address : "connection to " + address + " closed", e));
+            fail(unavailable(closed == null ? "read from " + address : address + " closed", e));
         }
     }
 
@@ -473,7 +494,7 @@ final class Connection implements AutoCloseable {
         int last = b.getInt() & 0x7fff_ffff;
         long code = b.getInt() & 0xffff_ffffL;
         String debug = new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
-        Status status = Status.UNAVAILABLE.withDescription("berthd closed the connection (goaway, http/2 error "
+        Status status = Status.UNAVAILABLE.withDescription("berthd is going away (goaway, http/2 error "
                 + code + (debug.isEmpty() ? "" : ": " + debug) + ")");
         synchronized (writeLock) {
             if (closed == null) {
@@ -597,7 +618,7 @@ final class Connection implements AutoCloseable {
                 int got = socket.read(readBuffer);
                 readBuffer.flip();
                 if (got < 0) {
-                    throw new EOFException("berthd closed the connection");
+                    throw new EOFException("end of stream from berthd");
                 }
             }
             int take = Math.min(out.remaining(), readBuffer.remaining());

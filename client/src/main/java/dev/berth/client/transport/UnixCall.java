@@ -312,6 +312,10 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
         return stream;
     }
 
+    /**
+     * The stream broke (reset, GOAWAY, the connection lost): the status names the call, and carries no I/O cause,
+     * which would tell the caller that berthd could not be reached when it went away mid-call.
+     */
     @Override
     public void failed(Status status) {
         Deadline d = deadline;
@@ -319,7 +323,8 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
             // the server's reset raced this side's timer (grpc-java's client reports the same)
             status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: " + status.getDescription());
         }
-        closeNow(status, new Metadata());
+        closeNow(Status.fromCode(status.getCode()).withDescription(method.getFullMethodName() + ": "
+                + status.getDescription()), new Metadata());
     }
 
     // --- closing and delivery ------------------------------------------------------------------------------------

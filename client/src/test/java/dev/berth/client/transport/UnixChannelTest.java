@@ -63,6 +63,8 @@ class UnixChannelTest {
     private final Map<String, String> headersSeen = new ConcurrentHashMap<>();
     private final CountDownLatch followCancelled = new CountDownLatch(1);
     private final CountDownLatch followStarted = new CountDownLatch(1);
+    private final CountDownLatch uploadStalled = new CountDownLatch(1);
+    private final CountDownLatch releaseStall = new CountDownLatch(1);
 
     private final ContainersGrpc.ContainersImplBase service = new ContainersGrpc.ContainersImplBase() {
         @Override
@@ -100,6 +102,16 @@ class UnixChannelTest {
                 public void onNext(ArchiveChunk chunk) {
                     if (chunk.hasTarget()) {
                         path[0] = chunk.getTarget().getPath();
+                        if (path[0].equals("/refused")) {
+                            // the server ends the call while the client is still uploading
+                            response.onError(Status.INVALID_ARGUMENT.withDescription("refused").asRuntimeException());
+                            return;
+                        }
+                    }
+                    if (path[0].equals("/stall")) {
+                        uploadStalled.countDown();
+                        awaitUninterruptibly(releaseStall); // takes no more: the client's windows run out
+                        return;
                     }
                     data.writeBytes(chunk.getData().toByteArray());
                 }
@@ -153,6 +165,7 @@ class UnixChannelTest {
 
     @AfterEach
     void stop() throws InterruptedException, IOException {
+        releaseStall.countDown();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -287,5 +300,145 @@ class UnixChannelTest {
             assertEquals("{\"Id\":\"c" + i + "\"}", answers.get(i));
         }
         assertFalse(channel.isShutdown());
+    }
+
+    @Test
+    void upload_asTheFirstCallOfManyFreshConnections_completes() throws Exception {
+        // each CLI process opens one connection and its first call may be the upload (berth load): the server's
+        // SETTINGS reach the connection while that first stream is opened
+        byte[] data = random(2 << 20, 11);
+        for (int i = 0; i < 20; i++) {
+            UnixChannel fresh = UnixChannel.of(socket, 64 << 20);
+            try {
+                Status status = upload(fresh, "/fresh" + i, data, 1 << 20).get(20, TimeUnit.SECONDS);
+                assertTrue(status.isOk(), "upload " + i + ": " + status);
+            } finally {
+                fresh.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            assertArrayEquals(data, stored.get("/fresh" + i));
+        }
+    }
+
+    @Test
+    void upload_ofFiveMegabytesInSmallMessages_andItsDownload() throws Exception {
+        // 5 MiB in 16 KiB messages: many windows' worth of DATA frames, the connection's window topped up
+        // again and again; then the same bytes back as a server stream
+        byte[] data = random(5 << 20, 5);
+        assertEquals(Status.Code.OK, upload(channel, "/five", data, 16 << 10).get(30, TimeUnit.SECONDS).getCode());
+        assertArrayEquals(data, stored.get("/five"));
+
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        Iterator<ArchiveChunk> chunks = blocking().archiveGet(ArchivePath.newBuilder().setPath("/five").build());
+        while (chunks.hasNext()) {
+            back.writeBytes(chunks.next().getData().toByteArray());
+        }
+        assertArrayEquals(data, back.toByteArray());
+    }
+
+    @Test
+    void manyConcurrentUploads_shareTheConnectionsWindow() throws Exception {
+        // 8 streams of 3 MiB at once: together far beyond the connection's window, each beyond its stream's
+        List<java.util.concurrent.CompletableFuture<Status>> calls = new java.util.ArrayList<>();
+        List<byte[]> sent = new java.util.ArrayList<>();
+        List<Thread> senders = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] data = random(3 << 20, 100 + i);
+            sent.add(data);
+            java.util.concurrent.CompletableFuture<Status> call = new java.util.concurrent.CompletableFuture<>();
+            calls.add(call);
+            int n = i;
+            senders.add(Thread.ofPlatform().start(() -> upload(channel, "/many" + n, data, 256 << 10)
+                    .whenComplete((s, t) -> call.complete(s))));
+        }
+        for (int i = 0; i < 8; i++) {
+            Status status = calls.get(i).get(30, TimeUnit.SECONDS);
+            assertTrue(status.isOk(), "upload " + i + ": " + status);
+            assertArrayEquals(sent.get(i), stored.get("/many" + i));
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+    }
+
+    @Test
+    void upload_theServerEndsTheCallMidUpload_endsWithItsStatus() throws Exception {
+        // the server answers an error at the first message; the client still has 5 MiB to send, more than its
+        // windows: its sends must stop instead of waiting for a WINDOW_UPDATE that will never come
+        Status status = upload(channel, "/refused", random(5 << 20, 9), 64 << 10).get(20, TimeUnit.SECONDS);
+
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+        assertEquals("refused", status.getDescription());
+        assertEquals("{\"Id\":\"after\"}", blocking().inspect(ContainerRef.newBuilder().setId("after").build())
+                .getJson().toStringUtf8(), "the connection serves the next call");
+    }
+
+    @Test
+    void upload_theServerGoesAwayMidUpload_failsNamingTheCall() throws Exception {
+        // the server takes no more of the upload (the client's sender waits for window), then shuts down: GOAWAY
+        // and the connection's end must wake the sender and fail the call, naming it
+        java.util.concurrent.CompletableFuture<Status> call = new java.util.concurrent.CompletableFuture<>();
+        Thread sender = Thread.ofPlatform().start(() -> upload(channel, "/stall", random(8 << 20, 13), 1 << 20)
+                .whenComplete((s, t) -> call.complete(s)));
+        assertTrue(uploadStalled.await(20, TimeUnit.SECONDS));
+
+        server.shutdownNow();
+        Status status = call.get(20, TimeUnit.SECONDS);
+        sender.join(20_000);
+
+        assertFalse(sender.isAlive(), "the sender still waits for window");
+        assertTrue(List.of(Status.Code.CANCELLED, Status.Code.UNAVAILABLE).contains(status.getCode()),
+                status.toString());
+        assertTrue(status.getDescription().contains("ArchivePut"), status.toString());
+    }
+
+    /** A client-streaming upload of {@code data} in messages of {@code chunk} octets; answers the call's status. */
+    private static java.util.concurrent.CompletableFuture<Status> upload(UnixChannel to, String path, byte[] data,
+                                                                         int chunk) {
+        java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
+        StreamObserver<ArchiveChunk> put = ContainersGrpc.newStub(to).archivePut(new StreamObserver<>() {
+            @Override
+            public void onNext(Empty value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(Status.OK);
+            }
+        });
+        put.onNext(ArchiveChunk.newBuilder().setTarget(ArchivePath.newBuilder().setPath(path)).build());
+        for (int off = 0; off < data.length && !done.isDone(); off += chunk) {
+            put.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(data, off,
+                    Math.min(chunk, data.length - off))).build());
+        }
+        if (!done.isDone()) {
+            put.onCompleted();
+        }
+        return done;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new java.util.Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
