@@ -18,7 +18,8 @@ final class Version {
     static int print(Session session, PrintStream out, PrintStream err) {
         StringBuilder sb = new StringBuilder();
         sb.append("Client:\n Version:      ").append(Main.CLIENT_VERSION)
-                .append("\n Java version: ").append(Runtime.version())
+                // the property, not Runtime.version(): its toString joins with streams, four lambdas spun at run time
+                .append("\n Java version: ").append(System.getProperty("java.runtime.version"))
                 .append("\n OS/Arch:      linux/").append(System.getProperty("os.arch")).append('\n');
         out.print(sb);
         out.flush();

@@ -71,7 +71,10 @@ final class Connection implements AutoCloseable {
         /** DATA octets ({@code data} is the handler's to keep); the stream's window is topped up by consumed(). */
         void data(byte[] data, boolean endStream);
 
-        /** The stream is over without trailers: RST_STREAM from the peer, a GOAWAY that excludes it, a lost connection. */
+        /**
+         * The stream is over without trailers: RST_STREAM from the peer, a GOAWAY that excludes it, a lost
+         * connection.
+         */
         void failed(Status status);
     }
 
