@@ -146,7 +146,13 @@ final class Connection implements AutoCloseable {
             writeFrame(SETTINGS, 0, 0, settings.array(), 0, 18);
             writeFrame(WINDOW_UPDATE, 0, 0, windowIncrement(CONNECTION_WINDOW - DEFAULT_WINDOW), 0, 4);
         }
-        Thread.ofPlatform().daemon().name("berth-h2c-reader").start(this::readLoop);
+        // a class, not this::readLoop: the AOT cache holds classes, a lambda is spun at each start
+        Thread.ofPlatform().daemon().name("berth-h2c-reader").start(new Runnable() {
+            @Override
+            public void run() {
+                readLoop();
+            }
+        });
     }
 
     /** Whether a new stream may start here. */

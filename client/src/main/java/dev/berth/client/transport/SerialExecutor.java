@@ -9,6 +9,13 @@ final class SerialExecutor implements Executor {
     private final Executor delegate;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
+    /** A class, not this::drain: the AOT cache holds classes, a lambda is spun at each start. */
+    private final Runnable drainer = new Runnable() {
+        @Override
+        public void run() {
+            drain();
+        }
+    };
 
     SerialExecutor(Executor delegate) {
         this.delegate = delegate;
@@ -24,7 +31,7 @@ final class SerialExecutor implements Executor {
             running = true;
         }
         try {
-            delegate.execute(this::drain);
+            delegate.execute(drainer);
         } catch (RejectedExecutionException e) {
             // the channel's callback executor is shut down: nothing is delivered any more
             synchronized (tasks) {
@@ -57,7 +64,7 @@ final class SerialExecutor implements Executor {
                         running = more;
                     }
                     if (more) {
-                        delegate.execute(this::drain);
+                        delegate.execute(drainer);
                     }
                 }
             }

@@ -30,13 +30,31 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handler {
     private static final String USER_AGENT = "berth-client grpc-h2c";
+    private static final Executor DIRECT = new Executor() {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+    };
 
     private final UnixChannel channel;
     private final MethodDescriptor<Q, R> method;
     private final CallOptions options;
     private final Context context;
     private final int maxInboundMessageSize;
-    private final Context.CancellationListener onContextCancelled = c -> cancelWith(statusOf(c));
+    // classes, not lambdas, on the path of every call: the AOT cache holds classes, a lambda is spun at each start
+    private final Context.CancellationListener onContextCancelled = new Context.CancellationListener() {
+        @Override
+        public void cancelled(Context c) {
+            cancelWith(statusOf(c));
+        }
+    };
+    private final Runnable drainer = new Runnable() {
+        @Override
+        public void run() {
+            drain();
+        }
+    };
 
     private SerialExecutor executor;
     private Listener<R> listener;
@@ -113,7 +131,7 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
                     .withCause(e), new Metadata());
             return;
         }
-        context.addListener(onContextCancelled, Runnable::run);
+        context.addListener(onContextCancelled, DIRECT);
         if (deadline != null) {
             deadlineTimer = channel.timer().schedule(() -> cancelWith(Status.DEADLINE_EXCEEDED
                             .withDescription("deadline exceeded after " + deadline)),
@@ -220,9 +238,12 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
                 return;
             }
             if (!endStream) {
-                executor.execute(() -> {
-                    if (!closeDelivered()) {
-                        listener.onHeaders(md);
+                executor.execute(new Runnable() {
+                    @Override
+                    public void run() {
+                        if (!closeDelivered()) {
+                            listener.onHeaders(md);
+                        }
                     }
                 });
                 return;
@@ -389,7 +410,7 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
 
     private void scheduleDrain() {
         if (executor != null) {
-            executor.execute(this::drain);
+            executor.execute(drainer);
         }
     }
 
@@ -460,7 +481,7 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
             raw.add(h.name().getBytes(StandardCharsets.US_ASCII));
             raw.add(value);
         }
-        return InternalMetadata.newMetadata(raw.toArray(byte[][]::new));
+        return InternalMetadata.newMetadata(raw.toArray(new byte[0][]));
     }
 
     private static String value(List<Header> fields, String name) {
