@@ -24,45 +24,18 @@ while getopts n:h opt; do
     esac
 done
 case $rounds in *[!0-9]* | '') echo "build-bench: -n takes a number" >&2; exit 2 ;; esac
-[ "$(id -u)" = 0 ] || { echo "build-bench: must run as root" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh" build-bench
+bench_need_root
+bench_require "apt-get install buildah; mvn -B -q package -DskipTests" "$repo/bin/berth" "$repo/bin/berthd" \
+    "$repo/cli/target/berth-cli.jar" "$repo/manager/target/berthd.jar" /usr/bin/buildah /bin/busybox
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$repo/bin/berth" "$repo/bin/berthd" "$repo/cli/target/berth-cli.jar" "$repo/manager/target/berthd.jar" \
-    /usr/bin/buildah /bin/busybox; do
-    [ -e "$f" ] || { echo "build-bench: missing $f (apt-get install buildah; mvn -B -q package -DskipTests)" >&2
-        exit 1; }
-done
-
-work=$(mktemp -d /tmp/bbb.XXXXXX)
-chmod 0711 "$work"
 ns=bench$$
-pids=()
+bench_setup "$ns" bbb
 bh=(/usr/bin/buildah --root "$work/bh/root" --runroot "$work/bh/run" --storage-driver vfs)
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
+bench_teardown() {
     "${bh[@]}" rm --all >/dev/null 2>&1
     "${bh[@]}" rmi --all --force >/dev/null 2>&1
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null
-    done
-    for p in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$p" 2>/dev/null
-    done
-    # shims of our berthd name our temp dir on their command line
-    for p in /proc/[0-9]*; do
-        case $( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) in *"$work"*) kill -9 "${p#/proc/}" 2>/dev/null ;; esac
-    done
-    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    for c in /sys/fs/cgroup/*/"$ns"; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
-    rm -rf "$work"
-    exit $status
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 "$repo/scripts/build-busybox-archive.sh" "$work/busybox.tar" >/dev/null
 mkdir -p "$work/ctx/src"
@@ -83,18 +56,10 @@ for i in $(seq 1 50); do head -c 20000 /dev/urandom | base64 >"$work/ctx/src/fil
 echo "mode=bench" >"$work/ctx/config.txt"
 
 echo "== starting berthd (private root, private /run); building the base busybox in it and in buildah"
-# berthd shares the host's network namespace here: no default bridge (RUN steps use network none), masquerade and
-# upstream DNS off, so the bench makes no berth0, no FORWARD rules and no ip_forward change
-printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
-/usr/bin/unshare --mount --propagation private /bin/sh -c "mount -t tmpfs -o mode=0755 bench-run /run \
-    && exec $repo/bin/berthd --config $work/berthd.toml --root $work/bd/root --state $work/bd/state \
-    --address $work/berthd.sock --log-level warn" >"$work/berthd.log" 2>&1 &
-pids+=($!)
+bench_namespaces
+bench_start_berthd # no default bridge (RUN steps use network none): it shares the host's network namespace
 berth() { "$repo/bin/berth" -a "$work/berthd.sock" -n "$ns" "$@"; }
-for _ in $(seq 1 300); do
-    berth version >/dev/null 2>&1 && break
-    sleep 0.1
-done
+bench_wait berthd "$bd_pid" berth version
 # the base: busybox's layer ADDed to scratch by each builder, so that both bases have a history entry per layer
 # (buildah --layers refuses a base without one, as the test archive is)
 mkdir -p "$work/oci" "$work/basectx"
@@ -126,13 +91,10 @@ for r in $(seq 1 "$rounds"); do
     echo "round $r/$rounds done"
 done
 
-stats() { # stats FILE: median and p95 of its numbers
-    sort -n "$1" | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.95+0.999)]; if (p=="") p=a[NR]; print m, p}'
-}
-read -r bcm bcp < <(stats "$work/bc")
-read -r bwm bwp < <(stats "$work/bw")
-read -r hcm hcp < <(stats "$work/hc")
-read -r hwm hwp < <(stats "$work/hw")
+read -r bcm bcp < <(bench_median_p95 <"$work/bc")
+read -r bwm bwp < <(bench_median_p95 <"$work/bw")
+read -r hcm hcp < <(bench_median_p95 <"$work/hc")
+read -r hwm hwp < <(bench_median_p95 <"$work/hw")
 verdict() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {r=a/b; printf "%.2fx (target <= %.1fx) %s", r, t, \
     (r <= t ? "PASS" : "MISS")}'; }
 echo

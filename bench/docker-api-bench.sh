@@ -36,86 +36,34 @@ done
 for v in "$rounds" "$starts"; do
     case $v in *[!0-9]* | '' | 0) echo "docker-api-bench: -n and -t take a number >= 1" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "docker-api-bench: must run as root" >&2; exit 1; }
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh" docker-api-bench
+bench_need_root
 java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-for f in "$repo/bin/berthd" "$repo/manager/target/berthd.jar" "$repo/integration-tests/target/test-classes" \
+bench_require "apt-get install containerd runc podman busybox-static; mvn -B -q package -DskipTests" \
+    "$repo/bin/berthd" "$repo/manager/target/berthd.jar" "$repo/integration-tests/target/test-classes" \
     /usr/bin/containerd /usr/bin/ctr /usr/sbin/runc /usr/bin/podman /bin/busybox /usr/bin/unshare \
-    /usr/bin/nsenter /usr/sbin/ip /usr/bin/python3 "$java"; do
-    [ -e "$f" ] || { echo "docker-api-bench: missing $f (apt-get install containerd runc podman busybox-static;" \
-        "mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
+    /usr/bin/nsenter /usr/sbin/ip /usr/bin/python3 "$java"
 
 tag=bdapi-$$-$RANDOM
+bench_setup "$tag" bda
 ns=$tag
 image=docker.io/library/busybox:latest
-work=$(mktemp -d /tmp/bda.XXXXXX) # short: shim sockets live under it (sockaddr_un holds 107 bytes)
-chmod 0711 "$work"
-samples=$work/samples
-log=$work/log
-: >"$samples"
-: >"$log"
-holder=
-cd_pid=
-bd_pid=
 pm_pid=
 
-in_ns() { /usr/bin/nsenter -t "$holder" -m -n -- "$@"; }
 ctr_cd() { /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 docker_bd() { DOCKER_HOST="unix://$work/docker.sock" DOCKER_CONFIG="$work/docker-config" "$docker" "$@"; }
 podman_() {
     CONTAINERS_CONF="$work/containers.conf" CONTAINERS_STORAGE_CONF="$work/storage.conf" \
-        in_ns /usr/bin/podman --root "$work/pm/root" --runroot "$work/pm/run" --cgroup-manager cgroupfs "$@"
+        bench_in /usr/bin/podman --root "$work/pm/root" --runroot "$work/pm/run" --cgroup-manager cgroupfs "$@"
 }
-now_us() { t=${EPOCHREALTIME/./}; }
-record() { echo "$1 $2 $3" >>"$samples"; } # ENGINE METRIC VALUE
-
-stop_pid() { # PID
-    [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-    kill -TERM "$1" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null
-}
-
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
+bench_teardown() { # the containers, while the engines answer
     if [ -n "$bd_pid" ] && kill -0 "$bd_pid" 2>/dev/null; then
         for id in $(docker_bd ps -aq 2>/dev/null); do docker_bd rm -f "$id" >>"$log" 2>&1; done
     fi
     if [ -n "$pm_pid" ] && kill -0 "$pm_pid" 2>/dev/null; then
         podman_ rm -af -t 0 >>"$log" 2>&1
     fi
-    stop_pid "$pm_pid"
-    stop_pid "$bd_pid"
-    stop_pid "$cd_pid"
-    # what they left: shims, monitors, conmons, all naming the temp dir in their command lines
-    for p in /proc/[0-9]*; do
-        case $( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) in
-        *"$work"*) echo "docker-api-bench: killing leftover ${p#/proc/}" >&2; kill -KILL "${p#/proc/}" ;;
-        esac
-    done
-    sleep 0.2
-    stop_pid "$holder"
-    ip netns delete "$tag" 2>/dev/null
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$ns*" -exec rmdir {} \; 2>/dev/null
-    if [ "$status" != 0 ]; then
-        echo "docker-api-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null
-        tail -n 5 "$work/berthd.log" "$work/podman.log" >&2 2>/dev/null
-    fi
-    if grep -q " $work" /proc/self/mountinfo; then
-        echo "docker-api-bench: mounts left under $work, not removing it" >&2
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- the docker CLI (client binary only) and the Testcontainers classpath ----------------------------------
 docker=$repo/integration-tests/target/docker-cli/docker
@@ -134,43 +82,12 @@ fi
 classpath=$repo/integration-tests/target/test-classes:$(cat "$cp_file")
 
 # --- the namespaces: a network namespace with lo only, a mount namespace with a tmpfs over /run -----------
-ip netns add "$tag"
-ip -n "$tag" link set lo up
-/usr/bin/nsenter --net="/run/netns/$tag" /usr/bin/unshare --mount --propagation private /bin/sh -c \
-    "mount -t tmpfs -o mode=0755 $tag /run && exec sleep 1000000" >>"$log" 2>&1 &
-holder=$!
-for _ in $(seq 1 100); do grep -q " $tag " "/proc/$holder/mountinfo" 2>/dev/null && break; sleep 0.05; done
-grep -q " $tag " "/proc/$holder/mountinfo" || { echo "docker-api-bench: no private /run" >&2; exit 1; }
+bench_namespaces --net
 
 # --- the engines -----------------------------------------------------------------------------------------
-cat >"$work/containerd.toml" <<TOML
-version = 2
-root = "$work/cd/root"
-state = "$work/cd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$work/containerd.sock"
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/cd/opt"
-TOML
-# nsenter execs the daemon and no function wraps it in a subshell: $! is the daemon's own pid
-/usr/bin/nsenter -t "$holder" -m -n -- /usr/bin/containerd --config "$work/containerd.toml" --log-level warn \
-    >>"$work/containerd.log" 2>&1 &
-cd_pid=$!
-
-printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
-/usr/bin/nsenter -t "$holder" -m -n -- "$repo/bin/berthd" --root "$work/bd/root" --state "$work/bd/state" \
-    --address "$work/berthd.sock" \
-    --config "$work/berthd.toml" --log-level warn >>"$work/berthd.log" 2>&1 &
-bd_pid=$!
+bench_containerd_config
+bench_start_containerd
+bench_start_berthd
 
 mkdir -p "$work/pm/tmp" "$work/pm/net" "$work/docker-config" "$work/home"
 cat >"$work/storage.conf" <<TOML
@@ -194,18 +111,14 @@ runtime = "runc"
 network_config_dir = "$work/pm/net"
 TOML
 CONTAINERS_CONF="$work/containers.conf" CONTAINERS_STORAGE_CONF="$work/storage.conf" \
-    /usr/bin/nsenter -t "$holder" -m -n -- /usr/bin/podman --root "$work/pm/root" --runroot "$work/pm/run" \
+    /usr/bin/nsenter "${bench_enter[@]}" -- /usr/bin/podman --root "$work/pm/root" --runroot "$work/pm/run" \
     --cgroup-manager cgroupfs system service --time 0 "unix://$work/podman.sock" >>"$work/podman.log" 2>&1 &
 pm_pid=$!
+bench_daemons+=(pm_pid)
 
-for _ in $(seq 1 600); do
-    ctr_cd version >/dev/null 2>&1 && docker_bd version >/dev/null 2>&1 \
-        && curl -sf --unix-socket "$work/podman.sock" http://d/_ping >/dev/null 2>&1 && break
-    for p in "$cd_pid" "$bd_pid" "$pm_pid"; do
-        kill -0 "$p" 2>/dev/null || { echo "docker-api-bench: an engine died (pid $p)" >&2; exit 1; }
-    done
-    sleep 0.05
-done
+bench_wait "engine containerd" "$cd_pid" ctr_cd version
+bench_wait "engine berthd" "$bd_pid" docker_bd version
+bench_wait "engine podman" "$pm_pid" curl -sf --unix-socket "$work/podman.sock" http://d/_ping
 
 "$repo/scripts/build-busybox-archive.sh" "$work/busybox.tar" "$image" >>"$log" 2>&1
 ctr_cd images import "$work/busybox.tar" >>"$log" 2>&1
@@ -214,18 +127,13 @@ podman_ load -i "$work/busybox.tar" >>"$log" 2>&1
 mkdir -p "$work/fifo"
 
 # --- rounds ------------------------------------------------------------------------------------------------
-timed() { # ENGINE METRIC command...
-    local t0
-    now_us; t0=$t
-    "${@:3}" >>"$log" 2>&1 || { echo "docker-api-bench: $1 $2 failed: ${*:3}" >&2; exit 1; }
-    now_us; record "$1" "$2" $((t - t0))
-}
 run_rm() { # ENGINE ROUND (the round "warm" is recorded apart)
     local metric=run_rm_us
     [ "$2" = warm ] && metric=warm_us
     case $1 in
-    containerd) timed containerd "$metric" ctr_cd run --rm --fifo-dir "$work/fifo" "$image" "$tag-$2" /bin/true ;;
-    berthd) timed berthd "$metric" docker_bd run --rm busybox true ;;
+    containerd)
+        timed_us containerd "$metric" ctr_cd run --rm --fifo-dir "$work/fifo" "$image" "$tag-$2" /bin/true ;;
+    berthd) timed_us berthd "$metric" docker_bd run --rm busybox true ;;
     esac
 }
 tc_start() { # ENGINE SOCKET
@@ -253,18 +161,11 @@ for i in $(seq 1 "$rounds"); do
     fi
 done
 
-python3 - "$samples" <<'PY'
-import math, statistics, sys
-from collections import defaultdict
+PYTHONPATH="$repo/bench" python3 - "$samples" <<'PY'
+import statistics, sys
+from benchstats import p95, read_samples
 
-samples = defaultdict(list)
-for line in open(sys.argv[1]):
-    engine, metric, value = line.split()
-    samples[(engine, metric)].append(float(value))
-
-def p95(xs):
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.95 * len(s)) - 1)]
+samples = read_samples(sys.argv[1])
 
 ROWS = [  # label, metric, berthd's, the reference engine, target ratio of the medians (None: reported only)
     ("docker run --rm busybox true vs ctr run --rm", "run_rm_us", "berthd", "containerd", None),

@@ -38,49 +38,25 @@ done
 for v in "$rounds" "$count"; do
     case $v in *[!0-9]* | '' | 0) echo "network-bench: -n and -c take a number >= 1" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "network-bench: must run as root" >&2; exit 1; }
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$repo/bin/berthd" "$repo/bin/berth" "$repo/manager/target/berthd.jar" "$repo/cli/target/berth-cli.jar" \
+. "$(dirname "$0")/lib.sh" network-bench
+bench_need_root
+bench_require "apt-get install containerd runc containernetworking-plugins; mvn -B -q package -DskipTests" \
+    "$repo/bin/berthd" "$repo/bin/berth" "$repo/manager/target/berthd.jar" "$repo/cli/target/berth-cli.jar" \
     /usr/bin/containerd /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc /usr/lib/cni/bridge \
     /usr/lib/cni/portmap /usr/lib/cni/firewall /usr/lib/cni/host-local /usr/bin/unshare /usr/bin/nsenter \
-    /usr/bin/python3; do
-    [ -e "$f" ] || { echo "network-bench: missing $f (apt-get install containerd runc containernetworking-plugins;" \
-        "mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
+    /usr/bin/python3
 
 tag=bnet-$$-$RANDOM
+bench_setup "$tag" bnb
 ns=$tag
 image=docker.io/library/busybox:latest
-work=$(mktemp -d /tmp/bnb.XXXXXX) # short: shim sockets live under it (sockaddr_un holds 107 bytes)
-chmod 0711 "$work"
-samples=$work/samples
-log=$work/log
-: >"$samples"
-: >"$log"
-holder=
-cd_pid=
-bd_pid=
 seq_id=0
 
-inside() { /usr/bin/nsenter -t "$holder" -m -n -- "$@"; }
-ctr_cd() { inside /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
+ctr_cd() { bench_in /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 berth() { "$repo/bin/berth" -a "$work/berthd.sock" -n "$ns" "$@"; }
-now_us() { t=${EPOCHREALTIME/./}; }
-record() { echo "$1 $2 $3" >>"$samples"; } # SIDE METRIC VALUE
 next_id() { seq_id=$((seq_id + 1)); id=$tag-$seq_id; }
 
-stop_pid() { # PID
-    [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-    kill -TERM "$1" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null
-}
-
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
+bench_teardown() { # the containers, while the daemons answer
     if [ -n "$cd_pid" ] && kill -0 "$cd_pid" 2>/dev/null; then
         for c in $(ctr_cd tasks ls -q 2>/dev/null); do ctr_cd tasks kill -s SIGKILL "$c" >>"$log" 2>&1; done
         sleep 0.5
@@ -94,31 +70,7 @@ cleanup() {
         # shellcheck disable=SC2086
         [ -z "$ids" ] || berth rm -f $ids >>"$log" 2>&1
     fi
-    stop_pid "$cd_pid"
-    stop_pid "$bd_pid"
-    for p in /proc/[0-9]*; do
-        cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in *"$work"*) [ "${p#/proc/}" != "$holder" ] && kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
-    done
-    sleep 0.2
-    stop_pid "$holder"
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$ns*" -exec rmdir {} \; 2>/dev/null
-    if [ "$status" != 0 ]; then
-        echo "network-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null
-        tail -n 5 "$work/berthd.log" >&2 2>/dev/null
-        tail -n 5 "$work/containerd.log" >&2 2>/dev/null
-    fi
-    if grep -q " $work" /proc/self/mountinfo; then
-        echo "network-bench: mounts left under $work, not removing it" >&2
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- containerd's CNI configuration, in the overlays' upper dirs -------------------------------------------
 mkdir -p "$work/ov/etc/up/cni/net.d" "$work/ov/etc/wk" "$work/ov/opt/up/cni/bin" "$work/ov/opt/wk" \
@@ -140,70 +92,35 @@ JSON
 
 # --- the namespaces: a private network (lo only) and mount namespace, held by a sleep ----------------------
 overlay() { echo "mount -t overlay $tag-$1 -o lowerdir=$2,upperdir=$work/ov/$1/up,workdir=$work/ov/$1/wk $2"; }
-/usr/bin/unshare --mount --net --propagation private /bin/sh -c \
-    "mount -t tmpfs -o mode=0755 $tag /run && $(overlay etc /etc) && $(overlay opt /opt) && \
-     $(overlay varlib /var/lib) && ip link set lo up && exec sleep 1000000" >>"$log" 2>&1 &
-holder=$!
-for _ in $(seq 1 100); do grep -q " $tag-varlib " "/proc/$holder/mountinfo" 2>/dev/null && break; sleep 0.05; done
-grep -q " $tag-varlib " "/proc/$holder/mountinfo" || { echo "network-bench: no private namespaces" >&2; exit 1; }
+bench_namespaces --net "$(overlay etc /etc) && $(overlay opt /opt) && $(overlay varlib /var/lib)"
 
-cat >"$work/containerd.toml" <<TOML
-version = 2
-root = "$work/cd/root"
-state = "$work/cd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$work/containerd.sock"
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/cd/opt"
-TOML
-printf '[berth.network]\nbridge = "berth0"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
-# nsenter and the launchers exec: $! is the daemon's own pid
-inside /usr/bin/containerd --config "$work/containerd.toml" --log-level warn >>"$work/containerd.log" 2>&1 &
-cd_pid=$!
-inside "$repo/bin/berthd" --root "$work/bd/root" --state "$work/bd/state" --address "$work/berthd.sock" \
-    --config "$work/berthd.toml" --log-level warn >>"$work/berthd.log" 2>&1 &
-bd_pid=$!
-for _ in $(seq 1 600); do
-    ctr_cd version >/dev/null 2>&1 && berth version >/dev/null 2>&1 && break
-    kill -0 "$cd_pid" 2>/dev/null && kill -0 "$bd_pid" 2>/dev/null || { echo "network-bench: a daemon died" >&2; exit 1; }
-    sleep 0.05
-done
+bench_containerd_config
+bench_berthd_config berth0
+bench_start_containerd
+bench_start_berthd
+bench_wait "daemon containerd" "$cd_pid" ctr_cd version
+bench_wait "daemon berthd" "$bd_pid" berth version
 "$repo/scripts/build-busybox-archive.sh" "$work/busybox.tar" "$image" >>"$log" 2>&1
 ctr_cd images import "$work/busybox.tar" >>"$log" 2>&1
 berth load -i "$work/busybox.tar" >>"$log" 2>&1
 
-timed() { # SIDE METRIC command...
-    local t0
-    now_us; t0=$t
-    "${@:3}" >>"$log" 2>&1 || { echo "network-bench: $1 $2 failed: ${*:3}" >&2; exit 1; }
-    now_us; record "$1" "$2" $((t - t0))
-}
 cd_net() { [ "$1" = net ] && echo --cni || true; }
 bd_net() { [ "$1" = net ] || echo --network none; }
 # shellcheck disable=SC2046
 round() { # SIDE NET(net|none)
     next_id
     if [ "$1" = cd ]; then
-        timed cd "rm_$2_us" ctr_cd run --rm $(cd_net "$2") --fifo-dir "$work/fifo" "$image" "$id" /bin/true
+        timed_us cd "rm_$2_us" ctr_cd run --rm $(cd_net "$2") --fifo-dir "$work/fifo" "$image" "$id" /bin/true
         next_id
-        timed cd "start_$2_us" ctr_cd run -d $(cd_net "$2") --fifo-dir "$work/fifo" "$image" "$id" sleep 100000
+        timed_us cd "start_$2_us" ctr_cd run -d $(cd_net "$2") --fifo-dir "$work/fifo" "$image" "$id" sleep 100000
         ctr_cd tasks kill -s SIGKILL "$id" >>"$log" 2>&1
         for _ in $(seq 1 100); do ctr_cd tasks ls 2>/dev/null | grep -q "^$id .*RUNNING" || break; sleep 0.02; done
         ctr_cd tasks delete -f "$id" >>"$log" 2>&1
         ctr_cd containers delete "$id" >>"$log" 2>&1
     else
-        timed bd "rm_$2_us" berth run --rm $(bd_net "$2") "$image" true
-        timed bd "start_$2_us" berth run -d --name "$id" $(bd_net "$2") "$image" sleep 100000
-        timed bd "removal_$2_us" berth rm -f "$id"
+        timed_us bd "rm_$2_us" berth run --rm $(bd_net "$2") "$image" true
+        timed_us bd "start_$2_us" berth run -d --name "$id" $(bd_net "$2") "$image" sleep 100000
+        timed_us bd "removal_$2_us" berth rm -f "$id"
     fi
 }
 

@@ -30,37 +30,35 @@ while getopts n:w:h opt; do
 done
 case $rounds$warmup in *[!0-9]*) echo "runtime-bench: -n and -w take numbers" >&2; exit 2 ;; esac
 [ "$rounds" -ge 1 ] || { echo "runtime-bench: -n must be >= 1" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "runtime-bench: must run as root" >&2; exit 1; }
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh" runtime-bench
+bench_need_root
 runc=${RUNC:-/usr/sbin/runc}
 berth=${BERTH_RUNTIME:-$repo/bin/berth-runtime}
 dist=$repo/lowlevel-runtime/target
 java_home=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jvm_opts=${BENCH_JVM_OPTS:--XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k -XX:-UsePerfData}
 
-for f in "$runc" "$berth" "$dist/berth-runtime.jar" "$dist/berth-init" "$repo/sys/target/libberth-syscall.so" \
-    "$java_home/bin/java" /bin/busybox; do
-    [ -e "$f" ] || { echo "runtime-bench: missing $f (build: mvn -B -q package -DskipTests -pl lowlevel-runtime -am;" \
-        "busybox: apt-get install busybox-static)" >&2; exit 1; }
-done
+bench_require "build: mvn -B -q package -DskipTests -pl lowlevel-runtime -am; busybox: apt-get install \
+busybox-static" "$runc" "$berth" "$dist/berth-runtime.jar" "$dist/berth-init" "$repo/sys/target/libberth-syscall.so" \
+    "$java_home/bin/java" /bin/busybox
 if [ ! -x /usr/bin/time ]; then
     echo "runtime-bench: installing GNU time" >&2
     apt-get install -y -q time >/dev/null
 fi
 
 tag=berth-bench-$$-$RANDOM
-work=$(mktemp -d "/tmp/$tag.XXXXXX")
-samples=$work/samples
-log=$work/log
-: >"$samples"
+bench_setup "$tag" "$tag"
+jvm_pid=
 
-# --- cleanup: force-delete whatever is left in our roots, remove our cgroups and the temp dir -------------
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
-    for pair in "runc:$runc" "berth:$berth"; do
+# --- cleanup: force-delete whatever is left in our roots (bench/lib.sh removes our cgroups and the temp dir) --
+bench_teardown() {
+    local pair name bin dir
+    # the in-process JVM, if we are interrupted while it runs (by its PID, which we started)
+    if [ -n "$jvm_pid" ] && kill -0 "$jvm_pid" 2>/dev/null; then
+        kill -KILL "$jvm_pid" 2>/dev/null
+        wait "$jvm_pid" 2>/dev/null
+    fi
+    for pair in "runc:$runc" "berth:$berth" "lib:$berth"; do
         name=${pair%%:*} bin=${pair#*:}
         [ -d "$work/root-$name" ] || continue
         for dir in "$work/root-$name"/*/; do
@@ -68,30 +66,7 @@ cleanup() {
             "$bin" --root "$work/root-$name" delete --force "$(basename "$dir")" >/dev/null 2>&1 || true
         done
     done
-    # the in-process JVM, if we are interrupted while it runs (by its PID, which we started)
-    if [ -n "${jvm_pid:-}" ] && kill -0 "$jvm_pid" 2>/dev/null; then
-        kill -KILL "$jvm_pid" 2>/dev/null || true
-        wait "$jvm_pid" 2>/dev/null || true
-    fi
-    for dir in "$work/root-lib"/*/; do
-        [ -d "$dir" ] && "$berth" --root "$work/root-lib" delete --force "$(basename "$dir")" >/dev/null 2>&1
-    done
-    # cgroups: the leaves are removed by delete; remove the parents (deepest first), only ours
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$tag*" -exec rmdir {} \; 2>/dev/null || true
-    if grep -q " $work" /proc/self/mountinfo; then
-        echo "runtime-bench: mounts left under $work, not removing it" >&2
-    else
-        rm -rf "$work"
-    fi
-    if [ "$status" != 0 ] && [ -s "${log:-/dev/null}" ]; then
-        echo "runtime-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null || true
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- the bundle: busybox-static and its applet symlinks, `runc spec` with /bin/true -------------------------
 mkdir -p "$work/rootfs/bin" "$work/root-runc" "$work/root-berth" "$work/root-lib"
@@ -117,10 +92,6 @@ EOF
 make_bundle runc
 make_bundle berth
 make_bundle lib
-
-# --- timing helpers (EPOCHREALTIME: no fork around the measured command) ------------------------------------
-now_us() { t=${EPOCHREALTIME/./}; }
-record() { echo "$1 $2 $3" >>"$samples"; } # RUNTIME METRIC VALUE
 
 # wait until PID is a zombie or gone (the container is stopped)
 wait_stopped() {

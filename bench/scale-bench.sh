@@ -39,36 +39,23 @@ done
 for v in "$rounds" "$count"; do
     case $v in *[!0-9]* | '' | 0) echo "scale-bench: -n and -c take a number >= 1" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "scale-bench: must run as root" >&2; exit 1; }
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$repo/bin/berthd" "$repo/bin/berth" "$repo/bin/berth-shim" "$repo/manager/target/berthd.jar" \
-    "$repo/shim/target/berth-shim.jar" "$repo/cli/target/berth-cli.jar" /usr/bin/containerd /usr/bin/ctr \
-    /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc /bin/busybox /usr/bin/unshare /usr/bin/nsenter /usr/bin/python3; do
-    [ -e "$f" ] || { echo "scale-bench: missing $f (apt-get install containerd runc busybox-static;" \
-        "mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh" scale-bench
+bench_need_root
+bench_require "apt-get install containerd runc busybox-static; mvn -B -q package -DskipTests" "$repo/bin/berthd" \
+    "$repo/bin/berth" "$repo/bin/berth-shim" "$repo/manager/target/berthd.jar" "$repo/shim/target/berth-shim.jar" \
+    "$repo/cli/target/berth-cli.jar" /usr/bin/containerd /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 \
+    /usr/sbin/runc /bin/busybox /usr/bin/unshare /usr/bin/nsenter /usr/bin/python3
 
 tag=bscale-$$-$RANDOM
+bench_setup "$tag" bsc
 ns=$tag
 image=docker.io/library/busybox:latest
-work=$(mktemp -d /tmp/bsc.XXXXXX) # short: shim sockets live under it (sockaddr_un holds 107 bytes)
-chmod 0711 "$work"
-samples=$work/samples
-log=$work/log
-: >"$samples"
-: >"$log"
-holder=
-cd_pid=
-bd_pid=
 ids_cd=()
 ids_bd=()
 
 ctr_cd() { /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 ctr_bd() { /usr/bin/ctr -a "$work/berthd.sock" -n "$ns" "$@"; }
 berth() { "$repo/bin/berth" -a "$work/berthd.sock" -n "$ns" "$@"; }
-now_us() { t=${EPOCHREALTIME/./}; }
-record() { echo "$1 $2 $3" >>"$samples"; } # SIDE METRIC VALUE
 kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/${3:-status}"; } # PID FIELD [FILE] -> kB
 
 # pids of processes whose command line names our temp dir or our namespace and whose kind is $1
@@ -102,84 +89,17 @@ remove_all() { # SIDE: kill and delete the containers started on that side
     ids=()
 }
 
-stop_pid() { # PID
-    [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-    kill -TERM "$1" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null
-}
-
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
+bench_teardown() { # the containers, while the daemons answer
     [ -n "$cd_pid" ] && kill -0 "$cd_pid" 2>/dev/null && remove_all cd
     [ -n "$bd_pid" ] && kill -0 "$bd_pid" 2>/dev/null && remove_all bd
-    stop_pid "$cd_pid"
-    stop_pid "$bd_pid"
-    for p in $(ours go-shim) $(ours berth-shim) $(ours monitor); do
-        echo "scale-bench: killing leftover $p" >&2
-        kill -KILL "$p" 2>/dev/null
-    done
-    sleep 0.2
-    stop_pid "$holder"
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$ns*" -exec rmdir {} \; 2>/dev/null
-    if [ "$status" != 0 ]; then
-        # before the work dir goes: the log is in it
-        echo "scale-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null
-        tail -n 5 "$work/berthd.log" >&2 2>/dev/null
-    fi
-    if grep -q " $work" /proc/self/mountinfo; then
-        echo "scale-bench: mounts left under $work, not removing it" >&2
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- the daemons: one private mount namespace with a tmpfs over /run, held by a sleep ----------------------
-/usr/bin/unshare --mount --propagation private /bin/sh -c \
-    "mount -t tmpfs -o mode=0755 $tag /run && exec sleep 1000000" >>"$log" 2>&1 &
-holder=$!
-for _ in $(seq 1 100); do grep -q " $tag " "/proc/$holder/mountinfo" 2>/dev/null && break; sleep 0.05; done
-grep -q " $tag " "/proc/$holder/mountinfo" || { echo "scale-bench: no private /run" >&2; exit 1; }
-
-cat >"$work/containerd.toml" <<TOML
-version = 2
-root = "$work/cd/root"
-state = "$work/cd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$work/containerd.sock"
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/cd/opt"
-TOML
-# nsenter and the launchers exec, and no function wraps them in a subshell: $! is the daemon's own pid
-start_cd() {
-    /usr/bin/nsenter -t "$holder" -m -- /usr/bin/containerd --config "$work/containerd.toml" --log-level warn \
-        >>"$work/containerd.log" 2>&1 &
-    cd_pid=$!
-}
-start_bd() {
-    # no network for the containers, as `ctr run` without --cni on the containerd side; nothing may leave the
-    # machine: masquerade and upstream DNS off
-    printf '[berth.network]\nbridge = "none"\nmasquerade = false\nupstream_dns = false\n' >"$work/berthd.toml"
-    /usr/bin/nsenter -t "$holder" -m -- "$repo/bin/berthd" --root "$work/bd/root" --state "$work/bd/state" \
-        --address "$work/berthd.sock" --config "$work/berthd.toml" --log-level warn >>"$work/berthd.log" 2>&1 &
-    bd_pid=$!
-}
+bench_namespaces
+bench_containerd_config
+# no network for berthd's containers, as `ctr run` without --cni on the containerd side (bench_start_berthd)
+start_cd() { bench_start_containerd; }
+start_bd() { bench_start_berthd; }
 ready() { # SIDE: the socket answers version and the task list shows every container of that side RUNNING
     local side=$1 want running
     local -n ids=ids_$side
@@ -188,15 +108,7 @@ ready() { # SIDE: the socket answers version and the task list shows every conta
     running=$("ctr_$side" tasks ls 2>/dev/null | grep -c " RUNNING") || true
     [ "$running" -ge "$want" ]
 }
-wait_ready() { # SIDE PID
-    for _ in $(seq 1 600); do
-        ready "$1" && return 0
-        kill -0 "$2" 2>/dev/null || { echo "scale-bench: the $1 daemon died" >&2; exit 1; }
-        sleep 0.05
-    done
-    echo "scale-bench: the $1 daemon was not ready after 30 s" >&2
-    exit 1
-}
+wait_ready() { bench_wait "$1 daemon" "$2" ready "$1"; } # SIDE PID
 start_cd
 start_bd
 wait_ready cd "$cd_pid"
@@ -208,14 +120,8 @@ ctr_bd images import "$work/busybox.tar" >>"$log" 2>&1
 mkdir -p "$work/fifo"
 
 # --- latencies, ROUNDS interleaved ------------------------------------------------------------------------
-timed() { # SIDE METRIC command...
-    local t0
-    now_us; t0=$t
-    "${@:3}" >>"$log" 2>&1 || { echo "scale-bench: $1 $2 failed: ${*:3}" >&2; exit 1; }
-    now_us; record "$1" "$2" $((t - t0))
-}
 run_rm() { # SIDE ROUND
-    timed "$1" run_rm_us "ctr_$1" run --rm --fifo-dir "$work/fifo" "$image" "$tag-rm-$1-$2" /bin/true
+    timed_us "$1" run_rm_us "ctr_$1" run --rm --fifo-dir "$work/fifo" "$image" "$tag-rm-$1-$2" /bin/true
 }
 sleeper() { # SIDE ID
     local -n ids=ids_$1
@@ -233,12 +139,12 @@ for i in $(seq 1 "$rounds"); do
     if [ $((i % 2)) = 1 ]; then order="cd bd"; else order="bd cd"; fi
     for side in $order; do
         run_rm "$side" "$i"
-        timed "$side" exec_us "ctr_$side" tasks exec --fifo-dir "$work/fifo" --exec-id "x$i" "$tag-exec-$side" \
+        timed_us "$side" exec_us "ctr_$side" tasks exec --fifo-dir "$work/fifo" --exec-id "x$i" "$tag-exec-$side" \
             /bin/true
     done
-    timed bd berth_run_us berth run --rm "$image" true
-    timed bd berth_help_us "$repo/bin/berth" --help
-    timed bd berth_version_us berth version
+    timed_us bd berth_run_us berth run --rm "$image" true
+    timed_us bd berth_help_us "$repo/bin/berth" --help
+    timed_us bd berth_version_us berth version
 done
 remove_all cd
 remove_all bd

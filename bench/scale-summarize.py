@@ -8,20 +8,12 @@ number of containers started at once. Exit status 0 whatever the targets say (th
 import math
 import statistics
 import sys
-from collections import defaultdict
 
-
-def p95(xs):
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.95 * len(s)) - 1)]  # nearest-rank
+from benchstats import p95, read_samples
 
 
 def main():
-    samples = defaultdict(list)
-    with open(sys.argv[1]) as f:
-        for line in f:
-            side, metric, value = line.split()
-            samples[(side, metric)].append(float(value))
+    samples = read_samples(sys.argv[1])
     count = sys.argv[2]
 
     def med(side, metric):

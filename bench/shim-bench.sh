@@ -29,28 +29,19 @@ while getopts n:h opt; do
 done
 case $rounds in *[!0-9]* | '') echo "shim-bench: -n takes a number" >&2; exit 2 ;; esac
 [ "$rounds" -ge 1 ] || { echo "shim-bench: -n must be >= 1" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "shim-bench: must run as root" >&2; exit 1; }
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh" shim-bench
+bench_need_root
 shim=${BERTH_SHIM:-$repo/bin/berth-shim}
 containerd=${CONTAINERD:-/usr/bin/containerd}
-for f in "$shim" "$repo/shim/target/berth-shim.jar" "$containerd" /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 \
-    /usr/sbin/runc /bin/busybox /usr/bin/unshare; do
-    [ -e "$f" ] || { echo "shim-bench: missing $f (build: mvn -B -q package -DskipTests -pl shim -am;" \
-        "apt-get install containerd runc busybox-static)" >&2; exit 1; }
-done
+bench_require "build: mvn -B -q package -DskipTests -pl shim -am; apt-get install containerd runc busybox-static" \
+    "$shim" "$repo/shim/target/berth-shim.jar" "$containerd" /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 \
+    /usr/sbin/runc /bin/busybox /usr/bin/unshare
 
 tag=berth-bench-$$-$RANDOM
+bench_setup "$tag" bsb
 ns=$tag
 image=docker.io/berth-bench/busybox:latest
-work=$(mktemp -d /tmp/bsb.XXXXXX) # short: shim sockets live under it (sockaddr_un holds 107 bytes)
-chmod 0711 "$work"
-samples=$work/samples
-log=$work/log
-: >"$samples"
-: >"$log"
 ids=() # containers this script created (removed on exit)
-cd_pid=
 
 ctr() { /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 
@@ -68,10 +59,7 @@ our_shims() { # berth|go
     done
 }
 
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
+bench_teardown() { # the containers, while containerd answers
     if [ -n "$cd_pid" ] && kill -0 "$cd_pid" 2>/dev/null; then
         for id in "${ids[@]}"; do
             ctr tasks kill -s SIGKILL "$id" >/dev/null 2>&1
@@ -80,70 +68,17 @@ cleanup() {
             ctr tasks delete -f "$id" >/dev/null 2>&1
             ctr containers delete "$id" >/dev/null 2>&1
         done
-        kill -TERM "$cd_pid" 2>/dev/null
-        for _ in $(seq 1 100); do kill -0 "$cd_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$cd_pid" 2>/dev/null
-        wait "$cd_pid" 2>/dev/null
     fi
-    for p in $(our_shims berth) $(our_shims go); do
-        echo "shim-bench: killing leftover shim $p" >&2
-        kill -KILL "$p" 2>/dev/null
-    done
-    sleep 0.2
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -depth -type d -path "*/$tag*" -exec rmdir {} \; 2>/dev/null
-    if grep -q " $work" /proc/self/mountinfo; then
-        echo "shim-bench: mounts left under $work, not removing it" >&2
-    else
-        rm -rf "$work"
-    fi
-    if [ "$status" != 0 ]; then
-        echo "shim-bench: failed; last output:" >&2
-        tail -n 20 "$log" >&2 2>/dev/null
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # --- a private containerd (as integration-tests' PrivateContainerd starts it) ------------------------------
-cat >"$work/config.toml" <<TOML
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs"]
-
-[grpc]
-  address = "$work/containerd.sock"
-
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-
-[debug]
-  address = ""
-
-[metrics]
-  address = ""
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/opt"
-TOML
-# unshare without --fork execs sh in place and sh execs containerd: $! is containerd's pid
-/usr/bin/unshare --mount --propagation private /bin/sh -c "mount -t tmpfs -o mode=0755 berth-bench-run /run \
-    && exec $containerd --config $work/config.toml --log-level warn" >>"$work/containerd.log" 2>&1 &
-cd_pid=$!
-for _ in $(seq 1 300); do
-    [ -S "$work/containerd.sock" ] && ctr version >/dev/null 2>&1 && break
-    kill -0 "$cd_pid" 2>/dev/null || { cat "$work/containerd.log" >&2; exit 1; }
-    sleep 0.1
-done
+bench_namespaces
+bench_containerd_config
+bench_start_containerd "$containerd"
+bench_wait containerd "$cd_pid" ctr version
 "$repo/scripts/build-busybox-archive.sh" "$work/busybox-oci.tar" "$image"
 ctr images import "$work/busybox-oci.tar" >>"$log" 2>&1
 
-now_us() { t=${EPOCHREALTIME/./}; }
-record() { echo "$1 $2 $3" >>"$samples"; } # SHIM METRIC VALUE
 runtime_args() {
     case $1 in
     berth) echo "--runtime $shim" ;;

@@ -4,23 +4,14 @@
 Input (argv[1]): one sample a line, "<shim> <metric> <value>", shim being go, berth, or spare (berth-shim with a
 warm spare); run_us in microseconds, rss_* and pss_* in kB. Exit status 0 whatever the targets say (they are printed).
 """
-import math
 import statistics
 import sys
-from collections import defaultdict
 
-
-def p95(xs):
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.95 * len(s)) - 1)]  # nearest-rank
+from benchstats import p95, read_samples
 
 
 def main():
-    samples = defaultdict(list)
-    with open(sys.argv[1]) as f:
-        for line in f:
-            shim, metric, value = line.split()
-            samples[(shim, metric)].append(float(value))
+    samples = read_samples(sys.argv[1])
 
     def med(shim, metric):
         xs = samples.get((shim, metric))

@@ -4,10 +4,10 @@
 Input (argv[1]): one sample a line, "<runtime> <metric> <value>", where runtime is runc, berth or berth-lib;
 times are in microseconds, rss_* metrics in kB. Exit status 0 whatever the targets say (they are printed).
 """
-import math
 import statistics
 import sys
-from collections import defaultdict
+
+from benchstats import p95, read_samples
 
 # Targets from the issue: (label, berth runtime, berth metric, runc metric, max ratio of the medians).
 TARGETS = [
@@ -17,17 +17,8 @@ TARGETS = [
 ]
 
 
-def p95(xs):
-    s = sorted(xs)
-    return s[max(0, math.ceil(0.95 * len(s)) - 1)]  # nearest-rank
-
-
 def main():
-    samples = defaultdict(list)
-    with open(sys.argv[1]) as f:
-        for line in f:
-            rt, metric, value = line.split()
-            samples[(rt, metric)].append(float(value))
+    samples = read_samples(sys.argv[1])
 
     def stat(rt, metric, scale):
         xs = samples.get((rt, metric))

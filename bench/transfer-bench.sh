@@ -10,9 +10,9 @@
 # `berth run --rm busybox true` against `ctr run --rm`. Prints medians and p95, MB/s and the ratios against the
 # targets: pull >= 3x containerd's MB/s; cold run <= 1.0x ctr on containerd.
 #
-# Safety: containerd and berthd run from temp dirs, each in its own mount namespace with a tmpfs over /run (so
-# /run/containerd and /run/berth are never touched); the registry listens on 127.0.0.1 only. On exit every daemon
-# this script started is stopped by its PID and the temp dir removed.
+# Safety (bench/lib.sh): containerd and berthd run from temp dirs in a mount namespace with a tmpfs over /run (so
+# /run/containerd and /run/berth are never touched), berthd with no bridge; the registry listens on 127.0.0.1 only.
+# On exit every daemon this script started is stopped by its PID and the temp dir removed.
 set -eu
 export LC_ALL=C
 
@@ -24,41 +24,14 @@ while getopts n:h opt; do
     esac
 done
 case $rounds in *[!0-9]* | '') echo "transfer-bench: -n takes a number" >&2; exit 2 ;; esac
-[ "$(id -u)" = 0 ] || { echo "transfer-bench: must run as root" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh" transfer-bench
+bench_need_root
+bench_require "scripts/setup.sh; mvn -B -q package -DskipTests" "$repo/bin/berth" "$repo/bin/berthd" \
+    "$repo/cli/target/berth-cli.jar" "$repo/manager/target/berthd.jar" /usr/bin/containerd /usr/bin/ctr \
+    /usr/bin/docker-registry /usr/bin/skopeo /usr/bin/umoci /bin/busybox
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$repo/bin/berth" "$repo/bin/berthd" "$repo/cli/target/berth-cli.jar" "$repo/manager/target/berthd.jar" \
-    /usr/bin/containerd /usr/bin/ctr /usr/bin/docker-registry /usr/bin/skopeo /usr/bin/umoci /bin/busybox; do
-    [ -e "$f" ] || { echo "transfer-bench: missing $f (scripts/setup.sh; mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
-
-work=$(mktemp -d /tmp/btb.XXXXXX)
-chmod 0711 "$work"
 ns=bench$$
-pids=()
-cleanup() {
-    status=$?
-    trap - EXIT INT TERM
-    set +e
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null
-    done
-    for p in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$p" 2>/dev/null
-    done
-    # shims of our daemons name our temp dir on their command line
-    for p in /proc/[0-9]*; do
-        case $( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) in *"$work"*) kill -9 "${p#/proc/}" 2>/dev/null ;; esac
-    done
-    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    for c in /sys/fs/cgroup/*/"$ns"; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_setup "$ns" btb
 
 echo "== building the images (no network)"
 "$repo/scripts/build-busybox-archive.sh" "$work/busybox.tar" >/dev/null
@@ -83,7 +56,8 @@ http:
   addr: 127.0.0.1:$port
 YML
 /usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-pids+=($!)
+registry_pid=$!
+bench_daemons+=(registry_pid)
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
 skopeo copy -q --dest-tls-verify=false oci:"$work/layout":busybox docker://127.0.0.1:$port/busybox:latest
 skopeo copy -q --dest-tls-verify=false oci:"$work/layout":big5 docker://127.0.0.1:$port/layers5:latest
@@ -92,37 +66,14 @@ small=127.0.0.1:$port/busybox:latest
 bytes=$(du -sb "$work/registry" | cut -f1)
 
 echo "== starting containerd and berthd (private roots, private /run)"
-cat >"$work/containerd.toml" <<TOML
-version = 2
-root = "$work/cd/root"
-state = "$work/cd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$work/containerd.sock"
-[ttrpc]
-  address = "$work/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/cd/opt"
-TOML
-/usr/bin/unshare --mount --propagation private /bin/sh -c "mount -t tmpfs -o mode=0755 bench-run /run \
-    && exec /usr/bin/containerd --config $work/containerd.toml --log-level warn" >"$work/containerd.log" 2>&1 &
-pids+=($!)
-/usr/bin/unshare --mount --propagation private /bin/sh -c "mount -t tmpfs -o mode=0755 bench-run /run \
-    && exec $repo/bin/berthd --root $work/bd/root --state $work/bd/state --address $work/berthd.sock \
-    --log-level warn" >"$work/berthd.log" 2>&1 &
-pids+=($!)
+bench_namespaces
+bench_containerd_config
+bench_start_containerd
+bench_start_berthd # no default bridge: it shares the host's network namespace
 ctr() { /usr/bin/ctr -a "$work/containerd.sock" -n "$ns" "$@"; }
 berth() { "$repo/bin/berth" -a "$work/berthd.sock" -n "$ns" "$@"; }
-for _ in $(seq 1 300); do
-    ctr version >/dev/null 2>&1 && berth version >/dev/null 2>&1 && break
-    sleep 0.1
-done
+bench_wait containerd "$cd_pid" ctr version
+bench_wait berthd "$bd_pid" berth version
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 samples=$work/samples
@@ -147,9 +98,7 @@ for r in $(seq 1 "$rounds"); do
     timed berth-run berth run --rm "$small" true
 done
 
-stat() { # NAME -> "median p95"
-    grep "^$1 " "$samples" | cut -d' ' -f2 | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.95+0.999)]; print m, p}'
-}
+stat() { grep "^$1 " "$samples" | cut -d' ' -f2 | bench_median_p95; } # NAME -> "median p95"
 read -r cp cp95 <<<"$(stat ctr-pull)"
 read -r bp bp95 <<<"$(stat berth-pull)"
 read -r cr cr95 <<<"$(stat ctr-run)"

@@ -34,12 +34,14 @@ public final class Builds {
      */
     public String build(Options.Build options, InputStream context, Consumer<String> progress) {
         CompletableFuture<String> done = new CompletableFuture<>();
+        ReadyGate gate = new ReadyGate();
         CompletableFuture<ClientCallStreamObserver<BuildRequest>> call = new CompletableFuture<>();
         stubs.buildsAsync().build(new ClientResponseObserver<BuildRequest, BuildProgress>() {
             private String id = "";
 
             @Override
             public void beforeStart(ClientCallStreamObserver<BuildRequest> requests) {
+                gate.attach(requests);
                 call.complete(requests);
             }
 
@@ -55,26 +57,32 @@ public final class Builds {
             @Override
             public void onError(Throwable t) {
                 done.completeExceptionally(t);
+                gate.end();
             }
 
             @Override
             public void onCompleted() {
                 done.complete(id);
+                gate.end();
             }
         });
         ClientCallStreamObserver<BuildRequest> requests = call.join();
-        requests.onNext(BuildRequest.newBuilder().setOptions(options(options)).build());
         try {
-            byte[] buf = new byte[CHUNK];
-            for (int n; (n = context.readNBytes(buf, 0, buf.length)) > 0 && !done.isDone(); ) {
-                // the transport buffers what is written: wait for it to drain so a large context is not held
-                while (!requests.isReady() && !done.isDone()) {
-                    Thread.onSpinWait();
-                    Thread.sleep(1);
-                }
-                requests.onNext(BuildRequest.newBuilder().setContext(ByteString.copyFrom(buf, 0, n)).build());
+            // each message waits until the transport took the last ones: a large context is never held in memory
+            boolean open = gate.await();
+            if (open) {
+                requests.onNext(BuildRequest.newBuilder().setOptions(options(options)).build());
             }
-            requests.onCompleted();
+            byte[] buf = new byte[CHUNK];
+            for (int n; open && (n = context.readNBytes(buf, 0, buf.length)) > 0; ) {
+                open = gate.await();
+                if (open) {
+                    requests.onNext(BuildRequest.newBuilder().setContext(ByteString.copyFrom(buf, 0, n)).build());
+                }
+            }
+            if (open) {
+                requests.onCompleted();
+            }
         } catch (IOException e) {
             requests.onError(e);
             throw new UncheckedIOException("build: read the context", e);

@@ -184,7 +184,7 @@ class DockerCliAcceptanceTest {
             t.type("[ -t 0 ] && echo tty-$((6*7))");
             t.await("tty-42", Duration.ofSeconds(10));
             t.type("exit 5");
-            assertEquals(5, t.awaitExit(Duration.ofSeconds(20)));
+            t.assertExit(5, Duration.ofSeconds(20));
         }
         assertEquals(List.of(), lines(docker.run("ps", "-a", "-q").stdout()));
     }
@@ -198,7 +198,7 @@ class DockerCliAcceptanceTest {
             t.type("[ -t 0 ] && echo exec-$((7*6)) && ps | grep -c 'sleep 300'");
             t.await("exec-42", Duration.ofSeconds(10));
             t.type("exit");
-            assertEquals(0, t.awaitExit(Duration.ofSeconds(20)));
+            t.assertExit(0, Duration.ofSeconds(20));
         }
         assertEquals("running", docker.run("inspect", "-f", "{{.State.Status}}", "dcli-execit").assertSuccess()
                 .stdout().strip());

@@ -2,12 +2,16 @@ package dev.berth.it.dockerapi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A program on a real terminal: a tmux server of its own (its socket in the test's dir), one session running the
@@ -17,18 +21,27 @@ import java.util.concurrent.TimeUnit;
 final class Tmux implements AutoCloseable {
 
     private static final String SESSION = "t";
+    private static final Pattern EXITED = Pattern.compile("dead=1 status=(\\d+) signal=.*");
     private final Path socket;
 
     private Tmux(Path socket) {
         this.socket = socket;
     }
 
-    /** Runs {@code command} (a shell line) with {@code env} on a new 120×30 terminal. */
+    /**
+     * Runs {@code command} (a shell line) with {@code env} on a new 120×30 terminal. The command runs under a small
+     * shell script that prints its exit status and exits with it: a command killed by a signal then still leaves a
+     * status (128 + the signal) on the screen and in the pane, where tmux alone reports none.
+     */
     static Tmux start(Path socket, String command, Map<String, String> env) throws IOException {
         Tmux t = new Tmux(socket);
+        Path script = socket.resolveSibling(socket.getFileName() + ".sh");
+        Files.writeString(script, "#!/bin/sh\n" + command + "\nstatus=$?\necho \"[exited with $status]\"\n"
+                + "exit $status\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         StringBuilder line = new StringBuilder("exec env");
         env.forEach((k, v) -> line.append(' ').append(k).append("='").append(v).append('\''));
-        line.append(' ').append(command);
+        line.append(" '").append(script).append('\'');
         t.tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "30", line.toString());
         t.tmux("set-option", "-t", SESSION, "remain-on-exit", "on");
         return t;
@@ -57,18 +70,28 @@ final class Tmux implements AutoCloseable {
         return screen;
     }
 
-    /** Waits until the command exited; returns its exit status. */
-    int awaitExit(Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Waits until the command exited and checks its exit status (128 + the signal if a signal ended it); fails with
+     * the screen.
+     */
+    void assertExit(int expected, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String pane = "";
         while (System.nanoTime() < deadline) {
-            String[] dead = tmux("display-message", "-p", "-t", SESSION, "#{pane_dead} #{pane_dead_status}")
-                    .strip().split(" ");
-            if (dead[0].equals("1") && dead.length > 1) { // a dead pane's status can lag its death
-                return Integer.parseInt(dead[1]);
+            pane = tmux("display-message", "-p", "-t", SESSION,
+                    "dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal}").strip();
+            Matcher m = EXITED.matcher(pane);
+            if (m.matches()) {
+                if (Integer.parseInt(m.group(1)) != expected) {
+                    throw new AssertionError("terminal's command exited with " + m.group(1) + ", expected "
+                            + expected + ":\n" + screen());
+                }
+                return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("terminal's command still running:\n" + screen());
+        throw new AssertionError("terminal's command did not exit within " + timeout + " (" + pane + "):\n"
+                + screen());
     }
 
     private String tmux(String... args) throws IOException {
