@@ -132,6 +132,16 @@ final class UnixCall<Q, R> extends ClientCall<Q, R> implements Connection.Handle
             return;
         }
         context.addListener(onContextCancelled, DIRECT);
+        // the stream takes messages now (a sender that waits for window blocks in sendMessage): say so once, as
+        // grpc-java's transport does when a stream starts, for callers that send from their onReady handler
+        executor.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!closeDelivered()) {
+                    listener.onReady();
+                }
+            }
+        });
         if (deadline != null) {
             deadlineTimer = channel.timer().schedule(() -> cancelWith(Status.DEADLINE_EXCEEDED
                             .withDescription("deadline exceeded after " + deadline)),

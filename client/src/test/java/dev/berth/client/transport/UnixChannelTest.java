@@ -352,6 +352,45 @@ class UnixChannelTest {
         assertTrue(status.getDescription().contains("ArchivePut"), status.toString());
     }
 
+    @Test
+    void onReady_isCalledWhenTheStreamTakesMessages() throws Exception {
+        // a caller that sends from its onReady handler (grpc's manual flow control) must be told once the stream
+        // takes messages, or it never sends
+        CountDownLatch ready = new CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
+        ContainersGrpc.newStub(channel).archivePut(new io.grpc.stub.ClientResponseObserver<ArchiveChunk, Empty>() {
+            @Override
+            public void beforeStart(io.grpc.stub.ClientCallStreamObserver<ArchiveChunk> requests) {
+                requests.setOnReadyHandler(() -> {
+                    if (ready.getCount() > 0) {
+                        ready.countDown();
+                        requests.onNext(ArchiveChunk.newBuilder().setTarget(ArchivePath.newBuilder()
+                                .setPath("/ready")).setData(ByteString.copyFromUtf8("sent when ready")).build());
+                        requests.onCompleted();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(Empty value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(Status.OK);
+            }
+        });
+
+        assertTrue(ready.await(10, TimeUnit.SECONDS), "onReady was called");
+        assertEquals(Status.Code.OK, done.get(10, TimeUnit.SECONDS).getCode());
+        assertEquals("sent when ready", new String(stored.get("/ready"), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A client-streaming upload of {@code data} in messages of {@code chunk} octets; answers the call's status. */
     private static java.util.concurrent.CompletableFuture<Status> upload(UnixChannel to, String path, byte[] data,
                                                                          int chunk) {
