@@ -78,7 +78,7 @@ final class Dispatch {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler(Dispatch::badUsage);
-        cli.setExecutionExceptionHandler((e, command, parsed) -> failed(e, verb, session, command.getErr()));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, verb, session, command.getErr()));
         return cli.execute(args);
     }
 
@@ -138,7 +138,8 @@ final class Dispatch {
         return CliException.DAEMON;
     }
 
-    private static int failed(Exception e, String verb, Session session, PrintWriter err) {
+    /** A verb's failure as one line on {@code err} and docker's exit code. */
+    static int report(Exception e, String verb, Session session, PrintWriter err) {
         CliException failure;
         if (e instanceof CliException c) {
             failure = c;

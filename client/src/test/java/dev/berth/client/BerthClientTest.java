@@ -33,28 +33,44 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The client library against a fake engine served in-process: requests, answers, streams and errors. */
+/**
+ * The client library against a fake engine served in-process: requests, answers, streams and errors. Its
+ * subclass runs the same calls over a unix socket through the client's own HTTP/2 ({@code UnixChannel}).
+ */
 class BerthClientTest {
-    private final FakeEngine engine = new FakeEngine();
+    final FakeEngine engine = new FakeEngine();
     private Server server;
     private ManagedChannel channel;
-    private Berth berth;
+    private String name;
+    Berth berth;
 
     @BeforeEach
     void serve() throws IOException {
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name)
+        server = serverBuilder()
                 .addService(ServerInterceptors.intercept(engine.containers, engine.namespaceRecorder()))
                 .addService(engine.volumes).addService(engine.system).addService(engine.transfer)
                 .build().start();
+        berth = client();
+    }
+
+    /** Where the fake engine is served: in-process here. */
+    io.grpc.ServerBuilder<?> serverBuilder() throws IOException {
+        name = InProcessServerBuilder.generateName();
+        return InProcessServerBuilder.forName(name);
+    }
+
+    /** The client of {@link #serverBuilder()}'s server, bound to namespace ns1. */
+    Berth client() throws IOException {
         channel = InProcessChannelBuilder.forName(name).build();
-        berth = Berth.over(channel, "ns1");
+        return Berth.over(channel, "ns1");
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws InterruptedException, IOException {
         berth.close();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
