@@ -33,10 +33,22 @@ public final class AotTraining {
             {"run", "-d", "busybox", "true"}, {"logs", "-f", "aot"}, {"exec", "aot", "true"}, {"inspect", "aot"},
             {"stop", "aot"}, {"rm", "-f", "aot"}, {"images"}, {"pull", "busybox"}, {"volume", "ls"},
         };
+        // a build's client half: the context read, filtered by .dockerignore and tarred into the upload (the stand-in
+        // has no build service, so the call ends there with an error)
+        Path context = Files.createDirectories(dir.resolve("build-context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nCOPY . /app\nRUN true\n");
+        Files.writeString(context.resolve(".dockerignore"), "*.tmp\n");
+        Files.writeString(context.resolve("file.txt"), "context\n");
+        String[][] builds = {
+            {"build", "-q", "-t", "aot", context.toString()}, {"build", "-t", "aot", context.toString()},
+        };
         try (AotTrainingDaemon daemon = AotTrainingDaemon.serve(socket)) {
             Map<String, String> env = Map.of("BERTH_ADDRESS", socket.toString(), "PATH", path);
             for (String[] run : runs) {
                 failures += check(run, Main.run(run, env, out, out));
+            }
+            for (String[] build : builds) {
+                failures += check(build, Main.run(build, env, out, out));
             }
         }
         Map<String, String> absent = Map.of("BERTH_ADDRESS", dir.resolve("absent.sock").toString(), "PATH", path);
