@@ -1,5 +1,6 @@
 package dev.berth.manager.build;
 
+import dev.berth.manager.fs.CleanPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,20 +24,7 @@ final class InRoot {
 
     /** The components of {@code path} cleaned ({@code .}, empty and, at the root, {@code ..} dropped). */
     static List<String> clean(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.removeLast();
-                }
-            } else {
-                out.add(c);
-            }
-        }
-        return out;
+        return CleanPath.components(path);
     }
 
     /**

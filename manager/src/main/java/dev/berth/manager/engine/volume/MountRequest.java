@@ -1,6 +1,7 @@
 package dev.berth.manager.engine.volume;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.manager.fs.CleanPath;
 import dev.berth.model.Mount;
 import java.util.ArrayList;
 import java.util.List;
@@ -252,20 +253,7 @@ record MountRequest(String type, String source, String destination, boolean read
 
     /** An absolute path without {@code .}, {@code ..}, empty components or a trailing slash (Go's Clean). */
     static String clean(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.removeLast();
-                }
-            } else {
-                out.add(c);
-            }
-        }
-        return "/" + String.join("/", out);
+        return CleanPath.absolute(path);
     }
 
     static BerthException mountConfig(String type, String what) {
