@@ -14,11 +14,19 @@ berth_need_java() {
 }
 berth_syscall_lib="${BERTH_SYS_DIST:-$berth_bin/../sys/target}/libberth-syscall.so"
 
-# berth_aot CACHE: the flag that maps the AOT cache the build recorded, or nothing where it made none.
+# berth_aot CACHE: the flag that maps the AOT cache the build recorded, or nothing where it made none or where a jar
+# beside it (the program's own, or one in lib/) is newer. JDK 25 does not check the class path's jars against the
+# cache: a class the training loaded is served from the cache as it was then, so a jar rebuilt without its cache
+# (`mvn package -Dexec.skip=true`) would run the old code of those classes without a word.
 berth_aot() {
-    if [ -f "$1" ]; then
-        echo "-XX:AOTCache=$1"
-    fi
+    [ -f "$1" ] || return 0
+    for jar in "${1%/*}"/*.jar "${1%/*}"/lib/*.jar; do
+        if [ "$jar" -nt "$1" ]; then
+            echo "$(basename "$0"): AOT cache $1 is older than $jar; starting without it (rebuild to renew it)" >&2
+            return 0
+        fi
+    done
+    echo "-XX:AOTCache=$1"
 }
 
 # No perf-data file in /tmp; only errors from the JVM's own logging (the AOT cache's notes would otherwise mix into
