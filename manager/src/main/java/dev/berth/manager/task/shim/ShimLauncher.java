@@ -53,17 +53,44 @@ public final class ShimLauncher {
      *     if it fails or prints no unix socket address
      */
     public Started start(ShimCall call, Optional<Any> options) throws IOException {
-        // before the shim exists, as containerd keeps its bundle first: a berthd killed while start runs leaves a
-        // bundle whose next recovery knows which binary's delete verb to run and can ask the shim to exit
-        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
-                StandardCharsets.UTF_8);
-        ShimLog log = ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
+        ShimLog log = prepare(call);
         try {
             return new Started(runStart(call, options.map(Any::toByteArray).orElse(new byte[0])), log);
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Prepares the bundle as {@link #start} does, for a shim server already known to serve the task's group at
+     * {@code address} (its Connect said so, {@code manager.task.GroupServers}): no verb runs, the address is
+     * written to {@code <bundle>/address}. If the server turns out gone, the caller runs {@link #start(ShimCall,
+     * Started, Optional)}.
+     */
+    public Started join(ShimCall call, String address) throws IOException {
+        ShimLog log = prepare(call);
+        try {
+            socketPath(address);
+            Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
+            return new Started(address, log);
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code start} for a task that {@link #join joined} a server that was gone; the log stays open. */
+    public Started start(ShimCall call, Started joined, Optional<Any> options) throws IOException {
+        return new Started(runStart(call, options.map(Any::toByteArray).orElse(new byte[0])), joined.log());
+    }
+
+    private ShimLog prepare(ShimCall call) throws IOException {
+        // before the shim exists, as containerd keeps its bundle first: a berthd killed while start runs leaves a
+        // bundle whose next recovery knows which binary's delete verb to run and can ask the shim to exit
+        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
+                StandardCharsets.UTF_8);
+        return ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
     }
 
     /**
