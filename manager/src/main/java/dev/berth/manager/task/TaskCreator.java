@@ -99,10 +99,9 @@ final class TaskCreator {
                     }
                 }
                 servers.forget(call.binary(), call.namespace(), started.address());
-                started = launcher.start(call, started, request.options());
-            } else {
-                started = launcher.start(call, request.options());
+                started = null; // as if the task had not joined: start writes the bundle's files again
             }
+            started = launcher.start(call, request.options());
             client = ShimClient.connect(started.address(), call.namespace(), config.callTimeout());
             hello = client.connect(call.id());
             Launched launched = launched(bundle, call, started, client, hello, client.create(createRequest(call,

@@ -1,6 +1,7 @@
 package dev.berth.manager.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,8 @@ class BerthShimGroupServerTest {
         assertEquals(1, startsRun(), "the second task ran start");
         assertEquals(shimPid(first), shimPid(second));
         assertEquals(address(first), address(second));
+        assertTrue(Files.exists(bundle(first).resolve("log")), "the log FIFO of the task that started the server");
+        assertFalse(Files.exists(bundle(second).resolve("log")), "a log FIFO nothing writes to");
         tasks.start(ProcessRef.init(namespace, second));
         assertEquals(0, tasks.wait(ProcessRef.init(namespace, second)).exitStatus());
         assertEquals(0, tasks.delete(namespace, second).exitStatus());
@@ -99,6 +102,7 @@ class BerthShimGroupServerTest {
 
         String second = create(List.of("true"));
         assertEquals(2, startsRun());
+        assertTrue(Files.exists(bundle(second).resolve("log")), "the new server's log");
         assertNotEquals(dead, shimPid(second));
         tasks.start(ProcessRef.init(namespace, second));
         assertEquals(0, tasks.wait(ProcessRef.init(namespace, second)).exitStatus());
@@ -141,8 +145,12 @@ class BerthShimGroupServerTest {
         return Files.exists(starts) ? Files.readAllLines(starts).size() : 0;
     }
 
+    private Path bundle(String id) {
+        return Bundle.dir(tmp.resolve("state"), namespace, id);
+    }
+
     private String address(String id) throws IOException {
-        return Files.readString(Bundle.dir(tmp.resolve("state"), namespace, id).resolve("address"));
+        return Files.readString(bundle(id).resolve("address"));
     }
 
     private long shimPid(String id) throws IOException {

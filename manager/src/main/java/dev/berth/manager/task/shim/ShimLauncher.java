@@ -63,26 +63,17 @@ public final class ShimLauncher {
     }
 
     /**
-     * Prepares the bundle as {@link #start} does, for a shim server already known to serve the task's group at
-     * {@code address} (its Connect said so, {@code manager.task.GroupServers}): no verb runs, the address is
-     * written to {@code <bundle>/address}. If the server turns out gone, the caller runs {@link #start(ShimCall,
-     * Started, Optional)}.
+     * Prepares the bundle for a shim server already known to serve the task's group at {@code address} (its
+     * Connect said so, {@code manager.task.GroupServers}): no verb runs; the binary and the address are written as
+     * {@link #start} writes them. The server writes nothing to this task's log ({@link ShimLog#none}). If the
+     * server turns out gone, the caller runs {@link #start} instead.
      */
     public Started join(ShimCall call, String address) throws IOException {
-        ShimLog log = prepare(call);
-        try {
-            socketPath(address);
-            Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
-            return new Started(address, log);
-        } catch (IOException | RuntimeException e) {
-            log.close();
-            throw e;
-        }
-    }
-
-    /** Runs {@code start} for a task that {@link #join joined} a server that was gone; the log stays open. */
-    public Started start(ShimCall call, Started joined, Optional<Any> options) throws IOException {
-        return new Started(runStart(call, options.map(Any::toByteArray).orElse(new byte[0])), joined.log());
+        socketPath(address);
+        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
+                StandardCharsets.UTF_8);
+        Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
+        return new Started(address, ShimLog.none());
     }
 
     private ShimLog prepare(ShimCall call) throws IOException {
