@@ -87,6 +87,14 @@ class CgroupV1NetworkTest {
     }
 
     @Test
+    void joinFiles_areTheTasksFilesOfEveryHierarchy() {
+        Hierarchy a = new Hierarchy(mount, "cpu,cpuacct", mount.resolve("cpu/ns/c1"));
+        Hierarchy b = new Hierarchy(mount, "name=systemd", mount.resolve("systemd/ns/c1"));
+        assertEquals(List.of(mount.resolve("cpu/ns/c1/tasks"), mount.resolve("systemd/ns/c1/tasks")),
+                new CgroupV1(List.of(a, b), new RecordingFs()).joinFiles());
+    }
+
+    @Test
     void set_noNetwork_writesNothing() {
         RecordingFs fs = new RecordingFs();
         Hierarchy h = new Hierarchy(mount, "net_cls,net_prio", mount.resolve("c1"));

@@ -61,6 +61,11 @@ public final class CgroupV1 implements Cgroup {
     }
 
     @Override
+    public List<Path> joinFiles() {
+        return hierarchies.stream().map(h -> h.path().resolve("tasks")).toList();
+    }
+
+    @Override
     public void set(LinuxResources resources) {
         // Refuse before writing anything, so a missing controller never leaves a half-applied update.
         for (Controller c : controllers) {
