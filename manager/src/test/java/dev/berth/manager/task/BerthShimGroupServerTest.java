@@ -53,19 +53,7 @@ class BerthShimGroupServerTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            for (String id : ids) {
-                try {
-                    tasks.kill(ProcessRef.init(namespace, id), 9, true);
-                    tasks.wait(ProcessRef.init(namespace, id));
-                } catch (BerthException e) {
-                    // not running, or already gone
-                }
-                try {
-                    tasks.delete(namespace, id);
-                } catch (BerthException e) {
-                    // already deleted
-                }
-            }
+            sandbox.removeTasks(tasks, ids);
         } finally {
             sandbox.close();
         }
