@@ -1,6 +1,7 @@
 package dev.berth.runtime.cgroup;
 
 import dev.berth.runtime.spec.LinuxResources;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,17 @@ public interface Cgroup {
 
     /** Creates the directories if needed and moves {@code pid} into the cgroup in every hierarchy. */
     void apply(long pid);
+
+    /**
+     * The files into which a single-threaded process writes {@code "0"} to join the cgroup itself, instead of
+     * {@link #apply} (its directories made by {@link #set} first): cgroup v1's {@code tasks} files. For a thread
+     * moving itself the kernel skips the global threadgroup lock, whose write side (every pid written to {@code
+     * cgroup.procs}) waits an RCU grace period: 8-20 ms per create and per exec on this machine kind. Empty where
+     * the process must be moved by pid (v2: {@code cgroup.threads} cannot cross a domain).
+     */
+    default List<Path> joinFiles() {
+        return List.of();
+    }
 
     /**
      * Writes every limit {@code resources} asks for; null fields are left as they are. Creates the directories if

@@ -353,16 +353,20 @@ public final class Container {
         ProcessSetup setup = ProcessResolver.resolve(process, spec().linux());
         Map<NamespaceKind, String> listed = new EnumMap<>(NamespaceKind.class);
         state.namespaces().forEach((type, path) -> NamespaceKind.fromSpecName(type).ifPresent(k -> listed.put(k, path)));
+        Cgroup cg = cgroup();
+        List<String> joins = cg.joinFiles().stream().map(Path::toString).toList();
         int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
         try {
             int pid = runtime.parent().run(
                     PlanBuilder.forExec(NamespacePlan.forExec(listed, state.initPid()), state.initPid(), setup,
-                            options.preserveFds()),
+                            options.preserveFds(), joins),
                     new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, true),
                     new ParentProcess.Callbacks() {
                         @Override
                         public void onSpawned(int initPid) {
-                            cgroup().apply(initPid);
+                            if (joins.isEmpty()) {
+                                cg.apply(initPid);
+                            }
                         }
 
                         @Override

@@ -73,12 +73,16 @@ final class ContainerCreator {
             int consoleFd = ConsoleSocket.connect(runtime.sys(), options.consoleSocket());
             int pid;
             try {
-                pid = runtime.parent().run(PlanBuilder.forCreate(setup),
+                List<String> joins = cgroup.joinFiles().stream().map(Path::toString).toList();
+                pid = runtime.parent().run(PlanBuilder.forCreate(setup, joins),
                         new ParentProcess.Launch(options.preserveFds(), options.stdio(), consoleFd, false),
                         new ParentProcess.Callbacks() {
                             @Override
                             public void onSpawned(int initPid) {
-                                cg.apply(initPid);
+                                // the directories and the device rules are there before berth-init joins
+                                if (joins.isEmpty()) {
+                                    cg.apply(initPid);
+                                }
                                 cg.set(DeviceRules.withDefaults(spec));
                             }
 

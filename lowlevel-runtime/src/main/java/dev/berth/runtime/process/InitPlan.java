@@ -22,7 +22,8 @@ public final class InitPlan {
         EXEC_FIFO_OPEN(18), HOOKS(19), RUN_HOOK(20), PIVOT(21), MASK(22), READONLY(23), SYSCTL(24),
         ROOT_PROPAGATION(25), ROOT_READONLY(26), CONSOLE(27), RLIMIT(28), PERSONALITY(29), UMASK(30), IDENTITY(31),
         CWD(32), NO_NEW_PRIVS(33), ENV(34), RESOLVE_EXEC(35), READY(36), WAIT_FIFO(37), SECCOMP(38), EXEC(39),
-        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42), ROOTFS_DIR(43), CHROOT(44), START_SIGNAL(45);
+        MKDIR(40), DEFAULT_HOME(41), SESSION_KEYRING(42), ROOTFS_DIR(43), CHROOT(44), START_SIGNAL(45),
+        CGROUP_JOIN(46);
 
         final int code;
 
@@ -51,6 +52,11 @@ public final class InitPlan {
 
     public InitPlan setns(long cloneFlag, String path) {
         return add(Op.SETNS, cloneFlag, path);
+    }
+
+    /** P writes {@code "0"} into a cgroup v1 {@code tasks} file: it joins that cgroup itself, before CLONE. */
+    public InitPlan cgroupJoin(String tasksFile) {
+        return add(Op.CGROUP_JOIN, tasksFile);
     }
 
     public InitPlan oomScoreAdj(long value) {

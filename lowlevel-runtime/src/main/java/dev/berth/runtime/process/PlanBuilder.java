@@ -17,8 +17,18 @@ public final class PlanBuilder {
      * lifecycle steps 7 to 10); a failing one reaches start through the fifo.
      */
     public static InitPlan forCreate(ContainerSetup c) {
+        return forCreate(c, List.of());
+    }
+
+    /**
+     * As {@link #forCreate(ContainerSetup)}, with P joining the container's cgroups itself first ({@code
+     * cgroupJoins}: the cgroup v1 {@code tasks} files, {@code Cgroup.joinFiles}), before any setns (the paths are
+     * the host's) and before CLONE (C inherits them).
+     */
+    public static InitPlan forCreate(ContainerSetup c, List<String> cgroupJoins) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(c.preserveFds()));
+        cgroupJoins.forEach(plan::cgroupJoin);
         // before any setns: in a joined mount namespace /proc/self no longer resolves for P
         if (c.process().oomScoreAdj() != null) {
             plan.oomScoreAdj(c.process().oomScoreAdj());
@@ -101,8 +111,15 @@ public final class PlanBuilder {
      * without a mount namespace of its own, also its root ({@code /proc/<init>/root}), as its init was chrooted.
      */
     public static InitPlan forExec(NamespacePlan joins, int initPid, ProcessSetup process, int preserveFds) {
+        return forExec(joins, initPid, process, preserveFds, List.of());
+    }
+
+    /** As {@link #forExec(NamespacePlan, int, ProcessSetup, int)}, with P joining the cgroups first (as create). */
+    public static InitPlan forExec(NamespacePlan joins, int initPid, ProcessSetup process, int preserveFds,
+                                   List<String> cgroupJoins) {
         InitPlan plan = new InitPlan();
         plan.fdCloexecFrom(ParentProcess.syncFd(preserveFds));
+        cgroupJoins.forEach(plan::cgroupJoin);
         if (process.oomScoreAdj() != null) {
             plan.oomScoreAdj(process.oomScoreAdj());
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * net_cls and net_prio on a v1 hierarchy faked in a temp directory (this machine mounts neither), checked by the
- * writes the kernel would see: net_prio takes one interface per write.
+ * writes the kernel would see: net_prio takes one interface per write. Also the directories a create makes.
  */
 class CgroupV1NetworkTest {
     @TempDir
@@ -22,6 +22,7 @@ class CgroupV1NetworkTest {
     private static final class RecordingFs implements CgroupFs {
         private final CgroupFs host = CgroupFs.host();
         final List<String> writes = new ArrayList<>();
+        final List<Path> mkdirs = new ArrayList<>();
 
         @Override
         public String read(Path file) {
@@ -40,6 +41,7 @@ class CgroupV1NetworkTest {
 
         @Override
         public void mkdir(Path dir) {
+            mkdirs.add(dir);
             host.mkdir(dir);
         }
 
@@ -67,6 +69,29 @@ class CgroupV1NetworkTest {
                 new LinuxResources.InterfacePriority("lo", 3), new LinuxResources.InterfacePriority("eth0", 7)))));
         assertEquals(List.of("net_cls.classid=1048577", "net_prio.ifpriomap=lo 3", "net_prio.ifpriomap=eth0 7"),
                 fs.writes);
+    }
+
+    /** A container's create applies and then sets; the second made every directory again (9 mkdirs on v1). */
+    @Test
+    void applyThenSet_makesTheDirectoriesOnce_andAgainAfterDestroy() {
+        RecordingFs fs = new RecordingFs();
+        Hierarchy h = new Hierarchy(mount, "net_cls,net_prio", mount.resolve("ns/c1"));
+        CgroupV1 cgroup = new CgroupV1(List.of(h), fs);
+        cgroup.apply(1);
+        cgroup.set(LinuxResources.EMPTY);
+        assertEquals(List.of(mount.resolve("ns"), mount.resolve("ns/c1")), fs.mkdirs);
+        cgroup.destroy();
+        cgroup.set(LinuxResources.EMPTY);
+        assertEquals(List.of(mount.resolve("ns"), mount.resolve("ns/c1"), mount.resolve("ns"), mount.resolve("ns/c1")),
+                fs.mkdirs);
+    }
+
+    @Test
+    void joinFiles_areTheTasksFilesOfEveryHierarchy() {
+        Hierarchy a = new Hierarchy(mount, "cpu,cpuacct", mount.resolve("cpu/ns/c1"));
+        Hierarchy b = new Hierarchy(mount, "name=systemd", mount.resolve("systemd/ns/c1"));
+        assertEquals(List.of(mount.resolve("cpu/ns/c1/tasks"), mount.resolve("systemd/ns/c1/tasks")),
+                new CgroupV1(List.of(a, b), new RecordingFs()).joinFiles());
     }
 
     @Test

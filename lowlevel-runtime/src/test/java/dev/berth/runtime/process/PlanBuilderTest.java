@@ -56,6 +56,21 @@ class PlanBuilderTest {
                 ops);
     }
 
+    /** P joins the cgroups itself first: with the host's paths, before any setns, and before CLONE. */
+    @Test
+    void forCreateAndExec_withCgroupJoins_joinRightAfterClosingTheJvmsFds() {
+        List<String> tasks = List.of("/sys/fs/cgroup/cpu/ns/c1/tasks", "/sys/fs/cgroup/memory/ns/c1/tasks");
+        List<InitPlan.Step> create = PlanBuilder.forCreate(setup(process(true, true)), tasks).steps();
+        NamespacePlan joins = NamespacePlan.forExec(Map.of(NamespaceKind.NETWORK, ""), 42);
+        List<InitPlan.Step> exec = PlanBuilder.forExec(joins, 42, process(false, false), 0, tasks).steps();
+        for (List<InitPlan.Step> steps : List.of(create, exec)) {
+            assertEquals(List.of(InitPlan.Op.FD_CLOEXEC_FROM, InitPlan.Op.CGROUP_JOIN, InitPlan.Op.CGROUP_JOIN,
+                    InitPlan.Op.OOM_SCORE_ADJ), steps.subList(0, 4).stream().map(InitPlan.Step::op).toList());
+            assertEquals(List.of(tasks.get(0)), steps.get(1).fields());
+            assertEquals(List.of(tasks.get(1)), steps.get(2).fields());
+        }
+    }
+
     @Test
     void forCreate_startContainerHooks_runAfterStartOpenedTheFifoAndBeforeTheStartSignal() {
         NamespacePlan ns = new NamespacePlan(List.of(), NamespaceKind.MOUNT.cloneFlag(), false, "", "",

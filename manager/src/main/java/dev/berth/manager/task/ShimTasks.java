@@ -62,7 +62,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         this.teardown = new ShimTeardown(config, launcher, tasks);
         ShimReconnect reconnect = new ShimReconnect(config, launcher);
         DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, reconnect, publisher, lostExits, sys);
-        this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims);
+        this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims, new GroupServers());
         this.recovery = new TaskRecovery(config.stateRoot(), launcher, sys, tasks, deadShims, reconnect, lostExits);
         this.exits = ExitWatcher.start(subscriber, tasks);
         this.shutdownTimeout = config.shutdownTimeout();

@@ -1,6 +1,8 @@
 package dev.berth.manager.task;
 
 import dev.berth.api.errdefs.BerthException;
+import dev.berth.api.errdefs.ErrorKind;
+import dev.berth.api.runtime.task.v2.ConnectResponse;
 import dev.berth.api.runtime.task.v2.CreateTaskRequest;
 import dev.berth.log.Log;
 import dev.berth.manager.identifiers.Identifiers;
@@ -11,8 +13,12 @@ import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** Creates a task: writes its bundle, launches its shim and has the shim create it, or leaves nothing behind. */
+/**
+ * Creates a task: writes its bundle, launches its shim (or joins the server known to serve its group, {@link
+ * GroupServers}) and has the shim create it, or leaves nothing behind.
+ */
 final class TaskCreator {
     private static final Log LOG = Log.of(TaskCreator.class);
     private static final int SIGKILL = 9;
@@ -25,9 +31,11 @@ final class TaskCreator {
     private final TaskTable tasks;
     private final ShimTeardown teardown;
     private final DeadShimCleanup deadShims;
+    private final GroupServers servers;
 
     TaskCreator(ShimTasksConfig config, ShimLauncher launcher, Syscalls sys, TaskTable tasks, ShimTeardown teardown,
-                DeadShimCleanup deadShims) {
+                DeadShimCleanup deadShims, GroupServers servers) {
+        this.servers = servers;
         this.config = config;
         this.launcher = launcher;
         this.sys = sys;
@@ -67,19 +75,62 @@ final class TaskCreator {
         String what = "create task " + call.namespace() + "/" + call.id();
         ShimLauncher.Started started = null;
         ShimClient client = null;
-        long shimPid = 0;
+        ConnectResponse hello = null;
         try {
+            Optional<String> known = servers.serving(call.binary(), call.namespace(), request.spec());
+            if (known.isPresent()) {
+                started = launcher.join(call, known.get());
+                client = connectIfServing(call, started.address());
+                if (client != null) {
+                    try {
+                        hello = client.connect(call.id());
+                        return launched(bundle, call, started, client, hello, client.create(createRequest(call,
+                                request)));
+                    } catch (BerthException e) {
+                        if (e.kind() != ErrorKind.UNAVAILABLE) {
+                            throw e;
+                        }
+                        // the server is exiting, or its connection broke: it took no task
+                        LOG.debug("shim server of the group is gone; running start", "namespace", call.namespace(),
+                                "id", call.id(), "address", started.address(), "error", e.getMessage());
+                        Cleanup.ignoring("close shim client", call, client::close);
+                        client = null;
+                        hello = null;
+                    }
+                }
+                servers.forget(call.binary(), call.namespace(), started.address());
+                started = null; // as if the task had not joined: start writes the bundle's files again
+            }
             started = launcher.start(call, request.options());
             client = ShimClient.connect(started.address(), call.namespace(), config.callTimeout());
-            shimPid = client.connect(call.id()).getShimPid();
-            int pid = client.create(createRequest(call, request));
-            return new Launched(new ShimTask(bundle, call, new ShimTask.Link(started.address(), client, shimPid), started.log()), pid);
+            hello = client.connect(call.id());
+            Launched launched = launched(bundle, call, started, client, hello, client.create(createRequest(call,
+                    request)));
+            servers.learn(call.binary(), call.namespace(), started.address(), hello.getVersion());
+            return launched;
         } catch (IOException | RuntimeException e) {
-            undoLaunch(bundle, call, started, client, shimPid);
+            undoLaunch(bundle, call, started, client, hello);
             if (e instanceof BerthException b) {
                 throw new BerthException(b.kind(), what + ": " + b.getMessage(), b);
             }
             throw e;
+        }
+    }
+
+    private static Launched launched(Bundle bundle, ShimCall call, ShimLauncher.Started started, ShimClient client,
+                                     ConnectResponse hello, int pid) {
+        return new Launched(new ShimTask(bundle, call, new ShimTask.Link(started.address(), client,
+                hello.getShimPid()), started.log()), pid);
+    }
+
+    /** A connection to the server at {@code address}; null if nothing accepts there any more. */
+    private ShimClient connectIfServing(ShimCall call, String address) {
+        try {
+            return ShimClient.connect(address, call.namespace(), config.callTimeout());
+        } catch (IOException e) {
+            LOG.debug("shim server of the group does not accept; running start", "namespace", call.namespace(),
+                    "id", call.id(), "address", address, "error", e.getMessage());
+            return null;
         }
     }
 
@@ -96,9 +147,13 @@ final class TaskCreator {
         return b.build();
     }
 
-    /** Leaves nothing of a create that failed: the task in the shim, the shim, its runtime state, the bundle. */
+    /**
+     * Leaves nothing of a create that failed: the task in the shim, the shim (unless it is a server shared by its
+     * group, which stays for the group's other and next tasks), its runtime state, the bundle.
+     */
     private void undoLaunch(Bundle bundle, ShimCall call, ShimLauncher.Started started, ShimClient client,
-                            long shimPid) {
+                            ConnectResponse hello) {
+        long shimPid = hello == null || GroupServers.shared(hello.getVersion()) ? 0 : hello.getShimPid();
         if (client != null) {
             Cleanup.ignoring("delete failed task", call, () -> client.delete(call.id(), ""));
             Cleanup.ignoring("shut down shim", call, () -> client.shutdown(call.id(), false));

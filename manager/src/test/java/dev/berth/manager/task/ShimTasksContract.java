@@ -69,20 +69,7 @@ abstract class ShimTasksContract {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            ShimTasks last = sandbox.instances().getLast();
-            for (String id : ids) {
-                try {
-                    last.kill(ProcessRef.init(namespace, id), 9, true);
-                    last.wait(ProcessRef.init(namespace, id));
-                } catch (BerthException e) {
-                    // not running, or already gone
-                }
-                try {
-                    last.delete(namespace, id);
-                } catch (BerthException e) {
-                    // already deleted
-                }
-            }
+            sandbox.removeTasks(sandbox.instances().getLast(), ids);
         } finally {
             sandbox.close();
         }

@@ -1,5 +1,6 @@
 package dev.berth.manager.task;
 
+import dev.berth.api.errdefs.BerthException;
 import dev.berth.manager.event.Exchange;
 import dev.berth.manager.snapshot.Mount;
 import dev.berth.manager.task.shim.EventsForwardServer;
@@ -82,6 +83,23 @@ public final class TaskSandbox implements AutoCloseable {
 
     public String namespace() {
         return namespace;
+    }
+
+    /** Kills, waits for and deletes each of the tasks {@code ids} of this namespace that {@code tasks} still has. */
+    public void removeTasks(ShimTasks tasks, List<String> ids) throws IOException {
+        for (String id : ids) {
+            try {
+                tasks.kill(ProcessRef.init(namespace, id), 9, true);
+                tasks.wait(ProcessRef.init(namespace, id));
+            } catch (BerthException e) {
+                // not running, or already gone
+            }
+            try {
+                tasks.delete(namespace, id);
+            } catch (BerthException e) {
+                // already deleted
+            }
+        }
     }
 
     public Exchange exchange() {

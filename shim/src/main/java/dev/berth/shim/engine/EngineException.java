@@ -6,7 +6,8 @@ package dev.berth.shim.engine;
  */
 public final class EngineException extends RuntimeException {
     /** The kinds of containerd's errdefs that a runtime can produce. */
-    public enum Kind { NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, INTERNAL }
+    /** UNAVAILABLE: the server is exiting and takes no new task; nothing was done, the caller may go elsewhere. */
+    public enum Kind { NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, INTERNAL, UNAVAILABLE }
 
     private final Kind kind;
 

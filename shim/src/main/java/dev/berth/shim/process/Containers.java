@@ -42,7 +42,7 @@ public final class Containers {
     public Container create(Container.CreateSpec spec, Function<ProcessSyscalls, RuntimeEngine> engines) {
         synchronized (this) {
             if (closed) {
-                throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                throw new EngineException(EngineException.Kind.UNAVAILABLE,
                         "create " + spec.id() + ": shim server is exiting");
             }
             if (byId.containsKey(spec.id()) || creating.putIfAbsent(spec.id(), true) != null) {

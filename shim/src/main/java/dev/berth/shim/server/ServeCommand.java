@@ -69,7 +69,8 @@ final class ServeCommand {
             IdleExit life = new IdleExit(socket.path(), settings.idle(), containers::closeIfEmpty,
                     Clock.systemUTC());
             TaskService tasks = new TaskService(containers, new Engines(sys, settings, flags.runtimeRoot()),
-                    linux.getpid(), life::shutdownAsked, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT));
+                    linux.getpid(), life::shutdownAsked, flags.namespace(), MetricsFormat.detect(CGROUP_ROOT),
+                    group.scope().name().toLowerCase(java.util.Locale.ROOT));
             int adopted = tasks.adoptAll();
             if (adopted > 0) {
                 LOG.info("took over the containers of the group's earlier server", "containers", adopted);

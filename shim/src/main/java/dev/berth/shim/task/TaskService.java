@@ -32,6 +32,13 @@ import java.util.function.Supplier;
 /** containerd's shim v2 task service ({@code containerd.task.v2.Task}) over the shim's {@link Containers}. */
 public final class TaskService {
     public static final String NAME = "containerd.task.v2.Task";
+    /**
+     * What Connect answers as its version, followed by the server's group scope ({@code namespace}, {@code label}
+     * or {@code container}): berthd creates a namespace's next task that names no group on the namespace's server
+     * without running {@code start}, and does not wait for a shared server to exit (manager.task's {@code
+     * GroupServers} reads it). containerd reads no version.
+     */
+    public static final String VERSION_PREFIX = "berth-shim group=";
     private static final String PROCESS_DETAILS = "containerd.runc.v1.ProcessDetails";
 
     private final Containers containers;
@@ -40,15 +47,18 @@ public final class TaskService {
     private final Runnable shutdown;
     private final String namespace;
     private final MetricsFormat metrics;
+    private final String version;
 
     /**
      * @param shutdown called when Shutdown finds no task left (or is told {@code now})
      * @param namespace the shim's {@code -namespace}, for calls whose metadata names none (containerd 1.6)
      * @param metrics the cgroup version's metrics message that Stats answers with
+     * @param scope the server's group scope, lowercase, which Connect reports after {@link #VERSION_PREFIX}
      */
     public TaskService(Containers containers, EngineSource engines, int shimPid, Runnable shutdown,
-                       String namespace, MetricsFormat metrics) {
+                       String namespace, MetricsFormat metrics, String scope) {
         this.namespace = namespace;
+        this.version = VERSION_PREFIX + scope;
         this.metrics = metrics;
         this.containers = containers;
         this.engines = engines;
@@ -190,7 +200,7 @@ public final class TaskService {
 
     private ConnectResponse connect(ConnectRequest r) {
         int taskPid = containers.find(r.getId()).map(c -> c.init().pid()).orElse(0);
-        return ConnectResponse.newBuilder().setShimPid(shimPid).setTaskPid(taskPid).build();
+        return ConnectResponse.newBuilder().setShimPid(shimPid).setTaskPid(taskPid).setVersion(version).build();
     }
 
     private Empty shutdown(ShutdownRequest r) {
@@ -225,6 +235,7 @@ public final class TaskService {
     private static ErrorKind kind(EngineException.Kind kind) {
         return switch (kind) {
             case NOT_FOUND -> ErrorKind.NOT_FOUND;
+            case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
             case ALREADY_EXISTS -> ErrorKind.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> ErrorKind.FAILED_PRECONDITION;
             case INVALID_ARGUMENT -> ErrorKind.INVALID_ARGUMENT;

@@ -33,6 +33,8 @@ public final class CgroupV1 implements Cgroup {
     private final FreezerController freezer;
     /** In runc's write order. */
     private final List<Controller> controllers;
+    /** Whether {@link #create} made every directory already: a create's set after its apply need not again. */
+    private boolean created;
 
     /** Use {@link dev.berth.runtime.cgroup.Cgroups#open}; {@code hierarchies} are already resolved. */
     public CgroupV1(List<Hierarchy> hierarchies, CgroupFs fs) {
@@ -56,6 +58,11 @@ public final class CgroupV1 implements Cgroup {
         for (Hierarchy h : hierarchies) {
             fs.write(h.path().resolve("cgroup.procs"), Long.toString(pid));
         }
+    }
+
+    @Override
+    public List<Path> joinFiles() {
+        return hierarchies.stream().map(h -> h.path().resolve("tasks")).toList();
     }
 
     @Override
@@ -116,6 +123,7 @@ public final class CgroupV1 implements Cgroup {
 
     @Override
     public void destroy() {
+        created = false;
         CgroupException first = null;
         for (Hierarchy h : hierarchies) {
             try {
@@ -156,6 +164,9 @@ public final class CgroupV1 implements Cgroup {
 
     /** Creates every missing directory from the mount point down; cpuset levels inherit cpus and mems. */
     private void create() {
+        if (created) {
+            return;
+        }
         for (Hierarchy h : hierarchies) {
             if (!h.path().startsWith(h.mountPoint())) {
                 throw new CgroupException("mkdir " + h.path() + ": not inside " + h.mountPoint());
@@ -170,6 +181,7 @@ public final class CgroupV1 implements Cgroup {
                 }
             }
         }
+        created = true;
     }
 
     private Optional<Path> dir(String controller) {

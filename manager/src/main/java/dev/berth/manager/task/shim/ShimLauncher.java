@@ -53,17 +53,35 @@ public final class ShimLauncher {
      *     if it fails or prints no unix socket address
      */
     public Started start(ShimCall call, Optional<Any> options) throws IOException {
-        // before the shim exists, as containerd keeps its bundle first: a berthd killed while start runs leaves a
-        // bundle whose next recovery knows which binary's delete verb to run and can ask the shim to exit
-        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
-                StandardCharsets.UTF_8);
-        ShimLog log = ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
+        ShimLog log = prepare(call);
         try {
             return new Started(runStart(call, options.map(Any::toByteArray).orElse(new byte[0])), log);
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Prepares the bundle for a shim server already known to serve the task's group at {@code address} (its
+     * Connect said so, {@code manager.task.GroupServers}): no verb runs; the binary and the address are written as
+     * {@link #start} writes them. The server writes nothing to this task's log ({@link ShimLog#none}). If the
+     * server turns out gone, the caller runs {@link #start} instead.
+     */
+    public Started join(ShimCall call, String address) throws IOException {
+        socketPath(address);
+        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
+                StandardCharsets.UTF_8);
+        Files.writeString(call.bundle().resolve("address"), address, StandardCharsets.UTF_8);
+        return new Started(address, ShimLog.none());
+    }
+
+    private ShimLog prepare(ShimCall call) throws IOException {
+        // before the shim exists, as containerd keeps its bundle first: a berthd killed while start runs leaves a
+        // bundle whose next recovery knows which binary's delete verb to run and can ask the shim to exit
+        Files.writeString(call.bundle().resolve("shim-binary-path"), call.binary().toString(),
+                StandardCharsets.UTF_8);
+        return ShimLog.open(sys, call.bundle(), call.namespace(), call.id());
     }
 
     /**
