@@ -37,25 +37,34 @@ final class TaskRecovery {
         this.lostExits = lostExits;
     }
 
-    /** See {@link ShimTasks#recover}. */
-    Recovery recover() throws IOException {
+    /**
+     * See {@link ShimTasks#recover}: namespace after namespace, each let through {@code gate} once its tasks are
+     * back; on a failure every namespace still held is let through with it.
+     */
+    Recovery recover(RecoveryGate gate) throws IOException {
+        try {
+            return recoverAll(gate);
+        } catch (IOException | RuntimeException e) {
+            gate.failed(e);
+            throw e;
+        }
+    }
+
+    private Recovery recoverAll(RecoveryGate gate) throws IOException {
         List<String> reattached = new ArrayList<>();
         List<String> cleaned = new ArrayList<>();
         Path root = stateRoot.resolve(Bundle.RUNTIME_DIR);
-        if (!Files.isDirectory(root)) {
-            return new Recovery(reattached, cleaned);
-        }
-        for (Path nsDir : list(root)) {
-            if (!Files.isDirectory(nsDir)) {
-                continue;
-            }
+        List<Path> namespaces = Files.isDirectory(root)
+                ? list(root).stream().filter(Files::isDirectory).toList() : List.of();
+        gate.listed(namespaces.stream().map(d -> d.getFileName().toString()).toList());
+        for (Path nsDir : namespaces) {
+            String namespace = nsDir.getFileName().toString();
             for (Path dir : list(nsDir)) {
-                String name = nsDir.getFileName() + "/" + dir.getFileName();
+                String name = namespace + "/" + dir.getFileName();
                 if (Bundle.isLeftover(dir)) {
                     Bundle.purge(sys, dir);
                     cleaned.add(name);
-                } else if (Files.isDirectory(dir)
-                        && !tasks.contains(nsDir.getFileName().toString(), dir.getFileName().toString())) {
+                } else if (Files.isDirectory(dir) && !tasks.contains(namespace, dir.getFileName().toString())) {
                     if (reattach(Bundle.load(dir))) {
                         reattached.add(name);
                     } else {
@@ -63,6 +72,8 @@ final class TaskRecovery {
                     }
                 }
             }
+            gate.recovered(namespace);
+            LOG.debug("namespace recovered", "namespace", namespace);
         }
         return new Recovery(reattached, cleaned);
     }
