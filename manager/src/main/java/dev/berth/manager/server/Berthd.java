@@ -303,7 +303,8 @@ public final class Berthd implements AutoCloseable {
                         new ContainerChanges(engine, db, sys, mounter, scratch, clock), diskUsage)),
                 engineReady.guard(new EngineVolumesService(volumes)),
                 engineReady.guard(new EngineNetworksService(networks, engine, dockerEvents)),
-                engineReady.guard(new EngineImagesService(engineImages, new ImagePrune(engine, engineImages, db, clock))),
+                engineReady.guard(new EngineImagesService(engineImages,
+                        new ImagePrune(engine, engineImages, db, clock))),
                 engineReady.guard(new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages,
                         engineConfig, root, VERSION), diskUsage, clock))));
         LOG.debug("services built");
