@@ -58,29 +58,29 @@ class RecoveryGateTest {
 
     @Test
     void failed_failsTheWaitingCallsWithUnavailable_andLetsLaterOnesThrough() throws Exception {
-        RecoveryGate gate = new RecoveryGate();
-        gate.close();
-        gate.listed(List.of("a"));
-        CompletableFuture<Void> waiting = awaitInBackground(gate, "a");
-        Thread.sleep(WAIT_MS);
-        gate.failed(new IOException("list /run/berth: permission denied"));
-
-        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
-        BerthException cause = (BerthException) e.getCause();
+        BerthException cause = failWhileWaiting(true);
         assertEquals(ErrorKind.UNAVAILABLE, cause.kind());
         assertTrue(cause.getMessage().startsWith("list tasks: recover tasks: list /run/berth"), cause.getMessage());
-        gate.await("list tasks", "a");
     }
 
     @Test
     void failed_beforeTheListing_failsTheWaitingCalls_andLetsLaterOnesThrough() throws Exception {
+        assertEquals(ErrorKind.UNAVAILABLE, failWhileWaiting(false).kind());
+    }
+
+    /** A call in namespace a waits (after the listing, if {@code listed}), the recovery fails: the call's error. */
+    private static BerthException failWhileWaiting(boolean listed) throws Exception {
         RecoveryGate gate = new RecoveryGate();
         gate.close();
+        if (listed) {
+            gate.listed(List.of("a"));
+        }
         CompletableFuture<Void> waiting = awaitInBackground(gate, "a");
         Thread.sleep(WAIT_MS);
+        assertFalse(waiting.isDone());
         gate.failed(new IOException("list /run/berth: permission denied"));
-
-        assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
-        gate.await("list tasks", "a");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+        gate.await("list tasks", "a"); // later calls go on
+        return (BerthException) e.getCause();
     }
 }
