@@ -137,6 +137,87 @@ class BerthdCrashTest {
         assertEquals(List.of(), mountsUnder(dir), "mounts left behind");
     }
 
+    /**
+     * berthd serves while it recovers: with the tasks' shim server stopped (SIGSTOP) while berthd restarts, its
+     * recovery cannot get an answer, yet {@code version} answers at once; the task list of the namespace waits for
+     * the recovery and, once the server goes on, lists every task RUNNING with its pid.
+     */
+    @Test
+    void sigkill_restartWhileTheShimServerIsStopped_versionAnswersAndTheTaskListWaitsForEveryTask()
+            throws Exception {
+        String ref = images.busybox().reference(registry);
+        ctr.run("images", "pull", "--plain-http", ref).assertSuccess();
+        for (int i = 0; i < 3; i++) {
+            ctr.run("run", "-d", "--fifo-dir", fifo.toString(), ref, "c" + i, "sleep", "1000").assertSuccess();
+        }
+        Map<String, String> before = runningPids();
+        assertEquals(3, before.size(), before.toString());
+        List<Long> server = ShimProcesses.of(dir, "c0", "serve");
+        assertEquals(1, server.size(), "one shim server serves the namespace: " + server);
+
+        berthd.crash();
+        signal("STOP", server.getFirst());
+        try {
+            berthd = startBerthd();
+            ctr.run(Duration.ofSeconds(5), "version").assertSuccess();
+            Background list = ctr.start("tasks", "ls");
+            Thread.sleep(1000);
+            assertTrue(list.isAlive(), "the task list answered before the namespace's tasks were recovered: "
+                    + list.stdout());
+            signal("CONT", server.getFirst());
+            CliResult listed = list.await(Duration.ofSeconds(30)).assertSuccess();
+            Map<String, String> after = new LinkedHashMap<>();
+            listed.stdout().lines().skip(1).map(l -> l.trim().split("\\s+"))
+                    .filter(c -> c.length == 3 && c[2].equals("RUNNING")).forEach(c -> after.put(c[0], c[1]));
+            assertEquals(before, after, listed.stdout() + "\n" + berthd.log());
+        } finally {
+            signal("CONT", server.getFirst());
+        }
+        assertEquals("still here", ctr.run("tasks", "exec", "--fifo-dir", fifo.toString(), "--exec-id", "after",
+                "c1", "echo", "still here").assertSuccess().stdout().strip());
+    }
+
+    /**
+     * A container that exits while berthd is down: after the restart its task is listed STOPPED, its delete
+     * reports the exit (137, SIGKILL), and the other task runs on, with exec and kill working (wait after a restart:
+     * ShimTasksContract).
+     */
+    @Test
+    void sigkill_containerExitsWhileBerthdIsDown_itsExitIsReportedAfterRestart() throws Exception {
+        String ref = images.busybox().reference(registry);
+        ctr.run("images", "pull", "--plain-http", ref).assertSuccess();
+        for (String id : List.of("gone", "stays")) {
+            ctr.run("run", "-d", "--fifo-dir", fifo.toString(), ref, id, "sleep", "1000").assertSuccess();
+        }
+        Map<String, String> before = runningPids();
+        assertEquals(2, before.size(), before.toString());
+
+        berthd.crash();
+        long gone = Long.parseLong(before.get("gone"));
+        signal("KILL", gone);
+        Wait.until("container process " + gone + " gone", Duration.ofSeconds(10),
+                () -> !Files.exists(Path.of("/proc", Long.toString(gone))));
+        berthd = startBerthd();
+
+        assertEquals(Map.of("stays", before.get("stays")), runningPids(), berthd.log());
+        assertTrue(ctr.run("tasks", "ls").assertSuccess().stdout().lines()
+                .anyMatch(l -> l.matches("gone\\s+\\d+\\s+STOPPED")), "the exited task is listed STOPPED");
+        CliResult deleted = ctr.run("tasks", "rm", "gone").assertSuccess();
+        assertTrue(deleted.output().contains("exit code 137"), "the exit is reported: " + deleted.output());
+        ctr.run("containers", "rm", "gone").assertSuccess();
+
+        assertEquals("alive", ctr.run("tasks", "exec", "--fifo-dir", fifo.toString(), "--exec-id", "after",
+                "stays", "echo", "alive").assertSuccess().stdout().strip());
+        ctr.run("tasks", "kill", "-s", "KILL", "stays").assertSuccess();
+        Wait.until("stays stopped", Duration.ofSeconds(30), () -> runningPids().isEmpty());
+        assertTrue(ctr.run("tasks", "rm", "stays").assertSuccess().output().contains("exit code 137"));
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        kill.waitFor();
+    }
+
     @Test
     void sigkill_duringPull_retriedPullCompletesAndLeavesNoIngest() throws Exception {
         String ref = images.layers5().reference(registry);

@@ -66,8 +66,9 @@ import java.util.zip.GZIPOutputStream;
  * The hidden {@code aot-training} action the build runs to record berthd's AOT cache (JEP 514/515): a real berthd
  * over a root under the given directory, served on its unix socket and called over it as ctr calls it (version,
  * plugins, namespaces; the import of a small image, unpacked; images, snapshots, a container created, listed and
- * deleted; tasks, content, leases); then closed and opened again over the same root, as after a restart, to
- * answer version and the task list. What it loaded is what a start, a recovery and the first requests need.
+ * deleted; tasks, content, leases); then closed and opened again over the same root, as after a restart, with two
+ * tasks running ({@link TrainingShim}), to answer version and the task list. What it loaded is what a start, a
+ * recovery and the first requests need.
  */
 final class AotTraining {
 
@@ -91,10 +92,17 @@ final class AotTraining {
                 firstRequests(client);
             }
         }
-        try (Berthd again = Berthd.open(config, sys, launch).serve();
+        // the restart finds two running tasks of one shim server (answered by this JVM: the path of reattaching
+        // them and listing them is what a restart with containers running takes); the binary never runs
+        try (TrainingShim shim = TrainingShim.start(config.state(), NAMESPACE, List.of("task-1", "task-2"),
+                config.state().resolve("training-shim.sock"), Path.of("/bin/false"));
+             Berthd again = Berthd.open(config, sys, launch).serve();
              Client client = Client.connect(config.address())) {
             client.version().version(com.google.protobuf.Empty.getDefaultInstance());
-            client.tasks().list(ListTasksRequest.getDefaultInstance());
+            var listed = client.tasks().list(ListTasksRequest.getDefaultInstance());
+            if (listed.getTasksCount() != 2) {
+                throw new IOException("aot training: restart: " + listed.getTasksCount() + " tasks listed, not 2");
+            }
         }
     }
 

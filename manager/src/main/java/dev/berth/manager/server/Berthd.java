@@ -179,6 +179,7 @@ public final class Berthd implements AutoCloseable {
         }
         modes.createShimDirectories();
 
+        LOG.debug("root locked, modes checked");
         LocalContentStore content = LocalContentStore.open(root.resolve("content"));
         OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
         closeables.push(overlay);
@@ -189,7 +190,10 @@ public final class Berthd implements AutoCloseable {
         snapshotters.put("native", copy);
         MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
         closeables.push(db);
-        closeables.push(sweepLeftovers(db));
+        LOG.debug("metadata opened");
+        Sweeps sweeps = sweepLeftovers(db);
+        closeables.push(sweeps.stop());
+        AwaitRecovery swept = new AwaitRecovery("sweep leftovers of earlier runs", sweeps.first());
 
         Exchange exchange = new Exchange(java.time.Clock.systemUTC(), Exchange.DEFAULT_CAPACITY, Stream.of(
                         ImageEventsProto.getDescriptor(), ContainerEventsProto.getDescriptor(),
@@ -212,45 +216,40 @@ public final class Berthd implements AutoCloseable {
                 new ContainerExitLabels(db), sys);
         closeables.push(tasks);
 
+        // From here on the tasks come back on a thread of their own while the rest is built and served: a task call
+        // waits only for its own namespace's recovery (ShimTasks.startRecovery)
+        java.util.concurrent.CompletableFuture<dev.berth.manager.task.Recovery> taskRecovery = tasks.startRecovery();
+        LOG.debug("task recovery started");
+
         String defaultSnapshotter = config.snapshotter();
         java.time.Clock clock = java.time.Clock.systemUTC();
         DockerEvents dockerEvents = new DockerEvents(clock);
         Volumes volumes = new Volumes(db, root.resolve("volumes"), new ContainerVolumeUsers(db), clock, sys,
                 (ns, action, name) -> dockerEvents.publish(ns, "volume", action, name, null,
                         Map.of("driver", "local")));
-        var volumeRecovery = volumes.recover();
-        LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
-                "dropped", volumeRecovery.dropped().size());
         BerthdConfig.NetworkSwitches switches = config.network();
         Networks networks = new Networks(db.networks(), new NetworkOptions(root, config.state(),
                 switches.pluginDirs(), switches.defaultBridge() ? switches.bridge() : "berth0",
                 switches.masquerade(), switches.upstreamDns()), clock);
-        networks.ensureBuiltins();
         Sandboxes sandboxes = new Sandboxes(networks, db.networks(), sys, sys);
         closeables.push(sandboxes);
-        // The network clean-up (iptables listings, a process each) and the task recovery (waiting on shims) share
-        // nothing, and nothing is served before both end: they run at the same time.
-        Recovering<NetworkReconciler.Report> reconciling = Recovering.start("reconcile networks",
-                () -> new NetworkReconciler(networks, db.networks(), sandboxes)
-                        .reconcile((ns, id) -> knownContainer(db, ns, id)));
-        dev.berth.manager.task.Recovery recovery;
-        try {
-            recovery = tasks.recover();
-        } catch (IOException | RuntimeException e) {
-            reconciling.settle(); // before the stores it uses close
-            throw e;
-        }
-        LOG.info("recovered tasks", "reattached", recovery.reattached().size(),
-                "cleaned", recovery.cleanedUp().size());
-        var released = reconciling.join();
-        LOG.info("reconciled networks", "released", released.released().size(),
-                "corrupt", released.corrupt().size());
+        LOG.debug("networks opened");
         EngineConfig engineConfig = new EngineConfig(config.state().resolve("engine"), root.resolve("containers"),
                 defaultSnapshotter, config.defaultRuntime(), config.state().resolve("io.containerd.runtime.v2.task"));
         Engine engine = new Engine(engineConfig, db, tasks, mounter, sys, new SpecBuilder(launch.dockerInit()),
                 volumes, new ContainerNetworking(networks, sandboxes, switches.defaultBridge()), dockerEvents, clock);
         closeables.push(engine);
-        engine.recover();
+        // docker's model comes back after the tasks: the engine's calls (and the Docker API's, which go through
+        // them) wait for it (AwaitRecovery), the containerd services do not
+        Recovering<Void> engineRecovery = Recovering.start("recover engine",
+                () -> recoverEngine(db, volumes, networks, sandboxes, taskRecovery, engine));
+        closeables.push(engineRecovery::settle);
+        engineRecovery.done().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.error("recovery failed; the engine's calls fail until berthd restarts", e);
+            }
+        });
+        AwaitRecovery engineReady = new AwaitRecovery("recover engine", engineRecovery.done());
         EngineImages engineImages = new EngineImages(db, engine, dockerEvents);
         DiskUsage diskUsage = new DiskUsage(engine, engineImages, volumes, db);
         RegistryHosts registries = new RegistryHosts(config.registries());
@@ -280,10 +279,10 @@ public final class Berthd implements AutoCloseable {
                         Optional.empty()),
                 PullProgress.NONE), defaultSnapshotter, scratch.resolve("builds"), clock);
         List<BindableService> bindable = new ArrayList<>(List.of(
-                new BuildService(builder, buildCache),
+                engineReady.guard(new BuildService(builder, buildCache)),
                 new VersionService(VERSION, revision()),
                 new IntrospectionService(plugins(config), uuid(root)),
-                new ContentService(db::contentStore, exchange),
+                swept.guard(new ContentService(db::contentStore, exchange)),
                 new SnapshotsService((ns, name, lease) -> db.snapshotter(ns,
                         name.isEmpty() ? defaultSnapshotter : name, lease, (n, id) -> hasTask(tasks, n, id)),
                         exchange),
@@ -291,41 +290,82 @@ public final class Berthd implements AutoCloseable {
                 new NamespacesService(db.namespaces(), exchange),
                 new ImagesService(db::images, exchange),
                 new ContainersService(db::containers, exchange),
-                new LeasesService(db::leases),
+                swept.guard(new LeasesService(db::leases)),
                 new TasksService(tasks, (ns, id) -> db.containers(ns).get(id)),
                 new EventsService(exchange, exchange, exchange),
                 new TransferService(puller,
                         new ImagePusher(registries, db), new ImageImporter(db, unpacker, clock),
                         new ImageExporter(db), commits, registries, defaultSnapshotter, config.maxUnpackedBytes()),
-                new EngineContainersService(engine, new ContainerArchive(sys),
+                engineReady.guard(new EngineContainersService(engine, new ContainerArchive(sys),
                         new ContainerStats(engine, tasks, clock, Path.of("/proc")),
                         new ContainerUpdates(engine, db, tasks, dockerEvents,
                                 ContainerUpdates.HostLimits.of(Path.of("/sys/fs/cgroup"))),
-                        new ContainerChanges(engine, db, sys, mounter, scratch, clock), diskUsage),
-                new EngineVolumesService(volumes),
-                new EngineNetworksService(networks, engine, dockerEvents),
-                new EngineImagesService(engineImages, new ImagePrune(engine, engineImages, db, clock)),
-                new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages, engineConfig, root,
-                        VERSION), diskUsage, clock)));
+                        new ContainerChanges(engine, db, sys, mounter, scratch, clock), diskUsage)),
+                engineReady.guard(new EngineVolumesService(volumes)),
+                engineReady.guard(new EngineNetworksService(networks, engine, dockerEvents)),
+                engineReady.guard(new EngineImagesService(engineImages,
+                        new ImagePrune(engine, engineImages, db, clock))),
+                engineReady.guard(new EngineSystemService(dockerEvents, new SystemInfo(engine, engineImages,
+                        engineConfig, root, VERSION), diskUsage, clock))));
+        LOG.debug("services built");
         List<ServerServiceDefinition> services = bindable.stream()
                 .map(s -> ServerInterceptors.intercept(s, new RequestMetadata())).toList();
         return new Berthd(config, closeables, services, tasks);
     }
 
     /**
-     * Drops what interrupted work left (issue 10): at start the leases of an earlier berthd's pulls, imports and
-     * commits, expired leases and stale ingests; then every {@link #SWEEP_INTERVAL} expired leases and stale
-     * ingests again. Returns what stops the schedule.
+     * What docker's model needs back after a restart, in order, once the tasks are back: the volumes' directories
+     * adopted, the built-in networks, the network state of containers that are gone released, the engine's
+     * containers reattached or ended.
      */
-    private static AutoCloseable sweepLeftovers(MetadataDb db) throws IOException {
-        List<String> leases = db.dropLeasesOfEarlierRun(java.time.Instant.now());
-        List<String> ingests = db.removeStaleIngests(STALE_INGEST_AGE);
-        var gc = db.garbageCollect();
-        LOG.info("leftovers of earlier runs removed", "leases", leases.size(), "expired_leases",
-                gc.expiredLeases(), "ingests", ingests.size());
+    private static Void recoverEngine(MetadataDb db, Volumes volumes, Networks networks, Sandboxes sandboxes,
+                                      java.util.concurrent.CompletableFuture<dev.berth.manager.task.Recovery> tasks,
+                                      Engine engine) throws IOException {
+        // after the tasks: on two cores their recovery is CPU work, and a task list waits for it
+        dev.berth.manager.task.Recovery recovery = Recovering.join("recover tasks", tasks);
+        LOG.info("recovered tasks", "reattached", recovery.reattached().size(),
+                "cleaned", recovery.cleanedUp().size());
+        var volumeRecovery = volumes.recover();
+        LOG.info("recovered volumes", "adopted", volumeRecovery.adopted().size(),
+                "dropped", volumeRecovery.dropped().size());
+        networks.ensureBuiltins();
+        var released = new NetworkReconciler(networks, db.networks(), sandboxes)
+                .reconcile((ns, id) -> knownContainer(db, ns, id));
+        LOG.info("reconciled networks", "released", released.released().size(),
+                "corrupt", released.corrupt().size());
+        engine.recover();
+        LOG.info("recovered engine");
+        return null;
+    }
+
+    /** The sweeps of leftovers: what stops them, and the first one's end. */
+    private record Sweeps(AutoCloseable stop, java.util.concurrent.CompletableFuture<Void> first) {}
+
+    /**
+     * Drops what interrupted work left (issue 10): first, on the sweeper's thread while berthd starts and serves
+     * (the leases and content services wait for it: a client never sees those leftovers), the leases of an earlier
+     * berthd's pulls, imports and commits (created before this start), expired leases and stale ingests; then every
+     * {@link #SWEEP_INTERVAL} expired leases and stale ingests again.
+     */
+    private static Sweeps sweepLeftovers(MetadataDb db) {
+        java.time.Instant startedAt = java.time.Instant.now();
+        java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.ScheduledExecutorService sweeper =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().daemon().name("berthd-sweeper").factory());
+        sweeper.execute(() -> {
+            try {
+                List<String> leases = db.dropLeasesOfEarlierRun(startedAt);
+                List<String> ingests = db.removeStaleIngests(STALE_INGEST_AGE);
+                var gc = db.garbageCollect();
+                LOG.info("leftovers of earlier runs removed", "leases", leases.size(), "expired_leases",
+                        gc.expiredLeases(), "ingests", ingests.size());
+            } catch (IOException | BerthException e) {
+                LOG.warn("sweep of leftovers of earlier runs failed", e);
+            } finally {
+                first.complete(null);
+            }
+        });
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 db.removeStaleIngests(STALE_INGEST_AGE);
@@ -334,7 +374,11 @@ public final class Berthd implements AutoCloseable {
                 LOG.warn("sweep of leftovers failed", e);
             }
         }, SWEEP_INTERVAL.toMinutes(), SWEEP_INTERVAL.toMinutes(), TimeUnit.MINUTES);
-        return sweeper::shutdownNow;
+        return new Sweeps(() -> {
+            sweeper.shutdownNow();
+            // the stores close next: not under a sweep
+            sweeper.awaitTermination(5, TimeUnit.SECONDS);
+        }, first);
     }
 
     /** Whether container {@code id} has a task, which keeps its rootfs snapshot from being removed. */

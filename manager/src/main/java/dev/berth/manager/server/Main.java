@@ -24,6 +24,8 @@ public final class Main {
     private static final java.util.logging.Logger NETTY_BOOTSTRAP =
             java.util.logging.Logger.getLogger("io.netty.bootstrap");
 
+    private static final Log LOG = Log.of(Main.class);
+
     private Main() {
     }
 
@@ -51,6 +53,7 @@ public final class Main {
         }
         Log.configure(LogSink.stderr(Level.parse(cli.config().logLevel())));
         NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+        LOG.debug("starting", "root", cli.config().root(), "state", cli.config().state());
         Berthd berthd;
         try {
             berthd = Berthd.open(cli.config(), syscalls(), launch()).serve();

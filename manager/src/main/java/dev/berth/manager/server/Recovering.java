@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One part of berthd's start run on a virtual thread of its own while the start goes on; {@link #join} waits for it
- * and rethrows its failure as the part threw it, so the start fails as if it had run in line.
+ * One part of berthd's start run on a virtual thread of its own while the start goes on (and berthd serves); what
+ * needs its outcome waits for {@link #done}, {@link #join(String, CompletableFuture)} rethrows its failure as the
+ * part threw it, and {@link #settle} lets a close wait for it before the stores it uses close.
  *
  * @param <T> what the part reports
  */
@@ -53,10 +54,15 @@ final class Recovering<T> {
         }
     }
 
-    /** What the step reported, once it ended; its IOException or unchecked exception rethrown. */
-    T join() throws IOException {
+    /** Completes with the step's outcome. */
+    CompletableFuture<T> done() {
+        return result.copy();
+    }
+
+    /** What {@code future} completes with, once it does; its IOException or unchecked exception rethrown. */
+    static <T> T join(String what, CompletableFuture<T> future) throws IOException {
         try {
-            return result.get();
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(what + ": interrupted");

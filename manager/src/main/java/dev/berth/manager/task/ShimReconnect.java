@@ -65,7 +65,19 @@ final class ShimReconnect {
      * @throws IOException if nothing serves at {@code address} or the shim does not answer
      */
     Optional<ShimTask.Link> attach(ShimCall call, String address) throws IOException {
-        ShimClient client = ShimClient.connect(address, call.namespace(), config.callTimeout());
+        return attach(call, address, connect(address, call.namespace()));
+    }
+
+    /** A new connection to the shim at {@code address}, for calls in {@code namespace}. */
+    ShimClient connect(String address, String namespace) throws IOException {
+        return ShimClient.connect(address, namespace, config.callTimeout());
+    }
+
+    /**
+     * {@link #attach(ShimCall, String)} over {@code client}, a connection (or a handle on one) to the shim at
+     * {@code address}, which the link then holds; closed if the shim does not know the task.
+     */
+    Optional<ShimTask.Link> attach(ShimCall call, String address, ShimClient client) throws IOException {
         try {
             client.state(call.id(), "");
             long shimPid = client.connect(call.id()).getShimPid();

@@ -41,6 +41,10 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     private final Syscalls sys;
     private final TaskTable tasks = new TaskTable();
+    /** Holds the calls of a namespace whose tasks a running {@link #startRecovery} has not taken back yet. */
+    private final RecoveryGate recovering = new RecoveryGate();
+    /** The recovery {@link #startRecovery} runs, which {@link #close} waits for. */
+    private volatile Thread recoveryThread;
     private final ShimTeardown teardown;
     private final TaskCreator creator;
     private final TaskRecovery recovery;
@@ -71,6 +75,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     @Override
     public int create(TaskCreate request) throws IOException {
+        recovering.await("create task " + request.namespace() + "/" + request.containerId(), request.namespace());
         return creator.create(request);
     }
 
@@ -78,7 +83,7 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     @Override
     public ProcessExit delete(String namespace, String containerId) throws IOException {
-        ShimTask task = tasks.get("delete task", namespace, containerId);
+        ShimTask task = live("delete task", namespace, containerId);
         ProcessExit exit;
         task.lock.lock();
         try {
@@ -150,19 +155,35 @@ public final class ShimTasks implements Tasks, AutoCloseable {
         }
     }
 
+    /**
+     * Once the namespace is recovered: the init of each of its tasks, asked of the shims all at once (a State is
+     * a round trip to a shim; fifty one after another were most of a task list after a restart).
+     */
     @Override
     public List<TaskState> list(String namespace) {
-        List<TaskState> states = new ArrayList<>();
-        for (ShimTask task : tasks.inNamespace(namespace)) {
-            ProcessRef init = ProcessRef.init(namespace, task.call.id());
-            try {
-                states.add(get(init));
-            } catch (BerthException e) {
-                states.add(new TaskState(namespace, task.call.id(), "", 0, TaskStatus.UNKNOWN, Stdio.NONE, 0,
-                        Optional.empty()));
-            }
+        recovering.await("list tasks", namespace);
+        List<ShimTask> live = tasks.inNamespace(namespace);
+        if (live.size() == 1) {
+            return List.of(initState(namespace, live.getFirst()));
         }
-        return states;
+        List<java.util.concurrent.Future<TaskState>> states = new ArrayList<>(live.size());
+        try (var calls = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ShimTask task : live) {
+                states.add(calls.submit(() -> initState(namespace, task)));
+            }
+        } // closing waits for every call: initState throws nothing
+        return states.stream().map(java.util.concurrent.Future::resultNow).toList();
+    }
+
+    /** The state of {@code task}'s init; UNKNOWN when its shim cannot tell. */
+    private TaskState initState(String namespace, ShimTask task) {
+        ProcessRef init = ProcessRef.init(namespace, task.call.id());
+        try {
+            return get(init);
+        } catch (BerthException e) {
+            return new TaskState(namespace, task.call.id(), "", 0, TaskStatus.UNKNOWN, Stdio.NONE, 0,
+                    Optional.empty());
+        }
     }
 
     private static TaskState state(ProcessRef process, StateResponse s) {
@@ -224,19 +245,19 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     @Override
     public void pause(String namespace, String containerId) {
-        ShimTask task = tasks.get("pause task", namespace, containerId);
+        ShimTask task = live("pause task", namespace, containerId);
         run(task, "pause task " + task.name(), c -> c.pause(containerId));
     }
 
     @Override
     public void resume(String namespace, String containerId) {
-        ShimTask task = tasks.get("resume task", namespace, containerId);
+        ShimTask task = live("resume task", namespace, containerId);
         run(task, "resume task " + task.name(), c -> c.resume(containerId));
     }
 
     @Override
     public List<PidInfo> pids(String namespace, String containerId) {
-        ShimTask task = tasks.get("list pids of task", namespace, containerId);
+        ShimTask task = live("list pids of task", namespace, containerId);
         return call(task, "list pids of task " + task.name(), c -> c.pids(containerId)).stream()
                 .map(p -> new PidInfo(p.getPid(), p.hasInfo() ? Optional.of(p.getInfo()) : Optional.<Any>empty()))
                 .toList();
@@ -244,13 +265,13 @@ public final class ShimTasks implements Tasks, AutoCloseable {
 
     @Override
     public void update(String namespace, String containerId, Any resources, Map<String, String> annotations) {
-        ShimTask task = tasks.get("update task", namespace, containerId);
+        ShimTask task = live("update task", namespace, containerId);
         run(task, "update task " + task.name(), c -> c.update(containerId, resources, annotations));
     }
 
     @Override
     public Any metrics(String namespace, String containerId) {
-        ShimTask task = tasks.get("metrics of task", namespace, containerId);
+        ShimTask task = live("metrics of task", namespace, containerId);
         return call(task, "metrics of task " + task.name(), c -> c.stats(containerId));
     }
 
@@ -301,17 +322,48 @@ public final class ShimTasks implements Tasks, AutoCloseable {
     /**
      * Takes back the tasks of an earlier berthd from the bundles under the state root: a task whose shim answers
      * at its {@code address} and still knows it (State) is live again; any other bundle is cleaned up with its
-     * shim's {@code delete} verb and removed, as are leftovers of interrupted deletes. Call once, before serving.
+     * shim's {@code delete} verb and removed, as are leftovers of interrupted deletes. Call once, before serving,
+     * or use {@link #startRecovery}.
      */
     public Recovery recover() throws IOException {
         tasks.checkOpen("recover tasks");
-        return recovery.recover();
+        recovering.close();
+        return recovery.recover(recovering);
+    }
+
+    /**
+     * {@link #recover} on a thread of its own, for a berthd that serves while it recovers: from this call on, a
+     * call on the tasks of a namespace waits until that namespace is recovered (list, create, get, kill, wait,
+     * ...); namespaces without bundles do not wait beyond the listing of the state root. If the recovery fails,
+     * the calls that waited fail with UNAVAILABLE and later ones go on. {@link #close} waits for it.
+     */
+    public CompletableFuture<Recovery> startRecovery() {
+        tasks.checkOpen("recover tasks");
+        recovering.close();
+        CompletableFuture<Recovery> result = new CompletableFuture<>();
+        recoveryThread = Thread.ofVirtual().name("recover-tasks").start(() -> {
+            try {
+                result.complete(recovery.recover(recovering));
+            } catch (IOException | RuntimeException e) { // the gate has failed the waiting calls with it
+                result.completeExceptionally(e);
+            } finally {
+                // an Error goes on to the thread's handler; whoever waits for the result must not wait for ever
+                result.completeExceptionally(BerthException.internal("recover tasks: ended without a result"));
+            }
+        });
+        return result;
     }
 
     // --- helpers ---
 
     private ShimTask task(String operation, ProcessRef process) {
-        return tasks.get(operation, process.namespace(), process.containerId());
+        return live(operation, process.namespace(), process.containerId());
+    }
+
+    /** The live task {@code namespace/containerId}, once its namespace is recovered; NOT_FOUND if there is none. */
+    private ShimTask live(String operation, String namespace, String containerId) {
+        recovering.await(operation + " " + namespace + "/" + containerId, namespace);
+        return tasks.get(operation, namespace, containerId);
     }
 
     /**
@@ -369,6 +421,14 @@ public final class ShimTasks implements Tasks, AutoCloseable {
      */
     @Override
     public void close() {
+        Thread running = recoveryThread;
+        if (running != null) {
+            try {
+                running.join(shutdownTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Thread t : List.copyOf(retiring)) {
             try {
                 t.join(shutdownTimeout);

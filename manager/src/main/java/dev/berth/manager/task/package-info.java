@@ -10,7 +10,8 @@
  * for the shim's exit), {@code DeadShimCleanup} (a broken shim connection: the task goes on with its group's new
  * shim server, found by {@code ShimReconnect}, or its shim is dead for good and it is cleaned up, with the events
  * berthd publishes then),
- * {@code ExitWatcher} (last exits from {@code /tasks/exit}), {@code TaskRecovery} (restart) and {@code Cleanup}
+ * {@code ExitWatcher} (last exits from {@code /tasks/exit}), {@code TaskRecovery} (restart), {@code RecoveryGate}
+ * (a namespace's calls held while its tasks are being recovered) and {@code Cleanup}
  * (clean-up steps whose failure is logged, not thrown).
  *
  * <p>Persistent layout, under the state root (default {@code /run/berth}; a tmpfs, so it ends with the boot just
@@ -35,7 +36,8 @@
  * answers to shut down, runs the shim's {@code delete} verb and removes the bundle. Because {@code shim-binary-path} is written before the shim starts, this
  * covers a berthd killed while it created a task too; a shim whose start was still running then finds its bundle
  * gone and exits by itself (berth-shim's {@code OrphanWatch}). Shims run in their own session, so containers
- * outlive berthd.
+ * outlive berthd. berthd recovers while it serves ({@code startRecovery}): a namespace's task calls wait until its
+ * tasks are back; its tasks' shims are asked all at once, over one connection per shim server.
  *
  * <p>Events: shims publish {@code /tasks/create}, {@code /tasks/start}, {@code /tasks/exit}, … themselves (through
  * {@code task.shim.EventsForwardServer} into the exchange, each {@code /tasks/exit} once). berthd publishes only

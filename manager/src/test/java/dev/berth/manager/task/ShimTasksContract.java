@@ -209,6 +209,37 @@ abstract class ShimTasksContract {
         assertEquals(0, again.delete(namespace, ended).exitStatus());
     }
 
+    /**
+     * A recovery run while serving (berthd's start): the namespace's calls wait for it and then see every task as
+     * its shim reports it; a container that exited while berthd was away is listed STOPPED and its Wait reports
+     * the exit, the other runs on.
+     */
+    @Test
+    void startRecovery_containerExitedWhileAway_callsWaitForTheNamespaceAndSeeItsExit() throws Exception {
+        String gone = create(List.of("sleep", "1000"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, gone));
+        String stays = create(List.of("sleep", "1000"), Stdio.NONE);
+        tasks.start(ProcessRef.init(namespace, stays));
+        long pid = tasks.get(ProcessRef.init(namespace, gone)).pid();
+        tasks.close();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        waitUntil("container process gone", () -> ProcessHandle.of(pid).map(p -> !ShimTeardown.running(pid))
+                .orElse(true));
+
+        ShimTasks again = newInstance();
+        java.util.concurrent.CompletableFuture<Recovery> recovering = again.startRecovery();
+        Map<String, TaskStatus> listed = new java.util.LinkedHashMap<>();
+        again.list(namespace).forEach(t -> listed.put(t.containerId(), t.status()));
+        assertEquals(Map.of(gone, TaskStatus.STOPPED, stays, TaskStatus.RUNNING), listed);
+        assertEquals(137, again.wait(ProcessRef.init(namespace, gone)).exitStatus());
+        assertEquals(2, recovering.get(30, java.util.concurrent.TimeUnit.SECONDS).reattached().size());
+        assertEquals(137, again.delete(namespace, gone).exitStatus());
+
+        again.kill(ProcessRef.init(namespace, stays), 9, false);
+        assertEquals(137, again.wait(ProcessRef.init(namespace, stays)).exitStatus());
+        assertEquals(137, again.delete(namespace, stays).exitStatus());
+    }
+
     @Test
     void recover_deadShim_isTakenOverByItsGroupsNextServerOrCleanedUpWithItsDeleteVerb() throws Exception {
         String id = create(List.of("sleep", "1000"), Stdio.NONE);

@@ -53,11 +53,16 @@ public final class ShimClient implements AutoCloseable {
     private final TtrpcClient ttrpc;
     private final Metadata metadata;
     private final Duration timeout;
+    /** The open handles on {@link #ttrpc} ({@link #share}); the last {@link #close} closes the connection. */
+    private final java.util.concurrent.atomic.AtomicInteger handles;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ShimClient(TtrpcClient ttrpc, String namespace, Duration timeout) {
+    private ShimClient(TtrpcClient ttrpc, Metadata metadata, Duration timeout,
+                       java.util.concurrent.atomic.AtomicInteger handles) {
         this.ttrpc = ttrpc;
-        this.metadata = Metadata.namespace(namespace);
+        this.metadata = metadata;
         this.timeout = timeout;
+        this.handles = handles;
     }
 
     /**
@@ -66,7 +71,20 @@ public final class ShimClient implements AutoCloseable {
      * @param timeout the deadline of every call but {@link #wait}, which waits as long as the process runs
      */
     public static ShimClient connect(String address, String namespace, Duration timeout) throws IOException {
-        return new ShimClient(TtrpcClient.connect(ShimLauncher.socketPath(address)), namespace, timeout);
+        return new ShimClient(TtrpcClient.connect(ShimLauncher.socketPath(address)), Metadata.namespace(namespace),
+                timeout, new java.util.concurrent.atomic.AtomicInteger(1));
+    }
+
+    /**
+     * Another handle on this client's connection, for another task served by the same shim server: calls on the
+     * two are independent (ttrpc streams), {@link #ended} is the connection's, and the connection closes with its
+     * last handle.
+     */
+    public ShimClient share() {
+        if (handles.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            throw new IllegalStateException("share shim client: connection closed");
+        }
+        return new ShimClient(ttrpc, metadata, timeout, handles);
     }
 
     /** Creates the task from its bundle; returns the init process's pid. */
@@ -168,9 +186,14 @@ public final class ShimClient implements AutoCloseable {
         return ttrpc.ended();
     }
 
-    /** Closes the connection; the shim and its tasks keep running. */
+    /**
+     * Closes this handle, and the connection with the last one ({@link #share}); the shim and its tasks keep
+     * running.
+     */
     @Override
     public void close() throws IOException {
-        ttrpc.close();
+        if (closed.compareAndSet(false, true) && handles.decrementAndGet() == 0) {
+            ttrpc.close();
+        }
     }
 }
