@@ -38,7 +38,10 @@ final class GroupServers {
         return Optional.ofNullable(servers.get(new Key(binary, namespace)));
     }
 
-    /** Remembers the server at {@code address} if its Connect {@code version} says it serves the namespace. */
+    /**
+     * Remembers the server at {@code address} if its Connect {@code version} says it serves the namespace: learned
+     * when a task is created there, and when a task is found there again (recovery, or its server started anew).
+     */
     void learn(Path binary, String namespace, String address, String version) {
         if (NAMESPACE_SERVER.equals(version)) {
             servers.put(new Key(binary, namespace), address);

@@ -27,12 +27,14 @@ final class ShimReconnect {
 
     private final ShimTasksConfig config;
     private final ShimLauncher launcher;
+    private final GroupServers servers;
     /** The {@code start} running for a dead server, by its address and pid. */
     private final Map<String, CompletableFuture<String>> restarts = new ConcurrentHashMap<>();
 
-    ShimReconnect(ShimTasksConfig config, ShimLauncher launcher) {
+    ShimReconnect(ShimTasksConfig config, ShimLauncher launcher, GroupServers servers) {
         this.config = config;
         this.launcher = launcher;
+        this.servers = servers;
     }
 
     /**
@@ -80,8 +82,10 @@ final class ShimReconnect {
     Optional<ShimTask.Link> attach(ShimCall call, String address, ShimClient client) throws IOException {
         try {
             client.state(call.id(), "");
-            long shimPid = client.connect(call.id()).getShimPid();
-            return Optional.of(new ShimTask.Link(address, client, shimPid));
+            var hello = client.connect(call.id());
+            // a namespace's server found again (after berthd's restart, or started anew) takes its next tasks
+            servers.learn(call.binary(), call.namespace(), address, hello.getVersion());
+            return Optional.of(new ShimTask.Link(address, client, hello.getShimPid()));
         } catch (BerthException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 Cleanup.ignoring("shut down shim", call, () -> client.shutdown(call.id(), false));

@@ -64,9 +64,10 @@ public final class ShimTasks implements Tasks, AutoCloseable {
                      LostTaskExits lostExits, Syscalls sys) {
         this.sys = sys;
         this.teardown = new ShimTeardown(config, launcher, tasks);
-        ShimReconnect reconnect = new ShimReconnect(config, launcher);
+        GroupServers servers = new GroupServers();
+        ShimReconnect reconnect = new ShimReconnect(config, launcher, servers);
         DeadShimCleanup deadShims = new DeadShimCleanup(tasks, teardown, reconnect, publisher, lostExits, sys);
-        this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims, new GroupServers());
+        this.creator = new TaskCreator(config, launcher, sys, tasks, teardown, deadShims, servers);
         this.recovery = new TaskRecovery(config.stateRoot(), launcher, sys, tasks, deadShims, reconnect, lostExits);
         this.exits = ExitWatcher.start(subscriber, tasks);
         this.shutdownTimeout = config.shutdownTimeout();

@@ -34,6 +34,7 @@ class BerthShimGroupServerTest {
     private Path tmp;
     private String namespace;
     private Path starts;
+    private ShimBinaries binaries;
     private ShimTasks tasks;
 
     @BeforeEach
@@ -47,7 +48,8 @@ class BerthShimGroupServerTest {
         Files.writeString(counting, "#!/bin/sh\nfor a; do verb=$a; done\n[ \"$verb\" = start ] && echo start >>"
                 + starts + "\nexec " + berthShim + " \"$@\"\n");
         Files.setPosixFilePermissions(counting, PosixFilePermissions.fromString("rwxr-xr-x"));
-        tasks = sandbox.newTasks(new ShimBinaries(Map.of(ShimBinaries.RUNC_V2, counting), ""));
+        binaries = new ShimBinaries(Map.of(ShimBinaries.RUNC_V2, counting), "");
+        tasks = sandbox.newTasks(binaries);
     }
 
     @AfterEach
@@ -75,6 +77,24 @@ class BerthShimGroupServerTest {
         assertEquals(0, tasks.wait(ProcessRef.init(namespace, second)).exitStatus());
         assertEquals(0, tasks.delete(namespace, second).exitStatus());
         assertEquals(TaskStatus.RUNNING, tasks.get(ProcessRef.init(namespace, first)).status());
+    }
+
+    /** Before: the first task after a restart ran start, which only found the same server again. */
+    @Test
+    void create_afterBerthdRecoveredTheNamespace_joinsItsServerWithoutStart() throws Exception {
+        String first = create(List.of("sleep", "1000"));
+        tasks.start(ProcessRef.init(namespace, first));
+        tasks.close(); // berthd goes away; the server and its task stay
+        tasks = sandbox.newTasks(binaries);
+        tasks.startRecovery().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, startsRun());
+
+        String second = create(List.of("true"));
+        assertEquals(1, startsRun(), "the first task after the restart ran start");
+        assertEquals(shimPid(first), shimPid(second));
+        tasks.start(ProcessRef.init(namespace, second));
+        assertEquals(0, tasks.wait(ProcessRef.init(namespace, second)).exitStatus());
+        assertEquals(0, tasks.delete(namespace, second).exitStatus());
     }
 
     @Test
