@@ -69,8 +69,10 @@ public final class Main {
             err.println("See 'berth --help'");
             return 125;
         }
-        // every verb talks to berthd, unless it is asked for its usage
-        Session session = rest.contains("--help") ? globals : new ConnectAhead(globals);
+        // every verb talks to berthd, unless it is asked for its usage; run and create send docker's configuration
+        List<Class<?>> documents = verb.equals("run") || verb.equals("create")
+                ? List.of(dev.berth.model.ContainerConfig.class, dev.berth.model.HostConfig.class) : List.of();
+        Session session = rest.contains("--help") ? globals : new ConnectAhead(globals, documents);
         if (verb.equals("version") && rest.isEmpty()) {
             return Version.print(session, out, err);
         }

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,8 @@ class ConnectAheadTest {
         Path socket = dir.resolve("d.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Session session = new ConnectAhead(new Main.GlobalOptions(socket.toString(), "default", Map.of()));
+            Session session = new ConnectAhead(new Main.GlobalOptions(socket.toString(), "default", Map.of()),
+                    List.of());
 
             // nothing has asked the session for its client yet: the connection and HTTP/2's preface come anyway
             try (SocketChannel accepted = server.accept()) {
