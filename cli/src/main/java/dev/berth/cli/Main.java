@@ -64,15 +64,19 @@ public final class Main {
         }
         String verb = args[i];
         List<String> rest = new ArrayList<>(List.of(args).subList(i + 1, args.length));
-        if (verb.equals("version") && rest.isEmpty()) {
-            return Version.print(globals, out, err);
-        }
         if (!Verbs.exists(verb)) {
             err.println("berth: '" + verb + "' is not a berth command.");
             err.println("See 'berth --help'");
             return 125;
         }
-        return Dispatch.execute(verb, rest.toArray(String[]::new), globals, out, err);
+        // every verb talks to berthd, unless it is asked for its usage; run and create send docker's configuration
+        List<Class<?>> documents = verb.equals("run") || verb.equals("create")
+                ? List.of(dev.berth.model.ContainerConfig.class, dev.berth.model.HostConfig.class) : List.of();
+        Session session = rest.contains("--help") ? globals : new ConnectAhead(globals, documents);
+        if (verb.equals("version") && rest.isEmpty()) {
+            return Version.print(session, out, err);
+        }
+        return Dispatch.execute(verb, rest.toArray(String[]::new), session, out, err);
     }
 
     static int usageError(PrintStream err, String message, String command) {

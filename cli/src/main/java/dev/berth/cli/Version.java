@@ -23,6 +23,9 @@ final class Version {
                 .append("\n OS/Arch:      linux/").append(System.getProperty("os.arch")).append('\n');
         out.print(sb);
         out.flush();
+        // protobuf's first message class checks the runtime's version in its static initialiser (a String.format that
+        // loads the JDK's locale data): done here, while the session's client connects on its own thread
+        com.google.protobuf.Empty.getDefaultInstance();
         try (Berth berth = session.connect()) {
             VersionCommand.printServer(berth, out);
             out.flush();

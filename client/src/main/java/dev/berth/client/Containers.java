@@ -107,8 +107,12 @@ public final class Containers {
         boolean autoRemove = host != null && Boolean.TRUE.equals(host.autoRemove());
         String id = create(name, config, host).id();
         boolean openStdin = Boolean.TRUE.equals(config.openStdin());
-        try (Attachment attached = attach(id, new Options.Attach(openStdin, true, true, false, ""))) {
-            Waiter waiter = waitFor(id, autoRemove ? "removed" : "next-exit");
+        Attachment attached = null;
+        try {
+            AttachedWait set = attachAndWait(id, new Options.Attach(openStdin, true, true, false, ""),
+                    autoRemove ? "removed" : "next-exit");
+            attached = set.attachment();
+            Waiter waiter = set.waiter();
             try {
                 start(id);
             } catch (DaemonException e) {
@@ -122,6 +126,32 @@ public final class Containers {
             }
             attached.copyTo(stdout, stderr);
             return waiter.await();
+        } finally {
+            if (attached != null) {
+                attached.close();
+            }
+        }
+    }
+
+    /** An attachment and a wait, both in place in berthd before the container starts. */
+    public record AttachedWait(Attachment attachment, Waiter waiter) {
+    }
+
+    /**
+     * docker's {@code run} before its start: attaches to the container's streams and registers the wait for
+     * {@code condition} at once (both requests go out together, on one connection) and returns when berthd has
+     * confirmed both, so a start that follows can miss neither output nor the exit, for one round trip instead of
+     * two. A failure of either closes the attachment.
+     */
+    public AttachedWait attachAndWait(String id, Options.Attach options, String condition) {
+        Attachment attachment = openAttach(id, options);
+        try {
+            Waiter waiter = waitFor(id, condition); // returns when berthd has registered it
+            attachment.awaitInPlace();
+            return new AttachedWait(attachment, waiter);
+        } catch (RuntimeException e) {
+            attachment.close();
+            throw e;
         }
     }
 
@@ -261,13 +291,18 @@ public final class Containers {
      * place, so a start that follows misses no output.
      */
     public Attachment attach(String id, Options.Attach options) {
+        return openAttach(id, options).awaitInPlace();
+    }
+
+    /** Sends the attach request; the attachment is in place once {@link Attachment#awaitInPlace} returned. */
+    private Attachment openAttach(String id, Options.Attach options) {
         AttachInput first = AttachInput.newBuilder().setStart(AttachRequest.newBuilder().setId(id)
                 .setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr())
                 .setLogs(options.logs()).setDetachKeys(options.detachKeys())).build();
         return Attachment.open((StreamObserver<dev.berth.api.services.engine.v1.OutputChunk> r) ->
                         stubs.containersAsync().attach(r), first,
                 data -> AttachInput.newBuilder().setStdin(ByteString.copyFrom(data)).build(),
-                AttachInput.newBuilder().setCloseStdin(true).build()).awaitInPlace();
+                AttachInput.newBuilder().setCloseStdin(true).build());
     }
 
     /** The terminal size of the container's tty. */

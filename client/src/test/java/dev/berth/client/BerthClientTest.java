@@ -129,7 +129,50 @@ class BerthClientTest {
 
         assertEquals(3, status);
         assertEquals("exiting\n", err.toString(StandardCharsets.UTF_8));
-        assertEquals(List.of("create", "attach", "wait removed", "start"), engine.calls);
+        assertAttachedAndWaitedTogetherBeforeStart(engine.calls, "wait removed");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void attachAndWait_sendsBothAtOnce_andReturnsWithBothInPlace() throws InterruptedException {
+        berth.containers().create("x", config("exit", "7"), HostConfig.EMPTY);
+
+        Containers.AttachedWait set = berth.containers().attachAndWait("x",
+                new Options.Attach(false, true, true, false, ""), "next-exit");
+        // both acknowledged: a start now can miss neither the output nor the exit
+        assertTrue(engine.calls.contains("attached"), engine.calls.toString());
+        berth.containers().start("x");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Attachment attachment = set.attachment()) {
+            attachment.copyTo(out, err);
+        }
+
+        assertEquals(7, set.waiter().await());
+        assertEquals("exiting\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertEquals("create", engine.calls.getFirst());
+        assertAttachedAndWaitedTogetherBeforeStart(engine.calls.subList(1, engine.calls.size()), "wait next-exit");
+    }
+
+    @Test
+    void attachAndWait_ofAnUnknownContainer_throwsNotFound() {
+        DaemonException e = assertThrows(DaemonException.class, () -> berth.containers().attachAndWait("nope",
+                new Options.Attach(false, true, true, false, ""), "next-exit"));
+
+        assertEquals(ErrorKind.NOT_FOUND, e.kind());
+    }
+
+    /**
+     * {@code calls} is create (if given), the attach and the wait in either order, the attach in place, the start:
+     * the wait went out with the attach, not after the attach's answer (which the fake delays by 200 ms), and the
+     * start only after both were in place.
+     */
+    private static void assertAttachedAndWaitedTogetherBeforeStart(List<String> calls, String wait) {
+        List<String> set = calls.getFirst().equals("create") ? calls.subList(1, calls.size()) : calls;
+        assertEquals(4, set.size(), calls.toString());
+        assertEquals(java.util.Set.of("attach", wait), java.util.Set.copyOf(set.subList(0, 2)), calls.toString());
+        assertEquals(List.of("attached", "start"), set.subList(2, 4), calls.toString());
     }
 
     @Test
@@ -143,7 +186,7 @@ class BerthClientTest {
 
         assertEquals("abc\n", out.toString(StandardCharsets.UTF_8));
         assertEquals(4, status, "the fake exits with the number of bytes it read before stdin closed");
-        assertEquals(List.of("create", "attach", "wait next-exit", "start"), engine.calls);
+        assertAttachedAndWaitedTogetherBeforeStart(engine.calls, "wait next-exit");
     }
 
     @Test

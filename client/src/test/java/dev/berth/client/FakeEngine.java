@@ -184,7 +184,12 @@ final class FakeEngine {
                                 }
                                 stdin.put(attaching, new ByteArrayOutputStream());
                                 attached.put(attaching, response);
-                                response.onNext(OutputChunk.newBuilder().setAttached(true).build());
+                                calls.add("attached");
+                                try {
+                                    response.onNext(OutputChunk.newBuilder().setAttached(true).build());
+                                } catch (io.grpc.StatusRuntimeException e) {
+                                    // the client gave up meanwhile (its wait failed): nothing to attach to
+                                }
                             });
                         }
                         case STDIN -> {

@@ -4,6 +4,7 @@ import dev.berth.cli.flags.ContainerOptions;
 import dev.berth.cli.flags.RunFlags;
 import dev.berth.client.Attachment;
 import dev.berth.client.Berth;
+import dev.berth.client.Containers;
 import dev.berth.client.Options;
 import dev.berth.client.Waiter;
 import java.util.ArrayList;
@@ -47,8 +48,11 @@ public final class RunCommand extends BaseCommand {
         }
         Options.Attach streams = new Options.Attach(flags.interactive, true, true, false,
                 flags.detachKeys == null ? "" : flags.detachKeys);
-        try (Attachment attachment = berth.containers().attach(id, streams)) {
-            Waiter waiter = berth.containers().waitFor(id, flags.rm ? "removed" : "next-exit");
+        // attach and wait together (one round trip), both in place before the start: no output or exit is missed
+        Containers.AttachedWait set = berth.containers().attachAndWait(id, streams,
+                flags.rm ? "removed" : "next-exit");
+        try (Attachment attachment = set.attachment()) {
+            Waiter waiter = set.waiter();
             boolean detached = new Attached(berth, id, flags.tty, flags.interactive, flags.sigProxy)
                     .follow(attachment, start, System.in, out, err);
             return detached ? 0 : waiter.await(); // detached: the container runs on, as docker's run leaves it

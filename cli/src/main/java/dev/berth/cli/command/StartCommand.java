@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.client.Attachment;
 import dev.berth.client.Berth;
+import dev.berth.client.Containers;
 import dev.berth.client.Options;
 import dev.berth.client.Waiter;
 import java.util.List;
@@ -31,9 +32,10 @@ public final class StartCommand extends BaseCommand {
         }
         String ref = refs.getFirst();
         boolean tty = berth.containers().inspect(ref).path("Config").path("Tty").asBoolean();
-        try (Attachment attachment = berth.containers().attach(ref, new Options.Attach(interactive, true, true,
-                false, detachKeys))) {
-            Waiter waiter = berth.containers().waitFor(ref, "next-exit");
+        Containers.AttachedWait set = berth.containers().attachAndWait(ref, new Options.Attach(interactive, true,
+                true, false, detachKeys), "next-exit");
+        try (Attachment attachment = set.attachment()) {
+            Waiter waiter = set.waiter();
             boolean detached = new Attached(berth, ref, tty, interactive, true)
                     .follow(attachment, () -> Attached.start(berth, ref), System.in, out, err);
             return detached ? 0 : waiter.await();

@@ -2,6 +2,7 @@ package dev.berth.client.transport;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;
@@ -10,22 +11,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A gRPC channel to a server on a unix socket over one HTTP/2 connection without TLS ({@link Connection}), for
  * short-lived clients: it loads no Netty, no name resolver, load balancer or service loader of grpc-core, only
  * grpc-api's types and the generated stubs, so that a CLI call costs a socket and a few frames. The connection is
- * made by the first call and made again after the server closed it. Listener callbacks run on the call options'
- * executor (a blocking stub's) or on the channel's own daemon threads.
+ * made by the first call (or ahead of it, in the background: {@link #getState getState(true)}) and made again after
+ * the server closed it. Listener callbacks run on the call options' executor (a blocking stub's) or on the
+ * channel's own daemon threads.
  */
 public final class UnixChannel extends ManagedChannel {
     private final Path socket;
     private final int maxInboundMessageSize;
-    /** Guarded by this. */
-    private Connection connection;
+    /** Written under this; read without it by {@link #getState}. */
+    private volatile Connection connection;
+    /** A connection is being made in the background ({@link #getState getState(true)}). */
+    private final AtomicBoolean dialing = new AtomicBoolean();
     private ExecutorService callbacks;
     private ScheduledExecutorService timer;
-    private boolean shutdown;
+    /** Written under this. */
+    private volatile boolean shutdown;
 
     private UnixChannel(Path socket, int maxInboundMessageSize) {
         this.socket = socket;
@@ -67,6 +73,39 @@ public final class UnixChannel extends ManagedChannel {
             connection = Connection.open(socket);
         }
         return connection;
+    }
+
+    /**
+     * gRPC's connectivity state of the channel. With {@code requestConnection}, an idle channel starts connecting on
+     * a daemon thread and answers at once: the caller prepares its first call meanwhile, and that call waits for the
+     * connection being made (a failure to connect is the call's to report: it connects again).
+     */
+    @Override
+    public ConnectivityState getState(boolean requestConnection) {
+        Connection c = connection;
+        if (shutdown) { // not isShutdown(): a connection being made holds the lock
+            return ConnectivityState.SHUTDOWN;
+        }
+        if (c != null && c.usable()) {
+            return ConnectivityState.READY;
+        }
+        if (requestConnection && dialing.compareAndSet(false, true)) {
+            // a class, not a lambda: the AOT cache holds classes, a lambda is spun at each start
+            Thread.ofPlatform().daemon().name("berth-client-connect").start(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        connection();
+                    } catch (IOException e) {
+                        // the first call connects again and reports the failure
+                    } finally {
+                        dialing.set(false);
+                    }
+                }
+            });
+            return ConnectivityState.CONNECTING;
+        }
+        return dialing.get() ? ConnectivityState.CONNECTING : ConnectivityState.IDLE;
     }
 
     synchronized ExecutorService callbackExecutor() {

@@ -3,6 +3,7 @@ package dev.berth.client.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -238,6 +239,41 @@ class UnixChannelTest {
         server = start();
         assertEquals("{\"Id\":\"again\"}", blocking().inspect(ContainerRef.newBuilder().setId("again").build())
                 .getJson().toStringUtf8());
+    }
+
+    @Test
+    void getStateWithRequest_connectsInTheBackground_andTheFirstCallUsesThatConnection() throws Exception {
+        assertEquals(io.grpc.ConnectivityState.IDLE, channel.getState(false));
+
+        assertTrue(List.of(io.grpc.ConnectivityState.CONNECTING, io.grpc.ConnectivityState.READY)
+                .contains(channel.getState(true)));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (channel.getState(false) != io.grpc.ConnectivityState.READY && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(io.grpc.ConnectivityState.READY, channel.getState(false), "connected without a call");
+        Connection made = channel.connection();
+
+        assertEquals("{\"Id\":\"web\"}", blocking().inspect(ContainerRef.newBuilder().setId("web").build())
+                .getJson().toStringUtf8());
+        assertSame(made, channel.connection());
+    }
+
+    @Test
+    void getStateWithRequest_ofAnAbsentSocket_leavesTheFailureToTheFirstCall() throws InterruptedException {
+        UnixChannel absent = UnixChannel.of(dir.resolve("absent.sock"), 1 << 20);
+        absent.getState(true);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (absent.getState(false) == io.grpc.ConnectivityState.CONNECTING && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(io.grpc.ConnectivityState.IDLE, absent.getState(false));
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ContainersGrpc.newBlockingStub(absent).inspect(ContainerRef.getDefaultInstance()));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        absent.shutdownNow();
+        assertEquals(io.grpc.ConnectivityState.SHUTDOWN, absent.getState(true));
     }
 
     @Test
