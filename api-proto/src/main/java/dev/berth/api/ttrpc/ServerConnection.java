@@ -43,7 +43,8 @@ final class ServerConnection {
     }
 
     void start() {
-        Thread.ofVirtual().name("ttrpc-server-connection").start(this::readLoop);
+        // A platform thread, as the client's reader: the kernel wakes its read directly (no poller and carrier hop).
+        Thread.ofPlatform().daemon().name("ttrpc-server-connection").start(this::readLoop);
     }
 
     private void readLoop() {
