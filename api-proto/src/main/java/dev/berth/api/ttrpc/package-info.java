@@ -26,6 +26,12 @@
  * longer than 4 MiB is discarded and answered with RESOURCE_EXHAUSTED on its stream. Errors travel as
  * {@code Response.status} with the codes of {@link dev.berth.api.errdefs.Code}.
  *
+ * <p>Threads that carry a call: the caller writes its request frame itself (under the connection's write lock) and
+ * waits; the server's reader thread starts a virtual thread for the call, whose handler writes the response; the
+ * client's reader thread completes the caller's future. Readers are platform threads, one per connection, because
+ * the kernel wakes a blocked platform read directly while a virtual thread's read is woken through the JDK's poller
+ * and then a carrier thread: that halved a round trip (test-scope {@code RoundTripBench}).
+ *
  * <p>What reaches no caller (a connection that ended, a handler that threw) is logged through {@link
  * dev.berth.log.Log}, whose level the program's main sets.
  *
