@@ -43,8 +43,8 @@ final class ServerConnection {
     }
 
     void start() {
-        // A platform thread, as the client's reader: the kernel wakes its read directly (no poller and carrier hop).
-        Thread.ofPlatform().daemon().name("ttrpc-server-connection").start(this::readLoop);
+        // A virtual thread, as the client's reader (see there): the shim server holds a connection per container.
+        Thread.ofVirtual().name("ttrpc-server-connection").start(this::readLoop);
     }
 
     private void readLoop() {

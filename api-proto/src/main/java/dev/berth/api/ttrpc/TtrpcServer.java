@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * A ttrpc server: serves registered services on unix sockets, each connection read by one platform thread and each
+ * A ttrpc server: serves registered services on unix sockets, each connection read by one virtual thread and each
  * call run on a virtual thread of its own, which writes the response; so calls on one connection complete in any
  * order and a slow handler holds up no other call.
  *

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,7 +15,9 @@ import java.util.concurrent.Executors;
  * Not a test: a microbenchmark of the ttrpc round trip, a TtrpcClient calling a TtrpcServer over a real unix socket
  * in one JVM, sequential tiny calls, printing the median and p90 per call. Run from api-proto with the test
  * classpath: {@code java -cp target/classes:target/test-classes:<log>:<protobuf> dev.berth.api.ttrpc.RoundTripBench
- * [calls]}; it reports for a platform caller thread and for a virtual one (berthd's callers are both).
+ * [calls [connections]]}; it reports for a platform caller thread and for a virtual one (berthd's callers are
+ * both), then the resident memory that {@code connections} more connections (one call each) add to the process,
+ * client and server side together.
  */
 final class RoundTripBench {
     private static final String SERVICE = "berth.bench.v1.Echo";
@@ -33,10 +37,29 @@ final class RoundTripBench {
             run(client, calls / 5); // warm-up
             System.out.println("platform caller: " + run(client, calls));
             System.out.println("virtual caller:  " + virtual.submit(() -> run(client, calls)).get());
+            int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+            long rssBefore = residentKb();
+            List<TtrpcClient> more = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                more.add(TtrpcClient.connect(socket));
+                more.get(i).call(SERVICE, "Echo", new byte[16], Metadata.empty(), Duration.ofSeconds(10));
+            }
+            System.out.println(connections + " more connections: +" + (residentKb() - rssBefore) + " KB resident");
+            for (TtrpcClient c : more) {
+                c.close();
+            }
         } finally {
             server.shutdown(Duration.ofSeconds(1));
             Files.deleteIfExists(dir);
         }
+    }
+
+    private static long residentKb() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String run(TtrpcClient client, int calls) {

@@ -209,19 +209,6 @@ class TtrpcServerTest {
     }
 
     @Test
-    void connection_readerThreads_doNotKeepTheJvmAlive() throws IOException {
-        try (TtrpcClient client = TtrpcClient.connect(socket)) {
-            client.call(SERVICE, "Echo", new byte[] {1}, Metadata.empty(), TIMEOUT);
-            List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("ttrpc-client-reader")
-                            || t.getName().equals("ttrpc-server-connection"))
-                    .toList();
-            assertTrue(readers.size() >= 2, "a client reader and a server connection reader: " + readers);
-            assertTrue(readers.stream().allMatch(Thread::isDaemon), "reader threads are daemons: " + readers);
-        }
-    }
-
-    @Test
     void call_oversizeRequest_isResourceExhaustedBeforeSending() throws IOException {
         try (TtrpcClient client = TtrpcClient.connect(socket)) {
             TtrpcException e = assertThrows(TtrpcException.class,
