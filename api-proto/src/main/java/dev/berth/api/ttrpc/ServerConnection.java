@@ -43,6 +43,7 @@ final class ServerConnection {
     }
 
     void start() {
+        // A virtual thread, as the client's reader (see there): the shim server holds a connection per container.
         Thread.ofVirtual().name("ttrpc-server-connection").start(this::readLoop);
     }
 

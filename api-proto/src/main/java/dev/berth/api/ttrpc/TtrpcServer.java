@@ -20,7 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A ttrpc server: serves registered services on unix sockets, each connection read by one virtual thread and each
- * call run on its own, so calls on one connection complete in any order.
+ * call run on a virtual thread of its own, which writes the response; so calls on one connection complete in any
+ * order and a slow handler holds up no other call.
  *
  * <p>Lifecycle: construct with the services, then {@link #listen(Path)} on a socket path, {@link
  * #serve(ServerSocketChannel)} on a listening socket made elsewhere, or {@link #serve(SocketChannel)} one connection;

@@ -194,6 +194,21 @@ class TtrpcServerTest {
     }
 
     @Test
+    void call_slowHandlerInFlight_otherCallsOnTheConnectionComplete() throws Exception {
+        try (TtrpcClient client = TtrpcClient.connect(socket);
+                ExecutorService thread = Executors.newSingleThreadExecutor()) {
+            Future<byte[]> slow = thread.submit(
+                    () -> client.call(SERVICE, "Slow", new byte[0], Metadata.empty(), TIMEOUT));
+            Thread.sleep(100); // the slow call's request is on the wire, its handler sleeping
+            for (byte i = 0; i < 20; i++) {
+                assertArrayEquals(new byte[] {i},
+                        client.call(SERVICE, "Echo", new byte[] {i}, Metadata.empty(), Duration.ofSeconds(2)));
+            }
+            assertFalse(slow.isDone(), "the slow call is still in flight");
+        }
+    }
+
+    @Test
     void call_oversizeRequest_isResourceExhaustedBeforeSending() throws IOException {
         try (TtrpcClient client = TtrpcClient.connect(socket)) {
             TtrpcException e = assertThrows(TtrpcException.class,
