@@ -45,6 +45,8 @@ public final class ProcessIo implements AutoCloseable {
                           String containerId) {}
 
     private final Syscalls sys;
+    /** Where the stdin copier waits for the FIFO to have something to read; null: the copier starts at once. */
+    private final FifoWatch stdinFifos;
     private final String what;
     private final boolean terminal;
     private final List<Integer> handedOn = new ArrayList<>();
@@ -57,17 +59,30 @@ public final class ProcessIo implements AutoCloseable {
     private ConsoleListener console;
     private SharedFd master;
     private Copier stdinCopier;
+    /** The stdin copier's wait for the FIFO to be readable, until it ends. */
+    private FifoWatch.Watch stdinWatch;
+    private boolean closing;
     private Copier outputCopier;
 
-    private ProcessIo(Syscalls sys, boolean terminal, String what) {
+    private ProcessIo(Syscalls sys, FifoWatch stdinFifos, boolean terminal, String what) {
         this.sys = sys;
+        this.stdinFifos = stdinFifos;
         this.terminal = terminal;
         this.what = what;
     }
 
     /** Sets up the streams; {@code what} names the process in errors, as {@code create c1}. */
     public static ProcessIo open(Syscalls sys, Request r, String what) {
-        ProcessIo io = new ProcessIo(sys, r.terminal(), what);
+        return open(sys, null, r, what);
+    }
+
+    /**
+     * {@link #open(Syscalls, Request, String)}; without a terminal, the copier from the stdin FIFO starts only
+     * once the FIFO has something to read (or at CloseIO), waiting on {@code stdinFifos} meanwhile instead of on
+     * a thread of its own: most stdin FIFOs are never written to.
+     */
+    public static ProcessIo open(Syscalls sys, FifoWatch stdinFifos, Request r, String what) {
+        ProcessIo io = new ProcessIo(sys, stdinFifos, r.terminal(), what);
         try {
             io.setUp(r);
             return io;
@@ -99,7 +114,11 @@ public final class ProcessIo implements AutoCloseable {
             handedOn.add(pipe[0]);
             stdinPipe = pipe[1];
             in = new ProcessStdio.Stream.Fd(pipe[0]);
-            startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
+            if (stdinFifos == null) {
+                startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
+            } else {
+                stdinWatch = stdinFifos.watch(r.stdin(), this::startWaitingCopier);
+            }
         }
         ProcessStdio.Stream o = logger != null ? new ProcessStdio.Stream.Fd(logger.stdout()) : direct(out, "stdout");
         ProcessStdio.Stream e = logger != null ? new ProcessStdio.Stream.Fd(logger.stderr()) : direct(err, "stderr");
@@ -182,6 +201,14 @@ public final class ProcessIo implements AutoCloseable {
             atEnd.run();
             closeStdinFifo();
         });
+    }
+
+    /** The stdin FIFO became readable: its copier starts, unless the streams are being closed. */
+    private synchronized void startWaitingCopier() {
+        stdinWatch = null;
+        if (!closing && stdinCopier == null) {
+            startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
+        }
     }
 
     private void writeStdinPipe(byte[] buf, int len) {
@@ -293,6 +320,11 @@ public final class ProcessIo implements AutoCloseable {
             sys.close(stdinKeep);
             stdinKeep = -1;
         }
+        // a copier still waiting starts now: it reads what the client wrote, or the end of file
+        if (!closing && stdinWatch != null && stdinWatch.cancel()) {
+            stdinWatch = null;
+            startStdinCopier(this::writeStdinPipe, this::endStdinPipe);
+        }
     }
 
     private synchronized void closeStdinFifo() {
@@ -314,6 +346,11 @@ public final class ProcessIo implements AutoCloseable {
         Copier out;
         Copier in;
         synchronized (this) {
+            closing = true;
+            if (stdinWatch != null) {
+                stdinWatch.cancel(); // if it had fired, startWaitingCopier sees closing
+                stdinWatch = null;
+            }
             out = outputCopier;
             in = stdinCopier;
         }

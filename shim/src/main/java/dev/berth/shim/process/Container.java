@@ -12,6 +12,7 @@ import dev.berth.shim.engine.CreateRequest;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
 import dev.berth.shim.engine.Stats;
+import dev.berth.shim.io.FifoWatch;
 import dev.berth.shim.io.ProcessIo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class Container {
      * stdio opened: its spawn and hello take as long as both (3-5 ms alone, up to 40 ms with 50 creates at once).
      */
     static Container create(CreateSpec spec, Function<Monitor, RuntimeEngine> engines, Syscalls sys,
-                            Monitors monitors, EventSink events) {
+                            FifoWatch stdinFifos, Monitors monitors, EventSink events) {
         String what = "create " + spec.id();
         ShimProcess.ProcessStdio s = spec.stdio();
         try {
@@ -101,7 +102,7 @@ public final class Container {
         Monitor monitor;
         try {
             TaskFile.of(spec).save(spec.bundle());
-            io = IoSetup.open(sys, s, spec.namespace(), spec.id(), what);
+            io = IoSetup.open(sys, stdinFifos, s, spec.namespace(), spec.id(), what);
         } catch (EngineException e) {
             stopWhenStarted(starting);
             rootfs.unmount();

@@ -4,6 +4,7 @@ import dev.berth.api.events.TaskOOM;
 import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
 import dev.berth.shim.engine.RuntimeEngine;
+import dev.berth.shim.io.FifoWatch;
 import dev.berth.shim.metrics.OomWatcher;
 import dev.berth.log.Log;
 import dev.berth.sys.ProcessSyscalls;
@@ -23,6 +24,8 @@ public final class Containers {
     private final Map<String, Container> byId = new HashMap<>();
     private final Map<String, Boolean> creating = new HashMap<>();
     private final OomWatcher oom;
+    /** Holds the stdin copiers of the containers' inits until their FIFOs have something to read. */
+    private final FifoWatch stdinFifos;
     private boolean closed;
 
     /** Tasks whose OOM kills are published as {@code /tasks/oom}, as the host's memory cgroups notify them. */
@@ -30,6 +33,7 @@ public final class Containers {
         this.sys = sys;
         this.monitors = monitors;
         this.events = events;
+        this.stdinFifos = new FifoWatch(sys);
         this.oom = OomWatcher.onHost(sys, id -> events.publish(EventSink.TASK_OOM,
                 TaskOOM.newBuilder().setContainerId(id).build()));
     }
@@ -51,7 +55,7 @@ public final class Containers {
             }
         }
         try {
-            Container c = Container.create(spec, engines::apply, sys, monitors, events);
+            Container c = Container.create(spec, engines::apply, sys, stdinFifos, monitors, events);
             synchronized (this) {
                 byId.put(spec.id(), c);
             }

@@ -3,6 +3,7 @@ package dev.berth.shim.process;
 import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
 import dev.berth.shim.engine.EngineException;
+import dev.berth.shim.io.FifoWatch;
 import dev.berth.shim.io.ProcessIo;
 import dev.berth.shim.io.StdioException;
 
@@ -12,8 +13,14 @@ final class IoSetup {
 
     static ProcessIo open(Syscalls sys, ShimProcess.ProcessStdio s, String namespace, String containerId,
                           String what) {
+        return open(sys, null, s, namespace, containerId, what);
+    }
+
+    /** {@link #open}, the stdin copier starting once the FIFO has something to read ({@code stdinFifos}). */
+    static ProcessIo open(Syscalls sys, FifoWatch stdinFifos, ShimProcess.ProcessStdio s, String namespace,
+                          String containerId, String what) {
         try {
-            return ProcessIo.open(sys, new ProcessIo.Request(s.stdin(), s.stdout(), s.stderr(), s.terminal(),
+            return ProcessIo.open(sys, stdinFifos, new ProcessIo.Request(s.stdin(), s.stdout(), s.stderr(), s.terminal(),
                     namespace, containerId), what);
         } catch (SyscallException | StdioException e) {
             throw new EngineException(EngineException.Kind.INVALID_ARGUMENT, what + ": " + e.getMessage(), e);
