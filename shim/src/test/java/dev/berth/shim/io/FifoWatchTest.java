@@ -101,10 +101,8 @@ class FifoWatchTest {
     @Test
     void processIo_stdinCopierStartsOnlyOnceWrittenTo_andCopiesIntoTheProcessPipe() throws Exception {
         String stdin = fifo("stdin");
-        FifoWatch watch = new FifoWatch(sys);
-        try (ProcessIo io = ProcessIo.open(sys, watch,
-                new ProcessIo.Request(stdin, "", "", false, "ns", "c1"), "create c1")) {
-            int processEnd = ((dev.berth.shim.engine.ProcessStdio.Stream.Fd) io.stdio().in()).fd();
+        try (ProcessIo io = openWatched(stdin)) {
+            int processEnd = processStdin(io);
             assertEquals(0, copiers(), "a copier before anything was written");
 
             int client = keep(sys.open(stdin, Syscalls.O_WRONLY, 0));
@@ -122,15 +120,23 @@ class FifoWatchTest {
 
     @Test
     void processIo_closeStdinWithoutData_endsTheProcessInput() throws Exception {
-        String stdin = fifo("stdin2");
-        FifoWatch watch = new FifoWatch(sys);
-        try (ProcessIo io = ProcessIo.open(sys, watch,
-                new ProcessIo.Request(stdin, "", "", false, "ns", "c2"), "create c2")) {
-            int processEnd = ((dev.berth.shim.engine.ProcessStdio.Stream.Fd) io.stdio().in()).fd();
+        try (ProcessIo io = openWatched(fifo("stdin"))) {
+            int processEnd = processStdin(io);
             io.closeStdin();
             assertEquals(0, sys.read(processEnd, new byte[1], 0, 1), "the process's stdin did not end");
         }
         assertThreadEnds();
+    }
+
+    /** A process's streams without a terminal, its stdin from the FIFO at {@code stdin}, watched. */
+    private ProcessIo openWatched(String stdin) {
+        return ProcessIo.open(sys, new FifoWatch(sys), new ProcessIo.Request(stdin, "", "", false, "ns", "c1"),
+                "create c1");
+    }
+
+    /** The process's end of its stdin pipe. */
+    private static int processStdin(ProcessIo io) {
+        return ((dev.berth.shim.engine.ProcessStdio.Stream.Fd) io.stdio().in()).fd();
     }
 
     private String fifo(String name) {
