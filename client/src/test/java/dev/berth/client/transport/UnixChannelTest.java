@@ -394,7 +394,7 @@ class UnixChannelTest {
         // takes messages, or it never sends
         CountDownLatch ready = new CountDownLatch(1);
         java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
-        ContainersGrpc.newStub(channel).archivePut(new io.grpc.stub.ClientResponseObserver<ArchiveChunk, Empty>() {
+        ContainersGrpc.newStub(channel).archivePut(new UploadStatus(done) {
             @Override
             public void beforeStart(io.grpc.stub.ClientCallStreamObserver<ArchiveChunk> requests) {
                 requests.setOnReadyHandler(() -> {
@@ -406,20 +406,6 @@ class UnixChannelTest {
                     }
                 });
             }
-
-            @Override
-            public void onNext(Empty value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.complete(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(Status.OK);
-            }
         });
 
         assertTrue(ready.await(10, TimeUnit.SECONDS), "onReady was called");
@@ -427,25 +413,38 @@ class UnixChannelTest {
         assertEquals("sent when ready", new String(stored.get("/ready"), java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The responses of an upload: {@code done} completes with the call's status. */
+    private static class UploadStatus implements io.grpc.stub.ClientResponseObserver<ArchiveChunk, Empty> {
+        private final java.util.concurrent.CompletableFuture<Status> done;
+
+        UploadStatus(java.util.concurrent.CompletableFuture<Status> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<ArchiveChunk> requests) {
+        }
+
+        @Override
+        public void onNext(Empty value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(Status.OK);
+        }
+    }
+
     /** A client-streaming upload of {@code data} in messages of {@code chunk} octets; answers the call's status. */
     private static java.util.concurrent.CompletableFuture<Status> upload(UnixChannel to, String path, byte[] data,
                                                                          int chunk) {
         java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
-        StreamObserver<ArchiveChunk> put = ContainersGrpc.newStub(to).archivePut(new StreamObserver<>() {
-            @Override
-            public void onNext(Empty value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.complete(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(Status.OK);
-            }
-        });
+        StreamObserver<ArchiveChunk> put = ContainersGrpc.newStub(to).archivePut(new UploadStatus(done));
         put.onNext(ArchiveChunk.newBuilder().setTarget(ArchivePath.newBuilder().setPath(path)).build());
         for (int off = 0; off < data.length && !done.isDone(); off += chunk) {
             put.onNext(ArchiveChunk.newBuilder().setData(ByteString.copyFrom(data, off,
