@@ -87,7 +87,7 @@ final class AotTraining {
     }
 
     void run() throws IOException, InterruptedException {
-        try (Berthd berthd = Berthd.open(config, sys, launch).serve()) {
+        try (Berthd berthd = Berthd.start(config, sys, launch)) {
             try (Client client = Client.connect(config.address())) {
                 firstRequests(client);
             }
@@ -96,7 +96,7 @@ final class AotTraining {
         // them and listing them is what a restart with containers running takes); the binary never runs
         try (TrainingShim shim = TrainingShim.start(config.state(), NAMESPACE, List.of("task-1", "task-2"),
                 config.state().resolve("training-shim.sock"), Path.of("/bin/false"));
-             Berthd again = Berthd.open(config, sys, launch).serve();
+             Berthd again = Berthd.start(config, sys, launch);
              Client client = Client.connect(config.address())) {
             client.version().version(com.google.protobuf.Empty.getDefaultInstance());
             var listed = client.tasks().list(ListTasksRequest.getDefaultInstance());
