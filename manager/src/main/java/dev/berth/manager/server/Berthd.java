@@ -109,7 +109,8 @@ import java.util.stream.Stream;
 /**
  * berthd's composition root: builds the stores, then the task supervisor, then the services, in dependency order
  * (STYLE principle 3), and serves them on the unix socket or in-process for an embedding application. Closing
- * lets go of the shims without stopping them: containers never stop because berthd stops.
+ * lets go of the shims without stopping them: containers never stop because berthd stops. berthd's main
+ * ({@link #start}) binds the sockets while the stores open, and holds the calls that come meanwhile.
  *
  * <p>Layout under the root: {@code content/} (blobs, ingests), {@code snapshots/overlayfs/},
  * {@code snapshots/native/}, {@code metadata.db}, {@code tmp/} (mount points of diff operations), {@code uuid};
