@@ -51,7 +51,8 @@ final class AwaitRecovery implements ServerInterceptor {
         return next.startCall(call, headers);
     }
 
-    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, BerthException error) {
+    /** Ends {@code call} with {@code error}'s status; what the client sends goes nowhere. */
+    static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, BerthException error) {
         io.grpc.StatusRuntimeException status = GrpcErrors.toStatusException(error);
         call.close(status.getStatus(), status.getTrailers() != null ? status.getTrailers() : new Metadata());
         return new ServerCall.Listener<>() { };

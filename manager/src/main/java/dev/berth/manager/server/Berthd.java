@@ -81,6 +81,7 @@ import dev.berth.manager.task.shim.ShimLauncher;
 import dev.berth.manager.task.shim.ShimLauncherConfig;
 import dev.berth.sys.LinuxSyscalls;
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -108,7 +109,8 @@ import java.util.stream.Stream;
 /**
  * berthd's composition root: builds the stores, then the task supervisor, then the services, in dependency order
  * (STYLE principle 3), and serves them on the unix socket or in-process for an embedding application. Closing
- * lets go of the shims without stopping them: containers never stop because berthd stops.
+ * lets go of the shims without stopping them: containers never stop because berthd stops. berthd's main
+ * ({@link #start}) binds the sockets while the stores open, and holds the calls that come meanwhile.
  *
  * <p>Layout under the root: {@code content/} (blobs, ingests), {@code snapshots/overlayfs/},
  * {@code snapshots/native/}, {@code metadata.db}, {@code tmp/} (mount points of diff operations), {@code uuid};
@@ -132,8 +134,7 @@ public final class Berthd implements AutoCloseable {
     private final ShimTasks tasks;
     private UnixSocketServer socket;
     private DockerApi docker;
-    private Server inProcess;
-    private String inProcessName;
+    private InProcess inProcess;
 
     private Berthd(BerthdConfig config, Deque<AutoCloseable> closeables, List<ServerServiceDefinition> services,
                    ShimTasks tasks) {
@@ -152,20 +153,63 @@ public final class Berthd implements AutoCloseable {
         return open(config, sys, Launch.EMBEDDED);
     }
 
-    /** {@link #open(BerthdConfig, LinuxSyscalls)} for berthd's main, which knows its launcher and PATH. */
+    /** {@link #open(BerthdConfig, LinuxSyscalls)} for an embedding that knows its launcher and PATH. */
     public static Berthd open(BerthdConfig config, LinuxSyscalls sys, Launch launch) throws IOException {
         Deque<AutoCloseable> closeables = new ArrayDeque<>();
         try {
-            return build(config, sys, launch, closeables);
+            Path root = claimRoot(config, closeables);
+            return build(root, openStores(root, sys, closeables), config, sys, launch, closeables);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
     }
 
-    private static Berthd build(BerthdConfig config, LinuxSyscalls sys, Launch launch,
-                                Deque<AutoCloseable> closeables)
-            throws IOException {
+    /**
+     * berthd's main: {@link #open} then {@link #serve}, with the socket bound as soon as the root is locked and the
+     * sockets claimed, so that the server's start overlaps the stores' opening; a call that comes before the
+     * services are built waits for them ({@link PendingServices}), one that comes after a failed start is refused.
+     */
+    public static Berthd start(BerthdConfig config, LinuxSyscalls sys, Launch launch) throws IOException {
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        PendingServices pending = new PendingServices();
+        Deque<AutoCloseable> servers = new ArrayDeque<>();
+        Berthd berthd;
+        try {
+            Path root = claimRoot(config, closeables);
+            Recovering<Stores> stores = openStores(root, sys, closeables);
+            UnixSocketServer socket = UnixSocketServer.start(config.address(), pending);
+            servers.push(socket);
+            // the Docker API's ping and version answer from here on, as containerd's version does; its other calls
+            // wait for the services as the socket's do
+            InProcess inProcess = null;
+            DockerApi docker = null;
+            if (config.dockerAddress().isPresent()) {
+                inProcess = InProcess.start(pending);
+                servers.push(inProcess);
+                docker = serveDockerApi(config.dockerAddress().get(), inProcess.channel(), config.root());
+                servers.push(docker);
+            }
+            berthd = build(root, stores, config, sys, launch, closeables);
+            berthd.socket = socket;
+            berthd.inProcess = inProcess;
+            berthd.docker = docker;
+        } catch (IOException | RuntimeException e) {
+            pending.fail(e);
+            closeAll(servers);
+            closeAll(closeables);
+            throw e;
+        }
+        pending.serve(berthd.services);
+        berthd.logServing();
+        return berthd;
+    }
+
+    /**
+     * Creates the root and state directories, locks the root against a second berthd, claims the sockets and
+     * restores the storage's modes ({@link StorageModes}); returns the root.
+     */
+    private static Path claimRoot(BerthdConfig config, Deque<AutoCloseable> closeables) throws IOException {
         Path root = Permissions.createDirectories(config.root(), Permissions.TRAVERSABLE_DIRECTORY);
         Permissions.createDirectories(config.state(), Permissions.TRAVERSABLE_DIRECTORY);
         closeables.push(lock(root));
@@ -178,23 +222,24 @@ public final class Berthd implements AutoCloseable {
                     "mode", Permissions.octal(f.mode()));
         }
         modes.createShimDirectories();
+        return root;
+    }
 
+    /**
+     * Starts opening the stores on a thread of their own, for the start to go on meanwhile with what does not read
+     * them (the socket, the event exchange, the shims' event socket, the differ): on two cores the start is CPU
+     * work, most of it the first run of code (SQLite's first connection, Netty's, protobuf's descriptors).
+     */
+    private static Recovering<Stores> openStores(Path root, LinuxSyscalls sys, Deque<AutoCloseable> closeables) {
         LOG.debug("root locked, modes checked");
-        LocalContentStore content = LocalContentStore.open(root.resolve("content"));
-        OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
-        closeables.push(overlay);
-        CopySnapshotter copy = CopySnapshotter.open(root.resolve("snapshots/native"), sys);
-        closeables.push(copy);
-        Map<String, Snapshotter> snapshotters = new LinkedHashMap<>();
-        snapshotters.put("overlayfs", overlay);
-        snapshotters.put("native", copy);
-        MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
-        closeables.push(db);
-        LOG.debug("metadata opened");
-        Sweeps sweeps = sweepLeftovers(db);
-        closeables.push(sweeps.stop());
-        AwaitRecovery swept = new AwaitRecovery("sweep leftovers of earlier runs", sweeps.first());
+        Recovering<Stores> opening = Recovering.start("open stores", () -> Stores.open(root, sys));
+        closeables.push(() -> closeOpened(opening));
+        return opening;
+    }
 
+    private static Berthd build(Path root, Recovering<Stores> opening, BerthdConfig config, LinuxSyscalls sys,
+                                Launch launch, Deque<AutoCloseable> closeables)
+            throws IOException {
         Exchange exchange = new Exchange(java.time.Clock.systemUTC(), Exchange.DEFAULT_CAPACITY, Stream.of(
                         ImageEventsProto.getDescriptor(), ContainerEventsProto.getDescriptor(),
                         NamespaceEventsProto.getDescriptor(), ContentEventsProto.getDescriptor(),
@@ -205,6 +250,11 @@ public final class Berthd implements AutoCloseable {
         SyscallMounter mounter = new SyscallMounter(sys);
         LayerApplier applier = new LayerApplier(sys, mounter, scratch);
         ContentDiffer differ = new ContentDiffer(applier, new LayerComputer(sys, mounter, scratch));
+        MetadataDb db = Recovering.join("open stores", opening.done()).db();
+        LOG.debug("metadata opened");
+        Sweeps sweeps = sweepLeftovers(db);
+        closeables.push(sweeps.stop());
+        AwaitRecovery swept = new AwaitRecovery("sweep leftovers of earlier runs", sweeps.first());
 
         ShimLauncher launcher = new ShimLauncher(new ShimLauncherConfig(config.address(), config.ttrpcAddress(),
                 launch.publishBinary(), Level.parse(config.logLevel()) == Level.DEBUG, Duration.ofSeconds(30)), sys);
@@ -338,6 +388,42 @@ public final class Berthd implements AutoCloseable {
         return null;
     }
 
+    /** The stores under the root: the snapshotters and the metadata database over them and the content store. */
+    private record Stores(OverlaySnapshotter overlay, CopySnapshotter copy, MetadataDb db) {
+
+        /** Opens them; what opened before a failure is closed. */
+        static Stores open(Path root, LinuxSyscalls sys) throws IOException {
+            Deque<AutoCloseable> opened = new ArrayDeque<>();
+            try {
+                LocalContentStore content = LocalContentStore.open(root.resolve("content"));
+                OverlaySnapshotter overlay = OverlaySnapshotter.open(root.resolve("snapshots/overlayfs"));
+                opened.push(overlay);
+                CopySnapshotter copy = CopySnapshotter.open(root.resolve("snapshots/native"), sys);
+                opened.push(copy);
+                Map<String, Snapshotter> snapshotters = new LinkedHashMap<>();
+                snapshotters.put("overlayfs", overlay);
+                snapshotters.put("native", copy);
+                MetadataDb db = MetadataDb.open(root.resolve("metadata.db"), content, snapshotters);
+                LOG.debug("stores opened");
+                return new Stores(overlay, copy, db);
+            } catch (IOException | RuntimeException e) {
+                closeAll(opened);
+                throw e;
+            }
+        }
+
+        /** The database first, then the snapshotters under it. */
+        void close() {
+            closeAll(new ArrayDeque<>(List.<AutoCloseable>of(db, copy, overlay)));
+        }
+    }
+
+    /** Closes the stores {@code opening} opened, once it ended; if it failed there is nothing to close. */
+    private static void closeOpened(Recovering<Stores> opening) {
+        opening.settle();
+        opening.done().thenAccept(Stores::close);
+    }
+
     /** The sweeps of leftovers: what stops them, and the first one's end. */
     private record Sweeps(AutoCloseable stop, java.util.concurrent.CompletableFuture<Void> first) {}
 
@@ -386,15 +472,19 @@ public final class Berthd implements AutoCloseable {
         return tasks.list(namespace).stream().anyMatch(t -> t.containerId().equals(id));
     }
 
-    /** Serves the services on the config's unix socket. */
+    /** Serves the services on the config's unix socket, and the Docker API on its own if the config names one. */
     public Berthd serve() throws IOException {
-        socket = UnixSocketServer.start(config.address(), services);
+        socket = UnixSocketServer.start(config.address(), PendingServices.of(services));
         if (config.dockerAddress().isPresent()) {
             serveDocker(config.dockerAddress().get());
         }
+        logServing();
+        return this;
+    }
+
+    private void logServing() {
         LOG.info("serving", "address", config.address(), "ttrpc", config.ttrpcAddress(), "root", config.root(),
                 "state", config.state(), "docker", config.dockerAddress().map(Path::toString).orElse("none"));
-        return this;
     }
 
     /**
@@ -405,21 +495,46 @@ public final class Berthd implements AutoCloseable {
         if (docker != null) {
             throw BerthException.failedPrecondition("serve docker api " + socket + ": already served");
         }
+        docker = serveDockerApi(socket, channel(), config.root());
+        return this;
+    }
+
+    private static DockerApi serveDockerApi(Path socket, ManagedChannel channel, Path root) throws IOException {
         Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
         SocketClaim.claim(socket);
-        docker = DockerApi.serve(socket, channel(), "default", SystemFacts.ofHost(config.root()));
-        return this;
+        return DockerApi.serve(socket, channel, "default", SystemFacts.ofHost(root));
     }
 
     /** A channel to the same services without a socket, for applications and tests that embed berthd. */
     public synchronized ManagedChannel channel() throws IOException {
         if (inProcess == null) {
-            inProcessName = "berthd-" + UUID.randomUUID();
-            InProcessServerBuilder b = InProcessServerBuilder.forName(inProcessName);
-            services.forEach(b::addService);
-            inProcess = b.build().start();
+            inProcess = InProcess.start(PendingServices.of(services));
         }
-        return InProcessChannelBuilder.forName(inProcessName).build();
+        return inProcess.channel();
+    }
+
+    /** The in-process server of {@link #channel}, named for its channels. */
+    private record InProcess(String name, Server server) implements AutoCloseable {
+
+        static InProcess start(HandlerRegistry services) throws IOException {
+            String name = "berthd-" + UUID.randomUUID();
+            return new InProcess(name, InProcessServerBuilder.forName(name).fallbackHandlerRegistry(services).build()
+                    .start());
+        }
+
+        ManagedChannel channel() {
+            return InProcessChannelBuilder.forName(name).build();
+        }
+
+        @Override
+        public void close() {
+            server.shutdownNow();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -438,21 +553,20 @@ public final class Berthd implements AutoCloseable {
             }
         }
         if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                LOG.warn("close socket", e, "address", config.address());
-            }
+            closeSocket(socket, config.address());
         }
         if (inProcess != null) {
-            inProcess.shutdownNow();
-            try {
-                inProcess.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            inProcess.close();
         }
         closeAll(closeables);
+    }
+
+    private static void closeSocket(UnixSocketServer socket, Path address) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.warn("close socket", e, "address", address);
+        }
     }
 
     /** For the network reconciliation: a container whose record cannot be read counts as known (kept). */

@@ -56,7 +56,7 @@ public final class Main {
         LOG.debug("starting", "root", cli.config().root(), "state", cli.config().state());
         Berthd berthd;
         try {
-            berthd = Berthd.open(cli.config(), syscalls(), launch()).serve();
+            berthd = Berthd.start(cli.config(), syscalls(), launch());
         } catch (BerthException | IOException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);

@@ -1,9 +1,8 @@
 package dev.berth.manager.server;
 
 import dev.berth.manager.fs.Permissions;
-import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -35,10 +33,10 @@ final class UnixSocketServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code socket} and starts serving: a stale socket file is replaced, a socket a running daemon answers
-     * on is refused ({@link SocketClaim}).
+     * Binds {@code socket} and starts serving the methods {@code services} finds: a stale socket file is replaced, a
+     * socket a running daemon answers on is refused ({@link SocketClaim}).
      */
-    static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services) throws IOException {
+    static UnixSocketServer start(Path socket, HandlerRegistry services) throws IOException {
         Permissions.createDirectories(socket.toAbsolutePath().getParent(), Permissions.TRAVERSABLE_DIRECTORY);
         SocketClaim.claim(socket);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
@@ -48,8 +46,8 @@ final class UnixSocketServer implements AutoCloseable {
                 .workerEventLoopGroup(group)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 // containerd's limit: ctr sends and receives up to 16 MiB messages
-                .maxInboundMessageSize(16 << 20);
-        services.forEach(builder::addService);
+                .maxInboundMessageSize(16 << 20)
+                .fallbackHandlerRegistry(services);
         Server server;
         try {
             server = builder.build().start();

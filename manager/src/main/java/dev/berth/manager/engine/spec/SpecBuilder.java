@@ -47,7 +47,11 @@ public final class SpecBuilder {
     private final Optional<Path> initBinary;
     private final HostFacts host;
     private final ObjectMapper json = DockerJson.mapper();
-    private final SeccompProfile defaultSeccomp;
+    /**
+     * docker's default profile, read at the first container that needs it: reading it (Jackson's first parse) took
+     * a tenth of berthd's start, on the way to serving, where nothing needs it.
+     */
+    private volatile SeccompProfile defaultSeccomp;
 
     /** @param initBinary the {@code --init} program on the host, if it was built */
     public SpecBuilder(Optional<Path> initBinary) {
@@ -57,7 +61,16 @@ public final class SpecBuilder {
     SpecBuilder(Optional<Path> initBinary, HostFacts host) {
         this.initBinary = initBinary;
         this.host = host;
-        this.defaultSeccomp = SeccompProfile.defaultProfile(json);
+    }
+
+    /** The default profile; two first callers at once both read it, which gives the same profile. */
+    private SeccompProfile defaultSeccomp() {
+        SeccompProfile p = defaultSeccomp;
+        if (p == null) {
+            p = SeccompProfile.defaultProfile(json);
+            defaultSeccomp = p;
+        }
+        return p;
     }
 
     /**
@@ -316,7 +329,7 @@ public final class SpecBuilder {
         }
         if (!privileged && !security.seccomp().filter(SecurityOptions.UNCONFINED::equals).isPresent()) {
             SeccompProfile profile = security.seccomp().map(p -> SeccompProfile.parse(json, p))
-                    .orElse(defaultSeccomp);
+                    .orElseGet(this::defaultSeccomp);
             linux.set("seccomp", profile.toOci(json, caps, SeccompProfile.goArch(System.getProperty("os.arch"))));
         }
         return linux;
