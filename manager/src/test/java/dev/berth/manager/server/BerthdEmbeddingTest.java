@@ -31,9 +31,7 @@ class BerthdEmbeddingTest {
     Path dir;
 
     private BerthdConfig config() {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
-                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"));
+        return TestConfig.in(dir);
     }
 
     private static <S extends io.grpc.stub.AbstractStub<S>> S in(S stub, String ns) {

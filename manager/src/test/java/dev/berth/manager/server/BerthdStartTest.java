@@ -43,9 +43,7 @@ class BerthdStartTest {
     Path dir;
 
     private BerthdConfig config() {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
-                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock")); // docker.sock beside it
+        return TestConfig.in(dir); // docker.sock beside b.sock
     }
 
     @Test

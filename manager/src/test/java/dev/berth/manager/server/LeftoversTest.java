@@ -45,9 +45,7 @@ class LeftoversTest {
     Path dir;
 
     private BerthdConfig config() {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
-                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("b.sock"));
+        return TestConfig.in(dir);
     }
 
     @Test

@@ -55,9 +55,7 @@ class StorageModesTest {
     }
 
     private BerthdConfig config() {
-        return BerthdConfig.defaults(Path.of("/nonexistent/berth-shim"))
-                .withNetwork(BerthdConfig.NetworkSwitches.CONTAINED).withRoot(dir.resolve("root"))
-                .withState(dir.resolve("state")).withAddress(dir.resolve("run/b.sock"));
+        return TestConfig.in(dir).withAddress(dir.resolve("run/b.sock"));
     }
 
     @Test
